@@ -1,0 +1,54 @@
+"""Settings from arguments, then environment, then defaults (stdlib only).
+
+| setting            | environment            | default                                  |
+| ------------------ | ---------------------- | ---------------------------------------- |
+| home               | FAAS_HOME              | ~/.faas_jupyter                          |
+| db_url             | FAAS_DB_URL            | sqlite:///<home>/faas.db                 |
+| artifacts          | FAAS_ARTIFACTS         | <home>/artifacts (any fsspec URL works)  |
+| user               | FAAS_USER              | the OS login                             |
+| max_codebase_bytes | FAAS_MAX_CODEBASE_MB   | 100 MB                                   |
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_MAX_CODEBASE_MB = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_url: str
+    artifacts: str
+    user: str
+    max_codebase_bytes: int = DEFAULT_MAX_CODEBASE_MB * 1_000_000
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers: fall back to the uid
+        return f"uid{os.getuid()}"
+
+
+def settings(db_url: str | None = None, artifacts: str | None = None,
+             user: str | None = None, home: str | os.PathLike | None = None) -> Settings:
+    """Resolve settings: explicit arguments win over the environment."""
+    env = os.environ
+    home_path = Path(home or env.get("FAAS_HOME") or Path.home() / ".faas_jupyter").expanduser()
+    if db_url is None:
+        db_url = env.get("FAAS_DB_URL") or f"sqlite:///{home_path / 'faas.db'}"
+    elif "://" not in db_url:  # a bare path means a SQLite file
+        db_url = f"sqlite:///{Path(db_url).expanduser().resolve()}"
+    if artifacts is None:
+        artifacts = env.get("FAAS_ARTIFACTS") or str(home_path / "artifacts")
+    mb = int(env.get("FAAS_MAX_CODEBASE_MB", DEFAULT_MAX_CODEBASE_MB))
+    return Settings(home=home_path, db_url=db_url, artifacts=str(artifacts),
+                    user=user or env.get("FAAS_USER") or _os_user(),
+                    max_codebase_bytes=mb * 1_000_000)
