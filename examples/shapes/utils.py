@@ -1,0 +1,2 @@
+def clean_name(name: str) -> str:
+    return " ".join(name.split()).title()

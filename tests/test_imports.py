@@ -1,0 +1,77 @@
+"""Cross-cutting guarantees: a light top-level import and imports that point down only."""
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1] / "faas_jupyter"
+
+# layer -> layers it may import (besides itself and the base modules errors/config)
+ALLOWED = {
+    "model": set(),
+    "store": {"model"},
+    "packagers": {"model"},
+    "runner": {"model", "store", "packagers"},
+    "workspace": {"model", "store", "packagers", "runner"},
+    "magics": {"model", "store", "packagers", "runner", "workspace", "widgets"},
+    "widgets": {"model", "store", "packagers", "runner", "workspace"},
+    "server": {"model", "store", "packagers", "runner", "workspace"},
+}
+FRONT_END_ONLY = ("IPython", "ipywidgets", "anywidget", "tornado", "jupyter_server", "ipykernel")
+HEAVY = ("pandas", "numpy", "pyarrow", "dask", "distributed")
+
+
+def _imports(path: Path):
+    """Yield (module name, is_top_level) for every import in a file."""
+    tree = ast.parse(path.read_text(), str(path))
+    top = {id(n) for n in tree.body}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, id(node) in top
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module, id(node) in top
+
+
+def _layer(path: Path) -> str | None:
+    rel = path.relative_to(PKG).parts
+    return rel[0] if len(rel) > 1 else None
+
+
+def test_imports_point_down_only():
+    wrong = []
+    for path in PKG.rglob("*.py"):
+        layer = _layer(path)
+        if layer not in ALLOWED:
+            continue
+        for name, _ in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "faas_jupyter" or len(parts) < 2 or parts[1] in ("errors", "config", layer):
+                continue
+            if parts[1] not in ALLOWED[layer]:
+                wrong.append(f"{path.relative_to(PKG)} imports {name}")
+    assert not wrong, "imports pointing up or sideways:\n" + "\n".join(wrong)
+
+
+def test_core_never_imports_front_end_or_heavy_libraries_at_module_level():
+    wrong = []
+    for path in PKG.rglob("*.py"):
+        layer = _layer(path)
+        if layer in ("magics", "widgets", "server"):
+            continue
+        for name, top_level in _imports(path):
+            root = name.split(".")[0]
+            if root in FRONT_END_ONLY or (top_level and root in HEAVY):
+                wrong.append(f"{path.relative_to(PKG)} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_import_faas_jupyter_is_light():
+    code = ("import sys, faas_jupyter, faas_jupyter.model, faas_jupyter.packagers; "
+            "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"{HEAVY + FRONT_END_ONLY + ('sqlalchemy',)!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
