@@ -1,0 +1,136 @@
+"""SQL for packages, revisions and content-addressed codebase files.
+
+Rows come back as dicts; ``spec`` and ``changes`` stay JSON text here (the
+workspace turns them into model objects). A revision's files are
+``revision_files(revision_id, path, digest)`` rows pointing at ``blobs``, so a
+revision that changes one file adds one blob.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.schema import blobs, packages, revision_files, revisions
+
+_CHUNK = 500  # bound the IN (...) lists: SQLite allows 32k parameters, stay far below
+
+
+def blob_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def get_package(conn: Connection, project_id: str, name: str) -> dict | None:
+    q = select(packages).where(packages.c.project_id == project_id, packages.c.name == name)
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
+def insert_package(conn: Connection, project_id: str, name: str, creator: str) -> dict:
+    row = {"id": new_id(), "project_id": project_id, "name": name, "created_at": now(),
+           "creator": creator}
+    conn.execute(insert(packages).values(**row))
+    return row
+
+
+def list_packages(conn: Connection, project_id: str) -> list[dict]:
+    """Packages of a project with their latest revision's version and count."""
+    latest = (select(revisions.c.package_id, func.max(revisions.c.seq).label("seq"))
+              .group_by(revisions.c.package_id).subquery())
+    q = (select(packages, revisions.c.version, latest.c.seq.label("revision_count"))
+         .join(latest, latest.c.package_id == packages.c.id)
+         .join(revisions, (revisions.c.package_id == latest.c.package_id)
+               & (revisions.c.seq == latest.c.seq))
+         .where(packages.c.project_id == project_id).order_by(packages.c.name))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def latest_revision(conn: Connection, package_id: str) -> dict | None:
+    q = (select(revisions).where(revisions.c.package_id == package_id)
+         .order_by(revisions.c.seq.desc()).limit(1))
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
+def get_revision(conn: Connection, package_id: str, version: str) -> dict | None:
+    q = select(revisions).where(revisions.c.package_id == package_id,
+                                revisions.c.version == version)
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
+def list_revisions(conn: Connection, package_id: str, limit: int | None = None,
+                   offset: int = 0) -> list[dict]:
+    """Revisions oldest first."""
+    q = (select(revisions).where(revisions.c.package_id == package_id)
+         .order_by(revisions.c.seq).offset(offset))
+    if limit is not None:
+        q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def put_blobs(conn: Connection, files: Mapping[str, bytes]) -> dict[str, str]:
+    """Store each distinct content once; return ``{path: digest}``."""
+    digests = {path: blob_digest(data) for path, data in files.items()}
+    by_digest = {d: files[p] for p, d in digests.items()}
+    missing = set(by_digest) - _existing_blobs(conn, by_digest)
+    if missing:
+        conn.execute(insert(blobs), [{"digest": d, "size": len(by_digest[d]), "data": by_digest[d]}
+                                     for d in sorted(missing)])
+    return digests
+
+
+def _existing_blobs(conn: Connection, digests: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    todo = sorted(digests)
+    for i in range(0, len(todo), _CHUNK):
+        q = select(blobs.c.digest).where(blobs.c.digest.in_(todo[i:i + _CHUNK]))
+        found.update(conn.scalars(q))
+    return found
+
+
+def insert_revision(conn: Connection, package_id: str, *, version: str, creator: str,
+                    message: str, codebase_digest: str, spec: str, changes: str,
+                    files: Mapping[str, bytes]) -> dict:
+    """Append the next revision (seq = last + 1) with its files."""
+    last = conn.scalar(select(func.max(revisions.c.seq)).where(revisions.c.package_id == package_id))
+    row = {"id": new_id(), "package_id": package_id, "seq": (last or 0) + 1, "version": version,
+           "created_at": now(), "creator": creator, "message": message,
+           "codebase_digest": codebase_digest, "spec": spec, "changes": changes}
+    conn.execute(insert(revisions).values(**row))
+    digests = put_blobs(conn, files)
+    if digests:
+        conn.execute(insert(revision_files), [{"revision_id": row["id"], "path": p, "digest": d}
+                                              for p, d in sorted(digests.items())])
+    return row
+
+
+def revision_file_digests(conn: Connection, revision_id: str) -> dict[str, str]:
+    q = select(revision_files.c.path, revision_files.c.digest).where(
+        revision_files.c.revision_id == revision_id)
+    return dict(conn.execute(q).tuples().all())
+
+
+def read_files(conn: Connection, revision_id: str) -> dict[str, bytes]:
+    """The codebase of a revision as ``{path: bytes}``."""
+    q = (select(revision_files.c.path, blobs.c.data)
+         .join(blobs, blobs.c.digest == revision_files.c.digest)
+         .where(revision_files.c.revision_id == revision_id).order_by(revision_files.c.path))
+    return {path: bytes(data) for path, data in conn.execute(q).tuples()}
+
+
+def delete_package(conn: Connection, package_id: str) -> None:
+    """Delete a package, its revisions and their file rows; then unreferenced blobs."""
+    rev_ids = select(revisions.c.id).where(revisions.c.package_id == package_id)
+    conn.execute(delete(revision_files).where(revision_files.c.revision_id.in_(rev_ids)))
+    conn.execute(delete(revisions).where(revisions.c.package_id == package_id))
+    conn.execute(delete(packages).where(packages.c.id == package_id))
+    gc_blobs(conn)
+
+
+def gc_blobs(conn: Connection) -> int:
+    """Delete blobs no revision references; return how many."""
+    used = select(revision_files.c.digest).distinct()
+    return conn.execute(delete(blobs).where(blobs.c.digest.not_in(used))).rowcount

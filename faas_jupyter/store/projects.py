@@ -1,0 +1,49 @@
+"""SQL for projects and members. Functions take a Connection and return dicts."""
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.schema import members, projects
+
+
+def get_project(conn: Connection, name: str) -> dict | None:
+    row = conn.execute(select(projects).where(projects.c.name == name)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_projects(conn: Connection) -> list[dict]:
+    rows = conn.execute(select(projects).order_by(projects.c.name)).mappings()
+    return [dict(r) for r in rows]
+
+
+def insert_project(conn: Connection, name: str, creator: str, owner_role: str = "owner") -> dict:
+    """Create a project whose creator is a member with ``owner_role``."""
+    row = {"id": new_id(), "name": name, "created_at": now(), "creator": creator}
+    conn.execute(insert(projects).values(**row))
+    set_member(conn, row["id"], creator, owner_role)
+    return row
+
+
+def get_role(conn: Connection, project_id: str, user: str) -> str | None:
+    q = select(members.c.role).where(members.c.project_id == project_id, members.c.user == user)
+    return conn.scalar(q)
+
+
+def list_members(conn: Connection, project_id: str) -> list[dict]:
+    q = (select(members.c.user, members.c.role, members.c.created_at)
+         .where(members.c.project_id == project_id).order_by(members.c.created_at, members.c.user))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def set_member(conn: Connection, project_id: str, user: str, role: str) -> None:
+    """Add ``user`` with ``role``, or change the role of an existing member."""
+    where = (members.c.project_id == project_id) & (members.c.user == user)
+    if conn.execute(update(members).where(where).values(role=role)).rowcount == 0:
+        conn.execute(insert(members).values(project_id=project_id, user=user, role=role,
+                                            created_at=now()))
+
+
+def delete_member(conn: Connection, project_id: str, user: str) -> bool:
+    where = (members.c.project_id == project_id) & (members.c.user == user)
+    return conn.execute(delete(members).where(where)).rowcount > 0

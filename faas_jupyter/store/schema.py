@@ -1,0 +1,215 @@
+"""The tables (SQLAlchemy Core, portable types only).
+
+Conventions: ids are uuid4 hex strings; timestamps are ISO-8601 UTC strings
+(``2024-05-01T12:00:00.123456+00:00``, which sort as text); JSON is TEXT.
+This module always describes the *latest* schema; ``migrations.py`` brings an
+older database up to it (migration 1 created exactly these tables).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+ID = String(32)
+NAME = String(64)
+TS = String(32)
+
+
+def _id(name: str = "id", **kw) -> Column:
+    return Column(name, ID, primary_key=True, **kw)
+
+
+def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE") -> Column:
+    return Column(name, ID, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", TS, nullable=False),
+)
+
+projects = Table(
+    "projects", metadata,
+    _id(),
+    Column("name", NAME, nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+)
+
+members = Table(
+    "members", metadata,
+    Column("project_id", ID, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("user", String(255), primary_key=True),
+    Column("role", String(32), nullable=False),
+    Column("created_at", TS, nullable=False),
+)
+
+packages = Table(
+    "packages", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    Column("name", NAME, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    UniqueConstraint("project_id", "name", name="uq_packages_project_name"),
+)
+
+# seq orders revisions (1, 2, 3...) because version strings do not sort as text;
+# the unique constraints make a concurrent duplicate version impossible.
+revisions = Table(
+    "revisions", metadata,
+    _id(),
+    _fk("package_id", "packages.id"),
+    Column("seq", Integer, nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    Column("message", Text, nullable=False, default=""),
+    Column("codebase_digest", String(64), nullable=False),
+    Column("spec", Text, nullable=False),
+    Column("changes", Text, nullable=False, default="{}"),
+    UniqueConstraint("package_id", "version", name="uq_revisions_package_version"),
+    UniqueConstraint("package_id", "seq", name="uq_revisions_package_seq"),
+)
+
+blobs = Table(
+    "blobs", metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 hex of data
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+revision_files = Table(
+    "revision_files", metadata,
+    Column("revision_id", ID, ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True),
+    Column("path", String(1024), primary_key=True),
+    Column("digest", String(64), ForeignKey("blobs.digest"), nullable=False, index=True),
+)
+
+services = Table(
+    "services", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    Column("name", NAME, nullable=False),
+    _fk("package_id", "packages.id", ondelete=None),
+    Column("module_name", NAME, nullable=False),
+    Column("revision", String(32), nullable=False),  # the pinned package version
+    Column("init_input", Text, nullable=False, default="{}"),
+    Column("runtime", String(32), nullable=False, default="kernel"),
+    Column("runtime_config", Text, nullable=False, default="{}"),
+    Column("concurrency", Integer, nullable=False, default=1),
+    Column("execution_timeout", Float, nullable=False, default=3600),
+    Column("max_attempts", Integer, nullable=False, default=1),
+    Column("on_reset", String(16), nullable=False, default="failed"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    Column("metadata", Text, nullable=False, default="{}"),
+    UniqueConstraint("project_id", "name", name="uq_services_project_name"),
+)
+
+executions = Table(
+    "executions", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    _fk("service_id", "services.id", nullable=True, ondelete="SET NULL"),
+    Column("service_name", NAME, nullable=True),
+    Column("package_name", NAME, nullable=True),
+    Column("revision", String(32), nullable=True),
+    Column("module_name", NAME, nullable=True),
+    Column("function_name", String(255), nullable=False),
+    Column("status", String(32), nullable=False, index=True),
+    Column("input", Text, nullable=False, default="{}"),
+    Column("output", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False, default=1),
+    Column("created_at", TS, nullable=False, index=True),
+    Column("started_at", TS, nullable=True),
+    Column("finished_at", TS, nullable=True),
+    Column("duration", Float, nullable=True),
+    Column("creator", String(255), nullable=False),
+    Column("rerun_of", ID, nullable=True),
+    Column("metadata", Text, nullable=False, default="{}"),
+)
+
+# Append-only: the status log and progress updates of an execution.
+execution_events = Table(
+    "execution_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _fk("execution_id", "executions.id"),
+    Column("ts", TS, nullable=False),
+    Column("kind", String(16), nullable=False),  # status | progress
+    Column("status", String(32), nullable=True),
+    Column("progress", Integer, nullable=True),
+    Column("message", Text, nullable=True),
+    Column("data", Text, nullable=True),
+)
+
+execution_logs = Table(
+    "execution_logs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _fk("execution_id", "executions.id"),
+    Column("ts", TS, nullable=False),
+    Column("stream", String(16), nullable=False),  # stdout | stderr | logging
+    Column("text", Text, nullable=False),
+)
+
+datasets = Table(
+    "datasets", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    Column("name", NAME, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    Column("metadata", Text, nullable=False, default="{}"),
+    UniqueConstraint("project_id", "name", name="uq_datasets_project_name"),
+)
+
+items = Table(
+    "items", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    _fk("dataset_id", "datasets.id", nullable=True),
+    Column("key", String(255), nullable=False),
+    Column("artifact_type", String(64), nullable=False),
+    Column("packager", String(255), nullable=True),
+    Column("path", String(2048), nullable=True),  # relative to the artifact root
+    Column("url", String(2048), nullable=True),
+    Column("size", Integer, nullable=True),
+    Column("hash", String(64), nullable=True),
+    Column("instructions", Text, nullable=False, default="{}"),
+    Column("value", Text, nullable=True),  # results stored inline (JSON)
+    Column("metadata", Text, nullable=False, default="{}"),
+    _fk("execution_id", "executions.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+)
+
+annotations = Table(
+    "annotations", metadata,
+    _id(),
+    _fk("item_id", "items.id"),
+    Column("type", String(64), nullable=True),
+    Column("label", String(255), nullable=True),
+    Column("data", Text, nullable=False, default="{}"),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+)
+
+custom_packagers = Table(
+    "custom_packagers", metadata,
+    _id(),
+    _fk("project_id", "projects.id"),
+    Column("class_path", String(512), nullable=False),  # "module:QualName"
+    Column("priority", Integer, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    UniqueConstraint("project_id", "class_path", name="uq_custom_packagers_class"),
+)
+
+Index("ix_executions_service_created", executions.c.service_id, executions.c.created_at)
