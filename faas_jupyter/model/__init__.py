@@ -1,1 +1,14 @@
+"""The pure domain model: package JSON, entities, codebases (stdlib + pathspec only)."""
+from __future__ import annotations
 
+from .package import MISSING, FunctionIO, PackageFunction, PackageModule, PackageSpec
+from .types import (ENTITY_TYPES, VALID_TYPES, PackageInputType, array_of, base_type,
+                    default_io_name, is_array, is_entity)
+from .versions import FIRST_VERSION, bump_version, latest_version, parse_version, version_key
+
+__all__ = [
+    "MISSING", "FunctionIO", "PackageFunction", "PackageModule", "PackageSpec",
+    "ENTITY_TYPES", "VALID_TYPES", "PackageInputType", "array_of", "base_type", "default_io_name",
+    "is_array", "is_entity",
+    "FIRST_VERSION", "bump_version", "latest_version", "parse_version", "version_key",
+]
