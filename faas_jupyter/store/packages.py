@@ -110,7 +110,7 @@ def insert_revision(conn: Connection, package_id: str, *, version: str, creator:
 def revision_file_digests(conn: Connection, revision_id: str) -> dict[str, str]:
     q = select(revision_files.c.path, revision_files.c.digest).where(
         revision_files.c.revision_id == revision_id)
-    return dict(conn.execute(q).tuples().all())
+    return dict(conn.execute(q).all())
 
 
 def read_files(conn: Connection, revision_id: str) -> dict[str, bytes]:
@@ -118,7 +118,7 @@ def read_files(conn: Connection, revision_id: str) -> dict[str, bytes]:
     q = (select(revision_files.c.path, blobs.c.data)
          .join(blobs, blobs.c.digest == revision_files.c.digest)
          .where(revision_files.c.revision_id == revision_id).order_by(revision_files.c.path))
-    return {path: bytes(data) for path, data in conn.execute(q).tuples()}
+    return {path: bytes(data) for path, data in conn.execute(q)}
 
 
 def delete_package(conn: Connection, package_id: str) -> None:

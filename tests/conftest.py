@@ -1,0 +1,83 @@
+"""Shared fixtures: a private FAAS_HOME, a store URL per backend, a workspace.
+
+``store_url`` runs each test on SQLite and on PostgreSQL. PostgreSQL comes from
+``FAAS_TEST_POSTGRES_URL`` (``./dev test`` starts one); each test gets its own
+schema, so tests are isolated and subprocesses see the same schema through the
+URL. Locally the PostgreSQL case is skipped when the variable is unset; in CI
+(``CI=true``) it fails instead, so a missing database is never a silent pass.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+_ENV = ("FAAS_HOME", "FAAS_DB_URL", "FAAS_ARTIFACTS", "FAAS_USER", "FAAS_MAX_CODEBASE_MB")
+
+
+@pytest.fixture
+def tmp_home(tmp_path, monkeypatch):
+    """FAAS_HOME in tmp_path, and no other FAAS_* setting leaking in from the shell."""
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "faas_home"
+    monkeypatch.setenv("FAAS_HOME", str(home))
+    monkeypatch.setenv("FAAS_USER", "tester")
+    return home
+
+
+def _postgres_base_url() -> str:
+    url = os.environ.get("FAAS_TEST_POSTGRES_URL")
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true but FAAS_TEST_POSTGRES_URL is unset: the PostgreSQL store tests "
+                    "cannot run (start one, e.g. with ./dev test)")
+    pytest.skip("FAAS_TEST_POSTGRES_URL is unset (set it to run the PostgreSQL store tests)")
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    base = _postgres_base_url()
+    if base.startswith("postgresql://"):
+        base = "postgresql+psycopg://" + base[len("postgresql://"):]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'faas.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(store_url):
+    from faas_jupyter.store import Store
+
+    s = Store(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ws(store_url, tmp_home, tmp_path):
+    """A workspace on ``store_url`` with a tmp artifact folder, acting as 'tester'."""
+    import faas_jupyter as faas
+
+    w = faas.workspace(store_url, artifacts=str(tmp_path / "artifacts"), user="tester")
+    yield w
+    w.close()
