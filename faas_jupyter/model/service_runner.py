@@ -1,0 +1,147 @@
+"""What user code subclasses or receives: ``BaseServiceRunner``, ``Progress``, ``Context``.
+
+Dataloop-compatible (``dtlpy/utilities/base_package_runner.py``), stdlib only.
+The runner marks the execution a thread is running with :func:`execution_scope`,
+so ``kill_event()`` answers for *that* execution even when several run at once.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+_TERMINATED_MESSAGE = "Execution received termination signal"
+
+
+class ExecutionScope:
+    """Per-execution flags the runner shares with user code (one per running execution)."""
+
+    __slots__ = ("execution_id", "_terminate", "deadline", "timed_out", "reset_requested")
+
+    def __init__(self, execution_id: str, deadline: float | None = None):
+        self.execution_id = execution_id
+        self._terminate = threading.Event()
+        self.deadline = deadline  # time.monotonic() past which kill_event() stops the run
+        self.timed_out = False
+        self.reset_requested = False
+
+    def request_terminate(self) -> None:
+        self._terminate.set()
+
+    @property
+    def terminate_requested(self) -> bool:
+        if self._terminate.is_set():
+            return True
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.timed_out = True  # cooperative timeout: the runner reports it as a failure
+            return True
+        return False
+
+
+_current: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
+    "faas_current_execution", default=None)
+
+
+def current_scope() -> ExecutionScope | None:
+    """The execution the calling thread is running, if any."""
+    return _current.get()
+
+
+@contextmanager
+def execution_scope(scope: ExecutionScope) -> Iterator[ExecutionScope]:
+    """Mark ``scope`` as the running execution of this thread (context) for the block."""
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+class BaseServiceRunner:
+    """Optional base of a module's class (a plain class works too)."""
+
+    service_entity: Any = None  # set by the runtime to the deployed service record
+
+    def kill_event(self) -> None:
+        """A termination checkpoint: raise ``InterruptedError`` if this execution must stop."""
+        scope = _current.get()
+        if scope is not None and scope.terminate_requested:
+            raise InterruptedError(_TERMINATED_MESSAGE)
+
+    def do_reset(self) -> None:
+        """Ask the runtime to build a fresh instance after the current execution."""
+        scope = _current.get()
+        if scope is not None:
+            scope.reset_requested = True
+
+    def ping(self, progress: "Progress | None" = None) -> str:
+        """Health check: log and return ``'pong'``."""
+        if progress is not None and progress.logger is not None:
+            progress.logger.info("pong")
+        return "pong"
+
+
+ProgressCallback = Callable[[dict], None]
+
+
+class Progress:
+    """Progress of one execution; every ``update`` is recorded (no throttling)."""
+
+    def __init__(self, execution_id: str | None = None, callback: ProgressCallback | None = None,
+                 logger: logging.Logger | logging.LoggerAdapter | None = None):
+        self.execution_id = execution_id
+        self.logger = logger
+        self._callback = callback
+        self.status: str | None = None
+        self.progress: float | None = None
+        self.message: str | None = None
+        self.output: Any = None
+
+    def update(self, status: str | None = None, progress: float | None = None,
+               message: str | None = None, output: Any = None, **_ignored: Any) -> None:
+        """Record a progress event (extra Dataloop keywords such as ``duration`` are ignored)."""
+        event = {"timestamp": time.time()}
+        for key, value in (("status", status), ("progress", progress),
+                           ("message", message), ("output", output)):
+            if value is not None:
+                setattr(self, key, value)
+                event[key] = value
+        if self._callback is not None:
+            self._callback(event)
+
+    def __repr__(self) -> str:
+        return f"Progress(execution_id={self.execution_id!r}, progress={self.progress!r})"
+
+
+class Context:
+    """What a function receives as ``context``: which execution, service and package it runs in."""
+
+    def __init__(self, execution_id: str, service: str | None = None, package: str | None = None,
+                 revision: str | None = None, function_name: str = "run",
+                 logger: logging.Logger | logging.LoggerAdapter | None = None,
+                 progress: Progress | None = None, project: str | None = None):
+        self.execution_id = execution_id
+        self.service = service
+        self.package = package
+        self.revision = revision
+        self.function_name = function_name
+        self.project = project
+        self.logger = logger if logger is not None else execution_logger(execution_id)
+        self.progress = progress
+
+    def __repr__(self) -> str:
+        return (f"Context(execution_id={self.execution_id!r}, service={self.service!r}, "
+                f"package={self.package!r}, revision={self.revision!r}, "
+                f"function_name={self.function_name!r})")
+
+
+_LOGGER = logging.getLogger("faas_jupyter.execution")
+_LOGGER.setLevel(logging.DEBUG)  # user messages pass; the runner's capture handler decides where they go
+
+
+def execution_logger(execution_id: str) -> logging.LoggerAdapter:
+    """A logger whose records carry the execution id (``record.execution_id``)."""
+    return logging.LoggerAdapter(_LOGGER, {"execution_id": execution_id})
