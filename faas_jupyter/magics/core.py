@@ -1,0 +1,148 @@
+"""`%faas` and `%%faas`: parse strictly, call the workspace, show the result.
+
+A user mistake (bad flag, unknown package, invalid module) is one ``UsageError``
+line; anything else is a real bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+import warnings
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import MagicArgumentParser
+from IPython.utils.text import SList  # noqa: F401  (keeps IPython's text utilities loaded)
+
+from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
+from faas_jupyter.magics import registry, working
+from faas_jupyter.magics.registry import COMMANDS
+
+
+def _load_commands():
+    # Importing a command module registers its commands in the table.
+    from faas_jupyter.magics import commands_packages  # noqa: F401
+    for optional in ("commands_items", "commands_services"):
+        try:
+            __import__(f"faas_jupyter.magics.{optional}")
+        except ModuleNotFoundError as err:
+            if err.name != f"faas_jupyter.magics.{optional}":
+                raise
+
+
+def _split(line: str) -> list[str]:
+    from IPython.utils.process import arg_split
+    return arg_split(line, posix=True)
+
+
+def user_error(err: Exception, cell_offset: int = 0) -> UsageError:
+    """One line that names the thing and the fix; cell lines count the magic line."""
+    if isinstance(err, ValidationError) and err.line is not None:
+        return UsageError(f"cell line {err.line + cell_offset}: {err.message}")
+    return UsageError(str(err))
+
+
+@magics_class
+class FaasMagics(Magics):
+    def __init__(self, shell):
+        super().__init__(shell)
+        _load_commands()
+        self._ws = None
+        self.packages: dict[str, working.WorkingPackage] = {}
+        self.line_parser = registry.build_parser(MagicArgumentParser)
+        self.cell_parser = working.cell_parser(MagicArgumentParser)
+
+    @property
+    def ws(self):
+        if self._ws is None:
+            import faas_jupyter
+            self._ws = faas_jupyter.workspace()
+        return self._ws
+
+    @ws.setter
+    def ws(self, value):
+        self._ws = value
+
+    @line_magic("faas")
+    def faas(self, line: str):
+        args = self.line_parser.parse_args(_split(line))
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", NoChangeWarning)
+                result = COMMANDS[args.command].run(self, args)
+            for w in caught:
+                print(w.message) if issubclass(w.category, NoChangeWarning) else warnings.warn_explicit(
+                    w.message, w.category, w.filename, w.lineno)
+        except FaasError as err:
+            raise user_error(err) from None
+        return result
+
+    @cell_magic("faas")
+    def faas_cell(self, line: str, cell: str):
+        args = self.cell_parser.parse_args(_split(line))
+        body = working.cell_body(cell)
+        try:
+            inferred = self._infer(args, body)
+        except FaasError as err:
+            raise user_error(err, cell_offset=1) from None
+        if args.kind == "module":
+            outcome = self.shell.run_cell(body, store_history=False)
+            if not outcome.success:
+                return None  # the cell's own traceback is shown; nothing is recorded
+        elif args.path.endswith(".py"):
+            try:
+                _install_helper(args.path, body)
+            except SyntaxError as err:
+                raise UsageError(f"cell line {(err.lineno or 0) + 1}: {err.msg}") from None
+        self.packages[args.package] = inferred
+        self._report(args, inferred)
+        if args.kind == "module" and args.push:
+            return self.faas(f"push {args.package} -m {_quote(args.message)}")
+        return None
+
+    def _infer(self, args, body: str) -> working.WorkingPackage:
+        """Apply the cell to a copy, so a rejected cell leaves the working package untouched."""
+        current = self.packages.get(args.package) or working.WorkingPackage(args.package)
+        trial = working.WorkingPackage(current.name, dict(current.files), dict(current.modules),
+                                       dict(current.owners))
+        self._warnings = working.apply_cell({args.package: trial}, args, body)
+        return trial
+
+    def _report(self, args, pkg: working.WorkingPackage) -> None:
+        for w in self._warnings:
+            line = f"cell line {w.line + 1}: " if getattr(w, "line", None) else ""
+            print(f"warning: {line}{w.message}")
+        if args.kind == "file":
+            print(f"{args.package}: file {working.normalize_path(args.path)} ({len(pkg.files)} files)")
+            return
+        module = pkg.modules[args.name]
+        names = ", ".join(f.name for f in module.functions) or "no functions"
+        print(f"{args.package}: module {module.name} ({module.entry_point}, {module.class_name}): {names}")
+
+
+def _quote(text: str) -> str:
+    import shlex
+    return shlex.quote(text or "")
+
+
+def _install_helper(path: str, source: str) -> None:
+    """Make a `%%faas file x.py` helper importable in the kernel, as it will be when deployed."""
+    import sys
+    import types
+    name = working.normalize_path(path)[:-3].replace("/", ".")
+    module = types.ModuleType(name)
+    module.__file__ = f"<%%faas file {path}>"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    sys.modules[name] = module
+
+
+def _docstrings() -> None:
+    _load_commands()
+    FaasMagics.faas.__doc__ = ("Package, version, deploy and run functions.\n\nCommands:\n"
+                               + registry.usage_text(MagicArgumentParser))
+    FaasMagics.faas_cell.__doc__ = working.cell_parser(MagicArgumentParser).format_help() + """
+%%faas module NAME --package PKG: the cell runs as a normal cell and its exact source becomes
+the module's entry-point file in PKG's working codebase; the module JSON (functions, inputs,
+outputs, initInputs) is inferred from the class with `ast`.
+%%faas file PATH --package PKG: the cell becomes a helper file the modules share."""
+
+
+_docstrings()
