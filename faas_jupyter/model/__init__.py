@@ -1,12 +1,17 @@
 """The pure domain model: package JSON, entities, codebases (stdlib + pathspec only)."""
 from __future__ import annotations
 
+from .entities import (FINAL_STATUSES, ON_RESET, ROLES, RUNTIMES, WRITE_ROLES, Annotation, Dataset,
+                       Execution, ExecutionStatus, Item, JsonEntity, Member, Project, Revision, Service,
+                       now_iso, status_event)
 from .package import MISSING, FunctionIO, PackageFunction, PackageModule, PackageSpec
 from .types import (ENTITY_TYPES, VALID_TYPES, PackageInputType, array_of, base_type,
                     default_io_name, is_array, is_entity)
 from .versions import FIRST_VERSION, bump_version, latest_version, parse_version, version_key
 
 __all__ = [
+    "FINAL_STATUSES", "ON_RESET", "ROLES", "RUNTIMES", "WRITE_ROLES", "Annotation", "Dataset", "Execution",
+    "ExecutionStatus", "Item", "JsonEntity", "Member", "Project", "Revision", "Service", "now_iso", "status_event",
     "MISSING", "FunctionIO", "PackageFunction", "PackageModule", "PackageSpec",
     "ENTITY_TYPES", "VALID_TYPES", "PackageInputType", "array_of", "base_type", "default_io_name",
     "is_array", "is_entity",
