@@ -1,6 +1,7 @@
 """The pure domain model: package JSON, entities, codebases (stdlib + pathspec only)."""
 from __future__ import annotations
 
+from .codebase import Codebase, CodebaseDiff
 from .entities import (FINAL_STATUSES, ON_RESET, ROLES, RUNTIMES, WRITE_ROLES, Annotation, Dataset,
                        Execution, ExecutionStatus, Item, JsonEntity, Member, Project, Revision, Service,
                        now_iso, status_event)
@@ -10,6 +11,7 @@ from .types import (ENTITY_TYPES, VALID_TYPES, PackageInputType, array_of, base_
 from .versions import FIRST_VERSION, bump_version, latest_version, parse_version, version_key
 
 __all__ = [
+    "Codebase", "CodebaseDiff",
     "FINAL_STATUSES", "ON_RESET", "ROLES", "RUNTIMES", "WRITE_ROLES", "Annotation", "Dataset", "Execution",
     "ExecutionStatus", "Item", "JsonEntity", "Member", "Project", "Revision", "Service", "now_iso", "status_event",
     "MISSING", "FunctionIO", "PackageFunction", "PackageModule", "PackageSpec",
