@@ -1,0 +1,49 @@
+/** Datasets and their items, with previews. */
+import * as React from 'react';
+
+import { FaasModel } from '../model';
+import { Button, Empty, PreviewView, Section } from './common';
+
+export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
+  const { model } = props;
+  return (
+    <Section title="Datasets" count={model.datasets.length} testid="faas-datasets">
+      {model.datasets.length === 0 && <Empty text="No datasets." />}
+      {model.datasets.map(d => {
+        const items = model.items.get(d.name);
+        return (
+          <details
+            key={d.name}
+            className="faas-dataset"
+            data-testid="faas-dataset"
+            onToggle={e => {
+              if ((e.target as HTMLDetailsElement).open && !items) {
+                void model.loadItems(d.name);
+              }
+            }}
+          >
+            <summary>
+              <span className="faas-name">{d.name}</span>
+              {d.itemsCount !== undefined && <span className="faas-count">{d.itemsCount}</span>}
+            </summary>
+            {!items && <Empty text="loading items…" />}
+            {items && items.length === 0 && <Empty text="empty dataset" />}
+            <ul className="faas-list">
+              {(items ?? []).map(it => {
+                const preview = model.previews.get(it.id);
+                return (
+                  <li key={it.id} data-testid="faas-item">
+                    <span className="faas-name">{it.key ?? it.name ?? it.id}</span>{' '}
+                    <span className="faas-dim">{it.artifactType}</span>
+                    {!preview && <Button label="Preview" onClick={() => void model.loadPreview(it.id)} />}
+                    {preview && <PreviewView preview={preview} />}
+                  </li>
+                );
+              })}
+            </ul>
+          </details>
+        );
+      })}
+    </Section>
+  );
+}

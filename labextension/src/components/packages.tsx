@@ -1,0 +1,155 @@
+/** Packages -> revisions -> modules -> functions, with a deploy form per module. */
+import * as React from 'react';
+
+import { collectInputs } from '../inputs';
+import { FaasModel } from '../model';
+import { IPackageModule, IRevision } from '../types';
+import { sortVersions } from '../versions';
+import { Button, Empty, InputFields, ioText, Section } from './common';
+
+const RUNTIMES = ['process', 'dask'];
+
+/** Deploy one module of one revision; init inputs come from its initInputs types. */
+export function DeployForm(props: {
+  model: FaasModel;
+  pkg: string;
+  revision: string;
+  module: IPackageModule;
+  onDone: () => void;
+}): JSX.Element {
+  const { model, pkg, revision, module } = props;
+  const [name, setName] = React.useState(`${pkg}-${module.name}`.slice(0, 64));
+  const [runtime, setRuntime] = React.useState(RUNTIMES[0]);
+  const [values, setValues] = React.useState<Record<string, string | boolean>>({});
+  const [formError, setFormError] = React.useState<string | null>(null);
+  const submit = async () => {
+    let initInput: Record<string, unknown>;
+    try {
+      initInput = collectInputs(module.initInputs ?? [], values);
+    } catch (err) {
+      setFormError((err as Error).message);
+      return;
+    }
+    setFormError(null);
+    const ok = await model.deploy({ name, packageName: pkg, moduleName: module.name, revision, initInput, runtime });
+    if (ok) {
+      props.onDone();
+    }
+  };
+  return (
+    <div className="faas-form" data-testid="faas-deploy-form">
+      <div className="faas-form-title">
+        Deploy {pkg} {revision} / {module.name}
+      </div>
+      <label className="faas-field">
+        <span>service name</span>
+        <input className="jp-mod-styled" value={name} data-testid="faas-service-name" onChange={e => setName(e.target.value)} />
+      </label>
+      <label className="faas-field">
+        <span>runtime</span>
+        <select className="jp-mod-styled" value={runtime} onChange={e => setRuntime(e.target.value)}>
+          {RUNTIMES.map(r => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+      </label>
+      <InputFields ios={module.initInputs ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
+      {formError && <div className="faas-error">{formError}</div>}
+      <Button label="Deploy" accept testid="faas-deploy-submit" onClick={() => void submit()} />
+      <Button label="Cancel" onClick={props.onDone} />
+    </div>
+  );
+}
+
+function ModuleView(props: { model: FaasModel; pkg: string; revision: string; module: IPackageModule }): JSX.Element {
+  const [deploying, setDeploying] = React.useState(false);
+  const m = props.module;
+  return (
+    <li className="faas-module">
+      <div className="faas-row">
+        <span className="faas-name">{m.name}</span>
+        <span className="faas-dim">{m.className ?? 'ServiceRunner'} in {m.entryPoint ?? 'main.py'}</span>
+        <Button label="Deploy…" accept testid="faas-deploy" onClick={() => setDeploying(!deploying)} />
+      </div>
+      {(m.initInputs ?? []).length > 0 && <div className="faas-dim">init: {ioText(m.initInputs)}</div>}
+      <ul className="faas-functions">
+        {m.functions.map(f => (
+          <li key={f.name} className="faas-function" title={f.description}>
+            <code>
+              {f.name}({ioText(f.input)}) → {f.output.length ? ioText(f.output) : 'None'}
+            </code>
+          </li>
+        ))}
+      </ul>
+      {deploying && (
+        <DeployForm model={props.model} pkg={props.pkg} revision={props.revision} module={m} onDone={() => setDeploying(false)} />
+      )}
+    </li>
+  );
+}
+
+function RevisionView(props: { model: FaasModel; rev: IRevision }): JSX.Element {
+  const r = props.rev;
+  const modules = r.spec?.modules ?? [];
+  return (
+    <details
+      className="faas-revision"
+      data-testid="faas-revision"
+      onToggle={e => {
+        if ((e.target as HTMLDetailsElement).open && !r.spec) {
+          void props.model.loadRevisionDetail(r.package, r.version);
+        }
+      }}
+    >
+      <summary>
+        <span className="faas-name">{r.version}</span>
+        <span className="faas-dim">
+          {r.createdAt?.slice(0, 19).replace('T', ' ')} {r.creator} {r.message}
+        </span>
+      </summary>
+      <ul className="faas-modules">
+        {modules.map(m => (
+          <ModuleView key={m.name} model={props.model} pkg={r.package} revision={r.version} module={m} />
+        ))}
+      </ul>
+      <a className="faas-link" href={props.model.api.codebaseUrl(r.package, r.version)} download>
+        codebase.zip
+      </a>
+    </details>
+  );
+}
+
+export function PackagesSection(props: { model: FaasModel }): JSX.Element {
+  const { model } = props;
+  return (
+    <Section title="Packages" count={model.packages.length} testid="faas-packages">
+      {model.packages.length === 0 && <Empty text="No packages yet: push one with %%faas module or faas push." />}
+      {model.packages.map(p => {
+        const revs = model.revisions.get(p.name);
+        const order = sortVersions((revs ?? []).map(r => r.version)).reverse();
+        const byVersion = new Map((revs ?? []).map(r => [r.version, r]));
+        return (
+          <details
+            key={p.name}
+            className="faas-package"
+            data-testid="faas-package"
+            onToggle={e => {
+              if ((e.target as HTMLDetailsElement).open && !revs) {
+                void model.loadRevisions(p.name);
+              }
+            }}
+          >
+            <summary>
+              <span className="faas-name">{p.name}</span>
+              <span className="faas-dim">{p.latestRevision ?? p.version ?? ''}</span>
+            </summary>
+            {!revs && <Empty text="loading revisions…" />}
+            {order.map(v => (
+              <RevisionView key={v} model={model} rev={byVersion.get(v)!} />
+            ))}
+          </details>
+        );
+      })}
+    </Section>
+  );
+}

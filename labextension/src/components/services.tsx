@@ -1,0 +1,105 @@
+/** Services: pinned revision, drift, actions, and an execute form. */
+import * as React from 'react';
+
+import { collectInputs } from '../inputs';
+import { FaasModel } from '../model';
+import { IPackageFunction, IService } from '../types';
+import { Button, Empty, InputFields, Section } from './common';
+
+/** The functions of a service's module, from its pinned revision's spec. */
+function functionsOf(model: FaasModel, s: IService): IPackageFunction[] {
+  const rev = model.revisions.get(s.packageName ?? '')?.find(r => r.version === s.revision);
+  const mod = rev?.spec?.modules.find(m => m.name === s.moduleName);
+  return mod?.functions ?? [];
+}
+
+function ExecuteForm(props: { model: FaasModel; service: IService; onDone: () => void }): JSX.Element {
+  const fns = functionsOf(props.model, props.service);
+  const [fname, setFname] = React.useState(fns[0]?.name ?? '');
+  const [values, setValues] = React.useState<Record<string, string | boolean>>({});
+  const [formError, setFormError] = React.useState<string | null>(null);
+  const fn = fns.find(f => f.name === fname);
+  const submit = async () => {
+    let input: Record<string, unknown>;
+    try {
+      input = collectInputs(fn?.input ?? [], values);
+    } catch (err) {
+      setFormError((err as Error).message);
+      return;
+    }
+    setFormError(null);
+    if (await props.model.execute(props.service.name, fname, input)) {
+      props.onDone();
+    }
+  };
+  if (!fns.length) {
+    return <Empty text="functions unknown: open the package's revision or refresh" />;
+  }
+  return (
+    <div className="faas-form" data-testid="faas-execute-form">
+      <select className="jp-mod-styled" value={fname} onChange={e => setFname(e.target.value)}>
+        {fns.map(f => (
+          <option key={f.name}>{f.name}</option>
+        ))}
+      </select>
+      <InputFields ios={fn?.input ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
+      {formError && <div className="faas-error">{formError}</div>}
+      <Button label="Run" accept testid="faas-execute-submit" onClick={() => void submit()} />
+      <Button label="Cancel" onClick={props.onDone} />
+    </div>
+  );
+}
+
+function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element {
+  const { model, service: s } = props;
+  const [executing, setExecuting] = React.useState(false);
+  const [confirming, setConfirming] = React.useState(false);
+  const behind = model.behind(s);
+  const paused = s.active === false;
+  return (
+    <li className="faas-service" data-testid="faas-service">
+      <div className="faas-row">
+        <span className="faas-name">{s.name}</span>
+        <span className="faas-dim">
+          {s.packageName}/{s.moduleName} @ {s.revision} · {s.runtime}
+        </span>
+        {behind !== null && (
+          <span className={behind > 0 ? 'faas-drift faas-behind' : 'faas-drift'} data-testid="faas-drift">
+            {behind > 0 ? `${behind} behind` : 'latest'}
+          </span>
+        )}
+        {paused && <span className="faas-status faas-status-paused">paused</span>}
+      </div>
+      <div className="faas-actions">
+        <Button label="Execute…" accept testid="faas-execute" disabled={paused} onClick={() => setExecuting(!executing)} />
+        <Button label="Update to latest" disabled={!behind} onClick={() => void model.updateToLatest(s)} />
+        <Button label="Roll back" onClick={() => void model.rollBack(s)} />
+        {paused ? (
+          <Button label="Resume" onClick={() => void model.resume(s.name)} />
+        ) : (
+          <Button label="Pause" onClick={() => void model.pause(s.name)} />
+        )}
+        {confirming ? (
+          <Button label={`Delete ${s.name}?`} warn onClick={() => void model.deleteService(s.name)} />
+        ) : (
+          <Button label="Delete" onClick={() => setConfirming(true)} />
+        )}
+      </div>
+      {executing && <ExecuteForm model={model} service={s} onDone={() => setExecuting(false)} />}
+    </li>
+  );
+}
+
+export function ServicesSection(props: { model: FaasModel }): JSX.Element {
+  const { model } = props;
+  return (
+    <Section title="Services" count={model.services.length} testid="faas-services">
+      {model.services.length === 0 && <Empty text="No services: deploy a module from a revision above." />}
+      <ul className="faas-list">
+        {model.services.map(s => (
+          <ServiceRow key={s.name} model={model} service={s} />
+        ))}
+      </ul>
+    </Section>
+  );
+}
