@@ -68,8 +68,8 @@ def declared_from_block(source: str) -> DeclaredModule | None:
 def declared_from_json(declared) -> DeclaredModule:
     """Explicit module JSON (or a PackageModule) as a declaration."""
     data = declared.to_json() if hasattr(declared, "to_json") else declared
-    keys = _BLOCK_KEYS + ("name", "entryPoint", "className")
-    return _declared(data, None, "the declared module JSON", keys)
+    # Other module keys (name, entryPoint, computeConfig...) are the caller's business.
+    return _declared(data, None, "the declared module JSON", None)
 
 
 def _marked_lines(source: str) -> list[tuple[int, str]]:
@@ -93,13 +93,13 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-def _declared(data, line: int | None, origin: str, keys: tuple[str, ...]) -> DeclaredModule:
+def _declared(data, line: int | None, origin: str, keys: tuple[str, ...] | None) -> DeclaredModule:
     def fail(message: str) -> ValidationError:
         return ValidationError(f"{origin}: {message}", line=line)
 
     if not isinstance(data, dict):
         raise fail('expected a JSON object like {"functions": [{"name": "run", "input": [...]}]}')
-    unknown = sorted(set(data) - set(keys))
+    unknown = sorted(set(data) - set(keys)) if keys is not None else []
     if unknown:
         raise fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(keys)}")
     module = {}
@@ -218,9 +218,8 @@ def merge_declared(inferred: dict, declared: dict) -> dict:
         for key in ("output", "description"):
             if d.get(key):
                 f[key] = copy.deepcopy(d[key])
-        for key in ("displayName", "displayIcon"):
-            if key in d:
-                f[key] = d[key]
+        for key in set(d) - {"name", "input", "output", "description"}:
+            f[key] = copy.deepcopy(d[key])  # displayName, displayIcon, Dataloop's extra keys
     return result
 
 
