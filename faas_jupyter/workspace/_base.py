@@ -1,0 +1,120 @@
+"""``Workspace``: settings + store + the collections (``ws.projects``, ``ws.packages`` ...).
+
+Collections attach lazily through ``COLLECTIONS`` (attribute -> "module:Class"):
+the first ``ws.services`` imports ``faas_jupyter.workspace.services`` and builds
+``Services(ws)`` once. A new use-case module only has to define that class.
+"""
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from faas_jupyter.config import Settings, settings as resolve_settings
+from faas_jupyter.errors import PermissionDenied
+
+DEFAULT_PROJECT = "default"
+
+# ws.<name> -> "module:Class"; Class(ws) is built on first access and cached.
+COLLECTIONS: dict[str, str] = {
+    "projects": "faas_jupyter.workspace.projects:Projects",
+    "services": "faas_jupyter.workspace.services:Services",
+    "executions": "faas_jupyter.workspace.executions:Executions",
+    "items": "faas_jupyter.workspace.items:Items",
+    "datasets": "faas_jupyter.workspace.datasets:Datasets",
+    "packagers": "faas_jupyter.workspace.packagers:Packagers",
+}
+
+
+class Workspace:
+    """Where everything lives: a database and an artifact root, seen by one user."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.user = settings.user
+        self._store = None
+        self._artifacts = None
+        self._collections: dict[str, Any] = {}
+        self._project = None
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"<Workspace user={self.user!r} db={self.settings.db_url!r}>"
+
+    @property
+    def store(self):
+        """The database (opened and migrated on first use)."""
+        with self._lock:
+            if self._store is None:
+                from faas_jupyter.store import Store
+                self._store = Store(self.settings.db_url)
+            return self._store
+
+    @property
+    def artifacts(self):
+        """The artifact root (``store.artifacts.ArtifactStore`` over fsspec)."""
+        with self._lock:
+            if self._artifacts is None:
+                from faas_jupyter.store.artifacts import ArtifactStore
+                self._artifacts = ArtifactStore(self.settings.artifacts)
+            return self._artifacts
+
+    @property
+    def project(self):
+        """The current project: "default" unless ``use_project`` chose another.
+
+        "default" is created on first use with the current user as its owner.
+        """
+        with self._lock:
+            if self._project is None:
+                self._project = self.projects.get_or_create(DEFAULT_PROJECT)
+            return self._project
+
+    def use_project(self, name: str):
+        """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
+        self._project = self.projects.get(name)
+        return self._project
+
+    @property
+    def packages(self):
+        """The packages of the current project."""
+        return self.project.packages
+
+    def __getattr__(self, name: str):
+        target = COLLECTIONS.get(name)
+        if target is None or name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with self._lock:
+            if name not in self._collections:
+                module, cls = target.split(":")
+                self._collections[name] = getattr(importlib.import_module(module), cls)(self)
+            return self._collections[name]
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def workspace(url: str | None = None, artifacts: str | None = None, user: str | None = None,
+              home: str | None = None) -> Workspace:
+    """Open a workspace: ``url`` (SQLite path or database URL) else $FAAS_DB_URL else
+    ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login."""
+    return Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home))
+
+
+def require_role(role: str | None, user: str, project: str, action: str,
+                 allowed: tuple[str, ...] = ("owner", "developer")) -> None:
+    """PermissionDenied unless ``role`` is one of ``allowed``; the message names the fix."""
+    if role in allowed:
+        return
+    has = f"role {role!r}" if role else "no role (not a member)"
+    raise PermissionDenied(
+        f"user {user!r} may not {action} in project {project!r}: needs role "
+        f"{' or '.join(allowed)}, has {has}; an owner can run "
+        f"proj.members.add({user!r}, role='developer')")

@@ -1,0 +1,146 @@
+"""Package JSON from a codebase, revision diffs, and Dataloop folder export."""
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from faas_jupyter.errors import ValidationError
+from faas_jupyter.model.codebase import Codebase, CodebaseDiff
+from faas_jupyter.model.package import PackageModule, PackageSpec
+
+PACKAGE_JSON = "package.json"
+MANIFEST = "dataloop.json"
+
+
+def _read_package_json(cb: Codebase) -> dict | None:
+    data = cb.files.get(PACKAGE_JSON)
+    if data is None:
+        return None
+    try:
+        d = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"{PACKAGE_JSON} is not valid JSON: {exc}") from None
+    if not isinstance(d, dict):
+        raise ValidationError(f"{PACKAGE_JSON} must hold a JSON object, not {type(d).__name__}")
+    return d
+
+
+def _infer_modules(cb: Codebase) -> list[PackageModule]:
+    try:
+        introspect = importlib.import_module("faas_jupyter.model.introspect")
+    except ImportError:
+        introspect = None
+    modules = introspect.infer_package_modules(dict(cb.files)) if introspect else []
+    if not modules:
+        raise ValidationError(f"no {PACKAGE_JSON} in the codebase and no BaseServiceRunner class "
+                              f"found in its .py files; add a {PACKAGE_JSON} that lists the modules "
+                              "or pass modules=[...]")
+    return modules
+
+
+def resolve_spec(cb: Codebase, name: str | None, modules: Iterable | None, folder: str | None,
+                 base: PackageSpec | None = None) -> PackageSpec:
+    """The package JSON of a push: ``base``, else ``package.json``, else inferred from code.
+
+    Name: the argument, else package.json's, else the folder's name. ``modules`` replace
+    whatever package.json says. The result has no version (the revision gives it).
+    """
+    doc = base.to_json() if base is not None else (_read_package_json(cb) or {})
+    doc.pop("version", None)
+    doc["name"] = name or doc.get("name") or folder
+    if not doc["name"]:
+        raise ValidationError("name the package: package_name='...' (no package.json name "
+                              "and no folder name to use)", "name")
+    if modules is not None:
+        doc["modules"] = [m.to_json() if isinstance(m, PackageModule) else m for m in modules]
+    elif doc.get("modules") is None:
+        doc["modules"] = [m.to_json() for m in _infer_modules(cb)]
+    try:
+        spec = PackageSpec.from_json(doc)
+    except ValidationError as exc:
+        source = PACKAGE_JSON if PACKAGE_JSON in cb.files and base is None else "package"
+        raise ValidationError(f"{source}: {exc.message}", exc.path, line=exc.line) from None
+    spec.validate_codebase(cb.files)
+    return spec
+
+
+@dataclass
+class PackageDiff:
+    """From revision ``a`` to ``b``: files added/removed/changed, and both unified texts."""
+
+    package: str
+    a: str
+    b: str
+    files: CodebaseDiff
+    spec_unified: str = ""
+    changed_keys: list[str] = field(default_factory=list)
+
+    @classmethod
+    def between(cls, old, new) -> "PackageDiff":
+        a_json, b_json = _spec_lines(old), _spec_lines(new)
+        spec_text = "\n".join(difflib.unified_diff(
+            a_json, b_json, f"a/{PACKAGE_JSON}@{old.version}", f"b/{PACKAGE_JSON}@{new.version}",
+            lineterm=""))
+        oj, nj = _versionless(old), _versionless(new)
+        keys = sorted(k for k in set(oj) | set(nj) if oj.get(k) != nj.get(k))
+        return cls(old.name, old.version, new.version, old.codebase.diff(new.codebase),
+                   spec_text + ("\n" if spec_text else ""), keys)
+
+    @property
+    def added(self) -> list[str]:
+        return self.files.added
+
+    @property
+    def removed(self) -> list[str]:
+        return self.files.removed
+
+    @property
+    def changed(self) -> list[str]:
+        return self.files.changed
+
+    @property
+    def unified(self) -> str:
+        """Every file diff, then the package JSON diff, as one text."""
+        return "".join([*(self.files.unified[p] for p in sorted(self.files.unified)),
+                        self.spec_unified])
+
+    def __bool__(self) -> bool:
+        return bool(self.files) or bool(self.spec_unified)
+
+    def __str__(self) -> str:
+        return self.unified
+
+    def to_json(self) -> dict:
+        return {"package": self.package, "a": self.a, "b": self.b, **self.files.to_json(),
+                "specUnified": self.spec_unified, "specChangedKeys": list(self.changed_keys)}
+
+
+def _versionless(pkg) -> dict:
+    d = pkg.to_json()
+    d.pop("version", None)
+    return d
+
+
+def _spec_lines(pkg) -> list[str]:
+    return json.dumps(_versionless(pkg), indent=2, sort_keys=True).splitlines()
+
+
+def manifest(pkg) -> dict:
+    """A DPK-style ``dataloop.json``: name, version, components.modules (module JSON)."""
+    return {"name": pkg.name, "displayName": pkg.name, "version": pkg.version,
+            "scope": "project", "codebase": {"type": "folder"},
+            "components": {"modules": [m.to_json() for m in pkg.modules]}}
+
+
+def export_folder(pkg, directory: str | Path) -> Path:
+    """Write ``pkg``'s codebase plus ``package.json`` and ``dataloop.json`` under ``directory``."""
+    root = Path(directory).expanduser()
+    files = dict(pkg.codebase.files)
+    files[PACKAGE_JSON] = (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
+    files[MANIFEST] = (json.dumps(manifest(pkg), indent=2) + "\n").encode("utf-8")
+    Codebase(files).extract(root)  # checks every path before writing any
+    return root

@@ -1,0 +1,250 @@
+"""Packages and revisions: ``ws.packages.push/get/list/delete/export``, bound ``Package``.
+
+A push is one store transaction: it re-reads the latest revision, decides the
+next version, and writes the revision row, its file rows and any new blobs
+together, so a crash leaves all or nothing and concurrent pushes never share
+or skip a version.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from faas_jupyter.errors import Conflict, FaasError, NoChangeWarning, NotFound, ValidationError
+from faas_jupyter.model.codebase import Codebase
+from faas_jupyter.model.entities import Revision
+from faas_jupyter.model.package import PackageModule, PackageSpec
+from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
+from faas_jupyter.store import packages as sql
+from faas_jupyter.store import projects as project_sql
+from faas_jupyter.store.schema import services as services_table
+from faas_jupyter.workspace._base import require_role
+from faas_jupyter.workspace._package_files import PackageDiff, export_folder, resolve_spec
+
+_UNBOUND = ("this package is not in a workspace; push it first: "
+            "ws.packages.push(codebase=..., modules=pkg.modules)")
+
+
+def spec_text(spec: PackageSpec) -> str:
+    """The canonical stored JSON of a spec: no version (the revision holds it), sorted keys."""
+    d = spec.to_json()
+    d.pop("version", None)
+    return json.dumps(d, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(eq=True)
+class Package(PackageSpec):
+    """A package at one revision. ``from_json`` gives an unbound one (no workspace)."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+    _project: Any = field(default=None, repr=False, compare=False)
+    _row: dict | None = field(default=None, repr=False, compare=False)  # the revision row
+    _codebase: Codebase | None = field(default=None, repr=False, compare=False)
+
+    def _live(self):
+        if self._ws is None or self._row is None:
+            raise FaasError(_UNBOUND)
+        return self._ws
+
+    def _packages(self) -> "Packages":
+        return Packages(self._live(), self._project)
+
+    @property
+    def revision_info(self) -> Revision:
+        """This package's own revision (version, author, message, changes)."""
+        self._live()
+        return _revision(self._row, self.name, self)
+
+    @property
+    def revisions(self) -> list[Revision]:
+        """Every revision of this package, oldest first."""
+        return self._packages().revisions(self.name)
+
+    @property
+    def codebase(self) -> Codebase:
+        if self._codebase is None:
+            with self._live().store.connect() as conn:
+                self._codebase = Codebase(sql.read_files(conn, self._row["id"]))
+        return self._codebase
+
+    def revision(self, version: str) -> "Package":
+        return self._packages().get(self.name, version=version)
+
+    def latest(self) -> "Package":
+        return self._packages().get(self.name)
+
+    def update(self, message: str = "", bump: str = "patch") -> "Package":
+        """A new revision with this package's JSON (edits included) and codebase."""
+        self.validate()
+        new = self._packages().push(package_name=self.name, codebase=self.codebase,
+                                    modules=self.modules, spec=self, message=message,
+                                    bump=bump, force=True)
+        self._row, self.version = new._row, new.version
+        return self
+
+    def diff(self, a: str, b: str | None = None) -> PackageDiff:
+        """Files added/removed/changed and the package JSON diff from version ``a`` to ``b``."""
+        old = self.revision(a)
+        new = self.revision(b) if b else self.latest()
+        return PackageDiff.between(old, new)
+
+    def deploy(self, **kwargs):
+        """Deploy a module of this package as a service (``ws.services.deploy``)."""
+        return self._live().services.deploy(self, **kwargs)
+
+    def __repr__(self) -> str:
+        modules = ", ".join(m.name for m in self.modules)
+        return f"<Package {self.name} {self.version or '(unpushed)'}: {modules}>"
+
+
+def _revision(row: dict, name: str, spec: PackageSpec | None = None) -> Revision:
+    spec = spec if spec is not None else PackageSpec.from_json(json.loads(row["spec"]))
+    return Revision(package=name, version=row["version"], created_at=row["created_at"],
+                    creator=row["creator"], message=row["message"],
+                    codebase_digest=row["codebase_digest"], spec=spec,
+                    changes=json.loads(row["changes"]))
+
+
+class Packages:
+    """``ws.packages`` (or ``proj.packages``): the packages of one project."""
+
+    def __init__(self, ws, project=None):
+        self._ws = ws
+        self._project = project
+
+    @property
+    def project(self):
+        return self._project if self._project is not None else self._ws.project
+
+    def _bind(self, row: dict, name: str, codebase: Codebase | None = None) -> Package:
+        pkg = Package.from_json({**json.loads(row["spec"]), "version": row["version"]})
+        pkg._ws, pkg._project, pkg._row, pkg._codebase = self._ws, self.project, row, codebase
+        return pkg
+
+    # -- push ---------------------------------------------------------------------------------
+    def push(self, src_path: str | Path | None = None, package_name: str | None = None,
+             modules: Iterable[PackageModule | dict] | None = None, message: str = "",
+             bump: str = "patch", force: bool = False, *, codebase: Codebase | Mapping | None = None,
+             project: str | None = None, spec: PackageSpec | None = None) -> Package:
+        """Make a new revision (1.0.0 first, then ``bump``); nothing changed -> NoChangeWarning.
+
+        ``src_path`` is read with ``Codebase.from_dir`` (``.gitignore`` honoured), or give
+        an in-memory ``codebase``. ``modules=None`` reads ``package.json`` from the codebase,
+        else infers the modules from the code.
+        """
+        if project is not None:
+            return Packages(self._ws, self._ws.projects.get(project)).push(
+                src_path, package_name, modules, message, bump, force, codebase=codebase, spec=spec)
+        if bump not in BUMPS:
+            raise ValidationError(f"invalid bump {bump!r}: use one of {', '.join(BUMPS)}", "bump")
+        cb = self._codebase(src_path, codebase)
+        folder = Path(src_path).expanduser().resolve().name if src_path is not None else None
+        spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        pushed, row = self._ws.store.write(lambda conn: self._push_txn(conn, spec, cb, message,
+                                                                       bump, force))
+        if not pushed:
+            warnings.warn(NoChangeWarning(
+                f"package {spec.name!r} is unchanged at {row['version']}; nothing pushed "
+                "(force=True pushes anyway)"), stacklevel=2)
+        return self._bind(row, spec.name, cb)
+
+    def _codebase(self, src_path, codebase) -> Codebase:
+        if (src_path is None) == (codebase is None):
+            raise ValidationError("give exactly one of src_path (a folder) or codebase=")
+        if codebase is not None:
+            return codebase if isinstance(codebase, Codebase) else Codebase(codebase)
+        return Codebase.from_dir(src_path, max_bytes=self._ws.settings.max_codebase_bytes)
+
+    def _push_txn(self, conn, spec: PackageSpec, cb: Codebase, message: str, bump: str,
+                  force: bool) -> tuple[bool, dict]:
+        self._require(conn, f"push package {spec.name!r}")
+        pkg = (sql.get_package(conn, self.project.id, spec.name)
+               or sql.insert_package(conn, self.project.id, spec.name, self._ws.user))
+        latest = sql.latest_revision(conn, pkg["id"])
+        text = spec_text(spec)
+        if latest and not force and latest["codebase_digest"] == cb.digest and latest["spec"] == text:
+            return False, latest
+        version = FIRST_VERSION if latest is None else bump_version(latest["version"], bump)
+        changes = _changes(conn, latest, cb, text)
+        row = sql.insert_revision(conn, pkg["id"], version=version, creator=self._ws.user,
+                                  message=message or "", codebase_digest=cb.digest, spec=text,
+                                  changes=json.dumps(changes), files=cb.files)
+        return True, row
+
+    def _require(self, conn, action: str) -> None:
+        role = project_sql.get_role(conn, self.project.id, self._ws.user)
+        require_role(role, self._ws.user, self.project.name, action)
+
+    # -- read ---------------------------------------------------------------------------------
+    def _package_row(self, conn, name: str) -> dict:
+        row = sql.get_package(conn, self.project.id, name)
+        if row is None:
+            names = ", ".join(p["name"] for p in sql.list_packages(conn, self.project.id)) or "none"
+            raise NotFound(f"no package {name!r} in project {self.project.name!r}; packages: {names}")
+        return row
+
+    def get(self, name: str, version: str | None = None) -> Package:
+        """The latest revision of ``name``, or the one at ``version``."""
+        with self._ws.store.connect() as conn:
+            pkg = self._package_row(conn, name)
+            latest = sql.latest_revision(conn, pkg["id"])
+            row = latest if version in (None, "latest") else sql.get_revision(conn, pkg["id"], version)
+        if row is None:
+            raise NotFound(f"package {name!r} has no revision {version}; latest is "
+                           f"{latest['version'] if latest else '(none)'}")
+        return self._bind(row, name)
+
+    def revisions(self, name: str) -> list[Revision]:
+        """Every revision of ``name``, oldest first."""
+        with self._ws.store.connect() as conn:
+            rows = sql.list_revisions(conn, self._package_row(conn, name)["id"])
+        return [_revision(r, name) for r in rows]
+
+    def list(self) -> list[Package]:
+        """The latest revision of every package of the project, by name."""
+        with self._ws.store.connect() as conn:
+            rows = sql.list_packages(conn, self.project.id)
+            latest = [sql.get_revision(conn, r["id"], r["version"]) for r in rows]
+        return [self._bind(rev, r["name"]) for r, rev in zip(rows, latest)]
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __contains__(self, name: str) -> bool:
+        with self._ws.store.connect() as conn:
+            return sql.get_package(conn, self.project.id, name) is not None
+
+    # -- delete, export, import ---------------------------------------------------------------
+    def delete(self, name: str) -> None:
+        """Delete a package and all its revisions (refused while services use it)."""
+        def fn(conn):
+            self._require(conn, f"delete package {name!r}")
+            pkg = self._package_row(conn, name)
+            users = conn.execute(services_table.select().with_only_columns(services_table.c.name)
+                                 .where(services_table.c.package_id == pkg["id"])).scalars().all()
+            if users:
+                raise Conflict(f"package {name!r} is deployed as {', '.join(sorted(users))}; "
+                               "delete those services first")
+            sql.delete_package(conn, pkg["id"])
+        self._ws.store.write(fn)
+
+    def export(self, name: str, directory: str | Path, version: str | None = None) -> Path:
+        """Write a Dataloop package folder: the codebase, ``package.json``, ``dataloop.json``."""
+        return export_folder(self.get(name, version=version), directory)
+
+    def import_folder(self, directory: str | Path, package_name: str | None = None,
+                      message: str = "", **kwargs) -> Package:
+        """Push a Dataloop package folder (``package.json`` + codebase)."""
+        return self.push(src_path=directory, package_name=package_name, message=message, **kwargs)
+
+
+def _changes(conn, latest: dict | None, cb: Codebase, text: str) -> dict:
+    """Files added/removed/changed since the previous revision, and whether the JSON changed."""
+    old = sql.revision_file_digests(conn, latest["id"]) if latest else {}
+    new = cb.file_digests
+    return {"added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
+            "changed": sorted(p for p in set(old) & set(new) if old[p] != new[p]),
+            "spec": latest is None or latest["spec"] != text}
