@@ -218,7 +218,7 @@ def merge_declared(inferred: dict, declared: dict) -> dict:
         for key in ("output", "description"):
             if d.get(key):
                 f[key] = copy.deepcopy(d[key])
-        for key in set(d) - {"name", "input", "output", "description"}:
+        for key in sorted(set(d) - {"name", "input", "output", "description"}):
             f[key] = copy.deepcopy(d[key])  # displayName, displayIcon, Dataloop's extra keys
     return result
 
