@@ -1,0 +1,121 @@
+"""Run calls against one loaded service instance; the same code in every runtime.
+
+``ServiceHost`` loads the codebase, builds the instance with its init inputs,
+and turns one ``CallSpec`` into one ``CallResult``: scope (for ``kill_event``),
+log capture, progress and context injection, error classification.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from typing import Any
+
+from faas_jupyter.errors import FaasError, ValidationError
+from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
+                                               execution_scope)
+from faas_jupyter.runner.capture import Capture, capturing
+from faas_jupyter.runner.invoke import Invoker
+from faas_jupyter.runner.loader import load_codebase
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, ServiceConfig
+
+_RUNNER_FILES = ("faas_jupyter/runner/", "faas_jupyter\\runner\\")
+
+
+class ServiceHost:
+    """One service's instance and the way to call it."""
+
+    def __init__(self, config: ServiceConfig):
+        self.config = config
+        module = config.module
+        loaded = load_codebase(config.codebase, cache_dir=config.cache_dir)
+        self.runner_class = loaded.runner_class(module.entry_path, module.class_name)
+        self.invoker = self._build()
+
+    def _build(self) -> Invoker:
+        cfg = self.config
+        invoker = Invoker.create(self.runner_class, cfg.module, cfg.init_input, cfg.resolver)
+        try:
+            invoker.instance.service_entity = cfg.service_entity
+        except AttributeError:  # a class with __slots__ or a read-only property: nothing to set
+            pass
+        return invoker
+
+    def run(self, call: CallSpec, sink: EventSink, scope: ExecutionScope | None = None) -> CallResult:
+        """Run one call in the current thread; never raises for user errors."""
+        eid = call.execution_id
+        if scope is None:
+            deadline = time.monotonic() + call.timeout if call.timeout else None
+            scope = ExecutionScope(eid, deadline)
+        logger = execution_logger(eid)
+        progress = Progress(eid, callback=lambda event: sink.progress(eid, event), logger=logger)
+        context = self._context(call, logger, progress)
+        cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
+        started = time.time()
+        sink.started(eid, started)
+        with execution_scope(scope), capturing(cap):
+            result = self._call(call, scope, progress, context)
+        result.started_at, result.finished_at = started, time.time()
+        if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
+            self.invoker = self._build()
+        return result
+
+    def _context(self, call: CallSpec, logger, progress) -> Context:
+        cfg = self.config
+        return Context(call.execution_id, service=cfg.name, package=cfg.package, revision=cfg.revision,
+                       function_name=call.function_name, logger=logger, progress=progress,
+                       project=cfg.project)
+
+    def _call(self, call: CallSpec, scope: ExecutionScope, progress, context) -> CallResult:
+        eid = call.execution_id
+        try:
+            output = self.invoker.call(call.function_name, call.inputs, progress, context)
+            if self.config.pack_output is not None:
+                function = self.config.module.function(call.function_name)
+                output = self.config.pack_output(output, function, call)
+            return CallResult(eid, "success", output=output)
+        except InterruptedError as exc:
+            if scope.timed_out:
+                return _timed_out(call)
+            if scope.terminate_requested:
+                return CallResult(eid, "terminated", error=str(exc))
+            return _failed(eid, exc)
+        except KeyboardInterrupt:
+            return CallResult(eid, "aborted", error="interrupted by the user (KeyboardInterrupt)")
+        except BaseException as exc:  # SystemExit too: it fails this execution, not the service
+            if scope.timed_out:
+                return _timed_out(call)
+            return _failed(eid, exc)
+
+
+def _timed_out(call: CallSpec) -> CallResult:
+    return CallResult(call.execution_id, "failed", timed_out=True, error_type="TimeoutError",
+                      error=f"execution timed out after {call.timeout:g} s (execution_timeout)")
+
+
+def _failed(eid: str, exc: BaseException) -> CallResult:
+    kind = type(exc).__name__
+    tb = None if isinstance(exc, FaasError) else user_traceback(exc)
+    message = str(exc) or repr(exc)
+    if isinstance(exc, SystemExit):
+        message = f"the function called sys.exit({exc.code!r})"
+    return CallResult(eid, "failed", error=f"{kind}: {message}", traceback=tb,
+                      error_type="ValidationError" if isinstance(exc, ValidationError) else kind)
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback without the runner's own frames, so it starts in user code."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.replace("\\", "/").find("faas_jupyter/runner/") >= 0:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def host_for(config: ServiceConfig) -> Any:
+    """Build a host, turning any failure to load or instantiate into a FaasError."""
+    try:
+        return ServiceHost(config)
+    except FaasError:
+        raise
+    except Exception as exc:
+        raise FaasError(f"service {config.name!r} could not start: {type(exc).__name__}: {exc}\n"
+                        f"{user_traceback(exc)}") from exc

@@ -1,0 +1,141 @@
+"""The runtime contract: ``ServiceConfig`` in, ``CallSpec`` -> ``CallResult`` per execution.
+
+Everything here crosses process boundaries, so it is small and picklable.
+A runtime reports ``started``/``log``/``progress`` events to an :class:`EventSink`
+in the parent; statuses, retries and records belong to the supervisor.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+from abc import ABC, abstractmethod
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+
+@dataclass
+class ServiceConfig:
+    """What a runtime needs to serve one module of one revision."""
+
+    name: str
+    module: Any                      # model.package.PackageModule
+    codebase: Any                    # Codebase, {path: bytes}, or a folder
+    package: str | None = None
+    revision: str | None = None
+    project: str | None = None
+    init_input: dict = field(default_factory=dict)
+    concurrency: int = 1
+    execution_timeout: float | None = 3600
+    max_attempts: int = 1
+    terminate_grace: float = 5.0     # seconds between a cooperative terminate and a forced one
+    resolver: Any = None             # invoke.InputResolver, picklable for process/dask runtimes
+    pack_output: Callable | None = None  # (output, PackageFunction, CallSpec) -> packed; runs with the function
+    cache_dir: str | None = None     # where codebases are extracted
+    echo: bool = False               # also write captured output to the real stdout/stderr
+    service_entity: Any = None       # given to the instance as ``service_entity``
+
+    @property
+    def key(self) -> str:
+        digest = getattr(self.codebase, "digest", None) or ""
+        return f"{self.name}:{self.revision}:{digest[:12]}"
+
+
+@dataclass
+class CallSpec:
+    execution_id: str
+    function_name: str = "run"
+    inputs: dict = field(default_factory=dict)
+    attempt: int = 1
+    timeout: float | None = None
+
+
+@dataclass
+class CallResult:
+    execution_id: str
+    status: str                      # an ExecutionStatus value: success, failed, terminated, canceled, ...
+    output: Any = None
+    error: str | None = None
+    traceback: str | None = None
+    error_type: str | None = None    # e.g. "ValidationError": the supervisor does not retry those
+    started_at: float | None = None
+    finished_at: float | None = None
+    timed_out: bool = False
+    events: list = field(default_factory=list)  # runtimes without streaming replay these
+
+
+class EventSink(Protocol):
+    def started(self, execution_id: str, ts: float) -> None: ...
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None: ...
+    def progress(self, execution_id: str, event: dict) -> None: ...
+
+
+class NullSink:
+    """Drops events (when nobody records them)."""
+
+    def started(self, execution_id, ts): pass
+    def log(self, execution_id, stream, text, ts): pass
+    def progress(self, execution_id, event): pass
+
+
+def replay(sink: EventSink, events: list) -> None:
+    """Deliver ``("started"|"log"|"progress", execution_id, *args)`` tuples to ``sink``."""
+    for kind, *args in events:
+        getattr(sink, kind)(*args)
+
+
+class Runtime(ABC):
+    """Where a service's functions run. ``submit`` returns a Future of a CallResult."""
+
+    name = "runtime"
+
+    def __init__(self, sink: EventSink | None = None):
+        self.sink = sink or NullSink()
+        self.config: ServiceConfig | None = None
+
+    @abstractmethod
+    def start(self, config: ServiceConfig) -> None: ...
+
+    @abstractmethod
+    def submit(self, call: CallSpec) -> "Future[CallResult]": ...
+
+    @abstractmethod
+    def terminate(self, execution_id: str) -> bool:
+        """Ask a queued or running execution to stop; False if it is unknown or done."""
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+
+def finished(call: CallSpec, status: str, error: str | None = None, **extra: Any) -> CallResult:
+    """A CallResult decided by the runtime, not the function (timeouts, crashes, cancels)."""
+    return CallResult(call.execution_id, status, error=error, finished_at=time.time(), **extra)
+
+
+class Watchdog:
+    """One daemon thread firing callbacks at deadlines (timeouts, forced terminates)."""
+
+    def __init__(self):
+        self._heap: list = []
+        self._cond = threading.Condition()
+        self._ids = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def at(self, when: float, callback: Callable[[], None]) -> None:
+        """Call ``callback`` at ``time.monotonic() == when`` (callbacks must be quick)."""
+        with self._cond:
+            heapq.heappush(self._heap, (when, next(self._ids), callback))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="faas-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap or self._heap[0][0] > time.monotonic():
+                    self._cond.wait(None if not self._heap else self._heap[0][0] - time.monotonic())
+                _, _, callback = heapq.heappop(self._heap)
+            callback()

@@ -1,0 +1,178 @@
+"""Statuses, retries and timeouts around a runtime; the workspace records through it.
+
+Status flow (Dataloop's ``ExecutionStatus``): ``created`` -> ``in-progress`` ->
+``success`` | ``failed`` | ``terminated`` | ``aborted`` | ``canceled`` |
+``system-failure``. A failed attempt is retried up to ``max_attempts`` unless
+the failure was bad input (a ValidationError) or a terminate.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, Runtime
+
+NO_RETRY = {"ValidationError"}
+
+
+class ExecutionRecorder(EventSink, Protocol):
+    """Where executions are written down (the store, or memory)."""
+
+    def status(self, execution_id: str, status: str, ts: float, message: str | None = None,
+               attempt: int = 1) -> None: ...
+
+    def finished(self, execution_id: str, result: CallResult, attempts: int) -> None: ...
+
+
+class Supervisor:
+    """Drives one service's executions on ``runtime`` and records them on ``recorder``."""
+
+    def __init__(self, runtime: Runtime, recorder: ExecutionRecorder, max_attempts: int = 1,
+                 execution_timeout: float | None = None):
+        self.runtime = runtime
+        self.recorder = recorder
+        self.max_attempts = max(1, max_attempts)
+        self.execution_timeout = execution_timeout
+        self._attempt: dict[str, int] = {}
+        self._terminated: set[str] = set()
+        self._lock = threading.Lock()
+        runtime.sink = self  # the runtime's started/log/progress events pass through here
+
+    # EventSink: 'started' is where in-progress begins (the runtime knows when a call starts)
+    def started(self, execution_id: str, ts: float) -> None:
+        self.recorder.status(execution_id, "in-progress", ts, None, self._attempt.get(execution_id, 1))
+
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
+        self.recorder.log(execution_id, stream, text, ts)
+
+    def progress(self, execution_id: str, event: dict) -> None:
+        self.recorder.progress(execution_id, event)
+
+    def submit(self, execution_id: str, function_name: str = "run", inputs: dict | None = None,
+               block: bool = False) -> "Future[CallResult]":
+        """Start an execution; the Future gives its final CallResult (after retries).
+
+        ``block=True`` runs it to the end before returning (in this thread when the
+        runtime can, which is the fast path of the kernel runtime).
+        """
+        self.recorder.status(execution_id, "created", time.time(), None, 1)
+        done: Future = Future()
+        self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
+                                    self.execution_timeout), done, block)
+        if block:
+            done.result()
+        return done
+
+    def _attempt_call(self, call: CallSpec, done: Future, block: bool) -> None:
+        self._attempt[call.execution_id] = call.attempt
+        inline = getattr(self.runtime, "run_inline", None)
+        if block and inline is not None:
+            self._on_result(call, inline(call), done, block)
+            return
+        future = self.runtime.submit(call)
+        future.add_done_callback(lambda f: self._on_result(call, _result_of(call, f), done, block))
+
+    def _on_result(self, call: CallSpec, result: CallResult, done: Future, block: bool) -> None:
+        eid = call.execution_id
+        if self._should_retry(call, result):
+            self.recorder.status(eid, "failed", result.finished_at or time.time(),
+                                 f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",
+                                 call.attempt)
+            self._attempt_call(CallSpec(eid, call.function_name, call.inputs, call.attempt + 1,
+                                        call.timeout), done, block)
+            return
+        self.recorder.status(eid, result.status, result.finished_at or time.time(), result.error, call.attempt)
+        self.recorder.finished(eid, result, call.attempt)
+        with self._lock:
+            self._attempt.pop(eid, None)
+            self._terminated.discard(eid)
+        done.set_result(result)
+
+    def _should_retry(self, call: CallSpec, result: CallResult) -> bool:
+        return (result.status == "failed" and call.attempt < self.max_attempts
+                and result.error_type not in NO_RETRY and call.execution_id not in self._terminated)
+
+    def terminate(self, execution_id: str) -> bool:
+        """Ask the execution to stop: no further attempts, cooperative first, forced later."""
+        with self._lock:
+            if execution_id not in self._attempt:
+                return False
+            self._terminated.add(execution_id)
+        return self.runtime.terminate(execution_id)
+
+
+def _result_of(call: CallSpec, future: Future) -> CallResult:
+    try:
+        return future.result()
+    except BaseException as exc:  # a runtime bug must still end the execution, not hang it
+        return CallResult(call.execution_id, "system-failure", error=f"{type(exc).__name__}: {exc}",
+                          finished_at=time.time())
+
+
+@dataclass
+class ExecutionRecord:
+    """An execution as the runner saw it (what ``MemoryRecorder`` keeps)."""
+
+    id: str
+    status: str = "created"
+    status_log: list = field(default_factory=list)
+    logs: list = field(default_factory=list)        # (stream, text, ts)
+    progress: list = field(default_factory=list)    # progress events
+    output: Any = None
+    error: str | None = None
+    traceback: str | None = None
+    attempts: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+    def text(self, stream: str | None = None) -> str:
+        return "".join(t for s, t, _ in self.logs if stream is None or s == stream)
+
+
+class MemoryRecorder:
+    """Keeps ExecutionRecords in a dict (tests, ``faas test``, a service with no store)."""
+
+    def __init__(self):
+        self.records: dict[str, ExecutionRecord] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, eid: str) -> ExecutionRecord:
+        record = self.records.get(eid)
+        if record is None:
+            record = self.records[eid] = ExecutionRecord(eid)
+        return record
+
+    def status(self, execution_id, status, ts, message=None, attempt=1):
+        with self._lock:
+            record = self._get(execution_id)
+            record.status = status
+            record.status_log.append({"status": status, "timestamp": ts, "message": message,
+                                      "attempt": attempt})
+            if status == "in-progress" and record.started_at is None:
+                record.started_at = ts
+
+    def started(self, execution_id, ts):
+        self.status(execution_id, "in-progress", ts)
+
+    def log(self, execution_id, stream, text, ts):
+        with self._lock:
+            self._get(execution_id).logs.append((stream, text, ts))
+
+    def progress(self, execution_id, event):
+        with self._lock:
+            self._get(execution_id).progress.append(event)
+
+    def finished(self, execution_id, result: CallResult, attempts: int):
+        with self._lock:
+            record = self._get(execution_id)
+            record.output, record.error, record.traceback = result.output, result.error, result.traceback
+            record.attempts, record.finished_at = attempts, result.finished_at or time.time()
