@@ -58,7 +58,7 @@ def _read_gitignore(folder: str) -> pathspec.PathSpec | None:
     if not os.path.isfile(path) or os.path.islink(path):
         return None
     with open(path, encoding="utf-8", errors="replace") as f:
-        return pathspec.PathSpec.from_lines("gitwildmatch", f.read().splitlines())
+        return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
 
 
 def walk(root: str | os.PathLike) -> Walk:
