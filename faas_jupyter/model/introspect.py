@@ -110,6 +110,8 @@ def parse_source(source: str, filename: str = "<cell>") -> ast.Module:
         text = (exc.text or "").strip()
         quoted = f": {text!r}" if text else ""
         raise ValidationError(f"syntax error: {exc.msg}{quoted}", line=exc.lineno) from None
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        raise ValidationError(f"the source cannot be parsed: {exc}") from None
 
 
 def _top_level_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:

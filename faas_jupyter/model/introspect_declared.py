@@ -73,8 +73,12 @@ def declared_from_json(declared) -> DeclaredModule:
 
 
 def _marked_lines(source: str) -> list[tuple[int, str]]:
-    found = []
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+    found: list[tuple[int, str]] = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return found  # the ast parse already accepted the source; nothing more to find
+    for tok in tokens:
         # Only a comment alone on its line: ``x = 1  # faas: ...`` is an ordinary comment.
         if tok.type == tokenize.COMMENT and tok.line.strip() == tok.string.strip():
             match = _MARK.match(tok.string)

@@ -280,3 +280,8 @@ def test_user_code_is_never_imported():
 def test_same_source_same_json():
     body = "def run(self, item: pd.DataFrame, k: int = 3) -> list[float]: ...\n"
     assert infer(body).module.to_json() == infer(body).module.to_json()
+
+
+def test_nul_byte_is_a_validation_error():
+    with pytest.raises(ValidationError, match="null bytes"):
+        infer_module("x = 1\0\n")
