@@ -1,0 +1,100 @@
+"""``DeployPanel``: pick module and revision, fill init inputs, choose runtime, deploy."""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from faas_jupyter.errors import ValidationError
+from faas_jupyter.model.entities import RUNTIMES
+
+from ._base import StatusLine, TextRepr, esc, guarded
+from .fields import Form
+from .text import deploy_text
+
+WIDE = W.Layout(width="320px")
+LABELS = {"description_width": "110px"}
+
+
+class DeployPanel(TextRepr, W.VBox):
+    """A form for ``pkg.deploy(...)``; invalid values give one red line and deploy nothing."""
+
+    def __init__(self, ws, package, revision: str | None = None):
+        super().__init__()
+        self.ws = ws
+        self.package = package if isinstance(package, str) else package.name
+        self.pkg = ws.packages.get(self.package)
+        versions = [r.version for r in reversed(self.pkg.revisions)]
+        self.revision = W.Dropdown(options=versions, value=revision or versions[0],
+                                   description="revision", style=LABELS, layout=WIDE)
+        self.module = W.Dropdown(description="module", style=LABELS, layout=WIDE)
+        self.service_name = W.Text(description="service name", style=LABELS, layout=WIDE)
+        self.runtime = W.Dropdown(options=list(RUNTIMES), value="kernel", description="runtime",
+                                  style=LABELS, layout=WIDE)
+        self.concurrency = W.BoundedIntText(value=1, min=1, max=10_000, description="concurrency",
+                                            style=LABELS, layout=WIDE)
+        self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket")
+        self.deploy_button.on_click(lambda _: self.deploy())
+        self.status = StatusLine()
+        self.form_box = W.VBox()
+        self.service = None
+        self._callbacks = []
+        self._load_revision()
+        self.revision.observe(lambda _: self._load_revision(), "value")
+        self.module.observe(lambda _: self._load_module(), "value")
+        title = W.HTML(f"<b>deploy package {esc(self.package)}</b>")
+        self.children = [title, self.revision, self.module, self.service_name,
+                         W.HTML("<i>init inputs</i>"), self.form_box, self.runtime,
+                         self.concurrency, self.deploy_button, self.status]
+
+    def on_deployed(self, callback) -> None:
+        """Call ``callback(service)`` after each successful deploy."""
+        self._callbacks.append(callback)
+
+    def _load_revision(self) -> None:
+        self.spec = self.ws.packages.get(self.package, version=self.revision.value)
+        names = [m.name for m in self.spec.modules]
+        keep = self.module.value
+        self.module.options = names
+        self.module.value = keep if keep in names else names[0]
+        self._load_module()
+
+    def _load_module(self) -> None:
+        if self.module.value is None:
+            return
+        module = self.spec.module(self.module.value)
+        self.form = Form(module.init_inputs, self.ws, what="init input")
+        self.form_box.children = [self.form.box]
+        if not self.service_name.value or self.service_name.value == getattr(self, "_auto_name", None):
+            self._auto_name = self._default_name(module.name)
+            self.service_name.value = self._auto_name
+
+    def _default_name(self, module: str) -> str:
+        return self.package if len(self.spec.modules) == 1 else f"{self.package}-{module}"[:64]
+
+    def values(self) -> dict:
+        """The deploy arguments; ValidationError names the first bad field."""
+        name = self.service_name.value.strip()
+        if not name:
+            raise ValidationError("service name is empty; type one, e.g. "
+                                  f"{self._default_name(self.module.value)!r}", "service_name")
+        return dict(service_name=name, module_name=self.module.value,
+                    revision=self.revision.value, init_input=self.form.values(),
+                    runtime=self.runtime.value, concurrency=int(self.concurrency.value))
+
+    def deploy(self):
+        """Deploy with the form's values; returns the Service, or None after an error line."""
+        self.status.clear()
+        kwargs, _ = guarded(self.status, self.values)
+        if kwargs is None:
+            return None
+        svc, _ = guarded(self.status, lambda: self.ws.packages.get(self.package).deploy(**kwargs))
+        if svc is None:
+            return None
+        self.service = svc
+        self.status.ok(f"deployed {svc.name}: {self.package} {svc.revision}, module "
+                       f"{svc.module_name}, runtime {svc.runtime}")
+        for callback in self._callbacks:
+            callback(svc)
+        return svc
+
+    def text(self) -> str:
+        return deploy_text(self.spec)
