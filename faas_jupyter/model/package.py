@@ -175,7 +175,7 @@ class PackageFunction:
     @classmethod
     def from_json(cls, d: Any) -> PackageFunction:
         d = J.expect_object(d)
-        name = d.get("name", "run") if d.get("name") is not None else "run"
+        name = "run" if d.get("name") is None else d["name"]
         context = f"function {name!r}"
         return cls(name=name, description=J.get(d, "description", str, "a string", default=""),
                    input=_parse_list(d, "input", FunctionIO, context),
