@@ -73,7 +73,8 @@ def _make_config(tmp_path, **overrides) -> ServiceConfig:
     return ServiceConfig(**options)
 
 
-@pytest.fixture
-def make_config(tmp_path):
+@pytest.fixture(scope="session")
+def make_config(tmp_path_factory):
     """``make_config(**overrides)``: a ServiceConfig of the test service."""
-    return lambda **overrides: _make_config(tmp_path, **overrides)
+    base = tmp_path_factory.mktemp("runner")
+    return lambda **overrides: _make_config(base, **overrides)

@@ -1,0 +1,99 @@
+"""The worker process of the ``process`` runtime (started with the spawn context).
+
+It loads the codebase once, then serves calls from its Pipe one at a time.
+A reader thread keeps listening while a call runs, so a terminate request
+reaches ``kill_event()`` at once. Messages out: ``("ready", pid)``,
+``("init-failed", message)``, ``("started"|"log"|"progress", execution_id, ...)``,
+``("result", CallResult)``.
+"""
+from __future__ import annotations
+
+import faulthandler
+import os
+import pickle
+import queue
+import signal
+import threading
+import time
+
+from faas_jupyter.model.service_runner import ExecutionScope
+from faas_jupyter.runner.runtimes.base import CallResult
+
+
+class _PipeSink:
+    """Sends events to the parent; a lock keeps messages from user threads whole."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def send(self, message) -> None:
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an unpicklable progress output: say so instead of dying
+            data = pickle.dumps(("log", message[1], "stderr", f"could not send {message[0]}: {exc}\n",
+                                 time.time()))
+        self.send_raw(data)
+
+    def send_raw(self, data: bytes) -> None:
+        with self.lock:
+            self.conn.send_bytes(data)
+
+    def started(self, execution_id, ts):
+        self.send(("started", execution_id, ts))
+
+    def log(self, execution_id, stream, text, ts):
+        self.send(("log", execution_id, stream, text, ts))
+
+    def progress(self, execution_id, event):
+        self.send(("progress", execution_id, event))
+
+
+def main(conn, config) -> None:
+    """Entry point of a worker process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a notebook interrupt is for the kernel, not us
+    faulthandler.enable()  # a segfault prints where it happened to the worker's stderr
+    sink = _PipeSink(conn)
+    try:
+        from faas_jupyter.runner.host import host_for
+        host = host_for(config)
+    except BaseException as exc:
+        sink.send(("init-failed", f"{type(exc).__name__}: {exc}" if not str(exc).startswith("service")
+                   else str(exc)))
+        return
+    sink.send(("ready", os.getpid()))
+    inbox: queue.Queue = queue.Queue()
+    scopes: dict[str, ExecutionScope] = {}
+    threading.Thread(target=_read, args=(conn, inbox, scopes), daemon=True).start()
+    while (call := inbox.get()) is not None:
+        scope = scopes.setdefault(call.execution_id, ExecutionScope(
+            call.execution_id, time.monotonic() + call.timeout if call.timeout else None))
+        result = host.run(call, sink, scope)
+        scopes.pop(call.execution_id, None)
+        _send_result(sink, result)
+
+
+def _read(conn, inbox: queue.Queue, scopes: dict) -> None:
+    while True:
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            break
+        if kind == "call":
+            inbox.put(payload)
+        elif kind == "terminate":
+            scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
+        elif kind == "stop":
+            break
+    inbox.put(None)
+
+
+def _send_result(sink: _PipeSink, result: CallResult) -> None:
+    try:
+        data = pickle.dumps(("result", result), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # the output could not be pickled back to the parent
+        data = pickle.dumps(("result", CallResult(
+            result.execution_id, "failed", error=f"the output could not be sent back: "
+            f"{type(exc).__name__}: {exc}", error_type="PackingError",
+            started_at=result.started_at, finished_at=result.finished_at)))
+    sink.send_raw(data)

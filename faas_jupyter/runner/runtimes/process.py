@@ -1,0 +1,248 @@
+"""The ``process`` runtime: a pool of spawned worker processes, one call at a time each.
+
+Each worker loads the codebase once (``_worker.main``) and serves calls over a
+Pipe. A parent thread per worker sends a call, relays the worker's events to
+the sink, and watches the worker: an exception or ``sys.exit`` fails the call
+inside the worker; a crash (segfault, ``os._exit``), a hang past the timeout,
+or a terminate not honoured within ``terminate_grace`` kills the worker, fails
+that execution only, and starts a fresh worker for the next call.
+"""
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import queue
+import signal
+import threading
+import time
+import weakref
+from concurrent.futures import Future
+from multiprocessing.connection import wait
+
+from faas_jupyter.errors import FaasError
+from faas_jupyter.runner.runtimes import _worker
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, Runtime, ServiceConfig, finished, replay
+
+START_TIMEOUT = 120.0  # seconds for a worker to import and build the service
+_LIVE: "weakref.WeakSet[ProcessRuntime]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    # Runs before multiprocessing's own exit hook, which would wait forever on live workers.
+    for runtime in list(_LIVE):
+        runtime.stop()
+
+
+class ProcessRuntime(Runtime):
+    name = "process"
+
+    def __init__(self, sink=None, start_method: str = "spawn"):
+        super().__init__(sink)
+        self.ctx = multiprocessing.get_context(start_method)
+        self._queue: queue.Queue = queue.Queue()
+        self._lock = threading.RLock()
+        self._pending: dict[str, tuple[CallSpec, Future]] = {}
+        self._running: dict[str, _Slot] = {}
+        self._slots: list[_Slot] = []
+
+    def start(self, config: ServiceConfig) -> None:
+        self.config = config
+        self._slots = [_Slot(self, i) for i in range(max(1, config.concurrency))]
+        for slot in self._slots:  # launch all first: workers start up in parallel
+            slot.launch()
+        try:
+            for slot in self._slots:
+                slot.await_ready()
+        except BaseException:
+            self.stop()
+            raise
+        for slot in self._slots:
+            threading.Thread(target=slot.serve, name=f"faas-{config.name}-{slot.index}", daemon=True).start()
+        _LIVE.add(self)
+
+    @property
+    def pids(self) -> list[int | None]:
+        return [slot.proc.pid if slot.proc else None for slot in self._slots]
+
+    def submit(self, call: CallSpec) -> "Future[CallResult]":
+        future: Future = Future()
+        with self._lock:
+            self._pending[call.execution_id] = (call, future)
+        future.add_done_callback(lambda _f: self._forget(call.execution_id))
+        self._queue.put((call, future))
+        return future
+
+    def _forget(self, eid: str) -> None:
+        with self._lock:
+            self._pending.pop(eid, None)
+
+    def terminate(self, execution_id: str) -> bool:
+        with self._lock:
+            entry = self._pending.get(execution_id)
+            if entry is None:
+                return False
+            call, future = entry
+            slot = self._running.get(execution_id)
+            if slot is None and not future.running():  # still queued: it will never start
+                future.set_result(finished(call, "terminated", "terminated before it started"))
+                return True
+        if slot is not None:
+            slot.request_terminate(execution_id)
+        return True
+
+    def stop(self) -> None:
+        _LIVE.discard(self)
+        with self._lock:
+            for call, future in list(self._pending.values()):
+                if not future.running() and not future.done():
+                    future.set_result(finished(call, "canceled", "the service stopped before it started"))
+        for _ in self._slots:
+            self._queue.put(None)
+        for slot in self._slots:
+            slot.shutdown()
+
+
+class _Slot:
+    """One worker process and the parent thread that feeds and watches it."""
+
+    def __init__(self, runtime: ProcessRuntime, index: int):
+        self.rt = runtime
+        self.index = index
+        self.proc = None
+        self.conn = None
+        self.send_lock = threading.Lock()
+        self.wake_r, self.wake_w = runtime.ctx.Pipe(duplex=False)
+        self.kill_at: float | None = None
+        self.stopping = False
+
+    def launch(self) -> None:
+        self.conn, child = self.rt.ctx.Pipe()
+        self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config),
+                                        name=f"faas-{self.rt.config.name}-{self.index}")
+        self.proc.start()
+        child.close()
+
+    def await_ready(self) -> None:
+        name = self.rt.config.name
+        if not self.conn.poll(START_TIMEOUT):
+            self.kill()
+            raise FaasError(f"service {name!r}: a worker did not start within {START_TIMEOUT:g} s")
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            raise FaasError(f"service {name!r}: a worker died while starting ({_exit_text(self.proc)})") from None
+        if kind != "ready":
+            self.kill()
+            raise FaasError(payload if payload.startswith("service") else
+                            f"service {name!r} could not start in a worker: {payload}")
+
+    def serve(self) -> None:
+        while (item := self.rt._queue.get()) is not None:
+            call, future = item
+            with self.rt._lock:
+                if future.done() or not future.set_running_or_notify_cancel():
+                    continue
+                self.rt._running[call.execution_id] = self
+            try:
+                result = self.run(call)
+            except BaseException as exc:  # a runtime failure still ends the execution
+                result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
+            with self.rt._lock:
+                self.rt._running.pop(call.execution_id, None)
+                if not future.done():
+                    future.set_result(result)
+
+    def run(self, call: CallSpec) -> CallResult:
+        if self.proc is None or not self.proc.is_alive():
+            self.restart()
+        self.kill_at = None
+        with self.send_lock:
+            self.conn.send(("call", call))
+        deadline = time.monotonic() + call.timeout if call.timeout else None
+        while True:
+            limits = [t for t in (deadline, self.kill_at) if t is not None]
+            timeout = max(0.0, min(limits) - time.monotonic()) if limits else None
+            ready = wait([self.conn, self.proc.sentinel, self.wake_r], timeout)
+            if self.wake_r in ready:
+                self.wake_r.recv_bytes()
+                continue
+            if self.conn in ready:
+                message = self._receive(call)
+                if message[0] == "result":
+                    return message[1]
+                replay(self.rt.sink, [message])
+                continue
+            if self.proc.sentinel in ready:
+                return self._died(call)
+            now = time.monotonic()
+            if self.kill_at is not None and now >= self.kill_at:
+                self.restart()
+                return finished(call, "terminated", f"terminated: the worker was killed after "
+                                f"{self.rt.config.terminate_grace:g} s without reaching kill_event()")
+            if deadline is not None and now >= deadline:
+                self.restart()
+                return finished(call, "failed", f"execution timed out after {call.timeout:g} s "
+                                "(execution_timeout); the worker was killed and replaced",
+                                timed_out=True, error_type="TimeoutError")
+
+    def _receive(self, call: CallSpec) -> tuple:
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return ("result", self._died(call))
+        except Exception as exc:  # e.g. the output's class cannot be imported here
+            return ("result", finished(call, "failed", f"the output could not be received: "
+                                       f"{type(exc).__name__}: {exc}", error_type="PackingError"))
+
+    def _died(self, call: CallSpec) -> CallResult:
+        self.proc.join(5)
+        text = _exit_text(self.proc)
+        self.restart()
+        return finished(call, "failed", f"the worker process died ({text}) while running "
+                        f"{call.function_name!r}; a new worker was started", error_type="WorkerDied")
+
+    def request_terminate(self, execution_id: str) -> None:
+        with self.send_lock:
+            self.conn.send(("terminate", execution_id))
+        self.kill_at = time.monotonic() + self.rt.config.terminate_grace
+        self.wake_w.send_bytes(b"t")
+
+    def restart(self) -> None:
+        """Replace the worker (after a crash, a timeout or a forced terminate)."""
+        self.kill()
+        if self.stopping:
+            return
+        self.launch()
+        self.await_ready()
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def shutdown(self) -> None:
+        self.stopping = True
+        if self.proc is not None and self.proc.is_alive() and self.conn is not None:
+            try:
+                with self.send_lock:
+                    self.conn.send(("stop", None))
+                self.proc.join(1.0)
+            except (OSError, ValueError):
+                pass
+        self.kill()
+
+
+def _exit_text(proc) -> str:
+    code = proc.exitcode
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
