@@ -42,7 +42,7 @@ def guarded(status: StatusLine, fn, *args, **kwargs):
         with contextlib.redirect_stdout(out):
             result = fn(*args, **kwargs)
     except FaasError as e:
-        status.error(_first_line(str(e)) or type(e).__name__)
+        status.error(error_line(e))
         return None, out.getvalue()
     except Exception as e:
         status.error(f"{type(e).__name__}: {_first_line(str(e))}")
@@ -53,6 +53,11 @@ def guarded(status: StatusLine, fn, *args, **kwargs):
 def _first_line(text: str) -> str:
     text = text.strip()
     return text.splitlines()[0] if text else ""
+
+
+def error_line(e: BaseException) -> str:
+    """An error as one line for a StatusLine."""
+    return _first_line(str(e)) or type(e).__name__
 
 
 class TextRepr:

@@ -1,0 +1,97 @@
+"""``ExecutionDetail``: one execution's inputs, outputs, status log, error, traceback and logs."""
+from __future__ import annotations
+
+import json
+
+import ipywidgets as W
+
+from faas_jupyter.errors import FaasError
+
+from ._base import esc, html_table
+from .previews import _pre, _short, preview_item, section
+from .text import duration_of, progress_of, when
+
+
+def logs_text(logs) -> str:
+    """``ex.logs()`` as text, whether it gives a string, lines, or {stream, text} records."""
+    if isinstance(logs, str):
+        return logs
+    lines = []
+    for entry in logs or []:
+        if isinstance(entry, dict):
+            stream = entry.get("stream")
+            text = str(entry.get("text", "")).rstrip("\n")
+            lines.append(f"[{stream}] {text}" if stream and stream != "stdout" else text)
+        else:
+            lines.append(str(entry).rstrip("\n"))
+    return "\n".join(lines)
+
+
+def item_ref(value):
+    """The item id when ``value`` is an item or an item reference, else None."""
+    if hasattr(value, "artifact_type") and hasattr(value, "get"):
+        return value.id
+    if isinstance(value, dict):
+        for key in ("itemId", "item_id"):
+            if isinstance(value.get(key), str):
+                return value[key]
+        if isinstance(value.get("id"), str) and ("artifactType" in value or "packager" in value):
+            return value["id"]
+    return None
+
+
+class ExecutionDetail(W.VBox):
+    """Shows ``show(ex)``; empty until an execution is chosen."""
+
+    def __init__(self, ws):
+        super().__init__()
+        self.ws = ws
+        self.execution = None
+        self.html = W.HTML("<i>select an execution</i>")
+        self.children = [self.html]
+
+    def show(self, ex) -> None:
+        self.execution = ex
+        parts = [self._header(ex), section("inputs", _pre(json.dumps(ex.input, indent=1, default=str))),
+                 section("outputs", self._outputs(ex)), section("status log", self._status_log(ex))]
+        if ex.error:
+            parts.append(section("error", _pre(ex.error, "faas-error")))
+        if ex.traceback:
+            parts.append(section("traceback", _pre(ex.traceback, "faas-traceback")))
+        parts.append(section("logs", _pre(self._logs(ex) or "(no logs)", "faas-logs")))
+        self.html.value = "".join(parts)
+
+    def _header(self, ex) -> str:
+        return (f"<div class='faas-ex-head'><b>execution {esc(ex.id)}</b>: {esc(ex.service)}."
+                f"{esc(ex.function_name)} — <b>{esc(ex.status)}</b> {esc(progress_of(ex))}, "
+                f"duration {esc(duration_of(ex) or '-')}, attempts {esc(ex.attempts)}, "
+                f"revision {esc(ex.revision)}</div>")
+
+    def _outputs(self, ex) -> str:
+        out = ex.output
+        if out is None:
+            return "<div><i>none</i></div>"
+        pairs = out.items() if isinstance(out, dict) and item_ref(out) is None else [("output", out)]
+        return "".join(f"<div style='margin:4px 0'>{esc(k)}: {self._value(v)}</div>" for k, v in pairs)
+
+    def _value(self, value) -> str:
+        if isinstance(value, list) and value and all(item_ref(v) for v in value):
+            return "".join(self._value(v) for v in value)
+        ref = item_ref(value)
+        if ref is None:
+            return _pre(_short(value))
+        try:
+            return preview_item(self.ws.items.get(ref))
+        except FaasError as e:
+            return f"<span style='color:#b00020'>{esc(e)}</span>"
+
+    def _status_log(self, ex) -> str:
+        rows = [[when(e.get("timestamp")), e.get("status"), e.get("progress"), e.get("message")]
+                for e in ex.status_log or []]
+        return html_table(rows, ["time", "status", "progress", "message"])
+
+    def _logs(self, ex) -> str:
+        try:
+            return logs_text(ex.logs())
+        except FaasError as e:
+            return f"(logs unavailable: {e})"

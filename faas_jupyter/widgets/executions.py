@@ -1,0 +1,158 @@
+"""``ExecutionMonitor``: a live table of executions, a status filter, detail, Rerun/Terminate."""
+from __future__ import annotations
+
+import threading
+
+import ipywidgets as W
+
+from faas_jupyter.model.entities import ExecutionStatus
+
+from ._base import StatusLine, TextRepr, esc, guarded
+from .detail import ExecutionDetail
+from .text import EXECUTION_HEADERS, execution_row, executions_text
+
+WIDTHS = (8, 16, 16, 14, 8, 9, 19)  # id, service, function, status, progress, duration, created
+_MONO = ("<style>.faas-mono select, .faas-mono-head {font-family: var(--jp-code-font-family, "
+         "monospace) !important; font-size: 12px; white-space: pre;}</style>")
+
+
+def row_text(values) -> str:
+    cells = [str(v or "")[:w].ljust(w) for v, w in zip(values, WIDTHS)]
+    return "  ".join(cells).rstrip()
+
+
+class ExecutionMonitor(TextRepr, W.VBox):
+    """Polls ``ws.executions.list(...)`` every ``interval`` seconds while ``live`` is on."""
+
+    def __init__(self, ws, service: str | None = None, interval: float = 1.0, live: bool = True,
+                 limit: int = 200):
+        super().__init__()
+        self.ws, self.service, self.interval, self.limit = ws, getattr(service, "name", service), interval, limit
+        self.filter = W.Dropdown(options=["all", *(s.value for s in ExecutionStatus)], value="all",
+                                 description="status", layout=W.Layout(width="220px"))
+        self.refresh_button = W.Button(description="Refresh", icon="refresh")
+        self.live = W.ToggleButton(value=False, description="live", icon="circle",
+                                   tooltip="refresh every second while on")
+        self.head = W.HTML(f"<div class='faas-mono-head'>{esc(row_text(EXECUTION_HEADERS))}</div>")
+        self.table = W.Select(options=[], rows=10, layout=W.Layout(width="100%"))
+        self.table.add_class("faas-mono")
+        self.detail = ExecutionDetail(ws)
+        self.rerun_button = W.Button(description="Rerun", icon="repeat", disabled=True)
+        self.terminate_button = W.Button(description="Terminate", icon="stop", disabled=True,
+                                         button_style="danger")
+        self.status = StatusLine()
+        self.executions = []
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._thread = None
+        self._shown = None  # (id, status, progress) on display, to redraw only on change
+        self._wire()
+        self.refresh()
+        self.live.value = live
+        title = f"executions of {self.service}" if self.service else "executions"
+        self.children = [W.HTML(_MONO + f"<b>{esc(title)}</b>"),
+                         W.HBox([self.filter, self.refresh_button, self.live]),
+                         self.head, self.table, W.HBox([self.rerun_button, self.terminate_button]),
+                         self.status, self.detail]
+
+    def _wire(self) -> None:
+        self.filter.observe(lambda _: self.refresh(), "value")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.live.observe(lambda ch: self.start() if ch["new"] else self.stop(), "value")
+        self.table.observe(lambda _: self._show_selected(), "value")
+        self.rerun_button.on_click(lambda _: self.rerun())
+        self.terminate_button.on_click(lambda _: self.terminate())
+
+    # -- data ----------------------------------------------------------------------------------
+    def _list(self):
+        status = None if self.filter.value == "all" else self.filter.value
+        return self.ws.executions.list(service=self.service, status=status)[: self.limit]
+
+    def refresh(self) -> None:
+        """Re-read the executions; keep the selection and redraw its detail if it changed."""
+        with self._lock:
+            self.executions = self._list()
+            options = [(row_text(execution_row(e)), e.id) for e in self.executions]
+            if options != list(self.table.options):
+                keep = self.table.value
+                self.table.options = options
+                self.table.value = keep if keep in {i for _, i in options} else None
+            self._show_selected()
+
+    def select(self, execution_id: str) -> None:
+        self.table.value = execution_id
+
+    @property
+    def selected(self):
+        return next((e for e in self.executions if e.id == self.table.value), None)
+
+    def _show_selected(self) -> None:
+        ex = self.selected
+        self.rerun_button.disabled = ex is None or not ex.done
+        self.terminate_button.disabled = ex is None or ex.done
+        key = None if ex is None else (ex.id, str(ex.status), execution_row(ex)[4], ex.duration)
+        if key != self._shown and ex is not None:
+            self.detail.show(ex)
+        self._shown = key
+
+    # -- live polling --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Poll in a background thread until ``stop()`` (or the live toggle goes off)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._poll, name="faas-execution-monitor", daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.refresh()
+            except Exception as e:  # a dropped database must not kill the kernel thread silently
+                self.status.error(f"live refresh stopped: {type(e).__name__}: {e}")
+                self.live.value = False
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+        if self.live.value:
+            self.live.value = False
+
+    @property
+    def polling(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def close(self) -> None:
+        self.stop()
+        super().close()
+
+    # -- actions -------------------------------------------------------------------------------
+    def rerun(self):
+        """Run the selected execution again with the same inputs; selects the new one."""
+        ex = self.selected
+        if ex is None:
+            return None
+        self.status.clear()
+        new, _ = guarded(self.status, ex.rerun)
+        if new is not None:
+            self.status.ok(f"rerun of {ex.id[:8]} is {new.id[:8]} ({new.status})")
+            self.refresh()
+            self.select(new.id)
+        return new
+
+    def terminate(self):
+        ex = self.selected
+        if ex is None:
+            return None
+        self.status.clear()
+        guarded(self.status, ex.terminate)
+        if self.status.kind != "error":
+            self.status.ok(f"terminate sent to {ex.id[:8]}")
+        self.refresh()
+        return ex
+
+    def text(self) -> str:
+        return executions_text(self.executions, self.service)
