@@ -48,8 +48,13 @@ class Store:
             from faas_jupyter.store.migrations import migrate as _migrate
             _migrate(self)
 
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password masked (for display)."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
     def __repr__(self) -> str:
-        return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
+        return f"Store({self.safe_url!r})"
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
