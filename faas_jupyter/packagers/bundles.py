@@ -1,0 +1,92 @@
+"""Bundles: ``*key`` packs each item of a collection as its own item, and back.
+
+Packing ``[a, b]`` with ``"*parts"`` writes items ``parts_0`` and ``parts_1``
+and a structure record ``parts`` (packager ``bundle``) whose instructions list
+the collection type, the original keys (type-tagged) and the item keys.  A list
+or dict holding things no result can keep (DataFrames, arrays...) with no
+artifact type is itemized automatically instead of being pickled whole.
+"""
+from __future__ import annotations
+
+import logging
+import typing
+from dataclasses import replace
+
+from faas_jupyter.errors import UnpackingError
+from faas_jupyter.packagers import tagged
+from faas_jupyter.packagers.log_hints import KEY_RE
+
+log = logging.getLogger("faas_jupyter.packagers")
+BUNDLE = "bundle"
+_COLLECTIONS = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset, "dict": dict}
+
+
+class BundleMixin:
+    """Bundle methods of ``PackagersManager``."""
+
+    def _should_itemize(self, obj, hint) -> bool:
+        if hint.artifact_type is not None or type(obj) not in (list, tuple, dict) or not obj:
+            return False
+        self._ensure_lazy()
+        if any(p.is_packable(obj) for p in self.ranked()):
+            return False  # a result, or npz for arrays
+        log.info("%r holds objects a result cannot keep: stored as one item per element", hint.key)
+        return True
+
+    def pack_bundle(self, obj, hint, ctx) -> list[dict]:
+        unbundler = next((p for p in self.ranked() if p.can_unbundle(obj)), None)
+        if unbundler is None:  # nothing to split: pack it whole, as MLRun does
+            return self._pack_hint(obj, replace(hint, itemized=0), ctx)
+        items = unbundler.unbundle(obj)
+        pairs = items.items() if isinstance(items, dict) else enumerate(items)
+        records, keys, item_keys = [], [], []
+        for i, (k, value) in enumerate(pairs):
+            sub_key = f"{hint.key}_{k}" if KEY_RE.match(f"{hint.key}_{k}") else f"{hint.key}_{i}"
+            sub = replace(hint, key=sub_key, itemized=max(hint.itemized - 1, 0), extra_data={}, metrics={})
+            records += self._pack_hint(value, sub, ctx)
+            keys.append(k)
+            item_keys.append(sub_key)
+        structure = {"key": hint.key, "artifact_type": "result", "format": None, "size": None,
+                     "digest": None, "packager": BUNDLE, "object_type": type(obj).__qualname__,
+                     "instructions": {"collection": type(obj).__name__, "keys": tagged.encode(keys),
+                                      "items": item_keys},
+                     "path": None, "url": None, "value": dict(zip(map(str, keys), item_keys))}
+        return records + [structure]
+
+    def unpack_bundle(self, structure: dict, records: dict, type_hint=None, source=None):
+        """Rebuild a ``*key`` collection from its structure record and item records by key."""
+        if structure.get("packager") != BUNDLE:
+            raise UnpackingError(f"item {structure.get('key')!r} is not a bundle")
+        info = structure["instructions"]
+        item_hint = _item_hint(type_hint)
+        values = []
+        for item_key in info["items"]:
+            if item_key not in records:
+                raise UnpackingError(f"bundle {structure['key']!r} needs item {item_key!r}, which was not given")
+            rec = records[item_key]
+            values.append(self.unpack_bundle(rec, records, item_hint, source) if rec.get("packager") == BUNDLE
+                          else self.unpack(rec, item_hint, source))
+        kind = _COLLECTIONS.get(info["collection"], list)
+        if kind is dict:
+            return dict(zip(tagged.decode(info["keys"]), values))
+        return kind(values)
+
+    def unpack_collection(self, records, type_hint=None, source=None):
+        """A list/dict of records -> the collection of unpacked objects (``list[pd.DataFrame]``)."""
+        item_hint = _item_hint(type_hint)
+        if isinstance(records, dict):
+            collection = {k: self.unpack(r, item_hint, source) for k, r in records.items()}
+        else:
+            collection = [self.unpack(r, item_hint, source) for r in records]
+        origin = typing.get_origin(type_hint) or type_hint
+        if origin is None or isinstance(collection, origin if isinstance(origin, type) else ()):
+            return collection
+        for p in self.ranked():
+            if p.can_bundle(origin, type(collection)):
+                return p.bundle(collection)
+        raise UnpackingError(f"no packager bundles a {type(collection).__name__} into {type_hint!r}")
+
+
+def _item_hint(type_hint):
+    args = typing.get_args(type_hint)
+    return args[-1] if args else None

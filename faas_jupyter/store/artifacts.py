@@ -1,0 +1,271 @@
+"""Artifact files under one root through fsspec (a local folder by default).
+
+Every artifact is written once, straight to its final folder: a temporary name
+beside the final one, hashed (xxh3_128) while written, renamed atomically on
+success and removed on failure.  An existing artifact is never overwritten.
+Nothing goes to the system temp folder: local copies of remote artifacts and
+scratch folders live under ``cache_dir`` and are removed by ``clear_local()``.
+
+Implements the ``ArtifactSink`` protocol of ``faas_jupyter.packagers.api``
+(structurally; this module does not import the packagers).
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import uuid
+from pathlib import Path, PurePosixPath
+
+import fsspec
+import xxhash
+
+from faas_jupyter.errors import Conflict, NotFound, ValidationError
+
+DIGEST_ALGO = "xxh3_128"
+SCRATCH = ".faas-scratch"  # under a local root (same filesystem); never an artifact
+
+
+def _check_rel(rel: str) -> str:
+    p = PurePosixPath(rel)
+    if not rel or p.is_absolute() or ".." in p.parts or rel.startswith(SCRATCH):
+        raise ValidationError(f"artifact path {rel!r} must be relative, inside the root, "
+                              f"e.g. 'project/run-id/key.npy'")
+    return p.as_posix()
+
+
+class ArtifactWriter(io.RawIOBase):
+    """Binary write-only file that hashes what passes through ``write``.
+
+    Writers that bypass ``write`` for speed (``ndarray.tofile`` on ``raw``) feed
+    ``hasher`` themselves and open with ``hashing=False``.
+    """
+
+    mode = "wb"
+
+    def __init__(self, store: "ArtifactStore", rel: str, hashing: bool = True):
+        super().__init__()
+        self.store, self.path, self._hashing = store, rel, hashing
+        self.hasher = xxhash.xxh3_128()
+        self.size = 0
+        self.digest: str | None = None
+        self._tmp = store._temp_name(rel)
+        self.raw = store._open_raw(self._tmp)
+
+    # -- io protocol ---------------------------------------------------------
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        n = self.raw.write(data)
+        if self._hashing:
+            self.hasher.update(data)
+        n = len(memoryview(data).cast("B")) if n is None else n
+        self.size += n
+        return n
+
+    def tell(self) -> int:
+        return self.size
+
+    def fileno(self) -> int:  # lets zip/tar/pyarrow treat us as a stream, not a real file
+        raise io.UnsupportedOperation("fileno")
+
+    def add_written(self, nbytes: int) -> None:
+        """Account for bytes written straight to ``raw``."""
+        self.size += nbytes
+
+    # -- lifecycle -----------------------------------------------------------
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+        return False
+
+    def commit(self) -> None:
+        if self.digest is not None:
+            return
+        self.raw.close()
+        super().close()
+        self.digest = f"{DIGEST_ALGO}:{self.hasher.hexdigest()}"
+        try:
+            self.store._publish(self._tmp, self.path)
+        except BaseException:
+            self.store._remove_quietly(self._tmp)
+            raise
+
+    def abort(self) -> None:
+        try:
+            self.raw.close()
+        finally:
+            super().close()
+            self.store._remove_quietly(self._tmp)
+
+    def close(self) -> None:  # closing by a library (pyarrow) must not publish half a file
+        pass
+
+
+class ArtifactStore:
+    """Artifact files below ``root_url``; see the module docstring."""
+
+    def __init__(self, root_url: str | os.PathLike, cache_dir: str | os.PathLike | None = None,
+                 **storage_options):
+        self.fs, root = fsspec.core.url_to_fs(str(root_url), **storage_options)
+        self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
+                                else (self.fs.protocol,))
+        self.root = root.rstrip("/") or "/"
+        self.root_url = str(root_url)
+        self._cache = Path(cache_dir) if cache_dir else None
+        self._local_copies: list[Path] = []
+        if self.local:
+            os.makedirs(self.root, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"ArtifactStore({self.root_url!r})"
+
+    # -- paths ---------------------------------------------------------------
+    def _full(self, rel: str) -> str:
+        return f"{self.root}/{_check_rel(rel)}"
+
+    def url(self, rel: str) -> str:
+        full = self._full(rel)
+        return full if self.local else self.fs.unstrip_protocol(full)
+
+    def cache_dir(self) -> Path:
+        """Where local copies and scratch folders go (never the system temp folder)."""
+        if self._cache is None:
+            if self.local:
+                self._cache = Path(self.root) / SCRATCH
+            else:
+                from faas_jupyter.config import settings
+                self._cache = settings().home / "scratch"
+        self._cache.mkdir(parents=True, exist_ok=True)
+        return self._cache
+
+    def scratch_dir(self) -> str:
+        """A fresh empty local folder, removed by ``clear_local()``."""
+        path = self.cache_dir() / uuid.uuid4().hex
+        path.mkdir()
+        self._local_copies.append(path)
+        return str(path)
+
+    # -- writing -------------------------------------------------------------
+    def open_write(self, rel: str, *, hashing: bool = True) -> ArtifactWriter:
+        """A writer for a new artifact; use as a context manager (rename on success)."""
+        rel = _check_rel(rel)
+        if self.exists(rel):
+            raise Conflict(f"artifact {rel!r} exists already in {self.root_url}; "
+                           f"artifacts are never overwritten, use another key or run")
+        return ArtifactWriter(self, rel, hashing)
+
+    def write_bytes(self, rel: str, data: bytes) -> ArtifactWriter:
+        with self.open_write(rel) as w:
+            w.write(data)
+        return w
+
+    def _temp_name(self, rel: str) -> str:
+        full = self._full(rel)
+        folder, name = full.rsplit("/", 1)
+        if self.local:
+            os.makedirs(folder, exist_ok=True)
+        else:
+            self.fs.makedirs(folder, exist_ok=True)
+        return f"{folder}/.{name}.{uuid.uuid4().hex[:12]}.part"
+
+    def _open_raw(self, full: str):
+        if self.local:
+            return open(full, "xb")
+        return self.fs.open(full, "wb")
+
+    def _publish(self, tmp: str, rel: str) -> None:
+        final = self._full(rel)
+        if self.local:  # link + unlink: atomic and fails instead of overwriting
+            try:
+                os.link(tmp, final)
+            except FileExistsError:
+                raise Conflict(f"artifact {rel!r} was written by someone else meanwhile; "
+                               f"artifacts are never overwritten") from None
+            except OSError:  # filesystems without hard links
+                if os.path.exists(final):
+                    raise Conflict(f"artifact {rel!r} exists already; never overwritten") from None
+                os.rename(tmp, final)
+                return
+            os.unlink(tmp)
+            return
+        if self.fs.exists(final):
+            raise Conflict(f"artifact {rel!r} exists already; never overwritten")
+        self.fs.mv(tmp, final)
+
+    def _remove_quietly(self, full: str) -> None:
+        try:
+            if self.local:
+                os.unlink(full)
+            else:
+                self.fs.rm(full)
+        except (FileNotFoundError, OSError):
+            pass
+
+    # -- reading -------------------------------------------------------------
+    def exists(self, rel: str) -> bool:
+        full = self._full(rel)
+        return os.path.exists(full) if self.local else self.fs.exists(full)
+
+    def size(self, rel: str) -> int:
+        self._need(rel)
+        return self.fs.size(self._full(rel))
+
+    def open(self, rel: str, mode: str = "rb"):
+        if mode not in ("rb", "r"):
+            raise ValidationError(f"artifacts are read-only once written; open {rel!r} with 'rb'")
+        self._need(rel)
+        full = self._full(rel)
+        return open(full, mode) if self.local else self.fs.open(full, mode)
+
+    def local_path(self, rel: str) -> str:
+        """A local path: the file itself for local roots, else a cleared local copy."""
+        self._need(rel)
+        if self.local:
+            return self._full(rel)
+        target = Path(self.scratch_dir()) / PurePosixPath(rel).name
+        self.fs.get(self._full(rel), str(target))
+        return str(target)
+
+    def is_local_copy(self, path: str | os.PathLike) -> bool:
+        """True when ``path`` is a copy or scratch place this store will clear."""
+        p = Path(path)
+        return any(p == c or c in p.parents for c in self._local_copies)
+
+    def _need(self, rel: str) -> None:
+        if not self.exists(rel):
+            raise NotFound(f"artifact {rel!r} not found in {self.root_url}")
+
+    # -- removal -------------------------------------------------------------
+    def delete(self, rel: str) -> None:
+        self._need(rel)
+        full = self._full(rel)
+        if self.local:
+            os.unlink(full)
+        else:
+            self.fs.rm(full)
+
+    def clear_local(self) -> None:
+        """Remove every local copy and scratch folder this store made."""
+        while self._local_copies:
+            shutil.rmtree(self._local_copies.pop(), ignore_errors=True)
+
+    def list(self, prefix: str = "") -> list[str]:
+        """Relative paths of the artifacts under ``prefix`` (temp/scratch names excluded)."""
+        base = self._full(prefix) if prefix else self.root
+        if not self.fs.exists(base):
+            return []
+        out = []
+        for full in self.fs.find(base):
+            rel = full[len(self.root.rstrip("/")) + 1:] if self.local else \
+                self.fs._strip_protocol(full)[len(self.root.rstrip("/")) + 1:]
+            name = rel.rsplit("/", 1)[-1]
+            if not rel.startswith(SCRATCH) and not (name.startswith(".") and name.endswith(".part")):
+                out.append(rel)
+        return sorted(out)
