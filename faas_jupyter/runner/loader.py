@@ -134,7 +134,8 @@ class LoadedCodebase:
         for child in directory.iterdir():
             if child.suffix == ".py" and child.stem.isidentifier():
                 names[child.stem] = f"{base}.{child.stem}"
-            elif child.is_dir() and child.name.isidentifier() and child.name not in _SKIP_DIRS:
+            elif (child.is_dir() and child.name.isidentifier() and child.name not in _SKIP_DIRS
+                  and any(child.glob("*.py"))):  # a data folder must not shadow an installed package
                 names[child.name] = f"{base}.{child.name}"
         return names
 
