@@ -33,6 +33,8 @@ class DeployPanel(TextRepr, W.VBox):
                                             style=LABELS, layout=WIDE)
         self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket")
         self.deploy_button.on_click(lambda _: self.deploy())
+        self.deploy_button.add_class("faas-deploy-button")
+        self.add_class("faas-deploy-panel")
         self.status = StatusLine()
         self.form_box = W.VBox()
         self.service = None

@@ -46,6 +46,7 @@ class ExecutionMonitor(TextRepr, W.VBox):
         self._stop = threading.Event()
         self._thread = None
         self._shown = None  # (id, status, progress) on display, to redraw only on change
+        self.add_class("faas-execution-monitor")
         self._wire()
         self.refresh()
         self.live.value = live

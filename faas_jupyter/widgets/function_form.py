@@ -24,6 +24,7 @@ class FunctionForm(TextRepr, W.VBox):
         self.run_button = W.Button(description=f"Run {function_name}", button_style="primary",
                                    icon="play")
         self.run_button.on_click(lambda _: self.run())
+        self.add_class("faas-function-form")
         self.status = StatusLine()
         self.result = ExecutionDetail(self.ws)
         self.execution = None

@@ -34,6 +34,7 @@ class RevisionBrowser(TextRepr, W.VBox):
         self._quiet = False
         self._build_actions()
         self.refresh()
+        self.add_class("faas-revision-browser")
         self.a.observe(self._on_pick, "value")
         self.b.observe(self._on_pick, "value")
         self.children = [self.header, self.table, W.HBox([self.a, self.b, self.refresh_button]),

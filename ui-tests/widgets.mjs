@@ -1,0 +1,44 @@
+// Run a notebook that shows the RevisionBrowser and DeployPanel, check they render,
+// click Deploy, and report. pytest (tests/browser/test_widgets_browser.py) asserts the
+// service exists through the workspace API.
+// usage: node ui-tests/widgets.mjs --url http://127.0.0.1:PORT --token T --out DIR --notebook NAME.ipynb
+// stdout (last line): {"ok", "checks": [{name, passed, detail}], "screenshots", "console", "error"}
+import { runScript, screenshot } from './lib.mjs';
+
+const textOf = async loc => ((await loc.count()) ? (await loc.first().textContent()).trim() : null);
+
+await runScript(
+  async ({ page, opts, check, result }) => {
+    const { timeout } = opts;
+    const q = opts.token ? `?token=${encodeURIComponent(opts.token)}` : '';
+    await page.goto(`${opts.url}/lab/tree/${opts.notebook}${q}`, { timeout });
+    await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout });
+    await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first().waitFor({ timeout });
+    const cells = await page.locator('.jp-Notebook .jp-CodeCell').count();
+    await page.locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor').first().click();
+    for (let i = 0; i < cells; i++) await page.keyboard.press('Shift+Enter');
+
+    const browser = page.locator('.faas-revision-browser');
+    const panel = page.locator('.faas-deploy-panel');
+    await browser.waitFor({ timeout });
+    await panel.waitFor({ timeout });
+    check('revision browser rendered', await browser.isVisible());
+    const table = await textOf(browser.locator('table'));
+    check('revisions table lists both versions', table?.includes('1.0.0') && table?.includes('1.0.1'), table);
+    const diff = browser.locator('.faas-diff');
+    await diff.waitFor({ timeout });
+    check('coloured diff rendered (anywidget)', (await diff.locator('.faas-diff-add').count()) > 0,
+          await textOf(diff.locator('.faas-diff-title')));
+    check('deploy panel rendered', await panel.isVisible());
+    result.screenshots.push(await screenshot(page, opts.out, 'widgets-before-deploy.png'));
+
+    await panel.locator('.faas-deploy-button').click();
+    const ok = panel.locator('.faas-ok');
+    await ok.waitFor({ timeout });
+    const message = await textOf(ok);
+    check('deploy reported success', message?.includes(`deployed ${opts.service}`), message);
+    await panel.scrollIntoViewIfNeeded();
+    result.screenshots.push(await screenshot(page, opts.out, 'widgets-after-deploy.png'));
+  },
+  { notebook: { type: 'string', default: 'widgets.ipynb' }, service: { type: 'string', default: 'shapes' } }
+);
