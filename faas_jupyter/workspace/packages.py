@@ -201,7 +201,13 @@ class Packages:
         """Every revision of ``name``, oldest first."""
         with self._ws.store.connect() as conn:
             rows = sql.list_revisions(conn, self._package_row(conn, name)["id"])
-        return [_revision(r, name) for r in rows]
+        # Most revisions share their JSON with the one before: parse each distinct text once
+        # (the specs of immutable revisions are read-only snapshots, so sharing is safe).
+        specs: dict[str, PackageSpec] = {}
+        for r in rows:
+            if r["spec"] not in specs:
+                specs[r["spec"]] = PackageSpec.from_json(json.loads(r["spec"]))
+        return [_revision(r, name, specs[r["spec"]]) for r in rows]
 
     def list(self) -> list[Package]:
         """The latest revision of every package of the project, by name."""
