@@ -54,8 +54,11 @@ export async function openLab(page, { url, token, timeout }) {
 
 /** Click the sidebar tab and wait until the panel shows data or an error. */
 export async function openSidebar(page, { timeout }) {
-  await page.locator(`li[data-id="${SIDEBAR_ID}"]`).click();
   const panel = page.locator(`#${SIDEBAR_ID}`);
+  // The layout restorer may have reopened it already: a click would close it.
+  if (!(await panel.isVisible())) {
+    await page.locator(`li[data-id="${SIDEBAR_ID}"]`).click();
+  }
   await panel.waitFor({ state: 'visible', timeout });
   await page.waitForFunction(
     id => {
@@ -84,8 +87,20 @@ export async function sidebarState(page) {
     versionWarning: await one('faas-version-warning'),
     notice: await one('faas-notice'),
     packages: await texts(panel.locator('[data-testid="faas-package"] > summary .faas-name')),
-    services: await texts(panel.locator('[data-testid="faas-service"] .faas-row')),
-    executions: await texts(panel.locator('[data-testid="faas-execution"]'))
+    services: await panel.locator('[data-testid="faas-service"]').evaluateAll(nodes =>
+      nodes.map(n => ({
+        name: n.querySelector('.faas-name')?.textContent.trim(),
+        pinned: n.querySelector('.faas-row .faas-dim')?.textContent.trim(),
+        drift: n.querySelector('[data-testid="faas-drift"]')?.textContent.trim() ?? null,
+        paused: Boolean(n.querySelector('.faas-status-paused'))
+      }))
+    ),
+    executions: await panel.locator('[data-testid="faas-execution"]').evaluateAll(rows =>
+      rows.map(r => {
+        const [service, fn, status, duration] = [...r.querySelectorAll('td')].map(td => td.textContent.trim());
+        return { service, function: fn, status, duration };
+      })
+    )
   };
 }
 
@@ -125,4 +140,61 @@ export async function runScript(body, extraOptions = {}) {
   result.ok = result.error === null && result.checks.every(c => c.passed);
   process.stdout.write(JSON.stringify(result) + '\n');
   process.exit(result.ok ? 0 : 1);
+}
+
+// ---- sidebar actions (selectors are the data-testid attributes of the React components)
+
+/** Expand a package and one of its revisions (revisions load on demand). */
+export async function openRevision(page, pkg, version, { timeout }) {
+  const panel = page.locator(`#${SIDEBAR_ID}`);
+  const pkgNode = panel.locator('[data-testid="faas-package"]').filter({
+    has: page.locator('summary .faas-name', { hasText: new RegExp(`^${pkg}$`) })
+  });
+  await pkgNode.locator('summary').first().click();
+  const rev = pkgNode.locator('[data-testid="faas-revision"]').filter({
+    has: page.locator('summary .faas-name', { hasText: new RegExp(`^${version.replace(/\./g, '\\.')}$`) })
+  });
+  await rev.waitFor({ timeout });
+  await rev.locator('summary').click();
+  return rev;
+}
+
+/** Deploy a module of a revision from the sidebar form; waits for the service row. */
+export async function deployFromSidebar(page, { pkg, version, module, service, initInput = {} }, opts) {
+  const rev = await openRevision(page, pkg, version, opts);
+  const mod = rev.locator('.faas-module').filter({ has: page.locator('.faas-name', { hasText: new RegExp(`^${module}$`) }) });
+  await mod.locator('[data-testid="faas-deploy"]').click();
+  const form = mod.locator('[data-testid="faas-deploy-form"]');
+  await form.locator('[data-testid="faas-service-name"]').fill(service);
+  for (const [name, value] of Object.entries(initInput)) {
+    await form.locator(`[data-testid="faas-input-${name}"]`).fill(String(value));
+  }
+  await form.locator('[data-testid="faas-deploy-submit"]').click();
+  await page
+    .locator(`#${SIDEBAR_ID} [data-testid="faas-service"] .faas-name`, { hasText: new RegExp(`^${service}$`) })
+    .or(page.locator(`#${SIDEBAR_ID} [data-testid="faas-error"]`))
+    .first()
+    .waitFor({ timeout: opts.timeout });
+}
+
+/** Open the n-th execution row (0 = newest) and wait for its details. */
+export async function openExecution(page, index, { timeout }) {
+  await page.locator(`#${SIDEBAR_ID} [data-testid="faas-execution"]`).nth(index).click();
+  const detail = page.locator(`#${SIDEBAR_ID} [data-testid="faas-execution-detail"]`);
+  await detail.waitFor({ timeout });
+  return detail;
+}
+
+/** Click every output Preview button of the open execution; returns the tables' text. */
+export async function previewOutputs(page, { timeout }) {
+  const detail = page.locator(`#${SIDEBAR_ID} [data-testid="faas-execution-detail"]`);
+  const buttons = detail.locator('[data-testid="faas-preview-button"]');
+  const n = await buttons.count();
+  for (let i = 0; i < n; i++) {
+    await buttons.first().click(); // a clicked button is replaced by its preview
+  }
+  if (n) {
+    await detail.locator('[data-testid="faas-preview"]').nth(n - 1).waitFor({ timeout });
+  }
+  return texts(detail.locator('[data-testid="faas-preview"]'));
 }

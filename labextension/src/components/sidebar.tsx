@@ -25,6 +25,7 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
   const who = model.whoami;
   return (
     <div className="faas-sidebar-inner">
+      <div className="faas-top">
       <div className="faas-header">
         <span className="faas-title">FaaS</span>
         <span className="faas-dim" data-testid="faas-whoami">
@@ -47,6 +48,7 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
           {model.notice}
         </div>
       )}
+      </div>
       {who && (
         <>
           <PackagesSection model={model} />
