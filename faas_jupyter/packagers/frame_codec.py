@@ -37,6 +37,26 @@ def relabel(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return df.set_axis([f"c{i}" for i in range(len(cols))], axis=1), {"columns": labels, "column_names": names}
 
 
+def binary_extras(df: pd.DataFrame) -> dict:
+    """What pyarrow drops: categoricals whose categories are not strings (by position)."""
+    cats = {}
+    for i, dtype in enumerate(df.dtypes):
+        if isinstance(dtype, pd.CategoricalDtype) and not all(type(c) is str for c in dtype.categories):
+            try:
+                cats[str(i)] = {"categories": tagged.encode(list(dtype.categories)), "ordered": bool(dtype.ordered)}
+            except tagged.NotEncodable:
+                raise PackingError(f"categorical column {df.columns[i]!r} has categories that cannot be "
+                                   f"stored; use the 'object' artifact type") from None
+    return {"categoricals": cats} if cats else {}
+
+
+def restore_binary(df: pd.DataFrame, categoricals=None, **labels) -> pd.DataFrame:
+    for pos, spec in (categoricals or {}).items():
+        dtype = pd.CategoricalDtype(tagged.decode(spec["categories"]), ordered=spec["ordered"])
+        df.isetitem(int(pos), df.iloc[:, int(pos)].astype(dtype))
+    return restore_labels(df, **labels)
+
+
 def restore_labels(df: pd.DataFrame, columns=None, column_names=None) -> pd.DataFrame:
     if columns is None:
         return df
@@ -135,7 +155,7 @@ def write_csv(df: pd.DataFrame, f) -> None:
 def read_csv(path, dtypes: dict) -> pd.DataFrame:
     na = {c: [""] for c, s in dtypes.items() if s["na"]}
     return pd.read_csv(path, dtype={c: _read_dtype(s) for c, s in dtypes.items()}, keep_default_na=False,
-                       na_values=na, float_precision="round_trip")
+                       na_values=na)
 
 
 def _json_values(col: pd.Series) -> list:

@@ -29,6 +29,7 @@ def write_frame(packager: DefaultPackager, df: pd.DataFrame, key: str, artifact_
     """Write ``df`` in ``file_format`` straight into the sink; ``(Artifact, instructions)``."""
     if file_format in codec.BINARY_FORMATS:
         stored, inst = codec.relabel(df)
+        inst.update(codec.binary_extras(df))
         write = (lambda f: stored.to_parquet(f)) if file_format == "parquet" else (lambda f: stored.to_feather(f))
     else:
         stored, inst = codec.flatten(df, file_format, key)
@@ -42,9 +43,9 @@ def read_frame(packager: DefaultPackager, data_item, file_format: str | None, **
     file_format = file_format or (data_item.path or "").rsplit(".", 1)[-1]
     path = packager.get_data_item_local_path(data_item)
     if file_format == "parquet":
-        return codec.restore_labels(pd.read_parquet(path), **inst)
+        return codec.restore_binary(pd.read_parquet(path), **inst)
     if file_format == "feather":
-        return codec.restore_labels(pd.read_feather(path), **inst)
+        return codec.restore_binary(pd.read_feather(path), **inst)
     if file_format in codec.TEXT_FORMATS:
         if "dtypes" not in inst:  # a plain file from elsewhere: pandas' own guesses
             return pd.read_csv(path) if file_format == "csv" else pd.read_json(path)

@@ -162,9 +162,10 @@ class StrPackager(ValuePackager):
         from faas_jupyter.packagers.files import pack_path
         return pack_path(self, obj, key, archive_format)
 
-    def unpack_path(self, data_item, is_directory: bool = False, archive_format: str | None = None):
+    def unpack_path(self, data_item, is_directory: bool = False, archive_format: str | None = None,
+                    file_name: str | None = None):
         from faas_jupyter.packagers.files import unpack_path
-        return str(unpack_path(self, data_item, is_directory, archive_format))
+        return str(unpack_path(self, data_item, is_directory, archive_format, file_name))
 
 
 class _BytesPackager(ValuePackager):
