@@ -16,6 +16,7 @@ from faas_jupyter.errors import NotFound, ValidationError
 
 INJECTED = ("progress", "context")
 _EMPTY = inspect.Parameter.empty
+_OMIT = object()  # "leave this input out; the parameter's own default applies"
 
 
 class InputResolver(Protocol):
@@ -148,10 +149,13 @@ class CallPlan:
                                       f"{_qualname(target)} has no parameter {io.name!r}")
             annotation = hints.get(io.name, _EMPTY if param is None else param.annotation)
             self.convert[io.name] = converter(io.type, annotation, resolver)
-            if io.has_default:
+            # The signature's own default wins: Python applies it when the input is left out.
+            # A declared defaultValue is used only for a parameter without one (it may be the
+            # source text of a non-literal default such as "float('inf')", never a value to pass).
+            if param is not None and param.default is not _EMPTY:
+                self.defaults[io.name] = _OMIT
+            elif io.has_default:
                 self.defaults[io.name] = io.default
-            elif param is not None and param.default is not _EMPTY:
-                self.defaults[io.name] = param.default
         self._check_undeclared(params)
 
     def _check_undeclared(self, params: Mapping[str, inspect.Parameter]) -> None:
@@ -185,7 +189,9 @@ class CallPlan:
             if name not in self.defaults:
                 raise ValidationError(f"{self.label} is missing input {name!r}; "
                                       f"pass it in execution_input")
-            kwargs[name] = self.defaults[name]
+            default = self.defaults[name]
+            if default is not _OMIT:
+                kwargs[name] = default
 
     def call(self, inputs: Mapping[str, Any], progress: Any = None, context: Any = None) -> Any:
         kwargs = self.bind(inputs)

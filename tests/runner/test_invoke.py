@@ -84,9 +84,16 @@ def test_an_unknown_input_is_an_error_listing_the_known_ones():
         inv.call("add", {"a": 1, "c": 2})
 
 
-def test_a_declared_default_wins_over_the_parameter_default():
-    inv = Invoker.create(Runner, _module(add=[FunctionIO("a", "Integer"), FunctionIO("b", "Integer", default=1)]), {})
-    assert inv.call("add", {"a": 1}) == 2
+def test_the_parameter_default_wins_over_a_declared_default():
+    # defaultValue may be the source text of a non-literal default ("float('inf')"): an omitted
+    # input is left out so Python applies the signature's own default
+    inv = Invoker.create(Runner, _module(add=[FunctionIO("a", "Integer"), FunctionIO("b", "Integer", default="float('inf')")]), {})
+    assert inv.call("add", {"a": 1}) == 11
+
+
+def test_a_declared_default_fills_a_parameter_without_one():
+    inv = Invoker.create(Runner, _module(typed=[FunctionIO("x", "Float", default=2.0)]), {})
+    assert inv.call("typed", {}) == 2.0
 
 
 def test_progress_and_context_are_injected_when_the_signature_asks():
