@@ -88,5 +88,5 @@ class BundleMixin:
 
 
 def _item_hint(type_hint):
-    args = typing.get_args(type_hint)
+    args = [a for a in typing.get_args(type_hint) if a is not ...]  # tuple[X, ...] -> X
     return args[-1] if args else None
