@@ -72,6 +72,9 @@ def assert_same(a, b, where="value"):
             assert_same(a[k], b[k], f"{where}[{k!r}]")
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), where
+        if set(map(type, a)) <= {int, str} and list(map(type, a)) == list(map(type, b)):
+            assert a == b, where  # fast path for long scalar lists
+            return
         for i, (x, y) in enumerate(zip(a, b)):
             assert_same(x, y, f"{where}[{i}]")
     elif isinstance(a, float) and math.isnan(a):
