@@ -20,7 +20,7 @@ from faas_jupyter import _text
 from faas_jupyter.errors import FaasError, NoChangeWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook"]
 
 
 @dataclass
@@ -236,4 +236,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m faas_jupyter.cli`: run the imported module, where command modules register
+    from faas_jupyter.cli import main as _main
+    sys.exit(_main())
