@@ -50,6 +50,8 @@ class DeclaredModule:
 
 def declared_from_block(source: str) -> DeclaredModule | None:
     """The ``# faas:`` block of ``source`` (None without one); bad JSON is a ValidationError."""
+    if "faas:" not in source:  # tokenizing costs ~2 ms on a 30-line cell; most cells have no block
+        return None
     blocks = _blocks(_marked_lines(source))
     if not blocks:
         return None

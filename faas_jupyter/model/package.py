@@ -88,13 +88,13 @@ class FunctionIO:
     KEYS: ClassVar[tuple[str, ...]] = ("name", "type", "description", "actions", "defaultValue")
 
     def __post_init__(self) -> None:
-        self.validate()
+        self.validate(deep=False)  # children validated themselves when built
 
     @property
     def has_default(self) -> bool:
         return self.default is not MISSING
 
-    def validate(self) -> None:
+    def validate(self, deep: bool = True) -> None:
         J.check_identifier(self.name, "input")
         self.type = _check_type(self.type, self.name)
         _check_optional_str(self.description, "description")
@@ -140,16 +140,17 @@ class PackageFunction:
     KEYS: ClassVar[tuple[str, ...]] = ("name", "description", "input", "output", "displayName", "displayIcon")
 
     def __post_init__(self) -> None:
-        self.validate()
+        self.validate(deep=False)  # children validated themselves when built
 
-    def validate(self) -> None:
+    def validate(self, deep: bool = True) -> None:
         J.check_identifier(self.name, "function")
         J.expect(self.description, str, "description", "a string")
         for key in ("input", "output"):
             ios = _check_list_of(getattr(self, key), FunctionIO, key)
             for i, io in enumerate(ios):
                 with J.at(f"{key}[{i}]", f"function {self.name!r}"):
-                    io.validate()
+                    if deep:
+                        io.validate()
             J.check_unique([io.name for io in ios], f"{key} value" if key == "output" else key,
                            key, f"function {self.name!r}")
         _check_optional_str(self.display_name, "displayName")
@@ -213,9 +214,9 @@ class PackageModule:
     KEYS: ClassVar[tuple[str, ...]] = ("name", "entryPoint", "className", "initInputs", "functions")
 
     def __post_init__(self) -> None:
-        self.validate()
+        self.validate(deep=False)  # children validated themselves when built
 
-    def validate(self) -> None:
+    def validate(self, deep: bool = True) -> None:
         J.check_name(self.name, "module")
         problem = entry_point_problem(self.entry_point)
         if problem:
@@ -223,11 +224,13 @@ class PackageModule:
         J.check_identifier(self.class_name, "class", "className")
         for i, io in enumerate(_check_list_of(self.init_inputs, FunctionIO, "initInputs")):
             with J.at(f"initInputs[{i}]", f"module {self.name!r} init input"):
-                io.validate()
+                if deep:
+                    io.validate()
         J.check_unique([io.name for io in self.init_inputs], "init input", "initInputs", f"module {self.name!r}")
         for i, fn in enumerate(_check_list_of(self.functions, PackageFunction, "functions")):
             with J.at(f"functions[{i}]"):
-                fn.validate()
+                if deep:
+                    fn.validate()
         J.check_unique([f.name for f in self.functions], "function", "functions", f"module {self.name!r}")
         J.check_extra(self.extra, self.KEYS)
 
@@ -291,9 +294,9 @@ class PackageSpec:
     KEYS: ClassVar[tuple[str, ...]] = ("name", "version", "type", "modules", "requirements", "metadata")
 
     def __post_init__(self) -> None:
-        self.validate()
+        self.validate(deep=False)  # children validated themselves when built
 
-    def validate(self) -> None:
+    def validate(self, deep: bool = True) -> None:
         """Check the whole tree again (after in-place edits)."""
         J.check_name(self.name, "package")
         if self.version is not None:
@@ -302,7 +305,8 @@ class PackageSpec:
         J.expect(self.type, str, "type", "a package type string ('faas')")
         for i, m in enumerate(_check_list_of(self.modules, PackageModule, "modules")):
             with J.at(f"modules[{i}]"):
-                m.validate()
+                if deep:
+                    m.validate()
         J.check_unique([m.name for m in self.modules], "module", "modules", f"package {self.name!r}")
         for i, req in enumerate(J.expect(self.requirements, list, "requirements", "a list")):
             _check_requirement(req, f"requirements[{i}]")
