@@ -1,0 +1,81 @@
+"""Datasets (named groups of items): ``ws.datasets``, ``dataset.items``."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.entities import Dataset as DatasetSpec
+from faas_jupyter.store import projects as project_sql
+from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.schema import datasets as datasets_t
+from faas_jupyter.workspace._base import require_role
+from faas_jupyter.workspace.items import WRITERS
+
+
+@dataclass(eq=True)
+class Dataset(DatasetSpec):
+    """A dataset bound to a workspace: ``items``, ``log(obj, key=...)``."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def items(self) -> list:
+        return self._ws.items.list(dataset=self.name)
+
+    def log(self, obj: Any, key: str, artifact_type: str | None = None, **configurations):
+        """``ws.items.log(..., dataset=this)``."""
+        return self._ws.items.log(obj, key=key, artifact_type=artifact_type, dataset=self.name, **configurations)
+
+
+class Datasets:
+    """``ws.datasets``: create, get, list (in the current project)."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def _bind(self, row) -> Dataset:
+        return Dataset(id=row["id"], name=row["name"], created_at=row["created_at"], creator=row["creator"],
+                       project=self._ws.project.name, _ws=self._ws)
+
+    def create(self, name: str) -> Dataset:
+        Dataset(name=name)  # validates the name before touching the store
+        project = self._ws.project
+        row = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
+               "creator": self._ws.user, "metadata": json.dumps({})}
+
+        def fn(conn):
+            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
+                         project.name, f"create dataset {name!r}", WRITERS)
+            if self._find(conn, name) is not None:
+                raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")
+            conn.execute(insert(datasets_t).values(**row))
+        self._ws.store.write(fn)
+        return self._bind(row)
+
+    def _find(self, conn, name: str):
+        q = select(datasets_t).where(datasets_t.c.project_id == self._ws.project.id, datasets_t.c.name == name)
+        return conn.execute(q).mappings().first()
+
+    def get(self, name: str) -> Dataset:
+        with self._ws.store.connect() as conn:
+            row = self._find(conn, name)
+        if row is None:
+            names = ", ".join(d.name for d in self.list()) or "none"
+            raise NotFound(f"no dataset {name!r} in project {self._ws.project.name!r}; datasets: {names}; "
+                           f"create it with ws.datasets.create({name!r})")
+        return self._bind(row)
+
+    def list(self) -> list[Dataset]:
+        q = select(datasets_t).where(datasets_t.c.project_id == self._ws.project.id).order_by(datasets_t.c.name)
+        with self._ws.store.connect() as conn:
+            return [self._bind(r) for r in conn.execute(q).mappings()]
+
+    def __iter__(self):
+        return iter(self.list())
+
+
+__all__ = ["Dataset", "Datasets"]

@@ -1,0 +1,230 @@
+"""Items (stored objects) and their annotations: ``ws.items``, ``item.annotations``.
+
+``ws.items.log(obj, key=...)`` packs ``obj`` with the workspace's packagers into
+the artifact root under ``<project>/<log-id>/`` (so nothing is ever overwritten)
+and records one row per item.  If recording fails, the files just written are
+removed.  ``item.get()`` unpacks by the stored instructions (or to a type hint).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
+from faas_jupyter.model.entities import Annotation as AnnotationSpec
+from faas_jupyter.model.entities import Item as ItemSpec
+from faas_jupyter.store import projects as project_sql
+from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.schema import annotations as annotations_t
+from faas_jupyter.store.schema import datasets as datasets_t
+from faas_jupyter.store.schema import items as items_t
+from faas_jupyter.workspace._base import require_role
+
+WRITERS = ("owner", "developer", "annotationManager")
+MEMBERS = WRITERS + ("annotator",)
+_META_FIELDS = ("format", "object_type", "extra_data", "metrics", "meta", "group")
+
+
+@dataclass(eq=True)
+class Item(ItemSpec):
+    """An item bound to a workspace: ``get()``, ``as_df()``, ``local()``, ``annotations``."""
+
+    metadata: dict = field(default_factory=dict, compare=False)
+    _ws: Any = field(default=None, repr=False, compare=False)
+
+    def record(self) -> dict:
+        """The packager record this item was stored from."""
+        return {"key": self.key, "artifact_type": self.artifact_type, "format": self.format,
+                "size": self.size, "digest": self.digest, "packager": self.packager,
+                "object_type": self.object_type, "instructions": self.instructions,
+                "path": self.path, "url": self.url, "value": self.value}
+
+    def get(self, type_hint: Any = None) -> Any:
+        """The stored object: by its packager's instructions, or converted to ``type_hint``."""
+        manager = self._ws.packagers.manager
+        if self.packager == "bundle":
+            group = self._ws.items._group(self.metadata.get("group"))
+            return manager.unpack_bundle(self.record(), {i.key: i.record() for i in group},
+                                         type_hint, self._ws.artifacts)
+        return manager.unpack(self.record(), type_hint, self._ws.artifacts)
+
+    def as_df(self):
+        """The item as a pandas DataFrame (datasets, frames, 2-D arrays, Series)."""
+        import pandas as pd
+        obj = self.get()
+        if isinstance(obj, pd.DataFrame):
+            return obj
+        if isinstance(obj, pd.Series):
+            return obj.to_frame()
+        try:
+            return pd.DataFrame(obj)
+        except (ValueError, TypeError) as exc:
+            raise UnpackingError(f"item {self.key!r} ({self.object_type}) cannot be shown as a "
+                                 f"DataFrame: {exc}") from None
+
+    def local(self) -> str:
+        """A local path of the item's file (a cleared copy when the root is remote)."""
+        if not self.path:
+            raise ValidationError(f"item {self.key!r} is a result ({self.value!r}); it has no file")
+        return self._ws.artifacts.local_path(self.path)
+
+    @property
+    def annotations(self) -> "Annotations":
+        return Annotations(self)
+
+
+@dataclass(eq=True)
+class Annotation(AnnotationSpec):
+    """A JSON annotation of an item."""
+
+
+def _loads(text, default):
+    return json.loads(text) if text else default
+
+
+def _bind(ws, row: dict, dataset_name: str | None = None) -> Item:
+    meta = _loads(row["metadata"], {})
+    return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
+                size=row["size"], digest=row["hash"], packager=row["packager"],
+                object_type=meta.get("object_type"), instructions=_loads(row["instructions"], {}),
+                path=row["path"], url=row["url"], dataset=dataset_name, execution=row["execution_id"],
+                value=_loads(row["value"], None), created_at=row["created_at"], creator=row["creator"],
+                project=row.get("project_name"), metadata=meta, _ws=ws)
+
+
+def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: str | None,
+         group: str, creator: str) -> dict:
+    meta = {k: record[k] for k in _META_FIELDS if record.get(k) is not None}
+    meta["group"] = group
+    return {"id": new_id(), "project_id": project_id, "dataset_id": dataset_id, "key": record["key"],
+            "artifact_type": record["artifact_type"], "packager": record["packager"],
+            "path": record["path"], "url": record["url"], "size": record["size"], "hash": record["digest"],
+            "instructions": json.dumps(record["instructions"]),
+            "value": None if record["path"] else json.dumps(record["value"]),
+            "metadata": json.dumps(meta), "execution_id": execution_id, "created_at": now(),
+            "creator": creator}
+
+
+class Items:
+    """``ws.items``: log, get, list (in the current project)."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def _select(self):
+        return (select(items_t, datasets_t.c.name.label("dataset_name"))
+                .select_from(items_t.outerjoin(datasets_t, items_t.c.dataset_id == datasets_t.c.id)))
+
+    def _rows(self, conn, *where) -> list[Item]:
+        q = self._select().where(*where).order_by(items_t.c.created_at, items_t.c.id)
+        project = self._ws.project.name
+        return [_bind(self._ws, {**r, "project_name": project}, r["dataset_name"])
+                for r in conn.execute(q).mappings()]
+
+    def log(self, obj: Any, key: str, artifact_type: str | None = None, dataset: Any = None,
+            execution: str | None = None, **configurations) -> Item:
+        """Store ``obj`` as an item (several for a collection itemized with ``*key``).
+
+        Returns the item for ``key``; ``dataset`` is a name or a Dataset.
+        """
+        from faas_jupyter.packagers.log_hints import LogHint
+        project = self._ws.project
+        hint = LogHint(key.lstrip("*"), artifact_type, dict(configurations), itemized=len(key) - len(key.lstrip("*")))
+        with self._ws.store.connect() as conn:
+            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
+                         project.name, f"log item {hint.key!r}", WRITERS)
+            dataset_id = self._dataset_id(conn, dataset)
+        group = new_id()
+        records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
+        rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
+        try:
+            self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
+        except BaseException:
+            for r in records:  # no orphan files for items that were never recorded
+                if r["path"] and self._ws.artifacts.exists(r["path"]):
+                    self._ws.artifacts.delete(r["path"])
+            raise
+        return self.get(rows[-1]["id"])
+
+    def _dataset_id(self, conn, dataset) -> str | None:
+        if dataset is None:
+            return None
+        name = dataset if isinstance(dataset, str) else dataset.name
+        q = select(datasets_t.c.id).where(datasets_t.c.project_id == self._ws.project.id,
+                                          datasets_t.c.name == name)
+        found = conn.scalar(q)
+        if found is None:
+            raise NotFound(f"no dataset {name!r} in project {self._ws.project.name!r}; "
+                           f"create it with ws.datasets.create({name!r})")
+        return found
+
+    def get(self, item_id: str) -> Item:
+        with self._ws.store.connect() as conn:
+            found = self._rows(conn, items_t.c.id == item_id, items_t.c.project_id == self._ws.project.id)
+        if not found:
+            raise NotFound(f"no item {item_id!r} in project {self._ws.project.name!r}; "
+                           f"see ws.items.list()")
+        return found[0]
+
+    def list(self, dataset: Any = None, key: str | None = None) -> list[Item]:
+        """Items of the project, oldest first; only those of ``dataset`` / ``key`` if given."""
+        where = [items_t.c.project_id == self._ws.project.id]
+        with self._ws.store.connect() as conn:
+            if dataset is not None:
+                where.append(items_t.c.dataset_id == self._dataset_id(conn, dataset))
+            if key is not None:
+                where.append(items_t.c.key == key)
+            return self._rows(conn, *where)
+
+    def _group(self, group: str | None) -> list[Item]:
+        return [i for i in self.list() if i.metadata.get("group") == group]
+
+    def __iter__(self):
+        return iter(self.list())
+
+
+class Annotations:
+    """``item.annotations``: add a JSON record, list them."""
+
+    def __init__(self, item: Item):
+        self._item, self._ws = item, item._ws
+
+    def add(self, data: dict) -> Annotation:
+        if not isinstance(data, dict):
+            raise ValidationError(f"an annotation is a dict, not {type(data).__name__}")
+        text = json.dumps(data)  # not JSON -> TypeError before anything is written
+        row = {"id": new_id(), "item_id": self._item.id, "type": _str(data.get("type")),
+               "label": _str(data.get("label")), "data": text, "created_at": now(), "creator": self._ws.user}
+        project = self._ws.project
+
+        def fn(conn):
+            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
+                         project.name, f"annotate item {self._item.key!r}", MEMBERS)
+            conn.execute(insert(annotations_t).values(**row))
+        self._ws.store.write(fn)
+        return Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
+                          creator=row["creator"])
+
+    def list(self) -> list[Annotation]:
+        q = (select(annotations_t).where(annotations_t.c.item_id == self._item.id)
+             .order_by(annotations_t.c.created_at, annotations_t.c.id))
+        with self._ws.store.connect() as conn:
+            return [Annotation(id=r["id"], item=r["item_id"], data=json.loads(r["data"]),
+                               created_at=r["created_at"], creator=r["creator"])
+                    for r in conn.execute(q).mappings()]
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+
+def _str(v) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+__all__ = ["Item", "Items", "Annotation", "Annotations"]

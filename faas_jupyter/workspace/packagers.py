@@ -1,0 +1,83 @@
+"""``ws.packagers``: the project's packagers manager, ``add(cls)`` and ``list()``.
+
+The manager holds the builtins, the entry-point group ``faas_jupyter.packagers``
+and the project's custom packagers.  ``add`` registers a class at once and, when
+the class is importable (not defined in ``__main__`` or a function), records it
+in the project so other workspaces and workers load it too.
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+
+from sqlalchemy import insert, select
+
+from faas_jupyter.store import projects as project_sql
+from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.schema import custom_packagers as custom_t
+from faas_jupyter.workspace._base import require_role
+
+
+def class_path(cls) -> str | None:
+    """``"module:QualName"`` if another process could import ``cls``, else None."""
+    if not inspect.isclass(cls) or cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+        return None
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+class Packagers:
+    """``ws.packagers``; see the module docstring."""
+
+    def __init__(self, ws):
+        self._ws = ws
+        self._managers: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def manager(self):
+        """The PackagersManager of the current project (built on first use)."""
+        project = self._ws.project
+        with self._lock:
+            if project.id not in self._managers:
+                from faas_jupyter.packagers.manager import PackagersManager
+                manager = PackagersManager()
+                for path in self._stored(project.id):
+                    manager.add(path, is_mandatory=False, source="project")
+                self._managers[project.id] = manager
+            return self._managers[project.id]
+
+    def _stored(self, project_id: str) -> list[str]:
+        q = select(custom_t.c.class_path).where(custom_t.c.project_id == project_id).order_by(custom_t.c.created_at)
+        with self._ws.store.connect() as conn:
+            return list(conn.scalars(q))
+
+    def add(self, packager, is_mandatory: bool = False) -> list:
+        """Register a Packager class (or ``"module.Class"``); see ``PackagersManager.add``."""
+        added = self.manager.add(packager, is_mandatory=is_mandatory)
+        path = class_path(packager) if inspect.isclass(packager) else \
+            (packager.replace(".*", ":*") if isinstance(packager, str) else None)
+        if added and path:
+            self._record(path, added[0].priority)
+        return added
+
+    def _record(self, path: str, priority: int) -> None:
+        project = self._ws.project
+
+        def fn(conn):
+            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
+                         project.name, f"add packager {path!r}")
+            q = select(custom_t.c.id).where(custom_t.c.project_id == project.id, custom_t.c.class_path == path)
+            if conn.scalar(q) is None:
+                conn.execute(insert(custom_t).values(id=new_id(), project_id=project.id, class_path=path,
+                                                     priority=priority, created_at=now(), creator=self._ws.user))
+        self._ws.store.write(fn)
+
+    def list(self) -> list[dict]:
+        """Packagers in the order they are tried: name, packable type, priority, types, source."""
+        return self.manager.list()
+
+    def clear_outputs(self) -> None:
+        """Remove temporary unpack places (extracted folders, downloaded copies)."""
+        for manager in self._managers.values():
+            manager.clear_packagers_outputs()
+        self._ws.artifacts.clear_local()
