@@ -13,10 +13,10 @@ await runScript(
     const q = opts.token ? `?token=${encodeURIComponent(opts.token)}` : '';
     await page.goto(`${opts.url}/lab/tree/${opts.notebook}${q}`, { timeout });
     await page.locator('.jp-Notebook .jp-Cell').first().waitFor({ timeout });
-    await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first().waitFor({ timeout });
-    const cells = await page.locator('.jp-Notebook .jp-CodeCell').count();
-    await page.locator('.jp-Notebook .jp-CodeCell .jp-InputArea-editor').first().click();
-    for (let i = 0; i < cells; i++) await page.keyboard.press('Shift+Enter');
+    // The status bar reads "Python 3 (ipykernel) | Idle" once the kernel is connected.
+    await page.locator('.jp-StatusBar-TextItem', { hasText: /\| Idle$/ }).first().waitFor({ timeout });
+    await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
 
     const browser = page.locator('.faas-revision-browser');
     const panel = page.locator('.faas-deploy-panel');
@@ -33,9 +33,8 @@ await runScript(
     result.screenshots.push(await screenshot(page, opts.out, 'widgets-before-deploy.png'));
 
     await panel.locator('.faas-deploy-button').click();
-    const ok = panel.locator('.faas-ok');
-    await ok.waitFor({ timeout });
-    const message = await textOf(ok);
+    await panel.locator('.faas-ok, .faas-error').first().waitFor({ timeout });
+    const message = await textOf(panel.locator('.faas-ok, .faas-error'));
     check('deploy reported success', message?.includes(`deployed ${opts.service}`), message);
     await panel.scrollIntoViewIfNeeded();
     result.screenshots.push(await screenshot(page, opts.out, 'widgets-after-deploy.png'));

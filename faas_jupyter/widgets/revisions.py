@@ -42,10 +42,13 @@ class RevisionBrowser(TextRepr, W.VBox):
 
     def _build_actions(self) -> None:
         self.refresh_button = W.Button(description="Refresh", icon="refresh")
-        self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket")
+        self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket",
+                                      layout=W.Layout(width="auto"))
         self.service_picker = W.Dropdown(description="service", layout=W.Layout(width="260px"))
-        self.move_button = W.Button(description="Move service", icon="exchange")
-        self.zip_button = W.Button(description="Download zip", icon="download")
+        self.move_button = W.Button(description="Move service", icon="exchange",
+                                    layout=W.Layout(width="auto"))
+        self.zip_button = W.Button(description="Download zip", icon="download",
+                                   layout=W.Layout(width="auto"))
         self.zip_path = W.Text(placeholder="or save to path", layout=W.Layout(width="220px"))
         self.save_button = W.Button(description="Save zip", icon="save")
         self.refresh_button.on_click(lambda _: self.refresh())

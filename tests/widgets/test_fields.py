@@ -72,3 +72,19 @@ def test_label_shows_name_type_and_description():
 
 def test_form_without_inputs_says_so():
     assert "no inputs" in Form([]).box.children[0].value
+
+
+def test_item_and_dataset_pickers_list_the_workspace(ws):
+    ws.datasets.create("raw")
+    item = ws.items.log({"v": 1}, key="scores")
+    form = Form([io("item", "Item"), io("dataset", "Dataset"), io("items", "Item[]")], ws)
+    assert form["item"].widget.options == ((f"scores · result · {item.id[:8]}", item.id),)
+    assert form["dataset"].widget.options == (("raw", "raw"),)
+    form["items"].widget.value = (item.id,)
+    assert form.values() == {"item": item.id, "dataset": "raw", "items": [item.id]}
+
+
+def test_empty_item_picker_says_how_to_make_one(ws):
+    form = Form([io("item", "Item")], ws)
+    with pytest.raises(ValidationError, match=r"no item to choose; log one with ws.items.log"):
+        form.values()

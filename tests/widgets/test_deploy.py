@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from faas_jupyter.widgets.deploy import DeployPanel
+
+
+def test_pickers_and_init_form_follow_the_revision(ws, pkg):
+    panel = DeployPanel(ws, "shapes")
+    assert panel.revision.options == ("1.0.1", "1.0.0") and panel.revision.value == "1.0.1"
+    assert panel.module.options == ("default_module",)
+    assert list(panel.form.fields) == ["threshold", "retries", "verbose", "config", "label"]
+    kinds = {n: type(f.widget).__name__ for n, f in panel.form.fields.items()}
+    assert kinds == {"threshold": "FloatText", "retries": "IntText", "verbose": "Checkbox",
+                     "config": "Textarea", "label": "Text"}
+    assert panel.service_name.value == "shapes"
+    panel.revision.value = "1.0.0"
+    assert panel.spec.version == "1.0.0"
+
+
+def test_values_collect_the_form(ws, pkg):
+    panel = DeployPanel(ws, pkg, revision="1.0.0")
+    panel.form["threshold"].widget.value = 0.9
+    panel.form["config"].widget.value = '{"k": 1}'
+    panel.runtime.value = "process"
+    panel.concurrency.value = 3
+    assert panel.values() == {
+        "service_name": "shapes", "module_name": "default_module", "revision": "1.0.0",
+        "init_input": {"threshold": 0.9, "retries": 2, "verbose": False, "config": {"k": 1},
+                       "label": "x"},
+        "runtime": "process", "concurrency": 3}
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("config", "{oops", "init input 'config' (Json): invalid JSON at line 1 column 2"),
+    ("service_name", "  ", "service name is empty; type one, e.g. 'shapes'"),
+])
+def test_invalid_values_give_one_error_line(ws, pkg, field, value, message):
+    panel = DeployPanel(ws, "shapes")
+    widget = panel.service_name if field == "service_name" else panel.form[field].widget
+    widget.value = value
+    panel.deploy_button.click()
+    assert panel.status.kind == "error" and message in panel.status.message
+    assert "\n" not in panel.status.message and panel.service is None
+
+
+def test_text_lists_modules_and_init_inputs(ws, pkg):
+    text = DeployPanel(ws, "shapes").text()
+    assert "module default_module (functions: run)" in text
+    assert "threshold  Float    0.5" in text
