@@ -132,7 +132,7 @@ export class FaasApi {
 
   /** Move a service to another revision (update to latest or roll back). */
   updateService(name: string, revision: string): Promise<IService> {
-    return this.send<IService>('PATCH', `services/${enc(name)}`, { revision });
+    return this.send<IService>('PATCH', `services/${enc(name)}`, { packageRevision: revision });
   }
 
   pauseService(name: string): Promise<IService> {

@@ -149,8 +149,8 @@ export class FaasModel {
   private async refreshRevisions(): Promise<void> {
     const names = new Set<string>(this.revisions.keys());
     for (const s of this.services) {
-      if (s.packageName) {
-        names.add(s.packageName);
+      if (s.package) {
+        names.add(s.package);
       }
     }
     const known = new Set(this.packages.map(p => p.name));
@@ -172,10 +172,10 @@ export class FaasModel {
 
   /** How many revisions the service's pinned one is behind latest (null: unknown). */
   behind(service: IService): number | null {
-    if (!service.packageName) {
+    if (!service.package) {
       return null;
     }
-    return behindCount(service.revision, this.versionsOf(service.packageName));
+    return behindCount(service.packageRevision, this.versionsOf(service.package));
   }
 
   latestOf(pkg: string): string | null {
@@ -237,27 +237,27 @@ export class FaasModel {
   }
 
   deploy(req: IDeployRequest): Promise<boolean> {
-    return this.act(`deployed ${req.name} from ${req.packageName} ${req.revision}`, () =>
+    return this.act(`deployed ${req.name} from ${req.package} ${req.packageRevision}`, () =>
       this.api.deploy(req)
     );
   }
 
   updateToLatest(service: IService): Promise<boolean> {
-    const latest = service.packageName ? this.latestOf(service.packageName) : null;
+    const latest = service.package ? this.latestOf(service.package) : null;
     if (!latest) {
       return this.fail(`service '${service.name}': the latest revision of its package is unknown; refresh first`);
     }
-    return this.act(`${service.name}: ${service.revision} -> ${latest}`, () =>
+    return this.act(`${service.name}: ${service.packageRevision} -> ${latest}`, () =>
       this.api.updateService(service.name, latest)
     );
   }
 
   rollBack(service: IService): Promise<boolean> {
-    const prev = previousVersion(service.revision, this.versionsOf(service.packageName ?? '') ?? []);
+    const prev = previousVersion(service.packageRevision, this.versionsOf(service.package ?? '') ?? []);
     if (!prev) {
-      return this.fail(`service '${service.name}' is on the oldest revision ${service.revision}; nothing to roll back to`);
+      return this.fail(`service '${service.name}' is on the oldest revision ${service.packageRevision}; nothing to roll back to`);
     }
-    return this.act(`${service.name}: ${service.revision} -> ${prev}`, () =>
+    return this.act(`${service.name}: ${service.packageRevision} -> ${prev}`, () =>
       this.api.updateService(service.name, prev)
     );
   }

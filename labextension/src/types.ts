@@ -61,15 +61,16 @@ export interface IPackage {
   modules?: IPackageModule[];
 }
 
+/** model/entities.py Service.to_json() (Dataloop's packageRevision, initParams). */
 export interface IService {
   name: string;
-  packageName?: string;
+  package?: string;
   moduleName?: string;
-  revision: string;
-  initInput?: Record<string, unknown>;
+  packageRevision: string;
+  initParams?: Record<string, unknown>;
   runtime?: string;
   active?: boolean;
-  latestRevision?: string;
+  id?: string;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -104,17 +105,19 @@ export interface IStatusEvent {
   message?: string;
 }
 
+/** model/entities.py Execution.to_json(). */
 export interface IExecution {
   id: string;
-  serviceName?: string;
-  packageName?: string;
-  revision?: string;
+  service?: string;
+  package?: string;
+  packageRevision?: string;
   functionName: string;
   status: string;
   statusLog?: IStatusEvent[];
   input?: Record<string, unknown>;
   output?: unknown;
   error?: string | null;
+  traceback?: string | null;
   attempts?: number;
   duration?: number | null;
   createdAt?: string;
@@ -165,11 +168,12 @@ export interface IExecutionQuery {
   offset?: number;
 }
 
+/** POST services: the Service JSON of the service to create. */
 export interface IDeployRequest {
   name: string;
-  packageName: string;
+  package: string;
   moduleName: string;
-  revision: string;
-  initInput: Record<string, unknown>;
+  packageRevision: string;
+  initParams: Record<string, unknown>;
   runtime: string;
 }

@@ -14,7 +14,7 @@ describe('FaasApi', () => {
   });
 
   it('sends the X-XSRFToken header from the _xsrf cookie on POST', async () => {
-    const server = new FakeServer().on('POST services/svc/pause', { name: 'svc', revision: '1.0.0', active: false });
+    const server = new FakeServer().on('POST services/svc/pause', { name: 'svc', packageRevision: '1.0.0', active: false });
     const api = server.api('');
     (globalThis as any).document = { cookie: 'other=1; _xsrf=2|abc' }; // what a browser page has
     await api.pauseService('svc');
@@ -37,7 +37,7 @@ describe('FaasApi', () => {
     expect(err).toBeInstanceOf(FaasApiError);
     expect(err.message).toBe("package 'x' has no revision 1.0.9; latest is 1.0.3");
     expect(err.status).toBe(404);
-    expect(server.requests[0].body).toEqual({ revision: '1.0.9' });
+    expect(server.requests[0].body).toEqual({ packageRevision: '1.0.9' });
   });
 
   it('names the path and the status when an error has no message', async () => {
@@ -79,10 +79,10 @@ describe('FaasApi', () => {
 
   it('posts deploy and execute bodies as JSON', async () => {
     const server = new FakeServer()
-      .on('POST services', (r: any) => ({ json: { ...r.body, revision: r.body.revision } }))
+      .on('POST services', (r: any) => ({ json: r.body }))
       .on('POST services/svc/execute', { id: 'e1', functionName: 'run', status: 'created' });
     const api = server.api();
-    const req = { name: 'svc', packageName: 'p', moduleName: 'm', revision: '1.0.1', initInput: { t: 0.5 }, runtime: 'process' };
+    const req = { name: 'svc', package: 'p', moduleName: 'm', packageRevision: '1.0.1', initParams: { t: 0.5 }, runtime: 'process' };
     expect((await api.deploy(req)).name).toBe('svc');
     await api.execute('svc', 'run', { n: 3 });
     expect(server.requests[0].body).toEqual(req);

@@ -18,7 +18,7 @@ const spec = (version: string) => ({
 /** A server with package shapes at 1.0.0..1.0.2 and a service pinned to 1.0.0. */
 function populated(version = LABEXTENSION_VERSION): FakeServer {
   const revisions = ['1.0.0', '1.0.10', '1.0.2'].map(v => ({ package: 'shapes', version: v, spec: spec(v) }));
-  const service = { name: 'svc', packageName: 'shapes', moduleName: 'detector', revision: '1.0.0', runtime: 'process', active: true };
+  const service = { name: 'svc', package: 'shapes', moduleName: 'detector', packageRevision: '1.0.0', runtime: 'process', active: true };
   return new FakeServer()
     .on('GET whoami', { user: 'ann', version, project: 'default' })
     .on('GET packages', [{ name: 'shapes' }])
@@ -28,7 +28,7 @@ function populated(version = LABEXTENSION_VERSION): FakeServer {
       json: { items: [{ id: 'e1', functionName: 'run', status: r.query.get('status') ?? 'success', duration: 0.5 }] }
     }))
     .on('GET datasets', [{ name: 'd' }])
-    .on('PATCH services/svc', (r: any) => ({ json: { ...service, revision: r.body.revision } }));
+    .on('PATCH services/svc', (r: any) => ({ json: { ...service, packageRevision: r.body.packageRevision } }));
 }
 
 function model(server: FakeServer): FaasModel {
@@ -75,10 +75,10 @@ describe('FaasModel', () => {
     const m = model(server);
     await m.refresh();
     expect(await m.updateToLatest(m.services[0])).toBe(true);
-    const patches = () => server.requests.filter(r => r.method === 'PATCH').map(r => (r.body as any).revision);
+    const patches = () => server.requests.filter(r => r.method === 'PATCH').map(r => (r.body as any).packageRevision);
     expect(patches()).toEqual(['1.0.10']);
     expect(m.notice).toBe('svc: 1.0.0 -> 1.0.10');
-    const onSecond = { ...m.services[0], revision: '1.0.10' };
+    const onSecond = { ...m.services[0], packageRevision: '1.0.10' };
     await m.rollBack(onSecond);
     expect(patches()).toEqual(['1.0.10', '1.0.2']);
   });

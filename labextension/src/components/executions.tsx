@@ -56,9 +56,9 @@ function ExecutionDetail(props: { model: FaasModel; ex: IExecution }): JSX.Eleme
         <Button label="Close" onClick={() => model.closeExecution()} />
       </div>
       <div className="faas-dim">
-        {ex.id} · {ex.serviceName} @ {ex.revision} · attempts {ex.attempts ?? 0}
+        {ex.id} · {ex.service} @ {ex.packageRevision} · attempts {ex.attempts ?? 0}
       </div>
-      {ex.error && <pre className="faas-error">{ex.error}</pre>}
+      {ex.error && <pre className="faas-error">{ex.traceback ?? ex.error}</pre>}
       <div className="faas-subtitle">input</div>
       <code>{JSON.stringify(ex.input ?? {})}</code>
       <div className="faas-subtitle">outputs</div>
@@ -108,7 +108,7 @@ export function ExecutionsSection(props: { model: FaasModel }): JSX.Element {
               className={sel?.id === ex.id ? 'faas-selected' : ''}
               onClick={() => void model.loadExecution(ex.id)}
             >
-              <td>{ex.serviceName}</td>
+              <td>{ex.service}</td>
               <td>{ex.functionName}</td>
               <td>
                 <StatusBadge status={ex.status} />

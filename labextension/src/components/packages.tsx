@@ -31,7 +31,7 @@ export function DeployForm(props: {
       return;
     }
     setFormError(null);
-    const ok = await model.deploy({ name, packageName: pkg, moduleName: module.name, revision, initInput, runtime });
+    const ok = await model.deploy({ name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: initInput, runtime });
     if (ok) {
       props.onDone();
     }

@@ -8,7 +8,7 @@ import { Button, Empty, InputFields, Section } from './common';
 
 /** The functions of a service's module, from its pinned revision's spec. */
 function functionsOf(model: FaasModel, s: IService): IPackageFunction[] {
-  const rev = model.revisions.get(s.packageName ?? '')?.find(r => r.version === s.revision);
+  const rev = model.revisions.get(s.package ?? '')?.find(r => r.version === s.packageRevision);
   const mod = rev?.spec?.modules.find(m => m.name === s.moduleName);
   return mod?.functions ?? [];
 }
@@ -61,7 +61,7 @@ function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element
       <div className="faas-row">
         <span className="faas-name">{s.name}</span>
         <span className="faas-dim">
-          {s.packageName}/{s.moduleName} @ {s.revision} · {s.runtime}
+          {s.package}/{s.moduleName} @ {s.packageRevision} · {s.runtime}
         </span>
         {behind !== null && (
           <span className={behind > 0 ? 'faas-drift faas-behind' : 'faas-drift'} data-testid="faas-drift">
