@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, Runtime
@@ -52,7 +52,7 @@ class Supervisor:
         self.recorder.progress(execution_id, event)
 
     def submit(self, execution_id: str, function_name: str = "run", inputs: dict | None = None,
-               block: bool = False) -> "Future[CallResult]":
+               block: bool = False, returns: list | None = None) -> "Future[CallResult]":
         """Start an execution; the Future gives its final CallResult (after retries).
 
         ``block=True`` runs it to the end before returning (in this thread when the
@@ -61,7 +61,7 @@ class Supervisor:
         self.recorder.status(execution_id, "created", time.time(), None, 1)
         done: Future = Future()
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
-                                    self.execution_timeout), done, block)
+                                    self.execution_timeout, returns), done, block)
         if block:
             done.result()
         return done
@@ -81,8 +81,7 @@ class Supervisor:
             self.recorder.status(eid, "failed", result.finished_at or time.time(),
                                  f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",
                                  call.attempt)
-            self._attempt_call(CallSpec(eid, call.function_name, call.inputs, call.attempt + 1,
-                                        call.timeout), done, block)
+            self._attempt_call(replace(call, attempt=call.attempt + 1), done, block)
             return
         self.recorder.status(eid, result.status, result.finished_at or time.time(), result.error, call.attempt)
         self.recorder.finished(eid, result, call.attempt)

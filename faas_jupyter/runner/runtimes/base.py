@@ -50,6 +50,7 @@ class CallSpec:
     inputs: dict = field(default_factory=dict)
     attempt: int = 1
     timeout: float | None = None
+    returns: list | None = None      # log hints given at execute time (override the FunctionIO outputs)
 
 
 @dataclass

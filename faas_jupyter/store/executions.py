@@ -1,0 +1,172 @@
+"""SQL for executions, their status/progress events, captured log lines and output items.
+
+Rows are dicts; JSON columns (``input``, ``output``, ``metadata``, event ``data``) stay
+text here. Writers batch: one call inserts many executions, events or log lines, so a
+whole execution (row, status log, logs, items) is one transaction.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from faas_jupyter.store.schema import execution_events, execution_logs, executions, items
+
+UNFINISHED = ("created", "in-progress")
+
+
+def insert_executions(conn: Connection, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(insert(executions), rows)
+
+
+def update_execution(conn: Connection, execution_id: str, **values) -> None:
+    conn.execute(update(executions).where(executions.c.id == execution_id).values(**values))
+
+
+def add_events(conn: Connection, rows: list[dict]) -> None:
+    """Append status/progress events: ``{execution_id, ts, kind, status, progress, message, data}``."""
+    if rows:
+        conn.execute(insert(execution_events), rows)
+
+
+def add_logs(conn: Connection, rows: list[dict]) -> None:
+    """Append captured lines: ``{execution_id, ts, stream, text}``."""
+    if rows:
+        conn.execute(insert(execution_logs), rows)
+
+
+def add_items(conn: Connection, rows: list[dict]) -> None:
+    """Insert the items an execution's outputs were packed into."""
+    if rows:
+        conn.execute(insert(items), rows)
+
+
+def get_item(conn: Connection, item_id: str) -> dict | None:
+    row = conn.execute(select(items).where(items.c.id == item_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def get_execution(conn: Connection, execution_id: str) -> dict | None:
+    row = conn.execute(select(executions).where(executions.c.id == execution_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_executions(conn: Connection, project_id: str, *, service_id: str | None = None,
+                    service_name: str | None = None, function: str | None = None,
+                    status: str | Iterable[str] | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[dict]:
+    """Newest first."""
+    q = select(executions).where(executions.c.project_id == project_id)
+    if service_id is not None:
+        q = q.where(executions.c.service_id == service_id)
+    if service_name is not None:
+        q = q.where(executions.c.service_name == service_name)
+    if function is not None:
+        q = q.where(executions.c.function_name == function)
+    if status is not None:
+        q = q.where(executions.c.status.in_([status] if isinstance(status, str) else list(status)))
+    q = q.order_by(executions.c.created_at.desc(), executions.c.id).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def count_executions(conn: Connection, project_id: str, service_id: str) -> int:
+    q = select(func.count()).select_from(executions).where(
+        executions.c.project_id == project_id, executions.c.service_id == service_id)
+    return conn.scalar(q) or 0
+
+
+def unfinished(conn: Connection, service_id: str) -> list[dict]:
+    """Executions of a service that are still created or in progress, oldest first."""
+    q = (select(executions).where(executions.c.service_id == service_id,
+                                  executions.c.status.in_(UNFINISHED))
+         .order_by(executions.c.created_at))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def events_of(conn: Connection, execution_id: str) -> list[dict]:
+    q = (select(execution_events).where(execution_events.c.execution_id == execution_id)
+         .order_by(execution_events.c.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def logs_of(conn: Connection, execution_id: str) -> list[dict]:
+    q = (select(execution_logs).where(execution_logs.c.execution_id == execution_id)
+         .order_by(execution_logs.c.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dict]]:
+    """Events of many executions in one query per 500 ids: ``{id: [event, ...]}``."""
+    out: dict[str, list[dict]] = {i: [] for i in execution_ids}
+    for start in range(0, len(execution_ids), 500):
+        chunk = execution_ids[start:start + 500]
+        q = (select(execution_events).where(execution_events.c.execution_id.in_(chunk))
+             .order_by(execution_events.c.id))
+        for r in conn.execute(q).mappings():
+            out[r["execution_id"]].append(dict(r))
+    return out
+
+
+def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for start in range(0, len(execution_ids), 500):
+        chunk = execution_ids[start:start + 500]
+        for r in conn.execute(select(executions).where(executions.c.id.in_(chunk))).mappings():
+            out[r["id"]] = dict(r)
+    return out
+
+
+# -- the batched writer ------------------------------------------------------------------------
+_UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration", "output", "error",
+                   "metadata")
+
+
+def _sqlite_insert(table) -> tuple[str, list[str]]:
+    cols = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
+
+
+_SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
+_SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
+                  "WHERE id = ?")
+
+
+def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
+                logs: list[dict], new_items: list[dict]) -> None:
+    """Write executions (new rows and updates), events, logs and items in one transaction.
+
+    This is the hot path of every execution. On SQLite it runs the portable INSERT and
+    UPDATE text straight on the pooled driver connection (``BEGIN IMMEDIATE`` ..
+    ``COMMIT``), which costs about half of going through SQLAlchemy's Core layer.
+    """
+    if store.dialect != "sqlite":
+        with store.transaction() as conn:
+            insert_executions(conn, inserts)
+            for u in updates:
+                update_execution(conn, u["id"], **{k: u[k] for k in _UPDATE_COLUMNS})
+            add_events(conn, events)
+            add_logs(conn, logs)
+            add_items(conn, new_items)
+        return
+    pooled = store.engine.raw_connection()
+    try:
+        raw = pooled.driver_connection
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            for table, rows in (("executions", inserts), ("execution_events", events),
+                                ("execution_logs", logs), ("items", new_items)):
+                if rows:
+                    text, cols = _SQLITE[table]
+                    raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
+            if updates:
+                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS] + [u["id"]]
+                                                 for u in updates])
+            raw.execute("COMMIT")
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+    finally:
+        pooled.close()

@@ -1,0 +1,278 @@
+"""Inputs and outputs of executions through the store and the packagers.
+
+Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the parent
+(``prepare_inputs``) and travel as :class:`EntityRef` records; the picklable
+:class:`StoreResolver` unpacks them where the function runs, to the parameter's
+annotation (an Item into a ``pd.DataFrame`` when the parameter says so). Outputs are
+packed where the function runs too (:class:`OutputPacker`), so a DataFrame never
+crosses a process boundary: only item records and JSON come back.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from faas_jupyter.errors import NotFound, PackingError, ValidationError
+
+ENTITY_TYPES = ("Item", "Dataset", "Annotation")
+_EMPTY = inspect.Parameter.empty
+
+
+@dataclass
+class EntityRef:
+    """An entity input resolved from the store: its type name and record."""
+
+    type: str
+    record: dict
+
+
+@dataclass
+class PackedOutput:
+    """A function's output after packing: JSON (item references inside) + new item records."""
+
+    value: Any
+    items: list = field(default_factory=list)
+
+
+def item_ref(record: dict) -> dict:
+    """How an output item is referenced in ``ex.output``."""
+    return {"item_id": record["id"], "key": record["key"], "artifact_type": record["artifact_type"]}
+
+
+def ref_id(value: Any, type_name: str = "Item") -> str:
+    """The id in an entity reference: an id, ``{"item_id": ..}``, ``{"id": ..}`` or an object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        low = type_name.lower()
+        for key in (f"{low}_id", f"{low}Id", "id"):
+            if isinstance(value.get(key), str):
+                return value[key]
+    ident = getattr(value, "id", None)
+    if isinstance(ident, str):
+        return ident
+    raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
+                          f"or a {type_name} object, not {type(value).__name__}")
+
+
+def is_json(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return all(is_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
+    return False
+
+
+# -- item rows <-> packager records ------------------------------------------------------------
+_META = ("format", "object_type", "extra_data", "metrics", "meta")
+
+
+def item_row(record: dict, project_id: str, execution_id: str | None, creator: str, ts: str) -> dict:
+    """An ``items`` table row for a packed record (the record's extras go to ``metadata``)."""
+    meta = {k: record[k] for k in _META if record.get(k) is not None}
+    value = record.get("value")
+    return {"id": record["id"], "project_id": project_id, "dataset_id": None, "key": record["key"],
+            "artifact_type": record["artifact_type"], "packager": record.get("packager"),
+            "path": record.get("path"), "url": record.get("url"), "size": record.get("size"),
+            "hash": record.get("digest"), "instructions": json.dumps(record.get("instructions") or {}),
+            "value": None if value is None else json.dumps(value), "metadata": json.dumps(meta),
+            "execution_id": execution_id, "created_at": ts, "creator": creator}
+
+
+def record_of(row: dict) -> dict:
+    """A packager record (what ``PackagersManager.unpack`` takes) from an ``items`` row."""
+    meta = json.loads(row.get("metadata") or "{}")
+    return {"id": row["id"], "key": row["key"], "artifact_type": row["artifact_type"],
+            "packager": row.get("packager"), "path": row.get("path"), "url": row.get("url"),
+            "size": row.get("size"), "digest": row.get("hash"),
+            "instructions": json.loads(row.get("instructions") or "{}"),
+            "value": None if row.get("value") is None else json.loads(row["value"]),
+            "dataset": row.get("dataset_id"), "execution": row.get("execution_id"),
+            "created_at": row.get("created_at"), "creator": row.get("creator"),
+            **{k: meta[k] for k in ("format", "object_type") if k in meta}}
+
+
+def model_item(record: dict):
+    from faas_jupyter.model.entities import Item
+    keys = ("id", "key", "artifact_type", "format", "size", "digest", "packager", "object_type",
+            "instructions", "path", "url", "dataset", "execution", "value", "created_at", "creator")
+    return Item(**{k: record[k] for k in keys if record.get(k) is not None})
+
+
+# -- inputs ------------------------------------------------------------------------------------
+def prepare_inputs(ws, function, inputs: dict) -> dict:
+    """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
+
+    A reference to a missing entity is a NotFound naming the input (nothing is recorded).
+    """
+    out = dict(inputs)
+    for io in function.input:
+        base = str(io.type).removesuffix("[]")
+        if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
+            continue
+        value = out[io.name]
+        if str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
+            out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
+        else:
+            out[io.name] = _lookup(ws, base, value, io.name)
+    return out
+
+
+def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
+    if isinstance(value, EntityRef):
+        return value
+    ident = ref_id(value, type_name)
+    from faas_jupyter.store import executions as sql
+    from faas_jupyter.store.schema import annotations, datasets
+    with ws.store.connect() as conn:
+        if type_name == "Item":
+            row = sql.get_item(conn, ident)
+            record = record_of(row) if row else None
+        else:
+            table = datasets if type_name == "Dataset" else annotations
+            found = conn.execute(table.select().where(table.c.id == ident)).mappings().first()
+            if found is None and type_name == "Dataset":  # datasets are also known by name
+                found = conn.execute(table.select().where(
+                    table.c.name == ident, table.c.project_id == ws.project.id)).mappings().first()
+            record = dict(found) if found else None
+    if record is None:
+        raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in this workspace; "
+                       f"list them with ws.{type_name.lower()}s.list()" if type_name != "Annotation" else
+                       f"input {input_name!r}: no Annotation with id {ident!r}")
+    return EntityRef(type_name, record)
+
+
+class _Lazy:
+    """Picklable holder of an artifact store and a packagers manager, built on first use."""
+
+    def __init__(self, artifacts_root: str):
+        self.artifacts_root = artifacts_root
+        self._artifacts = self._manager = None
+        self._lock = threading.RLock()
+
+    def __getstate__(self):
+        return {"artifacts_root": self.artifacts_root}
+
+    def __setstate__(self, state):
+        self.__init__(state["artifacts_root"])
+
+    @property
+    def artifacts(self):
+        if self._artifacts is None:
+            from faas_jupyter.store.artifacts import ArtifactStore
+            self._artifacts = ArtifactStore(self.artifacts_root)
+        return self._artifacts
+
+    @property
+    def manager(self):
+        if self._manager is None:
+            from faas_jupyter.packagers import PackagersManager
+            self._manager = PackagersManager()
+        return self._manager
+
+
+class StoreResolver(_Lazy):
+    """``invoke.InputResolver`` for entity inputs prepared by :func:`prepare_inputs`."""
+
+    def resolve(self, type_name: str, value: Any, annotation: Any) -> Any:
+        if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
+            return value
+        if isinstance(annotation, str):
+            from faas_jupyter.packagers.typehints import resolve_name
+            try:
+                annotation = resolve_name(annotation)
+            except ValidationError:
+                annotation = _EMPTY
+        if value.type == "Item":
+            return self._item(value.record, annotation)
+        from faas_jupyter.model.entities import Annotation, Dataset
+        if value.type == "Dataset":
+            r = value.record
+            return Dataset(id=r["id"], name=r["name"], created_at=r.get("created_at"),
+                           creator=r.get("creator"), project=r.get("project_id"))
+        r = value.record
+        return Annotation(id=r["id"], item=r.get("item_id"), data=json.loads(r.get("data") or "{}"),
+                          created_at=r.get("created_at"), creator=r.get("creator"))
+
+    def _item(self, record: dict, annotation: Any) -> Any:
+        from faas_jupyter.model.entities import Item
+        if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
+            return model_item(record)
+        if annotation in (dict, str) and record.get("artifact_type") != "result":
+            return record if annotation is dict else self.artifacts.local_path(record["path"])
+        with self._lock:
+            return self.manager.unpack(record, annotation, self.artifacts)
+
+
+class OutputPacker(_Lazy):
+    """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
+
+    def __init__(self, artifacts_root: str, project: str):
+        super().__init__(artifacts_root)
+        self.project = project
+
+    def __getstate__(self):
+        return {"artifacts_root": self.artifacts_root, "project": self.project}
+
+    def __setstate__(self, state):
+        self.__init__(state["artifacts_root"], state["project"])
+
+    def __call__(self, output: Any, function, call) -> PackedOutput:
+        returns = getattr(call, "returns", None)
+        prefix = f"{self.project}/{call.execution_id}" + (f"-{call.attempt}" if call.attempt > 1 else "")
+        if returns:
+            return self._by_hints(output, list(returns), prefix)
+        ios = list(function.output)
+        if len(ios) > 1:
+            if not isinstance(output, (tuple, list)) or len(output) != len(ios):
+                raise PackingError(f"function {function.name!r} declares {len(ios)} outputs "
+                                   f"({', '.join(i.name for i in ios)}) but returned "
+                                   f"{type(output).__name__}; return a tuple of {len(ios)}")
+            packed = [self._one(v, io.name, str(io.type), prefix) for v, io in zip(output, ios)]
+            return PackedOutput({io.name: p.value for io, p in zip(ios, packed)},
+                                [r for p in packed for r in p.items])
+        name, type_name = (ios[0].name, str(ios[0].type)) if ios else ("output", "")
+        return self._one(output, name, type_name, prefix)
+
+    def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
+        base = type_name.removesuffix("[]")
+        if base not in ENTITY_TYPES and is_json(value):
+            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+        if base not in ENTITY_TYPES and type_name:
+            raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
+                               f"{type(value).__name__}, which is not JSON; declare it as Item or pass "
+                               f"returns=[{key!r}] to store it as an item")
+        if value is None:
+            return PackedOutput(None)
+        if type_name.endswith("[]") and isinstance(value, (list, tuple)):
+            parts = [self._by_hints(v, [f"{key}_{i}"], prefix) for i, v in enumerate(value)]
+            return PackedOutput([p.value for p in parts], [r for p in parts for r in p.items])
+        return self._by_hints(value, [key], prefix)
+
+    def _by_hints(self, output: Any, hints: list, prefix: str) -> PackedOutput:
+        values = [output] if len(hints) == 1 else output
+        if len(hints) > 1 and (not isinstance(output, (tuple, list)) or len(output) != len(hints)):
+            raise PackingError(f"returns has {len(hints)} log hints but the function returned "
+                               f"{type(output).__name__}; return a tuple of {len(hints)}")
+        pairs = [(v, h) for v, h in zip(values, hints) if h is not None]
+        with self._lock:
+            records = self.manager.pack_many(pairs, self.artifacts, prefix)
+        out, items = {}, []
+        for record in records:
+            if record.get("artifact_type") == "result":
+                out[record["key"]] = record.get("value")
+            else:
+                record["id"] = uuid.uuid4().hex
+                items.append(record)
+                out[record["key"]] = item_ref(record)
+        values = list(out.values())
+        return PackedOutput(values[0] if len(values) == 1 else out, items)

@@ -1,0 +1,245 @@
+"""``StoreRecorder``: the runner's ExecutionRecorder writing to the store, in few transactions.
+
+Each execution is buffered in memory (its row, new status/progress events, new log
+lines). It is written:
+
+* at once when it ends and its caller waits (``sync``): one transaction holding the
+  row, its whole status log, its logs and its output items. A trivial kernel call is
+  therefore one INSERT transaction, and it is durable before ``execute`` returns;
+* otherwise by a flusher thread that writes every ended or older-than-``delay``
+  execution together in one transaction (``svc.map`` writes thousands per commit);
+  a running execution appears in the store within ``delay`` seconds and its logs
+  follow in batches, so a crash loses at most that much.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace._io_bridge import PackedOutput, is_json, item_row
+
+FLUSH_DELAY = 0.25
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="microseconds")
+
+
+class Pending:
+    """One execution not yet (fully) written."""
+
+    __slots__ = ("row", "events", "logs", "items", "inserted", "final", "sync", "since",
+                 "lock", "write_lock", "done", "started", "history")
+
+    def __init__(self, row: dict, inserted: bool, sync: bool):
+        self.row = row
+        self.events: list[dict] = []
+        self.logs: list[dict] = []
+        self.items: list[dict] = []
+        self.inserted = inserted
+        self.final = False
+        self.sync = sync
+        self.since = time.monotonic()
+        self.lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.done = threading.Event()   # set once the final state is in the store
+        self.started: float | None = None
+        self.history: list[dict] = []   # every event, kept for the Execution built from memory
+
+
+class StoreRecorder:
+    """Buffers executions and writes them to ``store``; see the module docstring."""
+
+    def __init__(self, store, delay: float = FLUSH_DELAY):
+        self.store = store
+        self.delay = delay
+        self._pending: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
+
+    # -- registration ------------------------------------------------------------------------
+    def begin(self, row: dict, *, inserted: bool = False, sync: bool = False) -> Pending:
+        """Track execution ``row`` (all its columns); ``inserted`` if the row exists already."""
+        pending = Pending(row, inserted, sync)
+        with self._lock:
+            self._pending[row["id"]] = pending
+            self._ensure_thread()
+        return pending
+
+    def pending(self, execution_id: str) -> Pending | None:
+        return self._pending.get(execution_id)
+
+    # -- ExecutionRecorder ---------------------------------------------------------------------
+    def status(self, execution_id: str, status: str, ts: float, message: str | None = None,
+               attempt: int = 1) -> None:
+        p = self._pending.get(execution_id)
+        if p is None:
+            return
+        with p.lock:
+            row = p.row
+            row["status"] = status
+            row["attempts"] = max(row.get("attempts") or 0, attempt if status != "created" else 0)
+            if status == "in-progress" and p.started is None:
+                p.started = ts
+                row["started_at"] = iso(ts)
+            event = {"execution_id": execution_id, "ts": iso(ts), "kind": "status",
+                     "status": status, "progress": None, "message": message, "data": None}
+            p.events.append(event)
+            p.history.append(event)
+
+    def started(self, execution_id: str, ts: float) -> None:
+        self.status(execution_id, "in-progress", ts)
+
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
+        p = self._pending.get(execution_id)
+        if p is not None:
+            with p.lock:
+                p.logs.append({"execution_id": execution_id, "ts": iso(ts), "stream": stream, "text": text})
+
+    def progress(self, execution_id: str, event: dict) -> None:
+        p = self._pending.get(execution_id)
+        if p is None:
+            return
+        data = {k: v for k, v in event.items() if k not in ("timestamp", "progress", "message")}
+        percent = event.get("progress")
+        row = {"execution_id": execution_id, "ts": iso(event.get("timestamp") or time.time()),
+               "kind": "progress", "status": event.get("status"),
+               "progress": None if percent is None else int(percent), "message": event.get("message"),
+               "data": json.dumps(data, default=repr) if data else None}
+        with p.lock:
+            p.events.append(row)
+            p.history.append(row)
+
+    def finished(self, execution_id: str, result, attempts: int) -> None:
+        p = self._pending.get(execution_id)
+        if p is None:
+            return
+        with p.lock:
+            _apply_result(p, result, attempts)
+            p.final = True
+        if p.sync:
+            self.flush(execution_id)
+        else:
+            with self._lock:
+                self._wake.notify()
+
+    # -- writing -------------------------------------------------------------------------------
+    def flush(self, execution_id: str | None = None) -> None:
+        """Write one execution (or all) now; returns once it is in the store."""
+        with self._lock:
+            targets = ([self._pending[execution_id]] if execution_id in self._pending else []) \
+                if execution_id is not None else list(self._pending.values())
+        if targets:
+            self._write(targets)
+
+    def _write(self, targets: list[Pending]) -> None:
+        locks = [p.write_lock for p in targets]
+        for lock in locks:  # always taken in one order (ids) by callers: see _due
+            lock.acquire()
+        batch: list = []
+        try:
+            for p in targets:
+                batch.append((p, _take(p)))
+            sql.write_batch(self.store, [s["row"] for _, s in batch if s["insert"]],
+                            [s["row"] for _, s in batch if not s["insert"]],
+                            [e for _, s in batch for e in s["events"]],
+                            [e for _, s in batch for e in s["logs"]],
+                            [i for _, s in batch for i in s["items"]])
+        except BaseException:
+            for p, s in batch:
+                _restore(p, s)
+            raise
+        finally:
+            for lock in locks:
+                lock.release()
+        with self._lock:
+            for p, s in batch:
+                if s["final"]:
+                    self._pending.pop(p.row["id"], None)
+        for p, s in batch:
+            if s["final"]:
+                p.done.set()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._loop, name="faas-recorder", daemon=True)
+            self._thread.start()
+
+    def _due(self) -> list[Pending]:
+        now = time.monotonic()
+        # a waited-for execution is written by its own thread when it ends; while it runs
+        # long, the flusher makes it visible like any other
+        due = [p for p in self._pending.values()
+               if not (p.sync and p.final) and (p.final or now - p.since >= self.delay)
+               and (p.final or p.events or p.logs or not p.inserted)]
+        return sorted(due, key=lambda p: p.row["id"])
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                due = self._due()
+                if not due:
+                    if not self._pending:
+                        self._wake.wait(5.0)
+                        if not self._pending:
+                            self._thread = None
+                            return
+                    self._wake.wait(self.delay / 2)
+                    continue
+            try:
+                self._write(due)
+            except Exception as exc:  # the store is briefly unavailable: keep the data, retry
+                import warnings
+                warnings.warn(f"faas_jupyter: could not record executions yet: {exc}")
+                time.sleep(self.delay)
+            for p in due:
+                p.since = time.monotonic()
+
+
+def _apply_result(p: Pending, result, attempts: int) -> None:
+    row = p.row
+    output = result.output
+    if isinstance(output, PackedOutput):
+        stamp = iso(time.time())
+        p.items += [item_row(r, row["project_id"], row["id"], row["creator"], stamp) for r in output.items]
+        output = output.value
+    elif output is not None and not is_json(output):
+        output = repr(output)  # only when no packer ran (a raw runner): keep something readable
+    finished = result.finished_at or time.time()
+    meta = json.loads(row.get("metadata") or "{}")
+    for key in ("traceback", "error_type"):
+        if getattr(result, key, None):
+            meta[key] = getattr(result, key)
+    if result.timed_out:
+        meta["timed_out"] = True
+    row.update(status=result.status, output=None if output is None else json.dumps(output),
+               error=result.error, attempts=attempts, finished_at=iso(finished),
+               duration=None if p.started is None else max(0.0, finished - p.started),
+               metadata=json.dumps(meta))
+
+
+def _take(p: Pending) -> dict:
+    with p.lock:
+        snap = {"row": dict(p.row), "events": p.events, "logs": p.logs, "items": p.items,
+                "final": p.final, "insert": not p.inserted, "was_inserted": p.inserted}
+        p.events, p.logs, p.items = [], [], []
+        p.inserted = True
+    return snap
+
+
+def _restore(p: Pending, snap: dict) -> None:
+    with p.lock:
+        p.events[:0], p.logs[:0], p.items[:0] = snap["events"], snap["logs"], snap["items"]
+        p.inserted = snap["was_inserted"]
+
+
+def decode_row(row: dict) -> dict[str, Any]:
+    """JSON columns of an executions row, decoded."""
+    return {"input": json.loads(row.get("input") or "{}"),
+            "output": None if row.get("output") is None else json.loads(row["output"]),
+            "metadata": json.loads(row.get("metadata") or "{}")}

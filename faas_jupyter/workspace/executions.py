@@ -1,0 +1,270 @@
+"""Executions: ``svc.execute`` records one; ``ws.executions.get/list``; the bound ``Execution``.
+
+An Execution object is a snapshot: ``ex.refresh()`` (or ``ex.wait()``) reads the latest
+state. Its output is JSON; items the function produced (a DataFrame, an array, a file)
+are referenced there as ``{"item_id", "key", "artifact_type"}`` and resolved lazily
+by ``ex.output_items()`` / ``ex.get_output()``.
+"""
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from faas_jupyter.errors import Conflict, FaasError, NotFound
+from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
+from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._io_bridge import model_item, prepare_inputs, record_of
+from faas_jupyter.workspace._recorder import Pending, decode_row
+
+_FINAL = {s.value for s in FINAL_STATUSES}
+
+
+def status_log(events: list[dict]) -> list[dict]:
+    """Dataloop's ``statusLog`` entries from stored events (progress updates included)."""
+    out, current = [], "created"
+    for e in events:
+        if e["kind"] == "status":
+            current = e["status"]
+        out.append({"status": e.get("status") or current, "timestamp": e["ts"],
+                    "message": e.get("message"), "progress": e.get("progress")})
+    return out
+
+
+@dataclass(eq=True)
+class Execution(ExecutionModel):
+    """One execution; ``wait``, ``refresh``, ``logs``, ``rerun``, ``terminate``, outputs."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+    _service_id: str | None = field(default=None, repr=False, compare=False)
+    _future: Future | None = field(default=None, repr=False, compare=False)
+    _metadata: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def error_type(self) -> str | None:
+        return self._metadata.get("error_type")
+
+    @property
+    def progress(self) -> int | None:
+        """The latest progress percentage reported (100 once it succeeded)."""
+        for e in reversed(self.status_log):
+            if e.get("progress") is not None:
+                return e["progress"]
+        return 100 if self.status == "success" else None
+
+    # -- state ---------------------------------------------------------------------------------
+    def refresh(self) -> "Execution":
+        """Re-read this execution (this process's unwritten changes are written first)."""
+        fresh = self._ws.executions.get(self.id)
+        for name in ("status", "status_log", "output", "error", "traceback", "attempts",
+                     "duration", "started_at", "finished_at", "_metadata"):
+            setattr(self, name, getattr(fresh, name))
+        return self
+
+    def wait(self, timeout: float | None = None, *, _refresh: bool = True) -> "Execution":
+        """Block until the execution ends (TimeoutError after ``timeout`` seconds)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        future = self._future or _live_future(self)
+        if future is not None:
+            try:
+                future.result(timeout)
+            except FutureTimeout:
+                raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
+                                   "wait longer or ex.terminate()") from None
+            pending = bridge.recorder_for(self._ws.store).pending(self.id)
+            if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
+                bridge.recorder_for(self._ws.store).flush(self.id)
+            return self.refresh() if _refresh else self
+        delay = 0.05
+        while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"execution {self.id} is still {self.status} after {timeout:g} s")
+            time.sleep(min(delay, _left(deadline, delay)))
+            delay = min(delay * 1.5, 1.0)
+        return self
+
+    def _state(self) -> str:
+        p = bridge.recorder_for(self._ws.store).pending(self.id)
+        return p.row["status"] if p is not None else str(self.status)
+
+    def terminate(self) -> bool:
+        """Stop it: queued ones never start, running ones stop at ``kill_event()`` (or are
+        killed in the process runtime after the grace time). False if it already ended."""
+        running = bridge.get_running(self._service_id) if self._service_id else None
+        if running is not None and running.terminate(self.id):
+            return True
+        if self.refresh().status in _FINAL:
+            return False
+        raise Conflict(f"execution {self.id} runs in another process (not started by this one); "
+                       "terminate it from there")
+
+    def rerun(self, wait: bool = True) -> "Execution":
+        """Run the same function with the same inputs again, as a new execution."""
+        if self.service is None:
+            raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
+        svc = self._ws.services.get(self.service)
+        return start_execution(self._ws, svc, svc._running(), self.function_name, dict(self.input),
+                               wait=wait, returns=self._metadata.get("returns"), rerun_of=self.id)
+
+    # -- logs and outputs ----------------------------------------------------------------------
+    def log_records(self) -> list[dict]:
+        """Captured lines as ``{"ts", "stream", "text"}`` (stdout, stderr, logging)."""
+        bridge.recorder_for(self._ws.store).flush(self.id)
+        with self._ws.store.connect() as conn:
+            return [{"ts": r["ts"], "stream": r["stream"], "text": r["text"]}
+                    for r in sql.logs_of(conn, self.id)]
+
+    def logs(self, stream: str | None = None) -> str:
+        """The captured output as text (one stream: "stdout", "stderr" or "logging")."""
+        return "".join(r["text"] for r in self.log_records() if stream is None or r["stream"] == stream)
+
+    def output_items(self) -> list:
+        """The items this execution's output references, in output order."""
+        ids = [r["item_id"] for r in _refs(self.output)]
+        items = getattr(self._ws, "items", None) if _has_items(self._ws) else None
+        if items is not None:
+            return [items.get(i) for i in ids]
+        with self._ws.store.connect() as conn:
+            return [model_item(record_of(sql.get_item(conn, i))) for i in ids]
+
+    def get_output(self, type_hint: Any = None) -> Any:
+        """The output with each item reference replaced by its unpacked object."""
+        from faas_jupyter.packagers import PackagersManager
+        manager, artifacts = PackagersManager(), self._ws.artifacts
+        with self._ws.store.connect() as conn:
+            def load(value):
+                if _is_ref(value):
+                    return manager.unpack(record_of(sql.get_item(conn, value["item_id"])), type_hint, artifacts)
+                if isinstance(value, dict):
+                    return {k: load(v) for k, v in value.items()}
+                if isinstance(value, list):
+                    return [load(v) for v in value]
+                return value
+            return load(self.output)
+
+    def __repr__(self) -> str:
+        took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
+        error = f": {self.error}" if self.error else ""
+        return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+
+
+def _left(deadline: float | None, default: float) -> float:
+    return default if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value
+
+
+def _refs(value: Any) -> list[dict]:
+    if _is_ref(value):
+        return [value]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _refs(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _refs(v)]
+    return []
+
+
+def _has_items(ws) -> bool:
+    try:
+        import importlib.util
+        return importlib.util.find_spec("faas_jupyter.workspace.items") is not None
+    except ImportError:
+        return False
+
+
+def _live_future(ex: Execution) -> Future | None:
+    running = bridge.get_running(ex._service_id) if ex._service_id else None
+    return None if running is None else running.futures.get(ex.id)
+
+
+# -- starting ----------------------------------------------------------------------------------
+def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
+                    returns: list | None = None, rerun_of: str | None = None) -> Execution:
+    """Check the function and entity inputs, record the execution, run it."""
+    function = running.module.function(function_name)  # NotFound lists the functions
+    if returns is not None:
+        from faas_jupyter.packagers import parse_hint
+        for hint in returns:  # a malformed hint fails before anything runs
+            if hint is not None:
+                parse_hint(hint)
+        returns = list(returns)
+    prepared = prepare_inputs(ws, function, inputs)
+    row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
+    if returns:
+        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
+    pending = running.submit(row, prepared, wait=wait, returns=returns)
+    ex = from_pending(ws, pending)
+    ex._future = None if wait else running.futures.get(row["id"])
+    return ex
+
+
+def from_pending(ws, pending: Pending) -> Execution:
+    with pending.lock:
+        row, history = dict(pending.row), list(pending.history)
+    return from_row(ws, row, history)
+
+
+def from_row(ws, row: dict, events: list[dict]) -> Execution:
+    decoded = decode_row(row)
+    meta = decoded["metadata"]
+    ex = Execution(id=row["id"], service=row["service_name"], package=row["package_name"],
+                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
+                   status_log=status_log(events), input=decoded["input"], output=decoded["output"],
+                   error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
+                   max_attempts=row["max_attempts"], duration=row["duration"],
+                   created_at=row["created_at"], started_at=row["started_at"],
+                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name)
+    ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
+    return ex
+
+
+class Executions:
+    """``ws.executions``: the executions of the current project."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def get(self, execution_id: str) -> Execution:
+        rec = bridge.recorder_for(self._ws.store)
+        pending = rec.pending(execution_id)
+        if pending is not None:
+            return from_pending(self._ws, pending)  # this process holds its latest state
+        with self._ws.store.connect() as conn:
+            row = sql.get_execution(conn, execution_id)
+            if row is None or row["project_id"] != self._ws.project.id:
+                raise NotFound(f"no execution {execution_id!r} in project {self._ws.project.name!r}; "
+                               "list them with ws.executions.list()")
+            return from_row(self._ws, row, sql.events_of(conn, execution_id))
+
+    def list(self, service: Any = None, function: str | None = None, status: Any = None,
+             limit: int | None = None, offset: int = 0) -> list[Execution]:
+        """Newest first; ``service`` is a name or a Service, ``status`` one status or several."""
+        bridge.recorder_for(self._ws.store).flush()
+        name = getattr(service, "name", service)
+        if status is not None and not isinstance(status, str):
+            status = [str(s) for s in status]
+        elif status is not None:
+            status = str(status)
+        with self._ws.store.connect() as conn:
+            rows = sql.list_executions(conn, self._ws.project.id, service_name=name, function=function,
+                                       status=status, limit=limit, offset=offset)
+            events = sql.events_for(conn, [r["id"] for r in rows])
+        return [from_row(self._ws, r, events[r["id"]]) for r in rows]
+
+    def _many(self, ids: list[str]) -> list[Execution]:
+        with self._ws.store.connect() as conn:
+            rows = sql.get_executions(conn, ids)
+            events = sql.events_for(conn, ids)
+        return [from_row(self._ws, rows[i], events[i]) for i in ids]
+
+    def __iter__(self):
+        return iter(self.list())
+
+
+__all__ = ["Execution", "Executions", "start_execution", "FaasError"]

@@ -1,0 +1,257 @@
+"""Services: ``pkg.deploy(...)``, ``ws.services.get/list``, and the bound ``Service``.
+
+A service pins one revision of a package. Deploying persists it and starts it in this
+process (``_runtime_bridge``); later, ``svc.execute`` starts it again on first use
+after a workspace opens it. ``svc.update`` changes exactly what it is given, prints a
+field-by-field diff, and restarts a running instance; nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any, Iterable
+
+from faas_jupyter.errors import Conflict, NotFound, ValidationError
+from faas_jupyter.model.entities import Service as ServiceModel
+from faas_jupyter.store import packages as package_sql
+from faas_jupyter.store import services as sql
+from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._base import require_role
+
+UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
+             "on_reset", "module_name")
+_RESTART = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
+            "module_name")
+
+
+@dataclass(eq=True)
+class Service(ServiceModel):
+    """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+
+    # -- reading -------------------------------------------------------------------------------
+    @property
+    def behind(self) -> int:
+        """How many revisions of the package came after the pinned one (0 = latest)."""
+        with self._ws.store.connect() as conn:
+            pkg = package_sql.get_package(conn, self._ws.project.id, self.package)
+            return sql.revisions_after(conn, pkg["id"], self.revision) if pkg else 0
+
+    def refresh(self) -> "Service":
+        fresh = self._ws.services.get(self.name)
+        for f in fields(ServiceModel):
+            setattr(self, f.name, getattr(fresh, f.name))
+        return self
+
+    def executions(self, **filters):
+        """This service's executions, newest first (``ws.executions.list(service=...)``)."""
+        return self._ws.executions.list(service=self.name, **filters)
+
+    # -- running -------------------------------------------------------------------------------
+    def _running(self) -> bridge.RunningService:
+        running = bridge.get_running(self.id)
+        if running is None:
+            running = self._ws.services._start(self)
+        bridge.check_active(running, self.name)
+        return running
+
+    def execute(self, function_name: str = "run", execution_input: dict | None = None,
+                wait: bool = True, returns: list | None = None):
+        """Run ``function_name`` with ``execution_input``; returns the recorded Execution.
+
+        ``wait=False`` returns at once (``ex.wait()`` later). ``returns`` are log hints
+        that override how the outputs are packed, e.g. ``["scores:file"]``.
+        """
+        from faas_jupyter.workspace.executions import start_execution
+        return start_execution(self._ws, self, self._running(), function_name,
+                               dict(execution_input or {}), wait=wait, returns=returns)
+
+    def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
+            returns: list | None = None) -> list:
+        """Run one execution per input dict with the service's concurrency; input order kept."""
+        from faas_jupyter.workspace.executions import start_execution
+        running = self._running()
+        inputs = list(inputs)
+        started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
+                                   wait=False, returns=returns) for i in inputs]
+        from tqdm.auto import tqdm
+        with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
+            for ex in started:
+                ex.wait(_refresh=False)
+                bar.update(1)
+        bridge.recorder_for(self._ws.store).flush()
+        return self._ws.executions._many([ex.id for ex in started])
+
+    # -- changing ------------------------------------------------------------------------------
+    def update(self, revision: str | None = None, init_input: dict | None = None, *,
+               quiet: bool = False, **changes) -> "Service":
+        """Change the given fields (``revision``, ``init_input``, ``concurrency``, ...)."""
+        if revision is not None:
+            changes["revision"] = revision
+        if init_input is not None:
+            changes["init_input"] = init_input
+        unknown = sorted(set(changes) - set(UPDATABLE))
+        if unknown:
+            raise ValidationError(f"svc.update cannot change {', '.join(unknown)}; it changes "
+                                  f"{', '.join(UPDATABLE)}")
+        return self._ws.services._update(self, changes, quiet)
+
+    def pause(self) -> "Service":
+        """Refuse new executions until ``resume()``."""
+        return self._ws.services._set_active(self, False)
+
+    def resume(self) -> "Service":
+        return self._ws.services._set_active(self, True)
+
+    def stop(self) -> None:
+        """Stop this service's runtime in this process (it starts again on next use)."""
+        bridge.stop(self.id)
+
+    def delete(self) -> None:
+        """Stop the service and delete it (its executions stay, unlinked)."""
+        self._ws.services.delete(self.name)
+
+    def __repr__(self) -> str:
+        state = "" if self.active else " paused"
+        return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
+
+
+def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
+    return [(name, getattr(old, name), getattr(new, name)) for name in UPDATABLE
+            if getattr(old, name) != getattr(new, name)]
+
+
+class Services:
+    """``ws.services``: the services of the current project."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def _bind(self, row: dict) -> Service:
+        svc = Service(name=row["name"], package=row["package_name"], module_name=row["module_name"],
+                      revision=row["revision"], init_input=json.loads(row["init_input"]),
+                      runtime=row["runtime"], concurrency=row["concurrency"],
+                      execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
+                      on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
+                      project=self._ws.project.name, created_at=row["created_at"],
+                      updated_at=row["updated_at"], creator=row["creator"])
+        svc._ws = self._ws
+        return svc
+
+    def _require(self, conn, action: str) -> None:
+        from faas_jupyter.store import projects as project_sql
+        project = self._ws.project
+        require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
+                     project.name, action)
+
+    def get(self, name: str) -> Service:
+        with self._ws.store.connect() as conn:
+            row = sql.get_service(conn, self._ws.project.id, name)
+            if row is None:
+                names = [r["name"] for r in sql.list_services(conn, self._ws.project.id)]
+                raise NotFound(f"no service {name!r} in project {self._ws.project.name!r}; "
+                               f"services: {', '.join(names) or 'none (deploy one with pkg.deploy)'}")
+        svc = self._bind(row)
+        running = bridge.get_running(svc.id)
+        if running is not None:
+            running.active = svc.active  # another process may have paused it
+        return svc
+
+    def list(self, package: str | None = None) -> list[Service]:
+        with self._ws.store.connect() as conn:
+            rows = sql.list_services(conn, self._ws.project.id)
+        return [self._bind(r) for r in rows if package is None or r["package_name"] == package]
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __contains__(self, name: str) -> bool:
+        with self._ws.store.connect() as conn:
+            return sql.get_service(conn, self._ws.project.id, name) is not None
+
+    # -- deploy --------------------------------------------------------------------------------
+    def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
+               revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
+               concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
+               on_reset: str = "failed") -> Service:
+        """Persist a service pinned to ``revision`` (default: the latest now) and start it."""
+        if isinstance(pkg, str):
+            pkg = self._ws.packages.get(pkg)
+        target = self._ws.packages.get(pkg.name, version=revision)  # latest when None
+        module = target.module(module_name)
+        name = service_name or pkg.name
+        svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
+                      init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
+                      execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
+                      project=self._ws.project.name, creator=self._ws.user)
+        with self._ws.store.connect() as conn:
+            self._require(conn, f"deploy service {name!r}")
+            if sql.get_service(conn, self._ws.project.id, name) is not None:
+                raise Conflict(f"service {name!r} exists already; change it with "
+                               f"ws.services.get({name!r}).update(revision=..., init_input=...) "
+                               f"or delete it first")
+        import uuid
+        svc.id, svc._ws = uuid.uuid4().hex, self._ws
+        bridge.start(self._ws, svc, target, target.codebase)  # a bad init input fails here: nothing saved
+        try:
+            row = self._ws.store.write(lambda conn: self._insert(conn, svc, target))
+        except BaseException:
+            bridge.stop(svc.id)
+            raise
+        svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
+        return svc
+
+    def _insert(self, conn, svc: Service, target) -> dict:
+        if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
+            raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
+        pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
+        return sql.insert_service(
+            conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
+            module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
+            runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
+            max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user)
+
+    def _start(self, svc: Service) -> bridge.RunningService:
+        target = self._ws.packages.get(svc.package, version=svc.revision)
+        return bridge.start(self._ws, svc, target, target.codebase)
+
+    # -- change --------------------------------------------------------------------------------
+    def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
+        current = self.get(svc.name)
+        new = Service.from_json({**current.to_json(), **{Service.json_key(k): v for k, v in changes.items()}})
+        if "revision" in changes:  # must exist; "latest" moves to the newest
+            new.revision = self._ws.packages.get(current.package, version=changes["revision"]).version
+        target = self._ws.packages.get(current.package, version=new.revision)
+        target.module(new.module_name)
+        diff = _diff(current, new)
+        if not diff:
+            print(f"service {svc.name!r}: nothing to change") if not quiet else None
+            return svc.refresh()
+        new.id, new._ws = current.id, self._ws
+        if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
+            bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
+        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff}
+        self._ws.store.write(lambda conn: (self._require(conn, f"update service {svc.name!r}"),
+                                           sql.update_service(conn, current.id, **values)))
+        if not quiet:
+            print(f"service {svc.name!r} updated:")
+            for k, old, value in diff:
+                print(f"  {k}: {old!r} -> {value!r}")
+        return svc.refresh()
+
+    def _set_active(self, svc: Service, active: bool) -> Service:
+        self._ws.store.write(lambda conn: (self._require(conn, f"pause/resume service {svc.name!r}"),
+                                           sql.update_service(conn, svc.id, active=active)))
+        running = bridge.get_running(svc.id)
+        if running is not None:
+            running.active = active
+        svc.active = active
+        return svc
+
+    def delete(self, name: str) -> None:
+        """Stop and delete a service; its executions stay (their service link is cleared)."""
+        svc = self.get(name)
+        self._ws.store.write(lambda conn: (self._require(conn, f"delete service {name!r}"),
+                                           sql.delete_service(conn, svc.id)))
+        bridge.stop(svc.id)
