@@ -219,9 +219,9 @@ class Services:
     # -- change --------------------------------------------------------------------------------
     def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
         current = self.get(svc.name)
-        new = Service.from_json({**current.to_json(), **{Service.json_key(k): v for k, v in changes.items()}})
         if "revision" in changes:  # must exist; "latest" moves to the newest
-            new.revision = self._ws.packages.get(current.package, version=changes["revision"]).version
+            changes["revision"] = self._ws.packages.get(current.package, version=changes["revision"]).version
+        new = Service.from_json({**current.to_json(), **{Service.json_key(k): v for k, v in changes.items()}})
         target = self._ws.packages.get(current.package, version=new.revision)
         target.module(new.module_name)
         diff = _diff(current, new)
