@@ -268,7 +268,9 @@ class OutputPacker(_Lazy):
             records = self.manager.pack_many(pairs, self.artifacts, prefix)
         out, items = {}, []
         for record in records:
-            if record.get("artifact_type") == "result":
+            # a plain value stays inline; a result that needs its packager to come back
+            # (a small ndarray, a numpy scalar) is an item, so get_output() round-trips it
+            if record.get("artifact_type") == "result" and str(record.get("object_type")).startswith("builtins."):
                 out[record["key"]] = record.get("value")
             else:
                 record["id"] = uuid.uuid4().hex
