@@ -67,7 +67,7 @@ class ExecutionMonitor(TextRepr, W.VBox):
     # -- data ----------------------------------------------------------------------------------
     def _list(self):
         status = None if self.filter.value == "all" else self.filter.value
-        return self.ws.executions.list(service=self.service, status=status)[: self.limit]
+        return self.ws.executions.list(service=self.service, status=status, limit=self.limit)
 
     def refresh(self) -> None:
         """Re-read the executions; keep the selection and redraw its detail if it changed."""
@@ -137,7 +137,7 @@ class ExecutionMonitor(TextRepr, W.VBox):
         if ex is None:
             return None
         self.status.clear()
-        new, _ = guarded(self.status, ex.rerun)
+        new, _ = guarded(self.status, ex.rerun, wait=False)  # never block the kernel on a long run
         if new is not None:
             self.status.ok(f"rerun of {ex.id[:8]} is {new.id[:8]} ({new.status})")
             self.refresh()
@@ -149,9 +149,11 @@ class ExecutionMonitor(TextRepr, W.VBox):
         if ex is None:
             return None
         self.status.clear()
-        guarded(self.status, ex.terminate)
-        if self.status.kind != "error":
+        sent, _ = guarded(self.status, ex.terminate)
+        if sent:
             self.status.ok(f"terminate sent to {ex.id[:8]}")
+        elif sent is False:
+            self.status.error(f"execution {ex.id[:8]} had already ended ({ex.refresh().status})")
         self.refresh()
         return ex
 

@@ -81,8 +81,11 @@ class RevisionBrowser(TextRepr, W.VBox):
         self.show_diff()
 
     def _refresh_services(self) -> None:
-        mine = [s for s in self.ws.services.list() if s.package == self.pkg.name]
+        mine = self.ws.services.list(package=self.pkg.name)
+        keep = self.service_picker.value
         self.service_picker.options = [(f"{s.name} (at {s.revision})", s.name) for s in mine]
+        names = [s.name for s in mine]
+        self.service_picker.value = keep if keep in names else (names[0] if names else None)
         self.move_button.disabled = not mine
         self._label_actions()
 

@@ -58,6 +58,9 @@ EXECUTION_HEADERS = ["id", "service", "function", "status", "progress", "duratio
 
 
 def progress_of(ex) -> str:
+    progress = getattr(ex, "progress", None)  # the live Execution knows it
+    if progress is not None:
+        return f"{progress}%"
     for event in reversed(ex.status_log or []):
         if event.get("progress") is not None:
             return f"{event['progress']}%"

@@ -16,6 +16,18 @@ MAIN = textwrap.dedent('''
         def run(self, x: int, scale: float = 1.0, tags: list = None, name: str = "a"):
             print("running", x)
             return x * scale * self.threshold
+
+        def fail(self, message: str):
+            raise ValueError(message)
+
+        def frame(self, n: int):
+            import pandas as pd
+            return pd.DataFrame({"i": list(range(n)), "sq": [i * i for i in range(n)]})
+
+        def sleepy(self, seconds: float):
+            import time
+            time.sleep(seconds)
+            return seconds
 ''')
 
 

@@ -46,5 +46,41 @@ def test_invalid_values_give_one_error_line(ws, pkg, field, value, message):
 
 def test_text_lists_modules_and_init_inputs(ws, pkg):
     text = DeployPanel(ws, "shapes").text()
-    assert "module default_module (functions: run)" in text
+    assert "module default_module (functions: run, fail, frame, sleepy)" in text
     assert "threshold  Float    0.5" in text
+
+
+def test_deploy_button_creates_the_service(ws, pkg):
+    panel = DeployPanel(ws, "shapes")
+    seen = []
+    panel.on_deployed(seen.append)
+    panel.revision.value = "1.0.0"
+    panel.service_name.value = "shapes-v0"
+    panel.form["threshold"].widget.value = 0.7
+    panel.concurrency.value = 2
+    panel.deploy_button.click()
+    assert panel.status.kind == "ok", panel.status.message
+    svc = ws.services.get("shapes-v0")
+    assert (svc.revision, svc.runtime, svc.concurrency) == ("1.0.0", "kernel", 2)
+    assert svc.init_input["threshold"] == 0.7 and seen == [panel.service]
+    svc.delete()
+
+
+def test_invalid_values_deploy_nothing(ws, pkg):
+    panel = DeployPanel(ws, "shapes")
+    panel.form["config"].widget.value = "{oops"
+    panel.deploy_button.click()
+    assert ws.services.list() == []
+    panel.form["config"].widget.value = "{}"
+    panel.service_name.value = "bad name!"
+    panel.deploy_button.click()
+    assert panel.status.kind == "error" and "bad name!" in panel.status.message
+    assert ws.services.list() == []
+
+
+def test_a_taken_name_is_a_one_line_conflict(ws, pkg):
+    DeployPanel(ws, "shapes").deploy()
+    again = DeployPanel(ws, "shapes")
+    again.deploy_button.click()
+    assert again.status.kind == "error" and "shapes" in again.status.message
+    assert len(ws.services.list()) == 1
