@@ -90,9 +90,11 @@ class RunningService:
 
     def _config(self, ws, service, codebase) -> ServiceConfig:
         from faas_jupyter.model.entities import Service
+        from types import SimpleNamespace
         plain = Service.from_json(service.to_json())  # no workspace inside: picklable
+        files = SimpleNamespace(files=dict(codebase.files), digest=codebase.digest)  # picklable
         return ServiceConfig(
-            name=service.name, module=self.module, codebase=codebase, package=service.package,
+            name=service.name, module=self.module, codebase=files, package=service.package,
             revision=service.revision, project=ws.project.name, init_input=dict(service.init_input),
             concurrency=service.concurrency, execution_timeout=service.execution_timeout,
             max_attempts=service.max_attempts, resolver=StoreResolver(ws.settings.artifacts),
