@@ -1,0 +1,64 @@
+"""%faas deploy/run/services/executions/logs/test/pause/resume on a real InteractiveShell."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "shapes"
+
+
+@pytest.fixture
+def deployed(ip, capsys):
+    ip.run_line_magic("faas", f"import {EXAMPLE}")
+    ip.run_line_magic("faas", "deploy shapes --service s1 --init threshold=0.3")
+    yield ip
+    ip.faas.ws.services.get("s1").stop()
+
+
+def test_deploy_and_run_show_the_execution_and_return_its_output(deployed, capsys):
+    assert "s1 deployed: shapes 1.0.0, module default_module, runtime kernel" in capsys.readouterr().out
+    out = deployed.run_line_magic("faas", """run s1 score rows='[{"name": "a", "score": 0.4}]' limit=1""")
+    assert out == [{"name": "A", "score": 0.4}]
+    assert "s1.score success" in capsys.readouterr().out
+    assert deployed.run_line_magic("faas", "run s1 hello name=bob") == "hello Bob"
+
+
+def test_a_failed_run_prints_the_error_and_returns_nothing(deployed, capsys):
+    assert deployed.run_line_magic("faas", "run s1 score rows=[] limit=x") is None
+    assert "must be an Integer" in capsys.readouterr().out
+
+
+def test_services_executions_and_logs(deployed, capsys):
+    ex = deployed.faas.ws.services.get("s1").execute("hello", {"name": "x"})
+    capsys.readouterr()
+    deployed.run_line_magic("faas", "services")
+    out = capsys.readouterr().out
+    assert "s1" in out and "1.0.0" in out and "kernel" in out
+    deployed.run_line_magic("faas", "executions s1")
+    assert ex.id[:8] in capsys.readouterr().out
+    deployed.run_line_magic("faas", f"logs {ex.id[:8]}")
+    assert "logged nothing" in capsys.readouterr().out
+
+
+def test_pause_resume_and_update(deployed, capsys):
+    deployed.run_line_magic("faas", "pause s1")
+    with pytest.raises(UsageError, match="paused"):
+        deployed.run_line_magic("faas", "run s1 hello")
+    deployed.run_line_magic("faas", "resume s1")
+    deployed.run_line_magic("faas", "update-service s1 --init threshold=0.9")
+    assert "init_input: {'threshold': 0.3} -> {'threshold': 0.9}" in capsys.readouterr().out
+
+
+def test_faas_test_passes_and_fails_like_the_cli(ip, capsys, tmp_path):
+    ip.run_line_magic("faas", f"test {EXAMPLE}")
+    assert "[0] success" in capsys.readouterr().out
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name in ("main.py", "utils.py", "package.json"):
+        (bad / name).write_bytes((EXAMPLE / name).read_bytes())
+    (bad / "mock.json").write_text('{"function_name": "score", "inputs": [{"name": "limit", "value": 1}]}')
+    with pytest.raises(UsageError, match="1 of 1 call"):
+        ip.run_line_magic("faas", f"test {bad}")
+    assert "missing input 'rows'" in capsys.readouterr().out
