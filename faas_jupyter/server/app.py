@@ -1,0 +1,120 @@
+"""``FaasServer``: the server extension's state (configurable with traitlets).
+
+One shared store and artifact root; one workspace per acting user on top of them
+(so roles apply per user, and every user sees the same running services and
+in-memory execution state). Blocking work runs on a thread pool, never on the
+event loop. On load, the services of the project that run in worker processes
+are started again in this server process; starting a service settles the
+executions a dead process left unfinished (``on_reset``).
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable
+
+from traitlets import Bool, Int, Unicode
+from traitlets.config import LoggingConfigurable
+
+# runtimes whose services the server hosts (``kernel`` services live in a notebook's kernel)
+HOSTED_RUNTIMES = ("process", "dask")
+_ANONYMOUS_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class FaasServer(LoggingConfigurable):
+    """Where the REST API's workspaces live; ``c.FaasServer.db_url = ...`` etc."""
+
+    db_url = Unicode(None, allow_none=True, config=True,
+                     help="Database URL or SQLite path (default: $FAAS_DB_URL, else $FAAS_HOME/faas.db).")
+    artifacts = Unicode(None, allow_none=True, config=True,
+                        help="Artifact root, any fsspec URL (default: $FAAS_ARTIFACTS, else $FAAS_HOME/artifacts).")
+    home = Unicode(None, allow_none=True, config=True,
+                   help="FAAS_HOME for this server (default: $FAAS_HOME, else ~/.faas_jupyter).")
+    project = Unicode("default", config=True, help="The project the REST API acts on.")
+    owner = Unicode(None, allow_none=True, config=True,
+                    help="Who acts for a shared-token (anonymous) Jupyter user: a single-user "
+                         "server's token holder is its owner. Default: $FAAS_USER, else the OS login.")
+    restart_services = Bool(True, config=True,
+                            help="Start the project's process/dask services again when the server starts.")
+    max_workers = Int(8, config=True, help="Threads running blocking workspace calls.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        from faas_jupyter.workspace import workspace
+        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home)
+        self.pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="faas-rest")
+        self._workspaces: dict[str, Any] = {self.base.user: self.base}
+        self._lock = threading.Lock()
+        self.ready: Future = Future()  # done once the stored services were started again
+
+    # -- users and workspaces ------------------------------------------------------------------
+    def acting_user(self, user) -> str:
+        """The faas user for a Jupyter user; shared-token users act as the server's owner."""
+        name = getattr(user, "name", "") or ""
+        if _ANONYMOUS_ID.fullmatch(user.username or "") and name.startswith("Anonymous "):
+            return self.base.user
+        return user.username
+
+    def workspace_for(self, user: str):
+        """The workspace of ``user`` on the shared store (cached)."""
+        with self._lock:
+            ws = self._workspaces.get(user)
+            if ws is None:
+                from faas_jupyter.workspace import Workspace
+                ws = Workspace(self.base.settings.with_(user=user))
+                # one Store object for all: the execution recorder and running services are per store
+                ws._store, ws._artifacts = self.base.store, self.base.artifacts
+                if self.project != "default":
+                    ws.use_project(self.project)
+                self._workspaces[user] = ws
+            return ws
+
+    async def run(self, fn: Callable, *args, **kwargs):
+        """``fn(*args, **kwargs)`` on the thread pool."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, lambda: fn(*args, **kwargs))
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the project (created with the owner as its owner) and restart services in the background."""
+        base = self.base
+        if self.project == "default":
+            base.project  # noqa: B018  (get or create "default", owned by the server's owner)
+        else:
+            base.use_project(self.project)
+        if not self.restart_services:
+            self.ready.set_result([])
+            return
+        threading.Thread(target=self._restart, name="faas-restart-services", daemon=True).start()
+
+    def _restart(self) -> None:
+        try:
+            self.ready.set_result(self.start_stored_services())
+        except BaseException as exc:  # noqa: BLE001 (reported on every service request)
+            self.log.error("faas_jupyter: restarting stored services failed: %s", exc)
+            self.ready.set_exception(exc)
+
+    def start_stored_services(self) -> list[str]:
+        """Start every stored service of the project that runs in worker processes here."""
+        started = []
+        for svc in self.base.services.list():
+            if svc.runtime not in HOSTED_RUNTIMES:
+                continue
+            try:
+                self.base.services._start(svc)
+                started.append(svc.name)
+                self.log.info("faas_jupyter: service %r is running again (%s)", svc.name, svc.runtime)
+            except Exception as exc:  # one broken service must not keep the others down
+                self.log.error("faas_jupyter: service %r could not start: %s", svc.name, exc)
+        return started
+
+    def stop(self) -> None:
+        """Stop the services this server started (their worker processes)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            for svc in self.base.services.list():
+                svc.stop()
+        except Exception as exc:  # noqa: BLE001 (at exit the store may be gone already)
+            self.log.debug("faas_jupyter: stopping services: %s", exc)

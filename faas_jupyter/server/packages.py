@@ -1,0 +1,82 @@
+"""REST: whoami, packages, revisions, diffs, codebase download."""
+from __future__ import annotations
+
+import faas_jupyter
+from tornado import web
+
+from faas_jupyter.errors import ValidationError
+from faas_jupyter.server.base import FaasHandler
+
+
+class WhoAmIHandler(FaasHandler):
+    @web.authenticated
+    async def get(self):
+        def who(ws):
+            return {"user": ws.user, "version": faas_jupyter.__version__, "project": ws.project.name,
+                    "role": ws.project.role_of(ws.user)}
+        self.send(await self.call(who))
+
+
+class PackagesHandler(FaasHandler):
+    @web.authenticated
+    async def get(self):
+        self.send(await self.call(lambda ws: [p.to_json() for p in ws.packages.list()]))
+
+
+class PackageHandler(FaasHandler):
+    @web.authenticated
+    async def get(self, name: str):
+        self.send(await self.call(lambda ws: ws.packages.get(name).to_json()))
+
+    @web.authenticated
+    async def delete(self, name: str):
+        await self.call(lambda ws: ws.packages.delete(name))
+        self.send({"deleted": name})
+
+
+class RevisionsHandler(FaasHandler):
+    @web.authenticated
+    async def get(self, name: str):
+        self.send(await self.call(lambda ws: [r.to_json() for r in ws.packages.revisions(name)]))
+
+
+class RevisionHandler(FaasHandler):
+    @web.authenticated
+    async def get(self, name: str, version: str):
+        self.send(await self.call(lambda ws: ws.packages.get(name, version=version).revision_info.to_json()))
+
+
+class DiffHandler(FaasHandler):
+    @web.authenticated
+    async def get(self, name: str):
+        a, b = self.get_query_argument("a", None), self.get_query_argument("b", None)
+
+        def diff(ws):
+            if not a:
+                raise ValidationError(f"diff of package {name!r} needs ?a=VERSION (and ?b=VERSION, "
+                                      "default the latest)", "a")
+            return ws.packages.get(name, version=a).diff(a, b).to_json()
+        self.send(await self.call(diff))
+
+
+class CodebaseHandler(FaasHandler):
+    @web.authenticated
+    async def get(self, name: str, version: str):
+        def zipped(ws):
+            pkg = ws.packages.get(name, version=version)
+            return pkg.version, pkg.codebase.zip()
+        version_found, data = await self.call(zipped)
+        self.set_header("Content-Type", "application/zip")
+        self.set_header("Content-Disposition", f'attachment; filename="{name}-{version_found}.zip"')
+        self.finish(data)
+
+
+ROUTES = [
+    (r"whoami", WhoAmIHandler),
+    (r"packages", PackagesHandler),
+    (r"packages/([^/]+)", PackageHandler),
+    (r"packages/([^/]+)/revisions", RevisionsHandler),
+    (r"packages/([^/]+)/revisions/([^/]+)", RevisionHandler),
+    (r"packages/([^/]+)/revisions/([^/]+)/codebase\.zip", CodebaseHandler),
+    (r"packages/([^/]+)/diff", DiffHandler),
+]
