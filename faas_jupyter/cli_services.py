@@ -7,21 +7,13 @@ import sys
 
 from faas_jupyter import _text
 from faas_jupyter.cli import _TEXT, arg, command
-from faas_jupyter.errors import ExecutionError, ValidationError
+from faas_jupyter.errors import ExecutionError
 
 
-def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
-    """``["k=v", ...]`` -> dict; values are JSON when they parse, else strings."""
-    out = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ValidationError(f"{what} {pair!r} must look like name=value")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
+def parse_pairs(pairs, what: str = "input") -> dict:
+    # imported here: importing faas_jupyter.workspace early would shadow faas_jupyter.workspace()
+    from faas_jupyter.workspace._io_bridge import parse_pairs as parse
+    return parse(pairs, what)
 
 
 @command("test", arg("dir", help="a Dataloop package folder (package.json + mock.json)"),

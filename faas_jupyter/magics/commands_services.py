@@ -11,7 +11,7 @@ INIT = arg("--init", nargs="*", metavar="K=V", help="init inputs (JSON values, e
 
 
 def _pairs(pairs, what="input"):
-    from faas_jupyter.cli_services import parse_pairs  # one parser for the CLI and the magics
+    from faas_jupyter.workspace._io_bridge import parse_pairs  # one parser for the CLI and the magics
     return parse_pairs(pairs, what)
 
 

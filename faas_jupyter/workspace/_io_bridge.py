@@ -72,6 +72,20 @@ def is_json(value: Any) -> bool:
     return False
 
 
+def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
+    """(Front ends) ``["k=v", ...]`` -> dict; values are JSON when they parse, else strings."""
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"{what} {pair!r} must look like name=value")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
 # -- item rows <-> packager records ------------------------------------------------------------
 _META = ("format", "object_type", "extra_data", "metrics", "meta")
 
