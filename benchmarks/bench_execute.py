@@ -2,10 +2,14 @@
 
     .venv/bin/python benchmarks/bench_execute.py [--calls 5000] [--map 10000]
 
-Figures (runner level; the workspace adds its durable record on top):
-kernel runtime per execution (statuses recorded in memory) against a plain
-method call; process runtime warm round trip against a raw Pipe round trip;
+Runner level (statuses recorded in memory): kernel runtime per execution against a
+plain method call; process runtime warm round trip against a raw Pipe round trip;
 process cold start; threaded kernel throughput over many trivial inputs.
+
+Full durable path (a real workspace on SQLite: ``svc.execute`` writes the execution,
+its status log and logs to the store before returning): kernel trivial execution
+against a plain method call (median; aim < 0.5 ms overhead), process warm round trip,
+process deploy (cold start), ``svc.map`` throughput over ``--map`` inputs.
 """
 from __future__ import annotations
 
@@ -53,6 +57,38 @@ def pipe_round_trip_us(n: int) -> float:
     return result
 
 
+def durable(args, tmp: str) -> None:
+    import faas_jupyter as faas
+    ws = faas.workspace(f"{tmp}/faas.db", artifacts=f"{tmp}/artifacts", user="bench", home=f"{tmp}/home")
+    spec = {"name": "bench", "modules": [{"name": "m", "entryPoint": "main.py", "className": "ServiceRunner",
+            "functions": [{"name": "add", "input": [{"name": "x", "type": "Integer"}],
+                           "output": [{"name": "output", "type": "Integer"}]}]}]}
+    import json
+    pkg = ws.packages.push(codebase={"main.py": MAIN, "package.json": json.dumps(spec).encode()},
+                           package_name="bench")
+    svc = pkg.deploy(service_name="k", concurrency=4)
+    instance = svc._running().runtime.host.invoker.instance
+    svc.execute("add", {"x": 0})
+    plain = median_us(lambda i: instance.add(x=i), args.calls)
+    record = median_us(lambda i: svc.execute("add", {"x": i}), args.calls)
+    print(f"durable kernel execution: {record:8.1f} us   plain call {plain:.2f} us   "
+          f"overhead {record - plain:.1f} us (aim < 500)")
+    t = time.perf_counter()
+    exs = svc.map("add", [{"x": i} for i in range(args.map)], progress=False)
+    took = time.perf_counter() - t
+    assert [e.output for e in exs[:3]] == [1, 2, 3] and all(str(e.status) == "success" for e in exs)
+    print(f"durable map, {args.map} inputs, concurrency 4: {args.map / took:,.0f} executions/s "
+          f"({took:.2f} s, records included)")
+    t = time.perf_counter()
+    psvc = pkg.deploy(service_name="p", runtime="process")
+    cold = time.perf_counter() - t
+    n = max(100, args.calls // 5)
+    warm = median_us(lambda i: psvc.execute("add", {"x": i}), n)
+    print(f"durable process warm round trip: {warm:8.1f} us   process deploy (cold start): {cold * 1000:.0f} ms")
+    psvc.stop()
+    svc.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=5000)
@@ -91,6 +127,7 @@ def main() -> None:
     print(f"process cold start (spawn + load codebase + init): {cold * 1000:.0f} ms")
     proc.stop()
     kernel.stop()
+    durable(args, tempfile.mkdtemp())
 
 
 if __name__ == "__main__":
