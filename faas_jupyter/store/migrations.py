@@ -32,7 +32,14 @@ def _m001_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial]
+def _m002_mandatory_packagers(conn: Connection) -> None:
+    """custom_packagers.is_mandatory: a project's packager that must load, or the run fails."""
+    columns = {c["name"] for c in inspect(conn).get_columns("custom_packagers")}
+    if "is_mandatory" not in columns:  # migration 1 on a fresh database already made it
+        conn.execute(text("ALTER TABLE custom_packagers ADD COLUMN is_mandatory BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers]
 
 
 def current_version(conn: Connection) -> int:

@@ -207,6 +207,7 @@ custom_packagers = Table(
     _fk("project_id", "projects.id"),
     Column("class_path", String(512), nullable=False),  # "module:QualName"
     Column("priority", Integer, nullable=True),
+    Column("is_mandatory", Boolean, nullable=False, default=False),  # migration 2
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
     UniqueConstraint("project_id", "class_path", name="uq_custom_packagers_class"),

@@ -41,15 +41,16 @@ class Packagers:
             if project.id not in self._managers:
                 from faas_jupyter.packagers.manager import PackagersManager
                 manager = PackagersManager()
-                for path in self._stored(project.id):
-                    manager.add(path, is_mandatory=False, source="project")
+                for path, mandatory in self._stored(project.id):
+                    manager.add(path, is_mandatory=bool(mandatory), source="project")
                 self._managers[project.id] = manager
             return self._managers[project.id]
 
-    def _stored(self, project_id: str) -> list[str]:
-        q = select(custom_t.c.class_path).where(custom_t.c.project_id == project_id).order_by(custom_t.c.created_at)
+    def _stored(self, project_id: str) -> list[tuple[str, bool]]:
+        q = (select(custom_t.c.class_path, custom_t.c.is_mandatory)
+             .where(custom_t.c.project_id == project_id).order_by(custom_t.c.created_at))
         with self._ws.store.connect() as conn:
-            return list(conn.scalars(q))
+            return [tuple(row) for row in conn.execute(q)]
 
     def add(self, packager, is_mandatory: bool = False) -> list:
         """Register a Packager class (or ``"module.Class"``); see ``PackagersManager.add``."""
@@ -57,10 +58,10 @@ class Packagers:
         path = class_path(packager) if inspect.isclass(packager) else \
             (packager.replace(".*", ":*") if isinstance(packager, str) else None)
         if added and path:
-            self._record(path, added[0].priority)
+            self._record(path, added[0].priority, is_mandatory)
         return added
 
-    def _record(self, path: str, priority: int) -> None:
+    def _record(self, path: str, priority: int, is_mandatory: bool = False) -> None:
         project = self._ws.project
 
         def fn(conn):
@@ -69,7 +70,8 @@ class Packagers:
             q = select(custom_t.c.id).where(custom_t.c.project_id == project.id, custom_t.c.class_path == path)
             if conn.scalar(q) is None:
                 conn.execute(insert(custom_t).values(id=new_id(), project_id=project.id, class_path=path,
-                                                     priority=priority, created_at=now(), creator=self._ws.user))
+                                                     priority=priority, is_mandatory=is_mandatory,
+                                                     created_at=now(), creator=self._ws.user))
         self._ws.store.write(fn)
 
     def list(self) -> list[dict]:

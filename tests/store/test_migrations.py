@@ -31,4 +31,27 @@ def test_many_processes_open_a_fresh_store_at_once(store_url):
     assert [p.returncode for p in procs] == [0] * 4, errors
     s = Store(store_url)
     with s.connect() as conn:
-        assert conn.execute(select(schema_version.c.version)).scalars().all() == [1]
+        versions = conn.execute(select(schema_version.c.version)).scalars().all()
+        assert versions == list(range(1, len(MIGRATIONS) + 1))  # each applied once
+
+
+def test_migration_2_adds_is_mandatory_to_a_version_1_database(tmp_path):
+    """A database made by migration 1 alone (before is_mandatory existed) is upgraded in place."""
+    import sqlalchemy as sa
+
+    from faas_jupyter.store import migrations
+    from faas_jupyter.store.db import Store
+
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE custom_packagers (id VARCHAR(32) PRIMARY KEY, project_id VARCHAR(32), "
+                             "class_path VARCHAR(512), priority INTEGER, created_at VARCHAR(40), creator VARCHAR(255))"))
+        conn.execute(sa.text("INSERT INTO custom_packagers VALUES ('a', 'p', 'm:C', 3, 't', 'u')"))
+        migrations.schema.schema_version.create(conn)
+        conn.execute(sa.insert(migrations.schema.schema_version).values(version=1, applied_at="t"))
+    engine.dispose()
+    store = Store(url)
+    with store.connect() as conn:
+        assert migrations.current_version(conn) == len(migrations.MIGRATIONS)
+        assert conn.execute(sa.text("SELECT is_mandatory FROM custom_packagers")).scalar() in (0, False)
