@@ -51,6 +51,8 @@ class Execution(ExecutionModel):
     @property
     def progress(self) -> int | None:
         """The latest progress percentage reported (100 once it succeeded)."""
+        if self.status == "success":
+            return 100
         for e in reversed(self.status_log):
             if e.get("progress") is not None:
                 return e["progress"]

@@ -85,6 +85,21 @@ print(pkg.name, pkg.version, [r.version for r in pkg.revisions])
 print(sorted(pkg.codebase.files), pkg.codebase.digest[:12])
 first = ws.packages.get("scoring", version="1.0.0")
 [(f.name, [(i.name, i.type) for i in f.input]) for m in first.modules for f in m.functions]"""),
+md("""## 5. Deploy a revision and run it
+
+A service pins a revision (the latest by default) and starts at once in this kernel. The table goes
+in as an **item**: `ws.items.log` stores it through the packagers (parquet), and the service turns the
+item back into a `pd.DataFrame` because `score` says `table: pd.DataFrame`."""),
+code("""svc = pkg.deploy(service_name="scoring-svc", module_name="scorer", init_input={"threshold": 0.3})
+table = ws.items.log(players, key="players")
+ex = svc.execute("score", {"table": table.id, "limit": 3})
+print(ex.status, f"{ex.duration * 1000:.1f} ms", [e["status"] for e in ex.status_log])
+ex.get_output()"""),
+md("""Every execution is recorded: inputs, status log, logs, duration, and the output (a DataFrame output
+is stored as an item and referenced by id). The same from the magics:"""),
+code("""%faas run scoring-svc score table={table.id} limit=2"""),
+code("""%faas services
+%faas executions scoring-svc"""),
 ]
 
 nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
