@@ -82,3 +82,11 @@ def test_import_faas_jupyter_is_light():
             f"{HEAVY + FRONT_END_ONLY + ('sqlalchemy',)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_faas_workspace_is_callable_whatever_was_imported_first():
+    code = ("import faas_jupyter as faas, faas_jupyter.workspace.packages, tempfile; "
+            "ws = faas.workspace(home=tempfile.mkdtemp()); print(ws.project.name)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "default"

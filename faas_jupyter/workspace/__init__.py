@@ -40,3 +40,20 @@ def __getattr__(name: str):
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+class _CallableModule(type(importlib)):
+    """``faas.workspace(...)`` works even after ``faas_jupyter.workspace`` (this subpackage) is imported.
+
+    Importing a subpackage rebinds the parent's attribute of the same name to the module, which
+    would shadow the ``workspace()`` function exported by ``faas_jupyter``; calling the module
+    calls the function.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return workspace(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule
