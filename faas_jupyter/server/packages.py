@@ -66,9 +66,8 @@ class CodebaseHandler(FaasHandler):
             pkg = ws.packages.get(name, version=version)
             return pkg.version, pkg.codebase.zip()
         version_found, data = await self.call(zipped)
-        self.set_header("Content-Type", "application/zip")
         self.set_header("Content-Disposition", f'attachment; filename="{name}-{version_found}.zip"')
-        self.finish(data)
+        self.finish(data, set_content_type="application/zip")
 
 
 ROUTES = [

@@ -39,12 +39,12 @@ def service(svc) -> dict:
 def preview(item) -> dict:
     """A table (``columns``, ``data``, ``shape``, ``truncated``) for frames and arrays,
     ``{"value"}`` for a plain result, else ``{"text"}``."""
-    if not item.path:
-        return {"kind": "value", "value": item.value}
     obj = item.get()
     table = _table(obj)
     if table is not None:
         return table
+    if not item.path:  # a plain result stored as JSON
+        return {"kind": "value", "value": item.value}
     text = repr(obj)
     return {"kind": "text", "text": text[:TEXT_LIMIT], "truncated": len(text) > TEXT_LIMIT}
 

@@ -52,7 +52,7 @@ class HeaderIdentityProvider(IdentityProvider):
 
 @pytest.fixture
 def jp_server_config(tmp_home):
-    return {"ServerApp": {"jpserver_extensions": {"faas_jupyter": True},
+    return {"ServerApp": {"jpserver_extensions": {"faas_jupyter": True, "jupyter_server_terminals": False},
                           "allow_unauthenticated_access": False,
                           "identity_provider_class": HeaderIdentityProvider}}
 
@@ -94,14 +94,18 @@ def api(jp_fetch, jp_serverapp):
     jp_serverapp.web_app.settings["faas"].stop()
 
 
-async def wait_final(api, eid: str, timeout: float = 60) -> dict:
-    """Poll ``executions/{id}`` until it ends."""
+@pytest.fixture
+def final(api):
+    """``await final(execution_id)``: poll ``executions/{id}`` until it ends."""
     import asyncio
-    deadline = time.monotonic() + timeout
-    while True:
-        code, ex = await api("GET", "executions", eid)
-        assert code == 200, ex
-        if ex["status"] not in ("created", "in-progress"):
-            return ex
-        assert time.monotonic() < deadline, f"execution still {ex['status']}"
-        await asyncio.sleep(0.1)
+
+    async def wait(eid: str, timeout: float = 60) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            code, ex = await api("GET", "executions", eid)
+            assert code == 200, ex
+            if ex["status"] not in ("created", "in-progress"):
+                return ex
+            assert time.monotonic() < deadline, f"execution still {ex['status']}"
+            await asyncio.sleep(0.1)
+    return wait
