@@ -8,6 +8,8 @@ measured in the same run for a 30-line and a 300-line cell.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import tempfile
@@ -52,8 +54,10 @@ def main() -> None:
         source = cell(lines)
         plain = lambda: ip.run_cell(source, store_history=False)
         magic = lambda: ip.run_cell_magic("faas", "module bench --package bench", source)
-        plain(), magic()  # warm up both paths
-        p, m = median_ms(plain, args.reps), median_ms(magic, args.reps)
+        # both paths print into the same sink, so the table below stays readable
+        with contextlib.redirect_stdout(io.StringIO()):
+            plain(), magic()  # warm up both paths
+            p, m = median_ms(plain, args.reps), median_ms(magic, args.reps)
         print(f"{source.count(chr(10)):>6} ln {p:>10.3f} {m:>10.3f} {m / p:>6.2f}x")
 
 

@@ -46,7 +46,8 @@ def main(argv=None) -> int:
         print(f"{args.notebook}: a cell failed:\n{err}", file=sys.stderr)
         return 1
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        print(f"--- [{i + 1}] " + cell.source.splitlines()[0][:70] if cell.source else f"--- [{i + 1}]")
+        first_line = cell.source.splitlines()[0][:70] if cell.source else ""
+        print(f"--- [{i + 1}] {first_line}")
         for out in cell.get("outputs", []):
             sys.stdout.write(text_of(out))
     if args.save:

@@ -1,13 +1,21 @@
 """Every notebook in notebooks/ runs end to end in a real kernel (nbclient)."""
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
-sys.path.insert(0, str(NOTEBOOKS[0].parent)) if NOTEBOOKS else None
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def _runner():
+    """notebooks/run_notebook.py, the same runner `./dev quickstart` uses."""
+    spec = importlib.util.spec_from_file_location("run_notebook", NOTEBOOK_DIR / "run_notebook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_there_are_notebooks():
@@ -17,8 +25,7 @@ def test_there_are_notebooks():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(path, tmp_path, monkeypatch):
-    import run_notebook
-
+    run_notebook = _runner()
     monkeypatch.setenv("FAAS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("FAAS_WIDGETS", "0")  # nbclient has no widget front end: text tables
     nb = run_notebook.run(path, timeout=600)
