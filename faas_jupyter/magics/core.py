@@ -10,7 +10,6 @@ import warnings
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser
-from IPython.utils.text import SList  # noqa: F401  (keeps IPython's text utilities loaded)
 
 from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
 from faas_jupyter.magics import registry, working
@@ -19,13 +18,7 @@ from faas_jupyter.magics.registry import COMMANDS
 
 def _load_commands():
     # Importing a command module registers its commands in the table.
-    from faas_jupyter.magics import commands_packages  # noqa: F401
-    for optional in ("commands_items", "commands_services"):
-        try:
-            __import__(f"faas_jupyter.magics.{optional}")
-        except ModuleNotFoundError as err:
-            if err.name != f"faas_jupyter.magics.{optional}":
-                raise
+    from faas_jupyter.magics import commands_items, commands_packages, commands_services  # noqa: F401
 
 
 def _split(line: str) -> list[str]:
@@ -69,8 +62,10 @@ class FaasMagics(Magics):
                 warnings.simplefilter("always", NoChangeWarning)
                 result = COMMANDS[args.command].run(self, args)
             for w in caught:
-                print(w.message) if issubclass(w.category, NoChangeWarning) else warnings.warn_explicit(
-                    w.message, w.category, w.filename, w.lineno)
+                if issubclass(w.category, NoChangeWarning):
+                    print(w.message)
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         except FaasError as err:
             raise user_error(err) from None
         return result
@@ -80,7 +75,7 @@ class FaasMagics(Magics):
         args = self.cell_parser.parse_args(_split(line))
         body = working.cell_body(cell)
         try:
-            inferred = self._infer(args, body)
+            inferred, inference_warnings = self._infer(args, body)
         except FaasError as err:
             raise user_error(err, cell_offset=1) from None
         if args.kind == "module":
@@ -93,21 +88,20 @@ class FaasMagics(Magics):
             except SyntaxError as err:
                 raise UsageError(f"cell line {(err.lineno or 0) + 1}: {err.msg}") from None
         self.packages[args.package] = inferred
-        self._report(args, inferred)
+        self._report(args, inferred, inference_warnings)
         if args.kind == "module" and args.push:
             return self.faas(f"push {args.package} -m {_quote(args.message)}")
         return None
 
-    def _infer(self, args, body: str) -> working.WorkingPackage:
+    def _infer(self, args, body: str) -> tuple[working.WorkingPackage, list]:
         """Apply the cell to a copy, so a rejected cell leaves the working package untouched."""
         current = self.packages.get(args.package) or working.WorkingPackage(args.package)
         trial = working.WorkingPackage(current.name, dict(current.files), dict(current.modules),
                                        dict(current.owners))
-        self._warnings = working.apply_cell({args.package: trial}, args, body)
-        return trial
+        return trial, working.apply_cell({args.package: trial}, args, body)
 
-    def _report(self, args, pkg: working.WorkingPackage) -> None:
-        for w in self._warnings:
+    def _report(self, args, pkg: working.WorkingPackage, inference_warnings: list) -> None:
+        for w in inference_warnings:
             line = f"cell line {w.line + 1}: " if getattr(w, "line", None) else ""
             print(f"warning: {line}{w.message}")
         if args.kind == "file":
