@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import threading
+from dataclasses import replace
 from typing import Any
 
 from faas_jupyter.config import Settings, settings as resolve_settings
 from faas_jupyter.errors import PermissionDenied
 
 DEFAULT_PROJECT = "default"
+DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
 
 # ws.<name> -> "module:Class"; Class(ws) is built on first access and cached.
 COLLECTIONS: dict[str, str] = {
@@ -70,6 +72,25 @@ class Workspace:
                 self._project = self.projects.get_or_create(DEFAULT_PROJECT)
             return self._project
 
+    def as_user(self, user: str) -> "Workspace":
+        """This workspace seen by ``user``: same store and artifacts objects, same current project.
+
+        For a server acting for several users on one store (the execution recorder and the
+        running services are per store object). Closing either closes the shared store.
+        """
+        other = Workspace(self.settings.with_(user=user))
+        other._store, other._artifacts = self.store, self.artifacts
+        if self._project is not None:
+            other._project = replace(self._project, _ws=other)
+        return other
+
+    def check_role(self, conn, action: str, allowed: tuple[str, ...] = DEVELOPER_ROLES, project=None) -> None:
+        """PermissionDenied unless this user's role in ``project`` (default: the current one),
+        read on ``conn``, is one of ``allowed``."""
+        from faas_jupyter.store.projects import get_role
+        project = project if project is not None else self.project
+        require_role(get_role(conn, project.id, self.user), self.user, project.name, action, allowed)
+
     def use_project(self, name: str):
         """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
         self._project = self.projects.get(name)
@@ -109,7 +130,7 @@ def workspace(url: str | None = None, artifacts: str | None = None, user: str | 
 
 
 def require_role(role: str | None, user: str, project: str, action: str,
-                 allowed: tuple[str, ...] = ("owner", "developer")) -> None:
+                 allowed: tuple[str, ...] = DEVELOPER_ROLES) -> None:
     """PermissionDenied unless ``role`` is one of ``allowed``; the message names the fix."""
     if role in allowed:
         return

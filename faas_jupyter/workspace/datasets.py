@@ -9,10 +9,8 @@ from sqlalchemy import insert, select
 
 from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.entities import Dataset as DatasetSpec
-from faas_jupyter.store import projects as project_sql
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import datasets as datasets_t
-from faas_jupyter.workspace._base import require_role
 from faas_jupyter.workspace.items import WRITERS
 
 
@@ -48,8 +46,7 @@ class Datasets:
                "creator": self._ws.user, "metadata": json.dumps({})}
 
         def fn(conn):
-            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
-                         project.name, f"create dataset {name!r}", WRITERS)
+            self._ws.check_role(conn, f"create dataset {name!r}", WRITERS, project)
             if self._find(conn, name) is not None:
                 raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")
             conn.execute(insert(datasets_t).values(**row))

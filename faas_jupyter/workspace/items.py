@@ -16,12 +16,10 @@ from sqlalchemy import insert, select
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
-from faas_jupyter.store import projects as project_sql
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.store.schema import items as items_t
-from faas_jupyter.workspace._base import require_role
 
 WRITERS = ("owner", "developer", "annotationManager")
 MEMBERS = WRITERS + ("annotator",)
@@ -134,8 +132,7 @@ class Items:
         project = self._ws.project
         hint = LogHint(key.lstrip("*"), artifact_type, dict(configurations), itemized=len(key) - len(key.lstrip("*")))
         with self._ws.store.connect() as conn:
-            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
-                         project.name, f"log item {hint.key!r}", WRITERS)
+            self._ws.check_role(conn, f"log item {hint.key!r}", WRITERS, project)
             dataset_id = self._dataset_id(conn, dataset)
         group = new_id()
         records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
@@ -201,8 +198,7 @@ class Annotations:
         project = self._ws.project
 
         def fn(conn):
-            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
-                         project.name, f"annotate item {self._item.key!r}", MEMBERS)
+            self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             conn.execute(insert(annotations_t).values(**row))
         self._ws.store.write(fn)
         return Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],

@@ -12,10 +12,8 @@ import threading
 
 from sqlalchemy import insert, select
 
-from faas_jupyter.store import projects as project_sql
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import custom_packagers as custom_t
-from faas_jupyter.workspace._base import require_role
 
 
 def class_path(cls) -> str | None:
@@ -65,8 +63,7 @@ class Packagers:
         project = self._ws.project
 
         def fn(conn):
-            require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
-                         project.name, f"add packager {path!r}")
+            self._ws.check_role(conn, f"add packager {path!r}", project=project)
             q = select(custom_t.c.id).where(custom_t.c.project_id == project.id, custom_t.c.class_path == path)
             if conn.scalar(q) is None:
                 conn.execute(insert(custom_t).values(id=new_id(), project_id=project.id, class_path=path,

@@ -19,9 +19,7 @@ from faas_jupyter.model.entities import Revision
 from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
-from faas_jupyter.store import projects as project_sql
 from faas_jupyter.store.schema import services as services_table
-from faas_jupyter.workspace._base import require_role
 from faas_jupyter.workspace._package_files import PackageDiff, export_folder, resolve_spec
 
 _UNBOUND = ("this package is not in a workspace; push it first: "
@@ -175,8 +173,7 @@ class Packages:
         return True, row
 
     def _require(self, conn, action: str) -> None:
-        role = project_sql.get_role(conn, self.project.id, self._ws.user)
-        require_role(role, self._ws.user, self.project.name, action)
+        self._ws.check_role(conn, action, project=self.project)
 
     # -- read ---------------------------------------------------------------------------------
     def _package_row(self, conn, name: str) -> dict:

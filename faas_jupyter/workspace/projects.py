@@ -9,7 +9,6 @@ from faas_jupyter.model import _json as J
 from faas_jupyter.model.entities import ROLES, Member
 from faas_jupyter.model.entities import Project as ProjectSpec
 from faas_jupyter.store import projects as sql
-from faas_jupyter.workspace._base import require_role
 
 
 @dataclass(eq=True)
@@ -83,8 +82,7 @@ class Members:
 
     def _write(self, action: str, fn):
         def guarded(conn):
-            role = sql.get_role(conn, self._project.id, self._ws.user)
-            require_role(role, self._ws.user, self._project.name, action)
+            self._ws.check_role(conn, action, project=self._project)
             result = fn(conn)
             if not any(m["role"] == "owner" for m in sql.list_members(conn, self._project.id)):
                 raise ValidationError(f"that would leave project {self._project.name!r} without an "

@@ -68,3 +68,15 @@ def test_annotator_cannot_manage_members(ws):
     msg = str(err.value)
     assert "'carol'" in msg and "'vision'" in msg and "owner or developer" in msg
     assert "eve" not in [m.user for m in proj.members.list()]
+
+
+def test_as_user_shares_the_store_and_the_current_project(ws):
+    ws.projects.create("vision")
+    ws.use_project("vision")
+    ws.project.members.add("bob", role="annotator")
+    bob = ws.as_user("bob")
+    assert bob.user == "bob" and ws.user == "tester"
+    assert bob.store is ws.store and bob.artifacts is ws.artifacts
+    assert bob.project.name == "vision" and bob.project._ws is bob
+    with pytest.raises(PermissionDenied, match="user 'bob' may not add member 'eve' in project 'vision'"):
+        bob.project.members.add("eve")
