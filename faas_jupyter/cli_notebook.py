@@ -15,8 +15,7 @@ def notebook(ws, args):
         entry = {"name": pkg.name, "files": sorted(pkg.files), "modules": sorted(pkg.modules),
                  "digest": pkg.codebase.digest, "pushed": None}
         if args.push:
-            entry["pushed"] = ws.packages.push(package_name=pkg.name, codebase=pkg.codebase,
-                                               modules=pkg.module_list(), message=args.message).version
+            entry["pushed"] = pkg.push(ws, args.message).version
         built.append(entry)
     if getattr(args, "json", False):
         return built

@@ -22,17 +22,12 @@ def _working(magics, name: str) -> working.WorkingPackage:
     return pkg
 
 
-def push_working(ws, pkg: working.WorkingPackage, message="", bump="patch", force=False):
-    return ws.packages.push(package_name=pkg.name, codebase=pkg.codebase, modules=pkg.module_list(),
-                            message=message, bump=bump, force=force)
-
-
 @command("push", arg("package", help="package name"), MESSAGE, BUMP,
          arg("--force", action="store_true", help="make a revision even when nothing changed"),
          help="push the package built from this kernel's %%faas cells as a new revision")
 def push(magics, args):
     before = _latest_version(magics.ws, args.package)
-    pkg = push_working(magics.ws, _working(magics, args.package), args.message, args.bump, args.force)
+    pkg = _working(magics, args.package).push(magics.ws, args.message, args.bump, args.force)
     if pkg.version != before:
         print(f"{pkg.name} {pkg.version} pushed ({len(pkg.codebase.files)} files, digest {pkg.codebase.digest[:12]})")
     return None
@@ -52,24 +47,10 @@ def update(magics, args):
     print(f"{pkg.name} {pkg.version} updated")
 
 
-def revisions_table(pkg) -> str:
-    rows = []
-    for rev in pkg.revisions:
-        changes = rev.changes or {}
-        counts = [f"{k} {len(changes.get(k) or [])}" for k in ("added", "changed", "removed") if changes.get(k)]
-        rows.append([rev.version, rev.created_at, rev.creator, rev.message, ", ".join(counts) or "-"])
-    return _text.table(rows, ["version", "created", "author", "message", "files"])
-
-
 @command("revisions", arg("package"), help="list a package's revisions")
 def revisions(magics, args):
-    pkg = magics.ws.packages.get(args.package)
-    try:
-        from faas_jupyter.widgets import show_revisions
-    except ImportError:
-        print(revisions_table(pkg))
-        return None
-    return show_revisions(magics.ws, pkg)
+    from faas_jupyter.widgets import show_revisions  # a RevisionBrowser, or its text table
+    return show_revisions(magics.ws, args.package)
 
 
 @command("diff", arg("package"), arg("a", help="from version"), arg("b", help="to version"),
@@ -137,6 +118,6 @@ def notebook(magics, args):
         print(f"{pkg.name}: {len(pkg.files)} files, modules {', '.join(pkg.modules) or '-'}, "
               f"digest {pkg.codebase.digest[:12]}")
         if args.push:
-            pushed = push_working(magics.ws, pkg, args.message)
+            pushed = pkg.push(magics.ws, args.message)
             print(f"{pushed.name} {pushed.version} pushed")
     return None

@@ -16,10 +16,7 @@ def _pairs(pairs, what="input"):
 
 
 def _widgets():
-    try:
-        import faas_jupyter.widgets as widgets
-    except ImportError:
-        return None
+    import faas_jupyter.widgets as widgets  # imports no ipywidgets until a widget is built
     return widgets if widgets.widgets_enabled() else None
 
 
@@ -65,16 +62,8 @@ def run(magics, args):
 
 @command("executions", arg("service", nargs="?"), help="executions, newest first (widgets: a live monitor)")
 def executions(magics, args):
-    try:
-        from faas_jupyter.widgets import show_executions
-    except ImportError:
-        show_executions = None
-    if show_executions is not None:
-        return show_executions(magics.ws, args.service)
-    rows = [[e.id[:8], e.service, e.function_name, str(e.status), e.created_at]
-            for e in magics.ws.executions.list(service=args.service, limit=50)]
-    print(_text.table(rows, ["id", "service", "function", "status", "created"], empty="(no executions)"))
-    return None
+    from faas_jupyter.widgets import show_executions  # a live ExecutionMonitor, or its text table
+    return show_executions(magics.ws, args.service)
 
 
 def find_execution(ws, ident: str):

@@ -33,6 +33,11 @@ class WorkingPackage:
     def module_list(self) -> list[PackageModule]:
         return [self.modules[name] for name in sorted(self.modules)]
 
+    def push(self, ws, message: str = "", bump: str = "patch", force: bool = False):
+        """Push these files and modules as a new revision (the magics and the CLI share this)."""
+        return ws.packages.push(package_name=self.name, codebase=self.codebase, modules=self.module_list(),
+                                message=message, bump=bump, force=force)
+
     def add_module(self, name: str, source: str, entry: str, class_name: str) -> list:
         """Infer module ``name`` from ``source`` and store it as ``entry``; returns warnings."""
         entry = normalize_path(entry)

@@ -117,6 +117,13 @@ def test_push_revisions_diff(ip, capsys):
     ip.run_line_magic("faas", "diff scoring 1.0.0 1.0.1")
     out = capsys.readouterr().out
     assert "-    return s.strip().title()" in out and "+    return s.strip().upper()" in out
+    ip.run_line_magic("faas", "revisions scoring")  # FAAS_WIDGETS=0: the widgets' text table
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "package scoring: revisions (latest first)"
+    assert [line.split()[0] for line in lines[3:]] == ["1.0.1", "1.0.0"]
+    assert "second" in lines[3] and "1 changed" in lines[3]
+    with pytest.raises(UsageError, match="ghost"):
+        ip.run_line_magic("faas", "revisions ghost")
 
 
 def test_cell_push_flag(ip):
