@@ -266,6 +266,10 @@ class DefaultPackager(Packager):
         return self.DEFAULT_PACKING_ARTIFACT_TYPE
 
     def get_default_unpacking_artifact_type(self, data_item: DataItem) -> str:
+        """The item's own artifact type when this packager unpacks it, else the class default."""
+        stored = data_item.artifact_type
+        if stored in self.get_supported_unpacking_artifact_types():
+            return stored
         return self.DEFAULT_UNPACKING_ARTIFACT_TYPE
 
     def _methods(self, prefix: str) -> list[str]:

@@ -89,9 +89,6 @@ class NumPyNDArrayPackager(DefaultPackager):
     def get_default_packing_artifact_type(self, obj) -> str:
         return ArtifactType.RESULT if obj.size < 10 and obj.dtype.kind in "biuf" else ArtifactType.FILE
 
-    def get_default_unpacking_artifact_type(self, data_item) -> str:
-        return ArtifactType.RESULT if data_item.path is None else ArtifactType.FILE
-
     def pack_file(self, obj, key, file_format: str = "npy"):
         arr = np.asarray(obj)  # a memmap/subclass is stored as a plain array
         if file_format == "npy":

@@ -73,9 +73,6 @@ class PandasDataFramePackager(DefaultPackager):
     DEFAULT_PACKING_ARTIFACT_TYPE = ArtifactType.DATASET
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.FILE
 
-    def get_default_unpacking_artifact_type(self, data_item) -> str:
-        return ArtifactType.DATASET if data_item.artifact_type == ArtifactType.DATASET else ArtifactType.FILE
-
     def pack_dataset(self, obj, key, file_format: str = "parquet"):
         _check_format(key, file_format, ("parquet", "csv"))
         return write_frame(self, obj, key, ArtifactType.DATASET, file_format, **_preview(obj))

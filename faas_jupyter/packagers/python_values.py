@@ -33,9 +33,6 @@ class ValuePackager(DefaultPackager):
     DEFAULT_PACKING_ARTIFACT_TYPE = ArtifactType.RESULT
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.FILE
 
-    def get_default_unpacking_artifact_type(self, data_item) -> str:
-        return ArtifactType.RESULT if data_item.path is None else ArtifactType.FILE
-
     def is_packable(self, obj, artifact_type=None, configurations=None) -> bool:
         if not super().is_packable(obj, artifact_type, configurations):
             return False
@@ -156,6 +153,7 @@ class StrPackager(ValuePackager):
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.PATH
 
     def get_default_unpacking_artifact_type(self, data_item) -> str:
+        # a str hint for any file item means its local path (not the file read as a str)
         return ArtifactType.RESULT if data_item.path is None else ArtifactType.PATH
 
     def pack_path(self, obj, key, archive_format: str = "zip"):

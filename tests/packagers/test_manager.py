@@ -281,3 +281,12 @@ def test_abstract_api_shape():
     assert p.is_unpackable(None, object) and not p.is_unpackable(None, Point3)  # IDE rule
     assert "priority=3" in repr(p) and issubclass(PointPackager, Packager)
     assert Artifact("k", "file").meta == {}
+
+
+def test_unpack_by_hint_uses_the_stored_artifact_type(manager, store, same):
+    arr = np.arange(6.0).reshape(3, 2)
+    (rec,) = manager.pack(arr, "a:dataset", store, "p")
+    rec = {**rec, "packager": None}  # no stored packager: chosen by the hint alone
+    same(arr, manager.unpack(rec, np.ndarray, store))
+    (rec,) = manager.pack(pd.DataFrame({"a": [1]}), "d:object", store, "p")
+    assert isinstance(manager.unpack({**rec, "packager": None}, pd.DataFrame, store), pd.DataFrame)
