@@ -55,6 +55,16 @@ def _check_list_of(items: Any, cls: type, key: str) -> list:
     return items
 
 
+def _check_children(items: Any, cls: type, key: str, context: str | None, deep: bool) -> list:
+    """``items`` must be a list of ``cls``; ``deep`` validates each again (after in-place edits)."""
+    _check_list_of(items, cls, key)
+    if deep:
+        for i, child in enumerate(items):
+            with J.at(f"{key}[{i}]", context):
+                child.validate()
+    return items
+
+
 def _check_optional_str(value: Any, key: str) -> None:
     if value is not None:
         J.expect(value, str, key, "a string")
@@ -88,13 +98,14 @@ class FunctionIO:
     KEYS: ClassVar[tuple[str, ...]] = ("name", "type", "description", "actions", "defaultValue")
 
     def __post_init__(self) -> None:
-        self.validate(deep=False)  # children validated themselves when built
+        self.validate()
 
     @property
     def has_default(self) -> bool:
         return self.default is not MISSING
 
     def validate(self, deep: bool = True) -> None:
+        """Check every field; ``deep`` is accepted like the other classes' (an input has no children)."""
         J.check_identifier(self.name, "input")
         self.type = _check_type(self.type, self.name)
         _check_optional_str(self.description, "description")
@@ -146,11 +157,7 @@ class PackageFunction:
         J.check_identifier(self.name, "function")
         J.expect(self.description, str, "description", "a string")
         for key in ("input", "output"):
-            ios = _check_list_of(getattr(self, key), FunctionIO, key)
-            for i, io in enumerate(ios):
-                with J.at(f"{key}[{i}]", f"function {self.name!r}"):
-                    if deep:
-                        io.validate()
+            ios = _check_children(getattr(self, key), FunctionIO, key, f"function {self.name!r}", deep)
             J.check_unique([io.name for io in ios], f"{key} value" if key == "output" else key,
                            key, f"function {self.name!r}")
         _check_optional_str(self.display_name, "displayName")
@@ -222,15 +229,9 @@ class PackageModule:
         if problem:
             raise ValidationError(problem, "entryPoint")
         J.check_identifier(self.class_name, "class", "className")
-        for i, io in enumerate(_check_list_of(self.init_inputs, FunctionIO, "initInputs")):
-            with J.at(f"initInputs[{i}]", f"module {self.name!r} init input"):
-                if deep:
-                    io.validate()
+        _check_children(self.init_inputs, FunctionIO, "initInputs", f"module {self.name!r} init input", deep)
         J.check_unique([io.name for io in self.init_inputs], "init input", "initInputs", f"module {self.name!r}")
-        for i, fn in enumerate(_check_list_of(self.functions, PackageFunction, "functions")):
-            with J.at(f"functions[{i}]"):
-                if deep:
-                    fn.validate()
+        _check_children(self.functions, PackageFunction, "functions", None, deep)
         J.check_unique([f.name for f in self.functions], "function", "functions", f"module {self.name!r}")
         J.check_extra(self.extra, self.KEYS)
 
@@ -303,10 +304,7 @@ class PackageSpec:
             with J.at("version"):
                 parse_version(self.version)
         J.expect(self.type, str, "type", "a package type string ('faas')")
-        for i, m in enumerate(_check_list_of(self.modules, PackageModule, "modules")):
-            with J.at(f"modules[{i}]"):
-                if deep:
-                    m.validate()
+        _check_children(self.modules, PackageModule, "modules", None, deep)
         J.check_unique([m.name for m in self.modules], "module", "modules", f"package {self.name!r}")
         for i, req in enumerate(J.expect(self.requirements, list, "requirements", "a list")):
             _check_requirement(req, f"requirements[{i}]")

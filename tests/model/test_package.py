@@ -163,6 +163,17 @@ def test_validate_rechecks_after_in_place_edits():
     assert info.value.path == "modules[0].functions[0].input[1].name"
 
 
+def test_deep_validate_reaches_a_leaf_edit_and_shallow_does_not():
+    spec = PackageSpec.from_json(SPEC_EXAMPLE)
+    spec.modules[0].functions[0].input[0].type = "Image"
+    spec.validate(deep=False)  # only this level: names, lists, requirements, metadata
+    with pytest.raises(ValidationError) as info:
+        spec.validate()
+    assert info.value.path == "modules[0].functions[0].input[0].type"
+    assert "unknown type 'Image'" in info.value.message
+    assert info.value.message.startswith(f"function {spec.modules[0].functions[0].name!r}: ")
+
+
 def test_validate_codebase_checks_entry_points_exist_inside_the_codebase():
     spec = PackageSpec("p", [PackageModule("a", entry_point="src/a.py"), PackageModule("b", entry_point="./b.py")])
     spec.validate_codebase(["src/a.py", "b.py"])
