@@ -71,20 +71,21 @@ def _string(value: Any, _ann: Any) -> str:
     raise _Invalid(f"must be a String, got {_kind(value)}")
 
 
-def _is_json(value: Any) -> bool:
+def is_json(value: Any) -> bool:
+    """Is ``value`` JSON as it stands (finite floats, str keys)? Also used by the workspace."""
     if value is None or isinstance(value, (str, bool, int)):
         return True
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, (list, tuple)):
-        return all(_is_json(v) for v in value)
+        return all(is_json(v) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
     return False
 
 
 def _json(value: Any, _ann: Any) -> Any:
-    if _is_json(value):
+    if is_json(value):
         return value
     raise _Invalid(f"must be JSON (str, number, bool, None, list, dict with str keys), got {_kind(value)}")
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import inspect
 import json
-import math
 import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
+from faas_jupyter.runner.invoke import is_json
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -58,18 +58,6 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
         return ident
     raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
                           f"or a {type_name} object, not {type(value).__name__}")
-
-
-def is_json(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool, int)):
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, (list, tuple)):
-        return all(is_json(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
-    return False
 
 
 def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:

@@ -19,8 +19,9 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
-from faas_jupyter.workspace._io_bridge import PackedOutput, is_json, item_row
+from faas_jupyter.workspace._io_bridge import PackedOutput, item_row
 
 FLUSH_DELAY = 0.25
 

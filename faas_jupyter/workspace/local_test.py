@@ -113,6 +113,7 @@ def run_local_test(ws, directory: str | Path, mock_file: str = "mock.json", func
 
 
 def _run(ws, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: int) -> list:
+    from faas_jupyter.runner.invoke import is_json
     from faas_jupyter.runner.runtimes.base import ServiceConfig
     from faas_jupyter.runner.runtimes.kernel import KernelRuntime
     from faas_jupyter.runner.supervisor import MemoryRecorder, Supervisor
@@ -135,11 +136,6 @@ def _run(ws, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: i
     out = []
     for eid, inputs in zip(ids, calls):
         r = recorder.records[eid]
-        output = r.output if r.output is None or _jsonable(r.output) else repr(r.output)
+        output = r.output if r.output is None or is_json(r.output) else repr(r.output)
         out.append(CallOutcome(inputs, r.status, output, r.error, r.traceback, r.text(), r.duration))
     return out
-
-
-def _jsonable(value: Any) -> bool:
-    from faas_jupyter.workspace._io_bridge import is_json
-    return is_json(value)
