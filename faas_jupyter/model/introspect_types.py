@@ -10,13 +10,12 @@ from __future__ import annotations
 import ast
 import math
 
+from . import types
+
 JSON = "Json"
 
 # Entity types a name may refer to, as ``faas_jupyter.X`` / ``dtlpy.X`` / a bare ``X``.
-ENTITY_TYPES = frozenset({
-    "Item", "Dataset", "Annotation", "Execution", "Task", "Assignment", "Service",
-    "Package", "Project", "Recipe", "Model",
-})
+ENTITY_TYPES = frozenset(t.value for t in types.ENTITY_TYPES)
 _ENTITY_HOMES = ("", "faas_jupyter.", "faas_jupyter.model.", "faas_jupyter.model.entities.",
                  "faas.", "dtlpy.", "dtlpy.entities.")
 
