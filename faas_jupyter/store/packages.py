@@ -35,16 +35,32 @@ def insert_package(conn: Connection, project_id: str, name: str, creator: str) -
     return row
 
 
+def _latest_seqs():
+    """(package_id, seq) of each package's latest revision."""
+    return (select(revisions.c.package_id, func.max(revisions.c.seq).label("seq"))
+            .group_by(revisions.c.package_id).subquery())
+
+
 def list_packages(conn: Connection, project_id: str) -> list[dict]:
     """Packages of a project with their latest revision's version and count."""
-    latest = (select(revisions.c.package_id, func.max(revisions.c.seq).label("seq"))
-              .group_by(revisions.c.package_id).subquery())
+    latest = _latest_seqs()
     q = (select(packages, revisions.c.version, latest.c.seq.label("revision_count"))
          .join(latest, latest.c.package_id == packages.c.id)
          .join(revisions, (revisions.c.package_id == latest.c.package_id)
                & (revisions.c.seq == latest.c.seq))
          .where(packages.c.project_id == project_id).order_by(packages.c.name))
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def latest_revisions(conn: Connection, project_id: str) -> dict[str, dict]:
+    """``{package name: its latest revision row}`` for a project, by name (one query)."""
+    latest = _latest_seqs()
+    q = (select(packages.c.name, revisions)
+         .join(latest, (latest.c.package_id == revisions.c.package_id)
+               & (latest.c.seq == revisions.c.seq))
+         .join(packages, packages.c.id == revisions.c.package_id)
+         .where(packages.c.project_id == project_id).order_by(packages.c.name))
+    return {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in conn.execute(q).mappings()}
 
 
 def latest_revision(conn: Connection, package_id: str) -> dict | None:
@@ -71,9 +87,14 @@ def list_revisions(conn: Connection, package_id: str, limit: int | None = None,
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def put_blobs(conn: Connection, files: Mapping[str, bytes]) -> dict[str, str]:
-    """Store each distinct content once; return ``{path: digest}``."""
-    digests = {path: blob_digest(data) for path, data in files.items()}
+def put_blobs(conn: Connection, files: Mapping[str, bytes],
+              digests: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Store each distinct content once; return ``{path: digest}``.
+
+    ``digests``: the ``blob_digest`` of each file when the caller has them already
+    (``Codebase.file_digests``), so nothing is hashed twice.
+    """
+    digests = dict(digests) if digests is not None else {p: blob_digest(d) for p, d in files.items()}
     by_digest = {d: files[p] for p, d in digests.items()}
     missing = set(by_digest) - _existing_blobs(conn, by_digest)
     if missing:
@@ -93,14 +114,14 @@ def _existing_blobs(conn: Connection, digests: Iterable[str]) -> set[str]:
 
 def insert_revision(conn: Connection, package_id: str, *, version: str, creator: str,
                     message: str, codebase_digest: str, spec: str, changes: str,
-                    files: Mapping[str, bytes]) -> dict:
+                    files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> dict:
     """Append the next revision (seq = last + 1) with its files."""
     last = conn.scalar(select(func.max(revisions.c.seq)).where(revisions.c.package_id == package_id))
     row = {"id": new_id(), "package_id": package_id, "seq": (last or 0) + 1, "version": version,
            "created_at": now(), "creator": creator, "message": message,
            "codebase_digest": codebase_digest, "spec": spec, "changes": changes}
     conn.execute(insert(revisions).values(**row))
-    digests = put_blobs(conn, files)
+    digests = put_blobs(conn, files, digests)
     if digests:
         conn.execute(insert(revision_files), [{"revision_id": row["id"], "path": p, "digest": d}
                                               for p, d in sorted(digests.items())])

@@ -169,7 +169,8 @@ class Packages:
         changes = _changes(conn, latest, cb, text)
         row = sql.insert_revision(conn, pkg["id"], version=version, creator=self._ws.user,
                                   message=message or "", codebase_digest=cb.digest, spec=text,
-                                  changes=json.dumps(changes), files=cb.files)
+                                  changes=json.dumps(changes), files=cb.files,
+                                  digests=cb.file_digests)
         return True, row
 
     def _require(self, conn, action: str) -> None:
@@ -209,9 +210,8 @@ class Packages:
     def list(self) -> list[Package]:
         """The latest revision of every package of the project, by name."""
         with self._ws.store.connect() as conn:
-            rows = sql.list_packages(conn, self.project.id)
-            latest = [sql.get_revision(conn, r["id"], r["version"]) for r in rows]
-        return [self._bind(rev, r["name"]) for r, rev in zip(rows, latest)]
+            latest = sql.latest_revisions(conn, self.project.id)
+        return [self._bind(row, name) for name, row in latest.items()]
 
     def __iter__(self):
         return iter(self.list())

@@ -38,6 +38,18 @@ def test_one_changed_file_stores_one_blob(store):
         assert [r["seq"] for r in K.list_revisions(conn, pkg)] == [1, 2]
 
 
+def test_given_digests_are_the_blob_digests(store):
+    from faas_jupyter.model.codebase import Codebase
+    files = {"a.py": b"a", "b.py": b"b"}
+    assert dict(Codebase(files).file_digests) == {p: K.blob_digest(d) for p, d in files.items()}
+    pkg, _ = _setup(store)
+    with store.transaction() as conn:
+        row = K.insert_revision(conn, pkg, version="1.0.0", creator="a", message="", codebase_digest="d",
+                                spec="{}", changes="{}", files=files, digests=Codebase(files).file_digests)
+    with store.connect() as conn:
+        assert K.read_files(conn, row["id"]) == files
+
+
 def test_identical_contents_share_a_blob(store):
     pkg, _ = _setup(store)
     _push(store, pkg, "1.0.0", {"a.py": b"same", "b/c.py": b"same", "empty": b""})
@@ -54,6 +66,8 @@ def test_list_packages_reports_latest(store):
         assert K.latest_revision(conn, pkg)["version"] == "1.0.2"
         assert K.get_revision(conn, pkg, "1.0.1")["seq"] == 2
         assert K.get_revision(conn, pkg, "9.9.9") is None
+        latest = K.latest_revisions(conn, pid)
+        assert list(latest) == ["pkg"] and latest["pkg"] == K.latest_revision(conn, pkg)
 
 
 def test_delete_package_removes_revisions_and_unshared_blobs(store):
