@@ -88,15 +88,10 @@ export const EXECUTION_STATUSES = [
 
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-/** Statuses after which an execution never changes again. */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set([
-  'success',
-  'failed',
-  'terminated',
-  'aborted',
-  'canceled',
-  'system-failure'
-]);
+/** Statuses after which an execution never changes again: all but the first two. */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(
+  EXECUTION_STATUSES.filter(s => s !== 'created' && s !== 'in-progress')
+);
 
 export interface IStatusEvent {
   status: string;

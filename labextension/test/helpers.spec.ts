@@ -1,5 +1,6 @@
 import { coerceInput, collectInputs, fieldKind } from '../src/inputs';
 import { behindCount, latestVersion, previousVersion, sortVersions } from '../src/versions';
+import { FINAL_STATUSES } from '../src/types';
 
 describe('versions', () => {
   it('orders numerically, not as text', () => {
@@ -41,5 +42,13 @@ describe('inputs', () => {
     expect(collectInputs(ios, { threshold: '', limit: '3', label: 'x' })).toEqual({ limit: 3, label: 'x' });
     expect(collectInputs(ios, { limit: '3' })).toEqual({ threshold: 0.5, limit: 3, label: '' });
     expect(() => collectInputs(ios, { label: 'x' })).toThrow("input 'limit' (Integer) is required");
+  });
+});
+
+describe('statuses', () => {
+  it('final statuses are every status but created and in-progress', () => {
+    expect([...FINAL_STATUSES].sort()).toEqual(
+      ['aborted', 'canceled', 'failed', 'success', 'system-failure', 'terminated']
+    );
   });
 });

@@ -4,10 +4,12 @@ import * as React from 'react';
 import { fieldKind, initialText } from '../inputs';
 import { IFunctionIO, IPreview } from '../types';
 
+/** A titled, open section; `empty` is shown first in its body when `count` is 0. */
 export function Section(props: {
   title: string;
   count?: number;
   testid: string;
+  empty?: string;
   children?: React.ReactNode;
 }): JSX.Element {
   return (
@@ -16,7 +18,35 @@ export function Section(props: {
         {props.title}
         {props.count !== undefined && <span className="faas-count">{props.count}</span>}
       </summary>
-      <div className="faas-section-body">{props.children}</div>
+      <div className="faas-section-body">
+        {props.count === 0 && props.empty && <Empty text={props.empty} />}
+        {props.children}
+      </div>
+    </details>
+  );
+}
+
+/** A closed <details> that calls `load` when it is opened while `loaded` is false. */
+export function LazyDetails(props: {
+  className: string;
+  testid: string;
+  loaded: boolean;
+  load: () => Promise<unknown>;
+  summary: React.ReactNode;
+  children?: React.ReactNode;
+}): JSX.Element {
+  return (
+    <details
+      className={props.className}
+      data-testid={props.testid}
+      onToggle={e => {
+        if ((e.target as HTMLDetailsElement).open && !props.loaded) {
+          void props.load();
+        }
+      }}
+    >
+      <summary>{props.summary}</summary>
+      {props.children}
     </details>
   );
 }

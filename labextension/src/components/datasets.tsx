@@ -2,30 +2,28 @@
 import * as React from 'react';
 
 import { FaasModel } from '../model';
-import { Button, Empty, PreviewView, Section } from './common';
+import { Button, Empty, LazyDetails, PreviewView, Section } from './common';
 
 export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
   const { model } = props;
   return (
-    <Section title="Datasets" count={model.datasets.length} testid="faas-datasets">
-      {model.datasets.length === 0 && <Empty text="No datasets." />}
+    <Section title="Datasets" count={model.datasets.length} testid="faas-datasets" empty="No datasets.">
       {model.datasets.map(d => {
         const items = model.items.get(d.name);
         return (
-          <details
+          <LazyDetails
             key={d.name}
             className="faas-dataset"
-            data-testid="faas-dataset"
-            onToggle={e => {
-              if ((e.target as HTMLDetailsElement).open && !items) {
-                void model.loadItems(d.name);
-              }
-            }}
+            testid="faas-dataset"
+            loaded={!!items}
+            load={() => model.loadItems(d.name)}
+            summary={
+              <>
+                <span className="faas-name">{d.name}</span>
+                {d.itemsCount !== undefined && <span className="faas-count">{d.itemsCount}</span>}
+              </>
+            }
           >
-            <summary>
-              <span className="faas-name">{d.name}</span>
-              {d.itemsCount !== undefined && <span className="faas-count">{d.itemsCount}</span>}
-            </summary>
             {!items && <Empty text="loading items…" />}
             {items && items.length === 0 && <Empty text="empty dataset" />}
             <ul className="faas-list">
@@ -41,7 +39,7 @@ export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
                 );
               })}
             </ul>
-          </details>
+          </LazyDetails>
         );
       })}
     </Section>

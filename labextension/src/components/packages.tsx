@@ -5,7 +5,7 @@ import { collectInputs } from '../inputs';
 import { FaasModel } from '../model';
 import { IPackageModule, IRevision } from '../types';
 import { sortVersions } from '../versions';
-import { Button, Empty, InputFields, ioText, Section } from './common';
+import { Button, Empty, InputFields, ioText, LazyDetails, Section } from './common';
 
 const RUNTIMES = ['process', 'dask'];
 
@@ -92,21 +92,20 @@ function RevisionView(props: { model: FaasModel; rev: IRevision }): JSX.Element 
   const r = props.rev;
   const modules = r.spec?.modules ?? [];
   return (
-    <details
+    <LazyDetails
       className="faas-revision"
-      data-testid="faas-revision"
-      onToggle={e => {
-        if ((e.target as HTMLDetailsElement).open && !r.spec) {
-          void props.model.loadRevisionDetail(r.package, r.version);
-        }
-      }}
+      testid="faas-revision"
+      loaded={!!r.spec}
+      load={() => props.model.loadRevisionDetail(r.package, r.version)}
+      summary={
+        <>
+          <span className="faas-name">{r.version}</span>
+          <span className="faas-dim">
+            {r.createdAt?.slice(0, 19).replace('T', ' ')} {r.creator} {r.message}
+          </span>
+        </>
+      }
     >
-      <summary>
-        <span className="faas-name">{r.version}</span>
-        <span className="faas-dim">
-          {r.createdAt?.slice(0, 19).replace('T', ' ')} {r.creator} {r.message}
-        </span>
-      </summary>
       <ul className="faas-modules">
         {modules.map(m => (
           <ModuleView key={m.name} model={props.model} pkg={r.package} revision={r.version} module={m} />
@@ -115,39 +114,42 @@ function RevisionView(props: { model: FaasModel; rev: IRevision }): JSX.Element 
       <a className="faas-link" href={props.model.api.codebaseUrl(r.package, r.version)} download>
         codebase.zip
       </a>
-    </details>
+    </LazyDetails>
   );
 }
 
 export function PackagesSection(props: { model: FaasModel }): JSX.Element {
   const { model } = props;
   return (
-    <Section title="Packages" count={model.packages.length} testid="faas-packages">
-      {model.packages.length === 0 && <Empty text="No packages yet: push one with %%faas module or faas push." />}
+    <Section
+      title="Packages"
+      count={model.packages.length}
+      testid="faas-packages"
+      empty="No packages yet: push one with %%faas module or faas push."
+    >
       {model.packages.map(p => {
         const revs = model.revisions.get(p.name);
         const order = sortVersions((revs ?? []).map(r => r.version)).reverse();
         const byVersion = new Map((revs ?? []).map(r => [r.version, r]));
         return (
-          <details
+          <LazyDetails
             key={p.name}
             className="faas-package"
-            data-testid="faas-package"
-            onToggle={e => {
-              if ((e.target as HTMLDetailsElement).open && !revs) {
-                void model.loadRevisions(p.name);
-              }
-            }}
+            testid="faas-package"
+            loaded={!!revs}
+            load={() => model.loadRevisions(p.name)}
+            summary={
+              <>
+                <span className="faas-name">{p.name}</span>
+                <span className="faas-dim">{p.latestRevision ?? p.version ?? ''}</span>
+              </>
+            }
           >
-            <summary>
-              <span className="faas-name">{p.name}</span>
-              <span className="faas-dim">{p.latestRevision ?? p.version ?? ''}</span>
-            </summary>
             {!revs && <Empty text="loading revisions…" />}
             {order.map(v => (
               <RevisionView key={v} model={model} rev={byVersion.get(v)!} />
             ))}
-          </details>
+          </LazyDetails>
         );
       })}
     </Section>

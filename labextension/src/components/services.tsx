@@ -93,8 +93,12 @@ function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element
 export function ServicesSection(props: { model: FaasModel }): JSX.Element {
   const { model } = props;
   return (
-    <Section title="Services" count={model.services.length} testid="faas-services">
-      {model.services.length === 0 && <Empty text="No services: deploy a module from a revision above." />}
+    <Section
+      title="Services"
+      count={model.services.length}
+      testid="faas-services"
+      empty="No services: deploy a module from a revision above."
+    >
       <ul className="faas-list">
         {model.services.map(s => (
           <ServiceRow key={s.name} model={model} service={s} />
