@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +29,8 @@ def _read_package_json(cb: Codebase) -> dict | None:
 
 
 def _infer_modules(cb: Codebase) -> list[PackageModule]:
-    try:
-        introspect = importlib.import_module("faas_jupyter.model.introspect")
-    except ImportError:
-        introspect = None
-    modules = introspect.infer_package_modules(dict(cb.files)) if introspect else []
+    from faas_jupyter.model.introspect import infer_package_modules
+    modules = infer_package_modules(dict(cb.files))
     if not modules:
         raise ValidationError(f"no {PACKAGE_JSON} in the codebase and no BaseServiceRunner class "
                               f"found in its .py files; add a {PACKAGE_JSON} that lists the modules "
