@@ -10,12 +10,12 @@ from __future__ import annotations
 import ast
 import math
 
-from . import types
+from .types import ENTITY_TYPES as _ENTITY_MEMBERS
 
 JSON = "Json"
 
 # Entity types a name may refer to, as ``faas_jupyter.X`` / ``dtlpy.X`` / a bare ``X``.
-ENTITY_TYPES = frozenset(t.value for t in types.ENTITY_TYPES)
+ENTITY_TYPES = frozenset(t.value for t in _ENTITY_MEMBERS)
 _ENTITY_HOMES = ("", "faas_jupyter.", "faas_jupyter.model.", "faas_jupyter.model.entities.",
                  "faas.", "dtlpy.", "dtlpy.entities.")
 
