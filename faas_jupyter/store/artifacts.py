@@ -88,14 +88,15 @@ class ArtifactWriter(io.RawIOBase):
     def commit(self) -> None:
         if self.digest is not None:
             return
-        self.raw.close()
-        super().close()
-        self.digest = f"{DIGEST_ALGO}:{self.hasher.hexdigest()}"
-        try:
+        try:  # a failed flush on close (disk full, upload error) must not leave the temp file
+            self.raw.close()
             self.store._publish(self._tmp, self.path)
         except BaseException:
             self.store._remove_quietly(self._tmp)
             raise
+        finally:
+            super().close()
+        self.digest = f"{DIGEST_ALGO}:{self.hasher.hexdigest()}"
 
     def abort(self) -> None:
         try:

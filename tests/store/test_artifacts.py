@@ -67,6 +67,28 @@ def test_failure_leaves_nothing(store):
             raise RuntimeError("writer failed")
     assert not store.exists("p/bad.bin")
     assert store.list() == []
+    assert not [p for p in store.fs.find(store.root) if p.endswith(".part")]  # list() hides temp names
+
+
+def test_failed_close_leaves_nothing(store):
+    class FailingClose:
+        def __init__(self, raw):
+            self.raw = raw
+
+        def write(self, data):
+            return self.raw.write(data)
+
+        def close(self):
+            self.raw.close()
+            raise OSError("no space left on device")
+
+    w = store.open_write("p/full.bin")
+    w.raw = FailingClose(w.raw)
+    with pytest.raises(OSError, match="no space"):
+        with w:
+            w.write(b"data")
+    assert w.digest is None and not store.exists("p/full.bin")
+    assert not [p for p in store.fs.find(store.root) if p.endswith(".part")]  # the temp file is gone too
 
 
 def test_library_close_does_not_publish(store):
