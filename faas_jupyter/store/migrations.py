@@ -49,8 +49,9 @@ def current_version(conn: Connection) -> int:
 def migrate(store: Store) -> int:
     """Bring the database up to ``len(MIGRATIONS)``; return the version reached."""
     with store.connect() as conn:  # the common case: already current, no write lock
-        if inspect(conn).has_table("schema_version") and current_version(conn) >= len(MIGRATIONS):
-            return current_version(conn)
+        version = current_version(conn) if inspect(conn).has_table("schema_version") else 0
+    if version >= len(MIGRATIONS):
+        return version
     return store.write(_migrate)
 
 
