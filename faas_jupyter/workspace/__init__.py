@@ -12,6 +12,8 @@ bound ``Package`` (packages.py). Other use cases attach without touching this pa
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 from faas_jupyter.workspace._base import COLLECTIONS, DEFAULT_PROJECT, Workspace, workspace
 
@@ -42,7 +44,7 @@ def __getattr__(name: str):
     return value
 
 
-class _CallableModule(type(importlib)):
+class _CallableModule(types.ModuleType):
     """``faas.workspace(...)`` works even after ``faas_jupyter.workspace`` (this subpackage) is imported.
 
     Importing a subpackage rebinds the parent's attribute of the same name to the module, which
@@ -54,6 +56,4 @@ class _CallableModule(type(importlib)):
         return workspace(*args, **kwargs)
 
 
-import sys as _sys  # noqa: E402
-
-_sys.modules[__name__].__class__ = _CallableModule
+sys.modules[__name__].__class__ = _CallableModule
