@@ -24,16 +24,38 @@ FRONT_END_ONLY = ("IPython", "ipywidgets", "anywidget", "tornado", "jupyter_serv
 HEAVY = ("pandas", "numpy", "pyarrow", "dask", "distributed")
 
 
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    """The absolute module of ``from .x import y`` / ``from .. import y`` in ``path``."""
+    if node.level == 0:
+        return node.module
+    package = ["faas_jupyter", *path.relative_to(PKG).parent.parts]
+    base = package[: len(package) - node.level + 1]
+    return ".".join([*base, node.module] if node.module else base)
+
+
 def _imports(path: Path):
-    """Yield (module name, is_top_level) for every import in a file."""
+    """Yield (module name, is_top_level) for every import in a file (relative ones made absolute)."""
     tree = ast.parse(path.read_text(), str(path))
     top = {id(n) for n in tree.body}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, id(node) in top
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.module, id(node) in top
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(path, node)
+            if node.level and not node.module:  # ``from .. import store``: the names are modules
+                for alias in node.names:
+                    yield f"{module}.{alias.name}", id(node) in top
+            else:
+                yield module, id(node) in top
+
+
+def test_relative_imports_are_resolved():
+    code = "from ..store import x\nfrom . import _json\nfrom .package import y\n"
+    fake = PKG / "model" / "fake.py"
+    tree = ast.parse(code)
+    assert [_absolute(fake, n) for n in tree.body] == ["faas_jupyter.store", "faas_jupyter.model",
+                                                       "faas_jupyter.model.package"]
 
 
 def _layer(path: Path) -> str | None:
