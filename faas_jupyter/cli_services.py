@@ -11,7 +11,7 @@ from faas_jupyter.errors import ExecutionError
 
 
 def parse_pairs(pairs, what: str = "input") -> dict:
-    # imported here: importing faas_jupyter.workspace early would shadow faas_jupyter.workspace()
+    # imported on use: the workspace package loads SQLAlchemy, which `faas --help` does not need
     from faas_jupyter.workspace._io_bridge import parse_pairs as parse
     return parse(pairs, what)
 
