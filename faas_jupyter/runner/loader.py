@@ -10,7 +10,6 @@ loaded side by side each import their own ``utils``. Nothing is added to
 from __future__ import annotations
 
 import builtins
-import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from faas_jupyter.errors import NotFound, ValidationError
+from faas_jupyter.model.codebase import Codebase
 
 _SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
 _LOCK = threading.RLock()
@@ -32,35 +32,21 @@ _CACHE: dict[str, "LoadedCodebase"] = {}
 
 
 def codebase_digest(files: Mapping[str, bytes]) -> str:
-    """sha256 over the sorted ``(path, sha256(content))`` pairs (as ``model.codebase``)."""
-    h = hashlib.sha256()
-    for path in sorted(files):
-        h.update(path.encode() + b"\0" + hashlib.sha256(files[path]).hexdigest().encode() + b"\n")
-    return h.hexdigest()
+    """The content digest of ``files``: the same as ``model.codebase.Codebase.digest``."""
+    return Codebase(files).digest
 
 
-def read_folder(root: str | os.PathLike) -> dict[str, bytes]:
-    """Snapshot a folder as ``{posix relpath: bytes}`` (caches and VCS folders skipped)."""
-    root = Path(root)
-    if not root.is_dir():
-        raise NotFound(f"codebase folder {str(root)!r} does not exist")
-    files = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for name in filenames:
-            if not name.endswith((".pyc", ".pyo")):
-                path = Path(dirpath, name)
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+def _as_files(codebase: Any) -> tuple[dict[str, bytes], str]:
+    """Accept a ``Codebase`` (or anything with ``.files``/``.digest``), a dict, or a folder path.
 
-
-def _as_files(codebase: Any) -> tuple[dict[str, bytes], str | None]:
-    """Accept a ``Codebase`` (``.files``/``.digest``), a dict, or a folder path."""
+    A folder is read as a push reads it (``Codebase.from_dir``: .gitignore, caches and VCS
+    folders skipped); a dict is checked like any codebase (no ``..`` or absolute paths).
+    """
     if isinstance(codebase, (str, os.PathLike)):
-        return read_folder(codebase), None
-    if isinstance(codebase, Mapping):
-        return dict(codebase), None
-    return dict(codebase.files), getattr(codebase, "digest", None)
+        codebase = Codebase.from_dir(codebase)
+    elif isinstance(codebase, Mapping):
+        codebase = Codebase(codebase)
+    return dict(codebase.files), codebase.digest
 
 
 def load_codebase(codebase: Any, cache_dir: str | os.PathLike | None = None) -> "LoadedCodebase":
@@ -69,7 +55,6 @@ def load_codebase(codebase: Any, cache_dir: str | os.PathLike | None = None) -> 
     A folder is snapshotted first, so later edits to it never change what is loaded.
     """
     files, digest = _as_files(codebase)
-    digest = digest or codebase_digest(files)
     with _LOCK:
         loaded = _CACHE.get(digest)
         if loaded is None:

@@ -93,3 +93,9 @@ def test_an_import_error_in_user_code_names_the_file_and_line(load):
 def test_digest_depends_on_content_only():
     assert codebase_digest({"a": b"1", "b": b"2"}) == codebase_digest({"b": b"2", "a": b"1"})
     assert codebase_digest({"a": b"1"}) != codebase_digest({"a": b"2"})
+
+
+def test_a_dict_codebase_path_outside_its_root_is_refused(tmp_path):
+    with pytest.raises(ValidationError, match="codebase path '../evil.py'"):
+        load_codebase({"main.py": b"", "../evil.py": b"x = 1\n"}, cache_dir=tmp_path / "c")
+    assert not (tmp_path / "evil.py").exists()
