@@ -44,8 +44,8 @@ class Item(ItemSpec):
         """The stored object: by its packager's instructions, or converted to ``type_hint``."""
         manager = self._ws.packagers.manager
         if self.packager == "bundle":
-            group = self._ws.items._group(self.metadata.get("group"))
-            return manager.unpack_bundle(self.record(), {i.key: i.record() for i in group},
+            parts = self._ws.items._bundle_parts(self)
+            return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
                                          type_hint, self._ws.artifacts)
         return manager.unpack(self.record(), type_hint, self._ws.artifacts)
 
@@ -176,8 +176,15 @@ class Items:
                 where.append(items_t.c.key == key)
             return self._rows(conn, *where)
 
-    def _group(self, group: str | None) -> list[Item]:
-        return [i for i in self.list() if i.metadata.get("group") == group]
+    def _bundle_parts(self, bundle: Item) -> list[Item]:
+        """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
+        execution = items_t.c.execution_id
+        with self._ws.store.connect() as conn:
+            rows = self._rows(conn, items_t.c.project_id == self._ws.project.id,
+                              items_t.c.key.startswith(f"{bundle.key}_", autoescape=True),
+                              execution == bundle.execution if bundle.execution else execution.is_(None))
+        group = bundle.metadata.get("group")
+        return [i for i in rows if i.metadata.get("group") == group]
 
     def __iter__(self):
         return iter(self.list())

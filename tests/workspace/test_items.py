@@ -70,6 +70,9 @@ def test_itemized_collection(ws):
     back = item.get()
     assert len(back) == 2 and all(b.equals(f) for b, f in zip(back, frames))
     assert sorted(i.key for i in ws.items.list()) == ["parts", "parts_0", "parts_1"]
+    later = ws.items.log([pd.DataFrame({"a": [9]})] * 3, key="parts")  # same keys, another group
+    assert [len(later.get()), len(ws.items.get(item.id).get())] == [3, 2]
+    assert ws.items.get(item.id).get()[1].equals(frames[1])
 
 
 class Temperature:
