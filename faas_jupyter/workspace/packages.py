@@ -187,12 +187,13 @@ class Packages:
     def get(self, name: str, version: str | None = None) -> Package:
         """The latest revision of ``name``, or the one at ``version``."""
         with self._ws.store.connect() as conn:
-            pkg = self._package_row(conn, name)
-            latest = sql.latest_revision(conn, pkg["id"])
-            row = latest if version in (None, "latest") else sql.get_revision(conn, pkg["id"], version)
-        if row is None:
-            raise NotFound(f"package {name!r} has no revision {version}; latest is "
-                           f"{latest['version'] if latest else '(none)'}")
+            pkg_id = self._package_row(conn, name)["id"]
+            by_version = version not in (None, "latest")
+            row = sql.get_revision(conn, pkg_id, version) if by_version else sql.latest_revision(conn, pkg_id)
+            if row is None:  # the latest only for the message
+                latest = sql.latest_revision(conn, pkg_id)
+                raise NotFound(f"package {name!r} has no revision {version}; latest is "
+                               f"{latest['version'] if latest else '(none)'}")
         return self._bind(row, name)
 
     def revisions(self, name: str) -> list[Revision]:
