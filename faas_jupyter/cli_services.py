@@ -8,12 +8,7 @@ import sys
 from faas_jupyter import _text
 from faas_jupyter.cli import _TEXT, arg, command
 from faas_jupyter.errors import ExecutionError
-
-
-def parse_pairs(pairs, what: str = "input") -> dict:
-    # imported on use: the workspace package loads SQLAlchemy, which `faas --help` does not need
-    from faas_jupyter.workspace._io_bridge import parse_pairs as parse
-    return parse(pairs, what)
+from faas_jupyter.workspace._io_bridge import parse_pairs  # the one K=V parser (magics use it too)
 
 
 @command("test", arg("dir", help="a Dataloop package folder (package.json + mock.json)"),

@@ -5,14 +5,10 @@ from __future__ import annotations
 from faas_jupyter import _text
 from faas_jupyter.errors import ExecutionError, NotFound
 from faas_jupyter.magics.registry import arg, command
+from faas_jupyter.workspace._io_bridge import parse_pairs  # the one K=V parser (the CLI uses it too)
 
 RUNTIME = arg("--runtime", choices=("kernel", "process", "dask"), help="where it runs (default kernel)")
 INIT = arg("--init", nargs="*", metavar="K=V", help="init inputs (JSON values, else strings)")
-
-
-def _pairs(pairs, what="input"):
-    from faas_jupyter.workspace._io_bridge import parse_pairs  # one parser for the CLI and the magics
-    return parse_pairs(pairs, what)
 
 
 def _widgets():
@@ -32,7 +28,7 @@ def deploy(magics, args):
                                  ("max_attempts", args.max_attempts), ("on_reset", args.on_reset))
                if v is not None}
     if args.init:
-        options["init_input"] = _pairs(args.init, "init input")
+        options["init_input"] = parse_pairs(args.init, "init input")
     widgets = _widgets()
     if not options and widgets is not None:
         return widgets.show_deploy(magics.ws, args.package)
@@ -49,7 +45,7 @@ def run(magics, args):
     widgets = _widgets()
     if not args.inputs and not args.returns and widgets is not None:
         return widgets.show_function_form(magics.ws, svc, args.function)
-    ex = svc.execute(args.function, _pairs(args.inputs), returns=args.returns or None)
+    ex = svc.execute(args.function, parse_pairs(args.inputs), returns=args.returns or None)
     print(ex)
     logs = ex.logs()
     if logs:
@@ -100,7 +96,7 @@ def update_service(magics, args):
                                  ("concurrency", args.concurrency), ("execution_timeout", args.timeout),
                                  ("max_attempts", args.max_attempts)) if v is not None}
     if args.init is not None:
-        changes["init_input"] = _pairs(args.init, "init input")
+        changes["init_input"] = parse_pairs(args.init, "init input")
     magics.ws.services.get(args.service).update(**changes)
 
 
