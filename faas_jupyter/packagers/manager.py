@@ -238,8 +238,10 @@ class PackagersManager(BundleMixin):
 
     def _unpack_by_hint(self, item: DataItem, hints: list) -> Any:
         errors = []
+        # a numpy/pandas hint means that library is imported already; only an open hint needs them all
+        self._ensure_lazy(force=any(h in (None, object) for h in hints))
         for hint in hints:
-            for p in self.packagers():
+            for p in self.packagers(load_all=False):
                 if not p.is_unpackable(item, hint):
                     continue
                 at = p.get_default_unpacking_artifact_type(item)

@@ -42,7 +42,7 @@ def test_no_temp_files_after_100_cycles(tmp_path):
 def test_import_is_light():
     code = ("import sys, faas_jupyter, faas_jupyter.packagers, faas_jupyter.store.artifacts\n"
             "from faas_jupyter.packagers import PackagersManager\n"
-            "m = PackagersManager(); m.pack(1, 'x')\n"
+            "m = PackagersManager(); (r,) = m.pack(1, 'x'); assert m.unpack(r, float) == 1.0\n"
             "print(sorted(k for k in ('numpy', 'pandas', 'pyarrow') if k in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
