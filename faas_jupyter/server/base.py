@@ -13,6 +13,7 @@ import json
 from typing import Any, Callable
 
 from jupyter_server.base.handlers import APIHandler
+from tornado import web
 from tornado.web import HTTPError
 
 from faas_jupyter.errors import Conflict, FaasError, NotFound, PermissionDenied, ValidationError
@@ -86,3 +87,15 @@ class FaasHandler(APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data, default=str))
+
+
+def reader(name: str, fn: Callable[..., Any]) -> type[FaasHandler]:
+    """A handler whose GET answers ``fn(ws, *url_groups)`` as JSON (most routes are just that)."""
+
+    class Reader(FaasHandler):
+        @web.authenticated
+        async def get(self, *groups: str):
+            self.send(await self.call(fn, *groups))
+
+    Reader.__name__ = Reader.__qualname__ = name
+    return Reader

@@ -7,7 +7,7 @@ from tornado import web
 from faas_jupyter.errors import Conflict, ValidationError
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.server import views
-from faas_jupyter.server.base import FaasHandler
+from faas_jupyter.server.base import FaasHandler, reader
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -53,18 +53,6 @@ class ExecutionsHandler(FaasHandler):
         self.send(await self.call(page))
 
 
-class ExecutionHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, eid: str):
-        self.send(await self.call(lambda ws: views.execution(ws.executions.get(eid))))
-
-
-class LogsHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, eid: str):
-        self.send(await self.call(lambda ws: ws.executions.get(eid).log_records()))
-
-
 def _terminate(ws, eid: str) -> dict:
     ex = ws.executions.get(eid)
     if not ex.terminate():
@@ -84,37 +72,17 @@ class ExecutionActionHandler(FaasHandler):
             self.send(await self.call(_terminate, eid))
 
 
-class DatasetsHandler(FaasHandler):
-    @web.authenticated
-    async def get(self):
-        self.send(await self.call(lambda ws: [d.to_json() for d in ws.datasets.list()]))
-
-
-class DatasetItemsHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, name: str):
-        self.send(await self.call(lambda ws: [i.to_json() for i in ws.datasets.get(name).items]))
-
-
-class ItemHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, item_id: str):
-        self.send(await self.call(lambda ws: ws.items.get(item_id).to_json()))
-
-
-class PreviewHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, item_id: str):
-        self.send(await self.call(lambda ws: views.preview(ws.items.get(item_id))))
-
-
 ROUTES = [
     (r"executions", ExecutionsHandler),
-    (r"executions/([^/]+)", ExecutionHandler),
-    (r"executions/([^/]+)/logs", LogsHandler),
+    (r"executions/([^/]+)",
+     reader("ExecutionHandler", lambda ws, eid: views.execution(ws.executions.get(eid)))),
+    (r"executions/([^/]+)/logs",
+     reader("LogsHandler", lambda ws, eid: ws.executions.get(eid).log_records())),
     (r"executions/([^/]+)/(rerun|terminate)", ExecutionActionHandler),
-    (r"datasets", DatasetsHandler),
-    (r"datasets/([^/]+)/items", DatasetItemsHandler),
-    (r"items/([^/]+)", ItemHandler),
-    (r"items/([^/]+)/preview", PreviewHandler),
+    (r"datasets", reader("DatasetsHandler", lambda ws: [d.to_json() for d in ws.datasets.list()])),
+    (r"datasets/([^/]+)/items",
+     reader("DatasetItemsHandler", lambda ws, name: [i.to_json() for i in ws.datasets.get(name).items])),
+    (r"items/([^/]+)", reader("ItemHandler", lambda ws, item_id: ws.items.get(item_id).to_json())),
+    (r"items/([^/]+)/preview",
+     reader("PreviewHandler", lambda ws, item_id: views.preview(ws.items.get(item_id)))),
 ]

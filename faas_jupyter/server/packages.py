@@ -5,7 +5,7 @@ import faas_jupyter
 from tornado import web
 
 from faas_jupyter.errors import ValidationError
-from faas_jupyter.server.base import FaasHandler
+from faas_jupyter.server.base import FaasHandler, reader
 
 
 class WhoAmIHandler(FaasHandler):
@@ -17,33 +17,11 @@ class WhoAmIHandler(FaasHandler):
         self.send(await self.call(who))
 
 
-class PackagesHandler(FaasHandler):
-    @web.authenticated
-    async def get(self):
-        self.send(await self.call(lambda ws: [p.to_json() for p in ws.packages.list()]))
-
-
-class PackageHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, name: str):
-        self.send(await self.call(lambda ws: ws.packages.get(name).to_json()))
-
+class PackageHandler(reader("PackageReader", lambda ws, name: ws.packages.get(name).to_json())):
     @web.authenticated
     async def delete(self, name: str):
         await self.call(lambda ws: ws.packages.delete(name))
         self.send({"deleted": name})
-
-
-class RevisionsHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, name: str):
-        self.send(await self.call(lambda ws: [r.to_json() for r in ws.packages.revisions(name)]))
-
-
-class RevisionHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, name: str, version: str):
-        self.send(await self.call(lambda ws: ws.packages.get(name, version=version).revision_info.to_json()))
 
 
 class DiffHandler(FaasHandler):
@@ -72,10 +50,13 @@ class CodebaseHandler(FaasHandler):
 
 ROUTES = [
     (r"whoami", WhoAmIHandler),
-    (r"packages", PackagesHandler),
+    (r"packages", reader("PackagesHandler", lambda ws: [p.to_json() for p in ws.packages.list()])),
     (r"packages/([^/]+)", PackageHandler),
-    (r"packages/([^/]+)/revisions", RevisionsHandler),
-    (r"packages/([^/]+)/revisions/([^/]+)", RevisionHandler),
+    (r"packages/([^/]+)/revisions",
+     reader("RevisionsHandler", lambda ws, name: [r.to_json() for r in ws.packages.revisions(name)])),
+    (r"packages/([^/]+)/revisions/([^/]+)",
+     reader("RevisionHandler",
+            lambda ws, name, version: ws.packages.get(name, version=version).revision_info.to_json())),
     (r"packages/([^/]+)/revisions/([^/]+)/codebase\.zip", CodebaseHandler),
     (r"packages/([^/]+)/diff", DiffHandler),
 ]

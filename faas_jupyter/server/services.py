@@ -11,7 +11,7 @@ from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.server import views
 from faas_jupyter.server.app import HOSTED_RUNTIMES
-from faas_jupyter.server.base import FaasHandler
+from faas_jupyter.server.base import FaasHandler, reader
 
 # Service JSON keys a client may send; the read-only ones of a full Service JSON are ignored
 _DEPLOY_FIELDS = {ServiceModel.json_key(f): f for f in (
@@ -65,11 +65,7 @@ def execute(ws, name: str, body: dict) -> dict:
     return views.execution(ex)
 
 
-class ServicesHandler(FaasHandler):
-    @web.authenticated
-    async def get(self):
-        self.send(await self.call(lambda ws: [views.service(s) for s in ws.services.list()]))
-
+class ServicesHandler(reader("ServicesReader", lambda ws: [views.service(s) for s in ws.services.list()])):
     @web.authenticated
     async def post(self):
         body = self.body()
@@ -77,11 +73,7 @@ class ServicesHandler(FaasHandler):
         self.send(await self.call(deploy, body), status=201)
 
 
-class ServiceHandler(FaasHandler):
-    @web.authenticated
-    async def get(self, name: str):
-        self.send(await self.call(lambda ws: views.service(ws.services.get(name))))
-
+class ServiceHandler(reader("ServiceReader", lambda ws, name: views.service(ws.services.get(name)))):
     @web.authenticated
     async def patch(self, name: str):
         body = self.body()
