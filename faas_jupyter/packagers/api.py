@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
+from faas_jupyter.packagers.typehints import type_name
 
 
 class ArtifactType:
@@ -110,12 +111,6 @@ class PackContext:
         if self.sink is None:
             raise PackingError(f"cannot write artifact {key!r}: no artifact store was given")
         return self.sink.open_write(self.rel(key, ext), hashing=hashing)
-
-
-def _type_name(tp) -> str:
-    if tp is ...:
-        return "..."
-    return f"{getattr(tp, '__module__', '?')}.{getattr(tp, '__qualname__', repr(tp))}"
 
 
 class Packager(ABC):
@@ -235,13 +230,13 @@ class Packager(ABC):
         return path
 
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(packable_type={_type_name(self.PACKABLE_OBJECT_TYPE)}, "
+        return (f"{type(self).__name__}(packable_type={type_name(self.PACKABLE_OBJECT_TYPE)}, "
                 f"artifact_types={self.get_supported_artifact_types()}, priority={self.priority})")
 
 
 def suggest(name: str, options: list[str]) -> str:
     """`` did you mean 'x'?`` or an empty string."""
-    aliases = {"format": "file_format", "fmt": "file_format", "compression": "compression"}
+    aliases = {"format": "file_format", "fmt": "file_format"}
     guess = aliases.get(name) if aliases.get(name) in options else None
     if guess is None:
         close = difflib.get_close_matches(name, options, n=1, cutoff=0.5)

@@ -90,7 +90,7 @@ def column_spec(col: pd.Series, name: str, fmt: str, key: str) -> dict:
         if fmt == "csv" and spec["na"] and (col == "").any():
             raise PackingError(f"{key!r}: column {name!r} holds both missing values and empty strings, which "
                                f"csv cannot tell apart; use file_format='parquet' or 'json'")
-    elif dtype.kind in "biuf" and not dtype.kind == "c":
+    elif dtype.kind in "biuf":
         spec["kind"] = "number"
     else:
         raise PackingError(f"{key!r}: column {name!r} ({dtype}) cannot round-trip through {fmt}; "
