@@ -20,10 +20,10 @@ from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.store.schema import items as items_t
+from faas_jupyter.workspace._io_bridge import item_row
 
 WRITERS = ("owner", "developer", "annotationManager")
 MEMBERS = WRITERS + ("annotator",)
-_META_FIELDS = ("format", "object_type", "extra_data", "metrics", "meta", "group")
 
 
 @dataclass(eq=True)
@@ -95,15 +95,10 @@ def _bind(ws, row: dict, dataset_name: str | None = None) -> Item:
 
 def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: str | None,
          group: str, creator: str) -> dict:
-    meta = {k: record[k] for k in _META_FIELDS if record.get(k) is not None}
-    meta["group"] = group
-    return {"id": new_id(), "project_id": project_id, "dataset_id": dataset_id, "key": record["key"],
-            "artifact_type": record["artifact_type"], "packager": record["packager"],
-            "path": record["path"], "url": record["url"], "size": record["size"], "hash": record["digest"],
-            "instructions": json.dumps(record["instructions"]),
-            "value": None if record["path"] else json.dumps(record["value"]),
-            "metadata": json.dumps(meta), "execution_id": execution_id, "created_at": now(),
-            "creator": creator}
+    """The execution outputs' row (``item_row``) plus the dataset and the log group."""
+    row = item_row({**record, "id": new_id()}, project_id, execution_id, creator, now())
+    meta = {**json.loads(row["metadata"]), "group": group}
+    return {**row, "dataset_id": dataset_id, "metadata": json.dumps(meta)}
 
 
 class Items:
