@@ -14,11 +14,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from faas_jupyter.errors import Conflict, FaasError, NotFound
+from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._io_bridge import model_item, prepare_inputs, record_of
+from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
 from faas_jupyter.workspace._recorder import Pending, decode_row
 
 _FINAL = {s.value for s in FINAL_STATUSES}
@@ -56,7 +56,7 @@ class Execution(ExecutionModel):
         for e in reversed(self.status_log):
             if e.get("progress") is not None:
                 return e["progress"]
-        return 100 if self.status == "success" else None
+        return None
 
     # -- state ---------------------------------------------------------------------------------
     def refresh(self) -> "Execution":
@@ -126,17 +126,12 @@ class Execution(ExecutionModel):
 
     def output_items(self) -> list:
         """The items this execution's output references, in output order."""
-        ids = [r["item_id"] for r in _refs(self.output)]
-        items = getattr(self._ws, "items", None) if _has_items(self._ws) else None
-        if items is not None:
-            return [items.get(i) for i in ids]
-        with self._ws.store.connect() as conn:
-            return [model_item(record_of(sql.get_item(conn, i))) for i in ids]
+        return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
 
     def get_output(self, type_hint: Any = None) -> Any:
-        """The output with each item reference replaced by its unpacked object."""
-        from faas_jupyter.packagers import PackagersManager
-        manager, artifacts = PackagersManager(), self._ws.artifacts
+        """The output with each item reference replaced by its unpacked object (the project's
+        own packagers included, as ``item.get()``)."""
+        manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
         with self._ws.store.connect() as conn:
             def load(value):
                 if _is_ref(value):
@@ -170,14 +165,6 @@ def _refs(value: Any) -> list[dict]:
     if isinstance(value, list):
         return [r for v in value for r in _refs(v)]
     return []
-
-
-def _has_items(ws) -> bool:
-    try:
-        import importlib.util
-        return importlib.util.find_spec("faas_jupyter.workspace.items") is not None
-    except ImportError:
-        return False
 
 
 def _live_future(ex: Execution) -> Future | None:
@@ -269,4 +256,4 @@ class Executions:
         return iter(self.list())
 
 
-__all__ = ["Execution", "Executions", "start_execution", "FaasError"]
+__all__ = ["Execution", "Executions", "start_execution"]
