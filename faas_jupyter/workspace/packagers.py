@@ -53,8 +53,7 @@ class Packagers:
     def add(self, packager, is_mandatory: bool = False) -> list:
         """Register a Packager class (or ``"module.Class"``); see ``PackagersManager.add``."""
         added = self.manager.add(packager, is_mandatory=is_mandatory)
-        path = class_path(packager) if inspect.isclass(packager) else \
-            (packager.replace(".*", ":*") if isinstance(packager, str) else None)
+        path = packager.replace(".*", ":*") if isinstance(packager, str) else class_path(packager)
         if added and path:
             self._record(path, added[0].priority, is_mandatory)
         return added
