@@ -72,7 +72,8 @@ def unpack_path(packager: DefaultPackager, data_item, is_directory: bool = False
     packager.add_future_clearing_path(target.parent)
     with data_item.open() as f:
         if archive_format == "zip":
-            with zipfile.ZipFile(_seekable(f, packager, data_item)) as zf:
+            # ZipFile never closes a file it is given: close the local copy _seekable may open
+            with _seekable(f, packager, data_item) as src, zipfile.ZipFile(src) as zf:
                 _safe_extract_zip(zf, target)
         elif archive_format in _TAR_MODES:
             with tarfile.open(fileobj=f, mode="r|*") as tf:
