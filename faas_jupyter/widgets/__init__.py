@@ -28,51 +28,40 @@ def _package(ws, pkg):
     return ws.packages.get(pkg) if isinstance(pkg, str) else pkg
 
 
-def _service(ws, service):
-    return ws.services.get(service) if isinstance(service, str) else service
+def _widget_or_text(widget: str, args: tuple, text):
+    """``widget(*args)`` when a widget front end is present, else print ``text()`` and return None.
+
+    Either way an unknown package, service or function is a NotFound naming what there is."""
+    if widgets_enabled():
+        return __getattr__(widget)(*args)
+    print(text())
+    return None
 
 
 def show_revisions(ws, pkg):
     """``%faas revisions PKG``: a RevisionBrowser, or the revisions table as text."""
-    pkg = _package(ws, pkg)
-    if widgets_enabled():
-        from .revisions import RevisionBrowser
-        return RevisionBrowser(ws, pkg)
     from .text import revisions_text
-    print(revisions_text(pkg))
-    return None
+    return _widget_or_text("RevisionBrowser", (ws, pkg), lambda: revisions_text(_package(ws, pkg)))
 
 
 def show_deploy(ws, pkg):
     """``%faas deploy PKG``: a DeployPanel, or the modules and their init inputs as text."""
-    pkg = _package(ws, pkg)
-    if widgets_enabled():
-        from .deploy import DeployPanel
-        return DeployPanel(ws, pkg)
     from .text import deploy_text
-    print(deploy_text(pkg))
-    return None
+    return _widget_or_text("DeployPanel", (ws, pkg), lambda: deploy_text(_package(ws, pkg)))
 
 
 def show_function_form(ws, service, function):
     """``%faas run SERVICE FUNCTION``: a FunctionForm, or the function's inputs as text."""
-    service = _service(ws, service)
     from ._lookup import function_spec
-    spec = function_spec(ws, service, function)
-    if widgets_enabled():
-        from .function_form import FunctionForm
-        return FunctionForm(service, function, ws=ws)
     from .text import function_text
-    print(function_text(service, spec))
-    return None
+    service = ws.services.get(service) if isinstance(service, str) else service
+    return _widget_or_text("FunctionForm", (service, function, ws),
+                           lambda: function_text(service, function_spec(ws, service, function)))
 
 
 def show_executions(ws, service=None):
     """``%faas executions [SERVICE]``: a live ExecutionMonitor, or the executions as text."""
-    name = getattr(service, "name", service)
-    if widgets_enabled():
-        from .executions import ExecutionMonitor
-        return ExecutionMonitor(ws, service=name)
     from .text import executions_text
-    print(executions_text(ws.executions.list(service=name), name))
-    return None
+    name = getattr(service, "name", service)
+    return _widget_or_text("ExecutionMonitor", (ws, name),
+                           lambda: executions_text(ws.executions.list(service=name), name))

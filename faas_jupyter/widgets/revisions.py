@@ -13,16 +13,13 @@ from .text import REVISION_HEADERS, revision_rows, revisions_text
 MAX_DATA_URL_BYTES = 20_000_000  # larger zips are saved to a path instead of inlined
 
 
-def _package(ws, package):
-    return ws.packages.get(package) if isinstance(package, str) else package
-
-
 class RevisionBrowser(TextRepr, W.VBox):
     """Revisions table; ``a``/``b`` pickers drive the diff; actions use ``b`` (the chosen one)."""
 
     def __init__(self, ws, package):
         super().__init__()
-        self.ws, self.pkg = ws, _package(ws, package)
+        self.ws = ws
+        self.package = package if isinstance(package, str) else package.name  # refresh() reads it
         self.header, self.table = W.HTML(), W.HTML()
         self.a = W.Dropdown(description="from", layout=W.Layout(width="180px"))
         self.b = W.Dropdown(description="to", layout=W.Layout(width="180px"))
@@ -63,7 +60,7 @@ class RevisionBrowser(TextRepr, W.VBox):
     # -- data ----------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read revisions and services (a push elsewhere shows up here)."""
-        self.pkg = self.ws.packages.get(self.pkg.name)
+        self.pkg = self.ws.packages.get(self.package)
         self.revisions = self.pkg.revisions
         versions = [r.version for r in reversed(self.revisions)]  # latest first
         self.header.value = (f"<b>package {esc(self.pkg.name)}</b>: {len(versions)} revision(s), "

@@ -48,3 +48,14 @@ def test_unknown_names_are_clear_errors(ws, pkg, monkeypatch):
         widgets.show_revisions(ws, "nope")
     with pytest.raises(Exception, match="nope"):
         widgets.show_function_form(ws, "nope", "run")
+
+
+def test_unknown_names_are_clear_errors_with_widgets_too(ws, svc, monkeypatch):
+    from faas_jupyter.errors import NotFound
+    monkeypatch.setenv("FAAS_WIDGETS", "1")
+    with pytest.raises(NotFound, match="nope"):
+        widgets.show_revisions(ws, "nope")
+    with pytest.raises(NotFound, match="nope"):
+        widgets.show_deploy(ws, "nope")
+    with pytest.raises(NotFound, match="nope"):
+        widgets.show_function_form(ws, svc, "nope")
