@@ -18,9 +18,6 @@ from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, ServiceConfig
 
-_RUNNER_FILES = ("faas_jupyter/runner/", "faas_jupyter\\runner\\")
-
-
 class ServiceHost:
     """One service's instance and the way to call it."""
 
@@ -105,7 +102,7 @@ def _failed(eid: str, exc: BaseException) -> CallResult:
 def user_traceback(exc: BaseException) -> str:
     """The traceback without the runner's own frames, so it starts in user code."""
     tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename.replace("\\", "/").find("faas_jupyter/runner/") >= 0:
+    while tb is not None and "faas_jupyter/runner/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.store.schema import execution_events, execution_logs, executions, items
 
@@ -52,14 +52,12 @@ def get_execution(conn: Connection, execution_id: str) -> dict | None:
     return dict(row) if row else None
 
 
-def list_executions(conn: Connection, project_id: str, *, service_id: str | None = None,
+def list_executions(conn: Connection, project_id: str, *,
                     service_name: str | None = None, function: str | None = None,
                     status: str | Iterable[str] | None = None, limit: int | None = None,
                     offset: int = 0) -> list[dict]:
     """Newest first."""
     q = select(executions).where(executions.c.project_id == project_id)
-    if service_id is not None:
-        q = q.where(executions.c.service_id == service_id)
     if service_name is not None:
         q = q.where(executions.c.service_name == service_name)
     if function is not None:
@@ -70,12 +68,6 @@ def list_executions(conn: Connection, project_id: str, *, service_id: str | None
     if limit is not None:
         q = q.limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def count_executions(conn: Connection, project_id: str, service_id: str) -> int:
-    q = select(func.count()).select_from(executions).where(
-        executions.c.project_id == project_id, executions.c.service_id == service_id)
-    return conn.scalar(q) or 0
 
 
 def unfinished(conn: Connection, service_id: str) -> list[dict]:

@@ -19,15 +19,8 @@ def get_service(conn: Connection, project_id: str, name: str) -> dict | None:
     return dict(row) if row else None
 
 
-def get_service_by_id(conn: Connection, service_id: str) -> dict | None:
-    row = conn.execute(_select().where(services.c.id == service_id)).mappings().first()
-    return dict(row) if row else None
-
-
-def list_services(conn: Connection, project_id: str, package_id: str | None = None) -> list[dict]:
+def list_services(conn: Connection, project_id: str) -> list[dict]:
     q = _select().where(services.c.project_id == project_id)
-    if package_id is not None:
-        q = q.where(services.c.package_id == package_id)
     return [dict(r) for r in conn.execute(q.order_by(services.c.name)).mappings()]
 
 
