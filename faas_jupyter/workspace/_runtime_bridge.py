@@ -165,7 +165,7 @@ def recover(ws, running: RunningService) -> list[str]:
         rows = sql.unfinished(conn, running.id)
     settled = []
     for row in rows:
-        if row["id"] in running.recorder._pending:
+        if running.recorder.pending(row["id"]) is not None:
             continue
         owner = json.loads(row.get("metadata") or "{}").get("owner")
         if owner == current_owner() or owner_alive(owner) is not False:
@@ -183,22 +183,20 @@ def _reset(ws, running: RunningService, row: dict, owner: str | None) -> None:
     if running.service.on_reset == "rerun":
         meta.update(owner=current_owner(), reset_from=owner)
         row = {**row, "metadata": json.dumps(meta), "status": "created"}
-        pending = rec.begin(row, inserted=True)
+        rec.begin(row, inserted=True)
         rec.status(row["id"], "failed", ts, f"{why}; on_reset=rerun: running it again", row["attempts"] or 1)
         from faas_jupyter.workspace._io_bridge import prepare_inputs
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), json.loads(row["input"]))
         future = running.supervisor.submit(row["id"], row["function_name"], inputs)
         running.futures[row["id"]] = future
         future.add_done_callback(lambda _f: running.futures.pop(row["id"], None))
-        del pending
         return
-    pending = rec.begin(row, inserted=True, sync=True)
+    rec.begin(row, inserted=True, sync=True)
     rec.status(row["id"], "failed", ts, f"{why}; on_reset=failed", row["attempts"] or 1)
     from faas_jupyter.runner.runtimes.base import CallResult
     rec.finished(row["id"], CallResult(row["id"], "failed", error=f"{why} while the execution was "
                                        f"{row['status']} (on_reset=failed)", error_type="ServiceReset",
                                        finished_at=ts), row["attempts"] or 1)
-    del pending
 
 
 def check_active(running: RunningService, name: str) -> None:

@@ -226,7 +226,8 @@ class Services:
         target.module(new.module_name)
         diff = _diff(current, new)
         if not diff:
-            print(f"service {svc.name!r}: nothing to change") if not quiet else None
+            if not quiet:
+                print(f"service {svc.name!r}: nothing to change")
             return svc.refresh()
         new.id, new._ws = current.id, self._ws
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
