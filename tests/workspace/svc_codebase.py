@@ -111,5 +111,10 @@ def files(version: str = "1", name: str = "svcpkg") -> dict[str, bytes]:
             "package.json": json.dumps(package_json(name)).encode()}
 
 
+def statuses(ex) -> list[str]:
+    """An execution's status changes (progress updates left out)."""
+    return [e["status"] for e in ex.status_log if e["progress"] is None]
+
+
 def push(ws, version: str = "1", name: str = "svcpkg"):
     return ws.packages.push(codebase=files(version, name), package_name=name)

@@ -25,8 +25,7 @@ def svc(ws):
     bridge.stop(svc.id)
 
 
-def statuses(ex):
-    return [e["status"] for e in ex.status_log if e["progress"] is None]
+statuses = cb.statuses
 
 
 def test_a_successful_execution_is_recorded_with_its_status_log(ws, svc):

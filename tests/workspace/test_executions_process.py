@@ -40,8 +40,7 @@ def psvc(pws):
     bridge.stop(svc.id)
 
 
-def statuses(ex):
-    return [e["status"] for e in ex.status_log if e["progress"] is None]
+statuses = cb.statuses
 
 
 def test_a_call_runs_in_a_worker_process_with_its_record(pws, psvc):
