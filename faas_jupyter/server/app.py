@@ -62,13 +62,9 @@ class FaasServer(LoggingConfigurable):
         with self._lock:
             ws = self._workspaces.get(user)
             if ws is None:
-                from faas_jupyter.workspace import Workspace
-                ws = Workspace(self.base.settings.with_(user=user))
-                # one Store object for all: the execution recorder and running services are per store
-                ws._store, ws._artifacts = self.base.store, self.base.artifacts
-                if self.project != "default":
-                    ws.use_project(self.project)
-                self._workspaces[user] = ws
+                # one Store object for all (the execution recorder and running services are per
+                # store) and the project start() opened
+                ws = self._workspaces[user] = self.base.as_user(user)
             return ws
 
     async def run(self, fn: Callable, *args, **kwargs):

@@ -61,3 +61,5 @@ def test_shared_token_users_act_as_the_owner(jp_serverapp):
     assert faas.acting_user(User(username="alice", name="Alice")) == "alice"
     assert faas.workspace_for("alice").store is faas.base.store  # one store for all users
     assert faas.workspace_for("alice").user == "alice"
+    assert faas.workspace_for("alice").project.name == faas.base.project.name
+    assert faas.workspace_for("alice") is faas.workspace_for("alice")  # cached per user
