@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from faas_jupyter.errors import NotFound
 from faas_jupyter.widgets.function_form import FunctionForm
 
 
@@ -46,5 +47,5 @@ def test_a_failing_function_shows_error_and_traceback(ws, svc):
 
 
 def test_unknown_function_is_not_found(svc):
-    with pytest.raises(Exception, match="no function 'nope'"):
+    with pytest.raises(NotFound, match="no function 'nope'"):
         FunctionForm(svc, "nope")

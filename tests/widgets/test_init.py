@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from faas_jupyter import widgets
+from faas_jupyter.errors import NotFound
 
 
 @pytest.fixture
@@ -44,14 +45,13 @@ def test_widgets_when_a_front_end_is_present(ws, svc, monkeypatch):
 
 def test_unknown_names_are_clear_errors(ws, pkg, monkeypatch):
     monkeypatch.setenv("FAAS_WIDGETS", "0")
-    with pytest.raises(Exception, match="nope"):
+    with pytest.raises(NotFound, match="nope"):
         widgets.show_revisions(ws, "nope")
-    with pytest.raises(Exception, match="nope"):
+    with pytest.raises(NotFound, match="nope"):
         widgets.show_function_form(ws, "nope", "run")
 
 
 def test_unknown_names_are_clear_errors_with_widgets_too(ws, svc, monkeypatch):
-    from faas_jupyter.errors import NotFound
     monkeypatch.setenv("FAAS_WIDGETS", "1")
     with pytest.raises(NotFound, match="nope"):
         widgets.show_revisions(ws, "nope")
