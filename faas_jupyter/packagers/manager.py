@@ -27,7 +27,7 @@ from faas_jupyter.packagers.api import DataItem, DefaultPackager, PackContext, P
 from faas_jupyter.packagers.bundles import BundleMixin
 from faas_jupyter.packagers.log_hints import LogHint, parse_hint
 from faas_jupyter.packagers.pickle_packager import PickleFallbackPackager
-from faas_jupyter.packagers.typehints import reduce_hint, specificity, type_name
+from faas_jupyter.packagers.typehints import reduce_hint, resolve_name, specificity, type_name
 
 ENTRY_POINT_GROUP = "faas_jupyter.packagers"
 BUILTIN_PRIORITY, CUSTOM_PRIORITY = 5, 3
@@ -234,6 +234,8 @@ class PackagersManager(BundleMixin):
         if packager is not None and (type_hint is None or any(
                 packager.is_unpackable(item, h, stored_type) for h in hints)):
             return self._call_unpack(packager, item, stored_type, item_record.get("instructions"))
+        if type_hint is None:  # the packager that wrote it is not registered here: aim for what was packed
+            hints = reduce_hint(_recorded_type(item_record))
         return self._unpack_by_hint(item, hints)
 
     def _unpack_by_hint(self, item: DataItem, hints: list) -> Any:
@@ -241,9 +243,10 @@ class PackagersManager(BundleMixin):
         # a numpy/pandas hint means that library is imported already; only an open hint needs them all
         self._ensure_lazy(force=any(h in (None, object) for h in hints))
         for hint in hints:
-            for p in self.packagers(load_all=False):
-                if not p.is_unpackable(item, hint):
-                    continue
+            fitting = [p for p in self.packagers(load_all=False) if p.is_unpackable(item, hint)]
+            # a packager of exactly the hinted type first: for an `int` hint, not bool's (a subclass)
+            fitting.sort(key=lambda p: p.PACKABLE_OBJECT_TYPE is not hint)
+            for p in fitting:
                 at = p.get_default_unpacking_artifact_type(item)
                 if at not in p.get_supported_unpacking_artifact_types():
                     continue
@@ -320,3 +323,12 @@ def _link_value(record: dict, field_name: str, key: str):
     if field_name == "metrics":
         raise PackingError(f"metrics can only link results; {key!r} is a {record.get('artifact_type')} artifact")
     return record.get("url") or record.get("path")
+
+
+def _recorded_type(item_record: dict) -> Any:
+    """The packed object's type from the record's ``object_type`` (None when unknown or not importable)."""
+    name = item_record.get("object_type")
+    try:
+        return resolve_name(name) if name else None
+    except FaasError:
+        return None

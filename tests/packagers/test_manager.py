@@ -290,3 +290,14 @@ def test_unpack_by_hint_uses_the_stored_artifact_type(manager, store, same):
     same(arr, manager.unpack(rec, np.ndarray, store))
     (rec,) = manager.pack(pd.DataFrame({"a": [1]}), "d:object", store, "p")
     assert isinstance(manager.unpack({**rec, "packager": None}, pd.DataFrame, store), pd.DataFrame)
+
+
+def test_a_record_whose_packager_is_not_registered_unpacks_to_its_recorded_type():
+    """Without a hint, the record's object_type decides (the most specific builtin, bool, must not win for an int)."""
+    from faas_jupyter.packagers.manager import PackagersManager
+
+    manager = PackagersManager()
+    record = {"key": "n", "artifact_type": "result", "packager": "GoneElsewherePackager",
+              "object_type": "builtins.int", "value": 7, "instructions": {}}
+    unpacked = manager.unpack(record)
+    assert unpacked == 7 and type(unpacked) is int
