@@ -81,7 +81,7 @@ def executions(ws, args):
                                                     function=args.function, limit=args.limit)]
 
 
-@command("logs", arg("execution", help="execution id"), help="print an execution's captured logs")
+@command("logs", arg("execution", help="execution id (or a unique prefix, as tables show)"), help="print an execution's captured logs")
 def logs(ws, args):
     return ws.executions.get(args.execution).logs()
 

@@ -3,7 +3,7 @@ update, pause, resume."""
 from __future__ import annotations
 
 from faas_jupyter import _text
-from faas_jupyter.errors import ExecutionError, NotFound
+from faas_jupyter.errors import ExecutionError
 from faas_jupyter.magics.registry import arg, command
 from faas_jupyter.workspace._io_bridge import parse_pairs  # the one K=V parser (the CLI uses it too)
 
@@ -62,21 +62,9 @@ def executions(magics, args):
     return show_executions(magics.ws, args.service)
 
 
-def find_execution(ws, ident: str):
-    """An execution by id or by a unique prefix of one (as tables show 8 characters)."""
-    try:
-        return ws.executions.get(ident)
-    except NotFound:
-        matches = [e for e in ws.executions.list(limit=2000) if e.id.startswith(ident)]
-        if len(matches) == 1:
-            return matches[0]
-        raise NotFound(f"no execution {ident!r}" if not matches else
-                       f"{len(matches)} executions start with {ident!r}; give more characters") from None
-
-
 @command("logs", arg("execution", help="execution id (or a unique prefix)"), help="print an execution's logs")
 def logs(magics, args):
-    ex = find_execution(magics.ws, args.execution)
+    ex = magics.ws.executions.get(args.execution)  # a unique id prefix works
     print(ex.logs().rstrip() or f"(execution {ex.id[:8]} logged nothing)")
 
 

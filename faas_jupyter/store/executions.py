@@ -52,6 +52,14 @@ def get_execution(conn: Connection, execution_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+def ids_starting_with(conn: Connection, project_id: str, prefix: str, limit: int = 2) -> list[str]:
+    """Execution ids of a project that start with ``prefix`` (tables show 8 characters)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    q = (select(executions.c.id).where(executions.c.project_id == project_id,
+                                        executions.c.id.like(f"{escaped}%", escape="\\")).limit(limit))
+    return list(conn.scalars(q))
+
+
 def list_executions(conn: Connection, project_id: str, *,
                     service_name: str | None = None, function: str | None = None,
                     status: str | Iterable[str] | None = None, limit: int | None = None,

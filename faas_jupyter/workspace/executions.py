@@ -220,6 +220,7 @@ class Executions:
         self._ws = ws
 
     def get(self, execution_id: str) -> Execution:
+        """An execution by id, or by a unique prefix of one (as tables show 8 characters)."""
         rec = bridge.recorder_for(self._ws.store)
         pending = rec.pending(execution_id)
         if pending is not None:
@@ -227,9 +228,21 @@ class Executions:
         with self._ws.store.connect() as conn:
             row = sql.get_execution(conn, execution_id)
             if row is None or row["project_id"] != self._ws.project.id:
-                raise NotFound(f"no execution {execution_id!r} in project {self._ws.project.name!r}; "
-                               "list them with ws.executions.list()")
-            return from_row(self._ws, row, sql.events_of(conn, execution_id))
+                full_id = self._unique_id(conn, execution_id)
+                pending = rec.pending(full_id)
+                if pending is not None:
+                    return from_pending(self._ws, pending)
+                row = sql.get_execution(conn, full_id)
+            return from_row(self._ws, row, sql.events_of(conn, row["id"]))
+
+    def _unique_id(self, conn, prefix: str) -> str:
+        matches = sql.ids_starting_with(conn, self._ws.project.id, prefix) if prefix else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise NotFound(f"several executions start with {prefix!r}; give more characters of the id")
+        raise NotFound(f"no execution {prefix!r} in project {self._ws.project.name!r}; "
+                       "list them with ws.executions.list()")
 
     def list(self, service: Any = None, function: str | None = None, status: Any = None,
              limit: int | None = None, offset: int = 0) -> list[Execution]:

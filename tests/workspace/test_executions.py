@@ -11,10 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
 
-import faas_jupyter  # noqa: E402
 from faas_jupyter.errors import NotFound, ValidationError  # noqa: E402
 
-faas_jupyter.workspace  # resolve the function before the package import shadows it (reported)
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
 
 
@@ -177,3 +175,13 @@ def test_rerun_makes_a_new_execution_of_the_same_inputs(ws, svc):
     ex = svc.execute("add", {"x": 5})
     again = ex.rerun()
     assert again.id != ex.id and again.output == 15 and again.input == ex.input
+
+
+def test_an_execution_is_found_by_a_unique_prefix_of_its_id(ws, svc):
+    """Tables and the CLI show 8 characters of an id; get() accepts them (faas logs <8 chars>)."""
+    ex = svc.execute("add", {"x": 2, "y": 3})
+    assert ws.executions.get(ex.id[:8]).id == ex.id
+    with pytest.raises(NotFound, match="no execution 'zzzz'"):
+        ws.executions.get("zzzz")
+    with pytest.raises(NotFound, match="no execution '%'"):
+        ws.executions.get("%")  # LIKE wildcards are literal
