@@ -154,18 +154,24 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
 
 
 class _Lazy:
-    """Picklable holder of an artifact store and a packagers manager, built on first use."""
+    """Picklable holder of an artifact store and a packagers manager, built on first use.
 
-    def __init__(self, artifacts_root: str):
+    ``packagers`` are the project's stored custom packagers, ``(class path, is_mandatory)``: a
+    worker process adds them to its own manager. ``manager`` (the workspace's live one, which
+    also knows packagers defined in the notebook) is used in-process and never pickled.
+    """
+
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None):
         self.artifacts_root = artifacts_root
-        self._artifacts = self._manager = None
+        self.packagers = tuple(packagers)
+        self._artifacts, self._manager = None, manager
         self._lock = threading.RLock()
 
     def __getstate__(self):
-        return {"artifacts_root": self.artifacts_root}
+        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"])
+        self.__init__(state["artifacts_root"], state.get("packagers", ()))
 
     @property
     def artifacts(self):
@@ -178,7 +184,10 @@ class _Lazy:
     def manager(self):
         if self._manager is None:
             from faas_jupyter.packagers import PackagersManager
-            self._manager = PackagersManager()
+            manager = PackagersManager()
+            for path, mandatory in self.packagers:
+                manager.add(path, is_mandatory=bool(mandatory), source="project")
+            self._manager = manager
         return self._manager
 
 
@@ -218,15 +227,15 @@ class StoreResolver(_Lazy):
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
-    def __init__(self, artifacts_root: str, project: str):
-        super().__init__(artifacts_root)
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None):
+        super().__init__(artifacts_root, packagers, manager)
         self.project = project
 
     def __getstate__(self):
-        return {"artifacts_root": self.artifacts_root, "project": self.project}
+        return {**super().__getstate__(), "project": self.project}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state["project"])
+        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()))
 
     def __call__(self, output: Any, function, call) -> PackedOutput:
         returns = getattr(call, "returns", None)

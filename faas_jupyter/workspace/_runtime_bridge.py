@@ -93,12 +93,14 @@ class RunningService:
         from types import SimpleNamespace
         plain = Service.from_json(service.to_json())  # no workspace inside: picklable
         files = SimpleNamespace(files=dict(codebase.files), digest=codebase.digest)  # picklable
+        # the project's packagers: by class path for worker processes, the live manager in-process
+        packagers = (tuple(ws.packagers.stored()), ws.packagers.manager)
         return ServiceConfig(
             name=service.name, module=self.module, codebase=files, package=service.package,
             revision=service.revision, project=ws.project.name, init_input=dict(service.init_input),
             concurrency=service.concurrency, execution_timeout=service.execution_timeout,
-            max_attempts=service.max_attempts, resolver=StoreResolver(ws.settings.artifacts),
-            pack_output=OutputPacker(ws.settings.artifacts, ws.project.name),
+            max_attempts=service.max_attempts, resolver=StoreResolver(ws.settings.artifacts, *packagers),
+            pack_output=OutputPacker(ws.settings.artifacts, ws.project.name, *packagers),
             cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain)
 
     def submit(self, row: dict, inputs: dict, *, wait: bool, returns=None, inserted=False) -> Future:

@@ -120,7 +120,8 @@ def _run(ws, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: i
     from faas_jupyter.workspace._io_bridge import StoreResolver, prepare_inputs
     config = ServiceConfig(name=f"test-{spec.name}", module=module, codebase=cb, package=spec.name,
                            revision="local", init_input=init, concurrency=max(1, int(concurrency)),
-                           resolver=StoreResolver(ws.settings.artifacts) if ws else None,
+                           resolver=StoreResolver(ws.settings.artifacts, tuple(ws.packagers.stored()),
+                                                  ws.packagers.manager) if ws else None,
                            cache_dir=str(Path(ws.settings.home) / "codebases") if ws else None)
     runtime, recorder = KernelRuntime(), MemoryRecorder()
     runtime.start(config)

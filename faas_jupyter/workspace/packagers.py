@@ -44,6 +44,10 @@ class Packagers:
                 self._managers[project.id] = manager
             return self._managers[project.id]
 
+    def stored(self) -> list[tuple[str, bool]]:
+        """The current project's registered packagers as ``(class path, is_mandatory)``, oldest first."""
+        return self._stored(self._ws.project.id)
+
     def _stored(self, project_id: str) -> list[tuple[str, bool]]:
         q = (select(custom_t.c.class_path, custom_t.c.is_mandatory)
              .where(custom_t.c.project_id == project_id).order_by(custom_t.c.created_at))
