@@ -99,7 +99,7 @@ class FaasServer(LoggingConfigurable):
             if svc.runtime not in HOSTED_RUNTIMES:
                 continue
             try:
-                self.base.services._start(svc)
+                svc.start()
                 started.append(svc.name)
                 self.log.info("faas_jupyter: service %r is running again (%s)", svc.name, svc.runtime)
             except Exception as exc:  # one broken service must not keep the others down

@@ -16,7 +16,6 @@ from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._base import require_role
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
              "on_reset", "module_name")
@@ -49,10 +48,21 @@ class Service(ServiceModel):
         return self._ws.executions.list(service=self.name, **filters)
 
     # -- running -------------------------------------------------------------------------------
-    def _running(self) -> bridge.RunningService:
+    def start(self) -> "Service":
+        """Start this service's runtime in this process unless it runs already (e.g. a stored
+        service after a restart; ``execute`` starts it on first use too)."""
+        self._started()
+        return self
+
+    def _started(self) -> bridge.RunningService:
         running = bridge.get_running(self.id)
         if running is None:
-            running = self._ws.services._start(self)
+            target = self._ws.packages.get(self.package, version=self.revision)
+            running = bridge.start(self._ws, self, target, target.codebase)
+        return running
+
+    def _running(self) -> bridge.RunningService:
+        running = self._started()
         bridge.check_active(running, self.name)
         return running
 
@@ -139,12 +149,6 @@ class Services:
         svc._ws = self._ws
         return svc
 
-    def _require(self, conn, action: str) -> None:
-        from faas_jupyter.store import projects as project_sql
-        project = self._ws.project
-        require_role(project_sql.get_role(conn, project.id, self._ws.user), self._ws.user,
-                     project.name, action)
-
     def get(self, name: str) -> Service:
         with self._ws.store.connect() as conn:
             row = sql.get_service(conn, self._ws.project.id, name)
@@ -186,7 +190,7 @@ class Services:
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
                       project=self._ws.project.name, creator=self._ws.user)
         with self._ws.store.connect() as conn:
-            self._require(conn, f"deploy service {name!r}")
+            self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
                 raise Conflict(f"service {name!r} exists already; change it with "
                                f"ws.services.get({name!r}).update(revision=..., init_input=...) "
@@ -212,10 +216,6 @@ class Services:
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user)
 
-    def _start(self, svc: Service) -> bridge.RunningService:
-        target = self._ws.packages.get(svc.package, version=svc.revision)
-        return bridge.start(self._ws, svc, target, target.codebase)
-
     # -- change --------------------------------------------------------------------------------
     def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
         current = self.get(svc.name)
@@ -233,7 +233,7 @@ class Services:
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
         values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff}
-        self._ws.store.write(lambda conn: (self._require(conn, f"update service {svc.name!r}"),
+        self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:
             print(f"service {svc.name!r} updated:")
@@ -242,7 +242,7 @@ class Services:
         return svc.refresh()
 
     def _set_active(self, svc: Service, active: bool) -> Service:
-        self._ws.store.write(lambda conn: (self._require(conn, f"pause/resume service {svc.name!r}"),
+        self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"pause/resume service {svc.name!r}"),
                                            sql.update_service(conn, svc.id, active=active)))
         running = bridge.get_running(svc.id)
         if running is not None:
@@ -253,6 +253,6 @@ class Services:
     def delete(self, name: str) -> None:
         """Stop and delete a service; its executions stay (their service link is cleared)."""
         svc = self.get(name)
-        self._ws.store.write(lambda conn: (self._require(conn, f"delete service {name!r}"),
+        self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"delete service {name!r}"),
                                            sql.delete_service(conn, svc.id)))
         bridge.stop(svc.id)

@@ -9,10 +9,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
 
-import faas_jupyter  # noqa: E402
 from faas_jupyter.errors import Conflict, FaasError, NotFound, ValidationError  # noqa: E402
 
-faas_jupyter.workspace  # resolve the function before the package import shadows it (reported)
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
 
 
@@ -120,3 +118,19 @@ def test_a_service_starts_again_in_a_fresh_workspace(ws, pkg, tmp_path):
     bridge.stop(svc.id)  # as if the kernel restarted
     other = faas.workspace(ws.settings.db_url, artifacts=ws.settings.artifacts, user="tester")
     assert other.services.get("calc").execute("add", {"x": 0}).output == 50
+
+
+def test_start_runs_a_stored_service_in_this_process_once(ws):
+    """svc.start() brings a stored service up (as the server does after a restart) and is idempotent."""
+    from faas_jupyter.workspace import _runtime_bridge as bridge
+
+    svc = cb.push(ws).deploy(service_name="startme")
+    bridge.stop(svc.id)
+    assert bridge.get_running(svc.id) is None
+    stored = ws.services.get("startme")
+    assert stored.start() is stored
+    running = bridge.get_running(svc.id)
+    assert running is not None
+    stored.start()
+    assert bridge.get_running(svc.id) is running
+    bridge.stop(svc.id)
