@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import statistics
@@ -32,13 +33,19 @@ def cell(lines: int) -> str:
     return body
 
 
-def median_ms(fn, reps: int) -> float:
-    samples = []
+def paired_medians_ms(a, b, reps: int) -> tuple[float, float]:
+    """Median ms of ``a`` and ``b``, measured alternately (both see the same machine state),
+    with the garbage collector run between samples rather than inside them."""
+    samples = ([], [])
     for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples)
+        for fn, out in ((a, samples[0]), (b, samples[1])):
+            gc.collect()
+            gc.disable()
+            t = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t) * 1000)
+            gc.enable()
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def main() -> None:
@@ -57,7 +64,7 @@ def main() -> None:
         # both paths print into the same sink, so the table below stays readable
         with contextlib.redirect_stdout(io.StringIO()):
             plain(), magic()  # warm up both paths
-            p, m = median_ms(plain, args.reps), median_ms(magic, args.reps)
+            p, m = paired_medians_ms(plain, magic, args.reps)
         print(f"{source.count(chr(10)):>6} ln {p:>10.3f} {m:>10.3f} {m / p:>6.2f}x")
 
 
