@@ -31,9 +31,36 @@ def add_events(conn: Connection, rows: list[dict]) -> None:
 
 
 def add_logs(conn: Connection, rows: list[dict]) -> None:
-    """Append captured lines: ``{execution_id, ts, stream, text}``."""
+    """Append captured lines: ``{execution_id, ts, stream, text}``.
+
+    Consecutive lines of one execution and stream become one row (up to ``LOG_ROW_CHARS``,
+    stamped with the first line's time): a print loop stores a few rows, not a row a line,
+    so the database stays near the text's size and reading it back is fast.
+    """
     if rows:
-        conn.execute(insert(execution_logs), rows)
+        conn.execute(insert(execution_logs), coalesce_logs(rows))
+
+
+LOG_ROW_CHARS = 256 * 1024
+
+
+def coalesce_logs(rows: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    parts: list[str] = []
+    size = 0
+    for row in rows:
+        last = out[-1] if out else None
+        if (last is not None and last["execution_id"] == row["execution_id"]
+                and last["stream"] == row["stream"] and size + len(row["text"]) <= LOG_ROW_CHARS):
+            parts.append(row["text"])
+            size += len(row["text"])
+            continue
+        if last is not None:
+            last["text"] = "".join(parts)
+        out.append(dict(row))
+        parts, size = [row["text"]], len(row["text"])
+    out[-1]["text"] = "".join(parts)
+    return out
 
 
 def add_items(conn: Connection, rows: list[dict]) -> None:
@@ -175,6 +202,7 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
     UPDATE text straight on the pooled driver connection (``BEGIN IMMEDIATE`` ..
     ``COMMIT``), which costs about half of going through SQLAlchemy's Core layer.
     """
+    logs = coalesce_logs(logs) if logs else logs
     if store.dialect != "sqlite":
         with store.transaction() as conn:
             insert_executions(conn, inserts)
@@ -183,7 +211,7 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
                                                       executions.c.finished_at.is_(None))
                              .values(**{k: u[k] for k in _UPDATE_COLUMNS}))
             add_events(conn, events)
-            add_logs(conn, logs)
+            add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)
         return
     pooled = store.engine.raw_connection()
