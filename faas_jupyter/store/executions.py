@@ -179,7 +179,7 @@ def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict
 
 # -- the batched writer ------------------------------------------------------------------------
 _UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration", "output", "error",
-                   "metadata")
+                   "metadata", "revision")
 
 
 def _sqlite_insert(table) -> tuple[str, list[str]]:
@@ -188,10 +188,11 @@ def _sqlite_insert(table) -> tuple[str, list[str]]:
 
 
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
-# ``finished_at IS NULL``: an execution settled elsewhere (its service deleted, its owner's
-# lease expired) keeps that final record; a late result from the old owner does not overwrite it
+# ``finished_at IS NULL`` and the same owner: an execution settled elsewhere (its service
+# deleted, its owner's lease expired, requeued for on_reset=rerun) keeps that record; a late
+# result from the old owner does not overwrite it
 _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
-                  "WHERE id = ? AND finished_at IS NULL")
+                  "WHERE id = ? AND finished_at IS NULL AND owner IS ?")
 
 
 def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
@@ -208,7 +209,8 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
             insert_executions(conn, inserts)
             for u in updates:
                 conn.execute(update(executions).where(executions.c.id == u["id"],
-                                                      executions.c.finished_at.is_(None))
+                                                      executions.c.finished_at.is_(None),
+                                                      executions.c.owner.is_not_distinct_from(u.get("owner")))
                              .values(**{k: u[k] for k in _UPDATE_COLUMNS}))
             add_events(conn, events)
             add_logs(conn, logs)  # coalescing again is a no-op
@@ -225,7 +227,7 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
                     text, cols = _SQLITE[table]
                     raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
             if updates:
-                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS] + [u["id"]]
+                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS] + [u["id"], u.get("owner")]
                                                  for u in updates])
             raw.execute("COMMIT")
         except BaseException:

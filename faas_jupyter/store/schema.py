@@ -109,6 +109,7 @@ services = Table(
     Column("updated_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
     Column("metadata", Text, nullable=False, default="{}"),
+    Column("home", ID, nullable=True),  # hosts.id of the process that runs it (migration 3)
     UniqueConstraint("project_id", "name", name="uq_services_project_name"),
 )
 
@@ -134,6 +135,25 @@ executions = Table(
     Column("duration", Float, nullable=True),
     Column("creator", String(255), nullable=False),
     Column("rerun_of", ID, nullable=True),
+    Column("metadata", Text, nullable=False, default="{}"),
+    # hosts.id of the process that runs/records it; NULL while ``created`` = queued for the
+    # service's home (migration 3)
+    Column("owner", ID, nullable=True),
+)
+
+# One row per process that owns executions or hosts services; its lease is renewed by a
+# heartbeat. A row whose ``lease_until`` passed belongs to a process that is gone (migration 3).
+hosts = Table(
+    "hosts", metadata,
+    _id(),
+    Column("hostname", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("pid_start", String(32), nullable=True),  # tells a reused pid apart on one machine
+    Column("kind", String(16), nullable=False),      # kernel | server | serve | process
+    Column("project_id", ID, nullable=True),         # the project a server/serve host serves
+    Column("started_at", TS, nullable=False),
+    Column("heartbeat_at", TS, nullable=False),
+    Column("lease_until", TS, nullable=False, index=True),
     Column("metadata", Text, nullable=False, default="{}"),
 )
 
@@ -214,3 +234,4 @@ custom_packagers = Table(
 )
 
 Index("ix_executions_service_created", executions.c.service_id, executions.c.created_at)
+Index("ix_executions_status_owner", executions.c.status, executions.c.owner)  # queue, settling
