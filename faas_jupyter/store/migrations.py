@@ -44,8 +44,10 @@ def _m003_hosts_and_queue(conn: Connection) -> None:
     insp = inspect(conn)
     if not insp.has_table("hosts"):
         schema.hosts.create(conn)
-    if "home" not in {c["name"] for c in insp.get_columns("services")}:
+    if insp.has_table("services") and "home" not in {c["name"] for c in insp.get_columns("services")}:
         conn.execute(text("ALTER TABLE services ADD COLUMN home VARCHAR(32)"))
+    if not insp.has_table("executions"):
+        return
     if "owner" not in {c["name"] for c in insp.get_columns("executions")}:
         conn.execute(text("ALTER TABLE executions ADD COLUMN owner VARCHAR(32)"))
     if "ix_executions_status_owner" not in {i["name"] for i in insp.get_indexes("executions")}:

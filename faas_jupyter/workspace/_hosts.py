@@ -105,15 +105,19 @@ class Host:
             return self.id
         with self._lock:
             if not self.registered:
-                stamp = now()
-                self.store.write(lambda conn: sql.insert_host(
-                    conn, id=self.id, hostname=hostname(), pid=self.pid, pid_start=pid_start(self.pid),
-                    kind=self.kind, project_id=self.project_id, started_at=stamp, heartbeat_at=stamp,
-                    lease_until=iso_in(self.lease), metadata=json.dumps({"python": sys.executable})))
+                self._insert()
                 self.registered = True
                 self._thread = threading.Thread(target=self._loop, name="faas-host", daemon=True)
                 self._thread.start()
+                threading.Thread(target=self._lease_loop, name="faas-lease", daemon=True).start()
         return self.id
+
+    def _insert(self) -> None:
+        stamp = now()
+        self.store.write(lambda conn: sql.insert_host(
+            conn, id=self.id, hostname=hostname(), pid=self.pid, pid_start=pid_start(self.pid),
+            kind=self.kind, project_id=self.project_id, started_at=stamp, heartbeat_at=stamp,
+            lease_until=iso_in(self.lease), metadata=json.dumps({"python": sys.executable})))
 
     def wake(self) -> None:
         """Run the ticks now (e.g. a service was adopted: claim its queue at once)."""
@@ -128,11 +132,15 @@ class Host:
                 return
             if time.monotonic() >= next_beat:
                 next_beat = time.monotonic() + self.heartbeat
-                self._run(Host._renew)
                 for beat in list(self.beats):
                     self._run(beat)
             for tick in list(self.ticks):
                 self._run(tick)
+
+    def _lease_loop(self) -> None:
+        # its own thread: starting an adopted service can take seconds, the lease must not wait
+        while not self._stop.wait(self.heartbeat):
+            self._run(Host._renew)
 
     def _run(self, fn) -> None:
         try:
@@ -145,8 +153,7 @@ class Host:
             _log.error("faas_jupyter: this process's host row %s was removed: it was taken for dead "
                        "(its lease of %g s ran out); executions it held were settled elsewhere",
                        self.id[:8], self.lease)
-            self.registered = False
-            self.ensure()
+            self._insert()
 
     def close(self) -> None:
         """End the lease now (clean exit): what this process still holds is settled at once."""

@@ -184,37 +184,3 @@ def refreshed(running):
     if not changed(running.service, state):
         return running
     return local(running.ws, running.service, state)
-
-
-def adopt_tick(host) -> None:
-    """A host process adopts the process services of its project that have no live home."""
-    ws = host.serving
-    with ws.store.connect() as conn:
-        states = sql.homed_services(conn, ws.project.id, HOSTED)
-        homes = sql.get_hosts(conn, [s["home"] for s in states])
-    for state in states:
-        home = state["home"]
-        if home == host.id or (home and _hosts.alive(homes.get(home))):
-            continue
-        if ws.store.write(lambda conn: sql.set_home(conn, state["id"], host.id, home)):
-            try:
-                local(ws, ws.services._bind_state(state), state, adopted=True)
-            except Exception as exc:  # noqa: BLE001 (one broken service must not keep the others down)
-                ws.store.write(lambda conn: sql.set_home(conn, state["id"], None, host.id))
-                _hosts._log.error("faas_jupyter: service %r could not start here: %s", state["name"], exc)
-
-
-def serve(ws, kind: str = "serve") -> "_hosts.Host":
-    """Make this process a host process of ``ws``'s project: it adopts the project's process
-    services without a live home and runs their queued executions."""
-    host = _hosts.host_for(ws.store)
-    host.kind, host.project_id, host.serving = kind, ws.project.id, ws
-    if host.registered:  # tell the others what this process is now
-        ws.store.write(lambda conn: sql.mark_server(conn, host.id, kind, ws.project.id))
-    host.ensure()
-    adopt_tick(host)
-    if adopt_tick not in host.beats:
-        host.beats.append(adopt_tick)
-    watch(ws)
-    return host
-

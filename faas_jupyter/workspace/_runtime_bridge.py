@@ -17,7 +17,6 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from faas_jupyter.errors import Conflict
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
 from faas_jupyter.runner.supervisor import Supervisor
 from faas_jupyter.store import executions as sql
@@ -192,9 +191,3 @@ def fail_row(running: RunningService, row: dict, error: str) -> None:
     rec.status(row["id"], "failed", ts, error, 1)
     rec.finished(row["id"], CallResult(row["id"], "failed", error=error, error_type="ValidationError",
                                        finished_at=ts), 1)
-
-
-def check_active(running: RunningService, name: str) -> None:
-    if not running.active:
-        raise Conflict(f"service {name!r} is paused: executions are refused; svc.resume() "
-                       f"(or %faas resume {name}) lets it run again")
