@@ -55,9 +55,36 @@ def add_events(conn: Connection, rows: list[dict]) -> None:
 
 
 def add_logs(conn: Connection, rows: list[dict]) -> None:
-    """Append captured lines: ``{execution_id, ts, stream, text}``."""
+    """Append captured lines: ``{execution_id, ts, stream, text}``.
+
+    Consecutive lines of one execution and stream become one row (up to ``LOG_ROW_CHARS``,
+    stamped with the first line's time): a print loop stores a few rows, not a row a line,
+    so the database stays near the text's size and reading it back is fast.
+    """
     if rows:
-        conn.execute(insert(execution_logs), rows)
+        conn.execute(insert(execution_logs), coalesce_logs(rows))
+
+
+LOG_ROW_CHARS = 256 * 1024
+
+
+def coalesce_logs(rows: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    parts: list[str] = []
+    size = 0
+    for row in rows:
+        last = out[-1] if out else None
+        if (last is not None and last["execution_id"] == row["execution_id"]
+                and last["stream"] == row["stream"] and size + len(row["text"]) <= LOG_ROW_CHARS):
+            parts.append(row["text"])
+            size += len(row["text"])
+            continue
+        if last is not None:
+            last["text"] = "".join(parts)
+        out.append(dict(row))
+        parts, size = [row["text"]], len(row["text"])
+    out[-1]["text"] = "".join(parts)
+    return out
 
 
 def add_items(conn: Connection, rows: list[dict]) -> None:
@@ -127,6 +154,38 @@ def unfinished(conn: Connection, service_id: str) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def settle(conn: Connection, row: dict, status: str, error: str, ts: str, **values) -> bool:
+    """Move one unfinished execution to ``status`` if nobody changed it meanwhile (compare
+    and set on status and owner), with its status event; False if someone else did."""
+    q = update(executions).where(executions.c.id == row["id"], executions.c.status == row["status"],
+                                 executions.c.finished_at.is_(None))
+    if "owner" in executions.c:
+        q = q.where(_same(executions.c.owner, row.get("owner")))
+    final = status not in UNFINISHED
+    done = conn.execute(q.values(status=status, error=error if final else row.get("error"),
+                                 finished_at=ts if final else None, change_seq=next_change_seq(conn),
+                                 **values)).rowcount
+    if done:
+        add_events(conn, [{"execution_id": row["id"], "ts": ts, "kind": "status", "status": status,
+                           "progress": None, "message": error, "data": None}])
+    return bool(done)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def settle_service(conn: Connection, service_id: str, reason: str, ts: str) -> int:
+    """Settle every unfinished execution of a service being deleted: queued ones
+    ``canceled``, running ones ``terminated``, each saying ``reason``."""
+    count = 0
+    for row in unfinished(conn, service_id):
+        status = "canceled" if row["status"] == "created" else "terminated"
+        verb = "canceled before it started" if status == "canceled" else "terminated while it ran"
+        count += settle(conn, row, status, f"{verb}: {reason}", ts)
+    return count
+
+
 def events_of(conn: Connection, execution_id: str) -> list[dict]:
     q = (select(execution_events).where(execution_events.c.execution_id == execution_id)
          .order_by(execution_events.c.id))
@@ -167,6 +226,8 @@ _UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration"
 
 def _sqlite_insert(table) -> tuple[str, list[str]]:
     cols = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    if "change_seq" in cols:  # last, so the writer appends its number to each row's values
+        cols = [c for c in cols if c != "change_seq"] + ["change_seq"]
     return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
 
 
@@ -180,8 +241,12 @@ def _sqlite_reserve(raw, n: int):
         return iter(())
     last = raw.execute(_BUMP_SQL, (n,)).fetchone()[0]
     return iter(range(last - n + 1, last + 1))
+
+
+# ``finished_at IS NULL``: an execution settled elsewhere (its service deleted, its owner's
+# lease expired) keeps that final record; a late result from the old owner does not overwrite it
 _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
-                  "WHERE id = ?")
+                  "WHERE id = ? AND finished_at IS NULL")
 
 
 def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
@@ -192,13 +257,17 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
     UPDATE text straight on the pooled driver connection (``BEGIN IMMEDIATE`` ..
     ``COMMIT``), which costs about half of going through SQLAlchemy's Core layer.
     """
+    logs = coalesce_logs(logs) if logs else logs
     if store.dialect != "sqlite":
         with store.transaction() as conn:
             insert_executions(conn, inserts)
             for u in updates:
-                update_execution(conn, u["id"], **{k: u[k] for k in _UPDATE_COLUMNS if k != "change_seq"})
+                values = {k: u[k] for k in _UPDATE_COLUMNS if k != "change_seq"}
+                conn.execute(update(executions).where(executions.c.id == u["id"],
+                                                      executions.c.finished_at.is_(None))
+                             .values(**values, change_seq=next_change_seq(conn)))
             add_events(conn, events)
-            add_logs(conn, logs)
+            add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)
         return
     pooled = store.engine.raw_connection()
