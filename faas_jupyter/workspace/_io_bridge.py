@@ -221,6 +221,22 @@ class StoreResolver(_Lazy):
             return self.manager.unpack(record, annotation, self.artifacts)
 
 
+_LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
+
+
+def _maybe_large(value: Any) -> bool:
+    """Could ``value``'s JSON pass the 64 KB spill size? A cheap look at two levels; the
+    packager then measures exactly (a false alarm costs one encode, the value stays inline)."""
+    if isinstance(value, str):
+        return len(value) > 16 * 1024
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    if len(value) > _LARGE_LEN:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, (list, tuple, dict, str)) and len(v) > _LARGE_LEN for v in inner)
+
+
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
@@ -254,7 +270,12 @@ class OutputPacker(_Lazy):
     def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
         base = type_name.removesuffix("[]")
         if base not in ENTITY_TYPES and is_json(value):
-            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+            value = list(value) if isinstance(value, tuple) else value
+            if _maybe_large(value):  # over 64 KB of JSON: a file item (numbers: a typed array)
+                packed = self._by_hints(value, [key], prefix)
+                if packed.items:
+                    return packed
+            return PackedOutput(value)
         if base not in ENTITY_TYPES and type_name:
             raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
                                f"{type(value).__name__}, which is not JSON; declare it as Item or pass "
