@@ -18,6 +18,7 @@ from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -134,7 +135,9 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
         return value
     ident = ref_id(value, type_name)
     with ws.store.connect() as conn:
-        record = _entity_record(conn, type_name, ident, ws.project.id)
+        record, row = _entity_record(conn, type_name, ident, ws.project.id)
+        if record is not None:  # what a Dataloop-style entity answers without a store
+            record = enrich(conn, type_name, record, row if type_name == "Item" else None)
     if record is None:  # an id of another project is not found either, as ws.items.get says
         raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in project "
                        f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
@@ -143,24 +146,24 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     return EntityRef(type_name, record)
 
 
-def _entity_record(conn, type_name: str, ident: str, project_id: str) -> dict | None:
-    """The row of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
+def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+    """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
     from sqlalchemy import select
 
     from faas_jupyter.store.schema import annotations, datasets, items
     if type_name == "Item":
         row = conn.execute(select(items).where(items.c.id == ident, items.c.project_id == project_id)
                            ).mappings().first()
-        return record_of(dict(row)) if row else None
+        return (record_of(dict(row)), dict(row)) if row else (None, None)
     if type_name == "Dataset":
         in_project = datasets.c.project_id == project_id
         row = (conn.execute(select(datasets).where(datasets.c.id == ident, in_project)).mappings().first()
                or conn.execute(select(datasets).where(datasets.c.name == ident, in_project)).mappings().first())
-        return dict(row) if row else None
+        return (dict(row), dict(row)) if row else (None, None)
     q = (select(annotations).join(items, annotations.c.item_id == items.c.id)
          .where(annotations.c.id == ident, items.c.project_id == project_id))
     row = conn.execute(q).mappings().first()
-    return dict(row) if row else None
+    return (dict(row), dict(row)) if row else (None, None)
 
 
 class _Lazy:
@@ -215,23 +218,32 @@ class StoreResolver(_Lazy):
                 annotation = _EMPTY
         if value.type == "Item":
             return self._item(value.record, annotation)
-        from faas_jupyter.model.entities import Annotation, Dataset
-        if value.type == "Dataset":
-            r = value.record
-            return Dataset(id=r["id"], name=r["name"], created_at=r.get("created_at"),
-                           creator=r.get("creator"), project=r.get("project_id"))
-        r = value.record
-        return Annotation(id=r["id"], item=r.get("item_id"), data=json.loads(r.get("data") or "{}"),
-                          created_at=r.get("created_at"), creator=r.get("creator"))
+        return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
-            return model_item(record)
+            return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else self.artifacts.local_path(record["path"])
         with self._lock:
             return self.manager.unpack(record, annotation, self.artifacts)
+
+
+_LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
+
+
+def _maybe_large(value: Any) -> bool:
+    """Could ``value``'s JSON pass the 64 KB spill size? A cheap look at two levels; the
+    packager then measures exactly (a false alarm costs one encode, the value stays inline)."""
+    if isinstance(value, str):
+        return len(value) > 16 * 1024
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    if len(value) > _LARGE_LEN:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, (list, tuple, dict, str)) and len(v) > _LARGE_LEN for v in inner)
 
 
 class OutputPacker(_Lazy):
@@ -267,7 +279,12 @@ class OutputPacker(_Lazy):
     def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
         base = type_name.removesuffix("[]")
         if base not in ENTITY_TYPES and is_json(value):
-            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+            value = list(value) if isinstance(value, tuple) else value
+            if _maybe_large(value):  # over 64 KB of JSON: a file item (numbers: a typed array)
+                packed = self._by_hints(value, [key], prefix)
+                if packed.items:
+                    return packed
+            return PackedOutput(value)
         if base not in ENTITY_TYPES and type_name:
             raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
                                f"{type(value).__name__}, which is not JSON; declare it as Item or pass "
