@@ -49,8 +49,14 @@ class ServiceHost:
         cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
         started = time.time()
         sink.started(eid, started)
-        with execution_scope(scope), capturing(cap):
-            result = self._call(call, scope, progress, context)
+        try:
+            with execution_scope(scope), capturing(cap):
+                result = self._call(call, scope, progress, context)
+        finally:  # downloaded copies of remote inputs and scratch folders go with the execution
+            for part in (self.config.resolver, self.config.pack_output):
+                release = getattr(part, "release", None)
+                if release is not None:
+                    release(eid)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
             self.invoker = self._build()
