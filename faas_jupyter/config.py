@@ -8,6 +8,8 @@
 | artifacts_options  | FAAS_ARTIFACTS_OPTIONS | {} (JSON: fsspec storage options)        |
 | user               | FAAS_USER              | the OS login                             |
 | max_codebase_bytes | FAAS_MAX_CODEBASE_MB   | 100 MB                                   |
+| max_log_chars      | FAAS_MAX_LOG_MB        | 10 (million characters per execution)    |
+| trust_pickles      | FAAS_TRUST_PICKLES     | off: other users' pickles need trust=True |
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_CODEBASE_MB = 100
+DEFAULT_MAX_LOG_MB = 10
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,18 @@ def settings(db_url: str | None = None, artifacts: str | None = None,
     return Settings(home=home_path, db_url=db_url, artifacts=str(artifacts),
                     user=user or env.get("FAAS_USER") or _os_user(),
                     max_codebase_bytes=mb * 1_000_000, artifacts_options=options)
+
+
+def max_log_chars() -> int:
+    """How much of one execution's output is stored (``FAAS_MAX_LOG_MB``, default 10)."""
+    raw = os.environ.get("FAAS_MAX_LOG_MB")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_LOG_MB
+    except ValueError:
+        mb = DEFAULT_MAX_LOG_MB
+    return max(int(mb * 1_000_000), 1024)
+
+
+def trust_pickles() -> bool:
+    """``FAAS_TRUST_PICKLES=1``: load every pickle item without ``trust=True`` (single-user setups)."""
+    return os.environ.get("FAAS_TRUST_PICKLES", "").strip().lower() in ("1", "true", "yes", "on")

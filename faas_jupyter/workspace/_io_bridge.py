@@ -18,6 +18,7 @@ from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -146,6 +147,8 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                 found = conn.execute(table.select().where(
                     table.c.name == ident, table.c.project_id == ws.project.id)).mappings().first()
             record = dict(found) if found else None
+        if record is not None:  # what a Dataloop-style entity answers without a store
+            record = enrich(conn, type_name, record, row if type_name == "Item" else None)
     if record is None:
         raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in this workspace; "
                        f"list them with ws.{type_name.lower()}s.list()" if type_name != "Annotation" else
@@ -232,24 +235,33 @@ class StoreResolver(_Lazy):
                 annotation = _EMPTY
         if value.type == "Item":
             return self._item(value.record, annotation)
-        from faas_jupyter.model.entities import Annotation, Dataset
-        if value.type == "Dataset":
-            r = value.record
-            return Dataset(id=r["id"], name=r["name"], created_at=r.get("created_at"),
-                           creator=r.get("creator"), project=r.get("project_id"))
-        r = value.record
-        return Annotation(id=r["id"], item=r.get("item_id"), data=json.loads(r.get("data") or "{}"),
-                          created_at=r.get("created_at"), creator=r.get("creator"))
+        return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
-            return model_item(record)
+            return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else artifacts.local_path(record["path"])
         with self._lock:
             return self.manager.unpack(record, annotation, artifacts)
+
+
+_LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
+
+
+def _maybe_large(value: Any) -> bool:
+    """Could ``value``'s JSON pass the 64 KB spill size? A cheap look at two levels; the
+    packager then measures exactly (a false alarm costs one encode, the value stays inline)."""
+    if isinstance(value, str):
+        return len(value) > 16 * 1024
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    if len(value) > _LARGE_LEN:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, (list, tuple, dict, str)) and len(v) > _LARGE_LEN for v in inner)
 
 
 class OutputPacker(_Lazy):
@@ -287,7 +299,12 @@ class OutputPacker(_Lazy):
     def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
         base = type_name.removesuffix("[]")
         if base not in ENTITY_TYPES and is_json(value):
-            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+            value = list(value) if isinstance(value, tuple) else value
+            if _maybe_large(value):  # over 64 KB of JSON: a file item (numbers: a typed array)
+                packed = self._by_hints(value, [key], prefix)
+                if packed.items:
+                    return packed
+            return PackedOutput(value)
         if base not in ENTITY_TYPES and type_name:
             raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
                                f"{type(value).__name__}, which is not JSON; declare it as Item or pass "

@@ -43,6 +43,7 @@ class Execution(ExecutionModel):
     _service_id: str | None = field(default=None, repr=False, compare=False)
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
+    _pending: Pending | None = field(default=None, repr=False, compare=False)
 
     @property
     def error_type(self) -> str | None:
@@ -77,9 +78,11 @@ class Execution(ExecutionModel):
             except FutureTimeout:
                 raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
                                    "wait longer or ex.terminate()") from None
-            pending = bridge.recorder_for(self._ws.store).pending(self.id)
+            pending = self._pending or bridge.recorder_for(self._ws.store).pending(self.id)
             if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
                 bridge.recorder_for(self._ws.store).flush(self.id)
+            if pending is not None:
+                pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
         delay = 0.05
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
@@ -188,6 +191,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     if returns:
         row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
     pending = running.submit(row, prepared, wait=wait, returns=returns)
+    if wait:
+        pending.raise_error()
     ex = from_pending(ws, pending)
     ex._future = None if wait else running.futures.get(row["id"])
     return ex
@@ -196,7 +201,9 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
 def from_pending(ws, pending: Pending) -> Execution:
     with pending.lock:
         row, history = dict(pending.row), list(pending.history)
-    return from_row(ws, row, history)
+    ex = from_row(ws, row, history)
+    ex._pending = pending
+    return ex
 
 
 def from_row(ws, row: dict, events: list[dict]) -> Execution:
@@ -211,6 +218,23 @@ def from_row(ws, row: dict, events: list[dict]) -> Execution:
                    finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name)
     ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
     return ex
+
+
+PAGE = 50  # the default page: fronts show the newest 50 and say there are more
+
+
+@dataclass
+class ExecutionChanges:
+    """One delta poll: executions written after the cursor asked for, oldest change first.
+
+    ``cursor`` is where the next poll starts; ``more`` says a poll from there right away
+    has more (the page held ``limit`` rows). Clients upsert by id: a row changed twice
+    since the last poll comes once, in its latest state.
+    """
+
+    executions: list
+    cursor: int
+    more: bool = False
 
 
 class Executions:
@@ -245,8 +269,9 @@ class Executions:
                        "list them with ws.executions.list()")
 
     def list(self, service: Any = None, function: str | None = None, status: Any = None,
-             limit: int | None = None, offset: int = 0) -> list[Execution]:
-        """Newest first; ``service`` is a name or a Service, ``status`` one status or several."""
+             limit: int | None = PAGE, offset: int = 0) -> list[Execution]:
+        """Newest first, one page (``limit=None``: all); ``service`` is a name or a Service,
+        ``status`` one status or several."""
         bridge.recorder_for(self._ws.store).flush()
         name = getattr(service, "name", service)
         if status is not None and not isinstance(status, str):
@@ -259,6 +284,31 @@ class Executions:
             events = sql.events_for(conn, [r["id"] for r in rows])
         return [from_row(self._ws, r, events[r["id"]]) for r in rows]
 
+    def cursor(self) -> int:
+        """The current change cursor: ``changes(cursor)`` later returns what changed since."""
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            return sql.change_cursor(conn)
+
+    def changes(self, since: int | None = None, service: Any = None, limit: int = 500) -> ExecutionChanges:
+        """Executions written after cursor ``since`` (``None``: nothing yet, just the cursor).
+
+        A monitor lists one page, keeps ``cursor()`` taken *before* that list, then polls
+        ``changes(cursor)`` and upserts what comes back: one index range read per poll,
+        however many executions the project holds.
+        """
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            if since is None:
+                return ExecutionChanges([], sql.change_cursor(conn))
+            scanned = sql.changed_since(conn, self._ws.project.id, int(since), limit=limit)
+            name = getattr(service, "name", service)
+            rows = [r for r in scanned if name is None or r["service_name"] == name]
+            events = sql.events_for(conn, [r["id"] for r in rows])
+        cursor = scanned[-1]["change_seq"] if scanned else int(since)
+        return ExecutionChanges([from_row(self._ws, r, events[r["id"]]) for r in rows], cursor,
+                                more=len(scanned) == limit)
+
     def _many(self, ids: list[str]) -> list[Execution]:
         with self._ws.store.connect() as conn:
             rows = sql.get_executions(conn, ids)
@@ -266,7 +316,11 @@ class Executions:
         return [from_row(self._ws, rows[i], events[i]) for i in ids]
 
     def __iter__(self):
-        return iter(self.list())
+        """Every execution, newest first, read a page at a time."""
+        offset = 0
+        while page := self.list(limit=500, offset=offset):
+            yield from page
+            offset += len(page)
 
 
-__all__ = ["Execution", "Executions", "start_execution"]
+__all__ = ["Execution", "ExecutionChanges", "Executions", "start_execution"]
