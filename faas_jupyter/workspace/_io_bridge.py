@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
+from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace._entity_inputs import enrich, entity
 
@@ -325,14 +326,17 @@ class OutputPacker(_Lazy):
         with self._lock:
             records = self.manager.pack_many(pairs, self._execution_artifacts(), prefix)
         out, items = {}, []
+        top = {parse_hint(h).key for _, h in pairs}  # a *key bundle's parts are items, not outputs
         for record in records:
             # a plain value stays inline; a result that needs its packager to come back
             # (a small ndarray, a numpy scalar) is an item, so get_output() round-trips it
             if record.get("artifact_type") == "result" and str(record.get("object_type")).startswith("builtins."):
-                out[record["key"]] = record.get("value")
+                value = record.get("value")
             else:
                 record["id"] = uuid.uuid4().hex
                 items.append(record)
-                out[record["key"]] = item_ref(record)
+                value = item_ref(record)
+            if record["key"] in top:
+                out[record["key"]] = value
         values = list(out.values())
         return PackedOutput(values[0] if len(values) == 1 else out, items)

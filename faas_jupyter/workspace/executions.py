@@ -138,7 +138,10 @@ class Execution(ExecutionModel):
         with self._ws.store.connect() as conn:
             def load(value):
                 if _is_ref(value):
-                    return manager.unpack(record_of(sql.get_item(conn, value["item_id"])), type_hint, artifacts)
+                    record = record_of(sql.get_item(conn, value["item_id"]))
+                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                        return self._ws.items.get(record["id"]).get(type_hint)
+                    return manager.unpack(record, type_hint, artifacts)
                 if isinstance(value, dict):
                     return {k: load(v) for k, v in value.items()}
                 if isinstance(value, list):
@@ -180,11 +183,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
                     returns: list | None = None, rerun_of: str | None = None) -> Execution:
     """Check the function and entity inputs, record the execution, run it."""
     function = running.module.function(function_name)  # NotFound lists the functions
-    if returns is not None:
-        from faas_jupyter.packagers import parse_hint
-        for hint in returns:  # a malformed hint fails before anything runs
-            if hint is not None:
-                parse_hint(hint)
+    if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
+        ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
