@@ -113,6 +113,37 @@ def unfinished(conn: Connection, service_id: str) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def settle(conn: Connection, row: dict, status: str, error: str, ts: str, **values) -> bool:
+    """Move one unfinished execution to ``status`` if nobody changed it meanwhile (compare
+    and set on status and owner), with its status event; False if someone else did."""
+    q = update(executions).where(executions.c.id == row["id"], executions.c.status == row["status"],
+                                 executions.c.finished_at.is_(None))
+    if "owner" in executions.c:
+        q = q.where(_same(executions.c.owner, row.get("owner")))
+    final = status not in UNFINISHED
+    done = conn.execute(q.values(status=status, error=error if final else row.get("error"),
+                                 finished_at=ts if final else None, **values)).rowcount
+    if done:
+        add_events(conn, [{"execution_id": row["id"], "ts": ts, "kind": "status", "status": status,
+                           "progress": None, "message": error, "data": None}])
+    return bool(done)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def settle_service(conn: Connection, service_id: str, reason: str, ts: str) -> int:
+    """Settle every unfinished execution of a service being deleted: queued ones
+    ``canceled``, running ones ``terminated``, each saying ``reason``."""
+    count = 0
+    for row in unfinished(conn, service_id):
+        status = "canceled" if row["status"] == "created" else "terminated"
+        verb = "canceled before it started" if status == "canceled" else "terminated while it ran"
+        count += settle(conn, row, status, f"{verb}: {reason}", ts)
+    return count
+
+
 def events_of(conn: Connection, execution_id: str) -> list[dict]:
     q = (select(execution_events).where(execution_events.c.execution_id == execution_id)
          .order_by(execution_events.c.id))
@@ -157,8 +188,10 @@ def _sqlite_insert(table) -> tuple[str, list[str]]:
 
 
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
+# ``finished_at IS NULL``: an execution settled elsewhere (its service deleted, its owner's
+# lease expired) keeps that final record; a late result from the old owner does not overwrite it
 _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
-                  "WHERE id = ?")
+                  "WHERE id = ? AND finished_at IS NULL")
 
 
 def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
@@ -174,7 +207,9 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
         with store.transaction() as conn:
             insert_executions(conn, inserts)
             for u in updates:
-                update_execution(conn, u["id"], **{k: u[k] for k in _UPDATE_COLUMNS})
+                conn.execute(update(executions).where(executions.c.id == u["id"],
+                                                      executions.c.finished_at.is_(None))
+                             .values(**{k: u[k] for k in _UPDATE_COLUMNS}))
             add_events(conn, events)
             add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)

@@ -18,6 +18,7 @@ from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -146,6 +147,8 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                 found = conn.execute(table.select().where(
                     table.c.name == ident, table.c.project_id == ws.project.id)).mappings().first()
             record = dict(found) if found else None
+        if record is not None:  # what a Dataloop-style entity answers without a store
+            record = enrich(conn, type_name, record, row if type_name == "Item" else None)
     if record is None:
         raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in this workspace; "
                        f"list them with ws.{type_name.lower()}s.list()" if type_name != "Annotation" else
@@ -205,19 +208,12 @@ class StoreResolver(_Lazy):
                 annotation = _EMPTY
         if value.type == "Item":
             return self._item(value.record, annotation)
-        from faas_jupyter.model.entities import Annotation, Dataset
-        if value.type == "Dataset":
-            r = value.record
-            return Dataset(id=r["id"], name=r["name"], created_at=r.get("created_at"),
-                           creator=r.get("creator"), project=r.get("project_id"))
-        r = value.record
-        return Annotation(id=r["id"], item=r.get("item_id"), data=json.loads(r.get("data") or "{}"),
-                          created_at=r.get("created_at"), creator=r.get("creator"))
+        return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
-            return model_item(record)
+            return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else self.artifacts.local_path(record["path"])
         with self._lock:

@@ -116,8 +116,20 @@ class RunningService:
     def terminate(self, execution_id: str) -> bool:
         return self.supervisor.terminate(execution_id)
 
-    def stop(self) -> None:
+    def stop(self, reason: str | None = None, wait: float = 15.0) -> None:
+        """Stop the runtime; with a ``reason``, every execution it still holds ends now
+        (queued ones ``canceled``, running ones ``terminated``) and is recorded saying why."""
+        self.runtime.stop_reason = reason
         self.runtime.stop()
+        if reason is None:
+            return
+        deadline = time.monotonic() + wait
+        for future in list(self.futures.values()):
+            try:
+                future.result(max(0.0, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 (a runtime bug is recorded by the supervisor)
+                pass
+        self.recorder.flush()
 
 
 def get_running(service_id: str) -> RunningService | None:
@@ -136,11 +148,11 @@ def start(ws, service, spec, codebase) -> RunningService:
     return running
 
 
-def stop(service_id: str) -> None:
+def stop(service_id: str, reason: str | None = None) -> None:
     with _LOCK:
         running = _RUNNING.pop(service_id, None)
     if running is not None:
-        running.stop()
+        running.stop(reason)
 
 
 def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | None = None) -> dict:

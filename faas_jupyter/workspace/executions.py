@@ -43,6 +43,7 @@ class Execution(ExecutionModel):
     _service_id: str | None = field(default=None, repr=False, compare=False)
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
+    _pending: Pending | None = field(default=None, repr=False, compare=False)
 
     @property
     def error_type(self) -> str | None:
@@ -77,9 +78,11 @@ class Execution(ExecutionModel):
             except FutureTimeout:
                 raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
                                    "wait longer or ex.terminate()") from None
-            pending = bridge.recorder_for(self._ws.store).pending(self.id)
+            pending = self._pending or bridge.recorder_for(self._ws.store).pending(self.id)
             if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
                 bridge.recorder_for(self._ws.store).flush(self.id)
+            if pending is not None:
+                pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
         delay = 0.05
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
@@ -189,6 +192,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     if returns:
         row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
     pending = running.submit(row, prepared, wait=wait, returns=returns)
+    if wait:
+        pending.raise_error()
     ex = from_pending(ws, pending)
     ex._future = None if wait else running.futures.get(row["id"])
     return ex
@@ -197,7 +202,9 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
 def from_pending(ws, pending: Pending) -> Execution:
     with pending.lock:
         row, history = dict(pending.row), list(pending.history)
-    return from_row(ws, row, history)
+    ex = from_row(ws, row, history)
+    ex._pending = pending
+    return ex
 
 
 def from_row(ws, row: dict, events: list[dict]) -> Execution:

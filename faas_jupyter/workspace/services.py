@@ -13,7 +13,9 @@ from typing import Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
+from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
+from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
@@ -251,8 +253,18 @@ class Services:
         return svc
 
     def delete(self, name: str) -> None:
-        """Stop and delete a service; its executions stay (their service link is cleared)."""
+        """Settle the service's executions, then delete it; executions stay (unlinked).
+
+        Queued executions become ``canceled`` and running ones ``terminated``, both saying
+        the service was deleted. This process's own ones are ended and written first (a row
+        written after the delete would point at a missing service); the rest, owned by
+        other processes, are settled in the same transaction as the delete.
+        """
         svc = self.get(name)
+        with self._ws.store.connect() as conn:
+            self._ws.check_role(conn, f"delete service {name!r}")
+        reason = f"service {name!r} was deleted"
+        bridge.stop(svc.id, reason)
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"delete service {name!r}"),
+                                           exec_sql.settle_service(conn, svc.id, reason, now()),
                                            sql.delete_service(conn, svc.id)))
-        bridge.stop(svc.id)

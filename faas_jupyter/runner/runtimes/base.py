@@ -95,6 +95,9 @@ class Runtime(ABC):
     def __init__(self, sink: EventSink | None = None):
         self.sink = sink or NullSink()
         self.config: ServiceConfig | None = None
+        # set before stop() to say why (e.g. "service 'x' was deleted"): what stop() records for
+        # the calls it ends, instead of a generic "the service stopped"
+        self.stop_reason: str | None = None
 
     @abstractmethod
     def start(self, config: ServiceConfig) -> None: ...

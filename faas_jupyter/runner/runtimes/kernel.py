@@ -101,10 +101,13 @@ class KernelRuntime(Runtime):
         return True
 
     def stop(self) -> None:
+        reason = self.stop_reason
         with self._lock:
             for eid, (outer, scope, call) in list(self._live.items()):
                 scope.request_terminate()
                 if not outer.running():
-                    self._settle(eid, outer, finished(call, "canceled", "the service stopped before it started"))
+                    self._settle(eid, outer, finished(call, "canceled", reason or "the service stopped before it started"))
+                elif reason:  # a thread cannot be killed: record why now, drop its late result
+                    self._settle(eid, outer, finished(call, "terminated", f"terminated: {reason}"))
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
