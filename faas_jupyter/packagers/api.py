@@ -17,11 +17,8 @@ import inspect
 import os
 import typing
 from abc import ABC, abstractmethod
-<<<<<<< HEAD
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-=======
->>>>>>> main
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
@@ -54,21 +51,6 @@ class ArtifactSink(Protocol):
     def exists(self, rel: str) -> bool: ...
 
 
-<<<<<<< HEAD
-@dataclass
-class Artifact:
-    """What a packer wrote: the file in the sink plus what describes it."""
-    key: str
-    artifact_type: str
-    format: str | None = None
-    path: str | None = None          # relative to the sink root
-    size: int | None = None
-    digest: str | None = None
-    extra_data: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
-    meta: dict = field(default_factory=dict)  # preview, schema ... (JSON)
-
-
 @dataclass(frozen=True)
 class ReadPolicy:
     """How items are read: ``trust`` skips digest checks and loads any pickle; otherwise a
@@ -90,8 +72,6 @@ def read_policy(trust: bool = False, user: str | None = None) -> Iterator[ReadPo
         _policy.reset(token)
 
 
-=======
->>>>>>> main
 class DataItem:
     """A stored item as a packager sees it on unpack (record + where its file is).
 
