@@ -107,10 +107,22 @@ class FaasMagics(Magics):
 
     def _infer(self, args, body: str, tree=None) -> tuple[working.WorkingPackage, list]:
         """Apply the cell to a copy, so a rejected cell leaves the working package untouched."""
+        from faas_jupyter.model.introspect import inference_context
         current = self.packages.get(args.package) or working.WorkingPackage(args.package)
         trial = working.WorkingPackage(current.name, dict(current.files), dict(current.modules),
                                        dict(current.owners))
-        return trial, working.apply_cell({args.package: trial}, args, body, tree=tree)
+        with inference_context(self._packable_types()):  # a packager's type is an Item input
+            return trial, working.apply_cell({args.package: trial}, args, body, tree=tree)
+
+    def _packable_types(self) -> set[str]:
+        """The packagers' types: the project's once its workspace is open; before that the
+        builtin ones, so a `%%faas` cell neither imports SQLAlchemy nor opens the store."""
+        if self._ws is None:
+            return _builtin_packable_types()
+        try:
+            return self.ws.packagers.manager.packable_type_names()
+        except FaasError:  # no workspace to ask: the builtin types only
+            return set()
 
     def _run_tree(self, line: str, body: str, tree) -> bool:
         """Run the module cell's already-parsed AST in the user namespace, as the cell itself
@@ -139,6 +151,17 @@ class FaasMagics(Magics):
         module = pkg.modules[args.name]
         names = ", ".join(f.name for f in module.functions) or "no functions"
         print(f"{args.package}: module {module.name} ({module.entry_point}, {module.class_name}): {names}")
+
+
+_BUILTIN_TYPES: set[str] | None = None
+
+
+def _builtin_packable_types() -> set[str]:
+    global _BUILTIN_TYPES
+    if _BUILTIN_TYPES is None:
+        from faas_jupyter.packagers.manager import PackagersManager
+        _BUILTIN_TYPES = PackagersManager().packable_type_names()
+    return _BUILTIN_TYPES
 
 
 def _sync(coroutine):

@@ -98,8 +98,16 @@ class Execution(ExecutionModel):
 
     def terminate(self) -> bool:
         """Stop it: queued ones never start, running ones stop at ``kill_event()`` (or are
-        killed in the process runtime after the grace time). False if it already ended."""
+        killed in the process runtime after the grace time). False if it already ended.
+
+        Any member may terminate their own executions; someone else's needs owner or
+        developer. The status log records who asked."""
+        _check_others(self, "terminate")
         running = bridge.get_running(self._service_id) if self._service_id else None
+        recorder = bridge.recorder_for(self._ws.store)
+        if running is not None and recorder.pending(self.id) is not None:
+            # before the runtime settles it, so the message precedes the final status
+            recorder.progress(self.id, {"message": f"terminate requested by {self._ws.user}"})
         if running is not None and running.terminate(self.id):
             return True
         if self.refresh().status in _FINAL:
@@ -109,6 +117,7 @@ class Execution(ExecutionModel):
 
     def rerun(self, wait: bool = True) -> "Execution":
         """Run the same function with the same inputs again, as a new execution."""
+        _check_others(self, "rerun")
         if self.service is None:
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
@@ -131,14 +140,18 @@ class Execution(ExecutionModel):
         """The items this execution's output references, in output order."""
         return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
 
-    def get_output(self, type_hint: Any = None) -> Any:
+    def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
-        own packagers included, as ``item.get()``)."""
+        own packagers included, and the digest and pickle checks of ``item.get(trust=...)``)."""
+        from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
-        with self._ws.store.connect() as conn:
+        with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
             def load(value):
                 if _is_ref(value):
-                    return manager.unpack(record_of(sql.get_item(conn, value["item_id"])), type_hint, artifacts)
+                    record = record_of(sql.get_item(conn, value["item_id"]))
+                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                        return self._ws.items.get(record["id"]).get(type_hint)
+                    return manager.unpack(record, type_hint, artifacts)
                 if isinstance(value, dict):
                     return {k: load(v) for k, v in value.items()}
                 if isinstance(value, list):
@@ -150,6 +163,15 @@ class Execution(ExecutionModel):
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+
+
+def _check_others(ex: Execution, action: str) -> None:
+    """Members act on their own executions; someone else's needs owner or developer."""
+    ws = ex._ws
+    with ws.store.connect() as conn:
+        ws.check_member(f"{action} execution {ex.id}", conn)
+        if ex.creator != ws.user:
+            ws.check_role(conn, f"{action} execution {ex.id} of {ex.creator!r}")
 
 
 def _left(deadline: float | None, default: float) -> float:
@@ -179,13 +201,13 @@ def _live_future(ex: Execution) -> Future | None:
 def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None) -> Execution:
     """Check the function and entity inputs, record the execution, run it."""
+    ws.check_member(f"execute {svc.name}.{function_name}")
     function = running.module.function(function_name)  # NotFound lists the functions
-    if returns is not None:
-        from faas_jupyter.packagers import parse_hint
-        for hint in returns:  # a malformed hint fails before anything runs
-            if hint is not None:
-                parse_hint(hint)
+    if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
+        ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
+    from faas_jupyter.runner.invoke import check_inputs
+    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
     if returns:
@@ -245,9 +267,10 @@ class Executions:
 
     def get(self, execution_id: str) -> Execution:
         """An execution by id, or by a unique prefix of one (as tables show 8 characters)."""
+        self._ws.check_member(f"read execution {execution_id!r}")
         rec = bridge.recorder_for(self._ws.store)
         pending = rec.pending(execution_id)
-        if pending is not None:
+        if pending is not None and pending.row["project_id"] == self._ws.project.id:
             return from_pending(self._ws, pending)  # this process holds its latest state
         with self._ws.store.connect() as conn:
             row = sql.get_execution(conn, execution_id)
@@ -279,6 +302,7 @@ class Executions:
         elif status is not None:
             status = str(status)
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list executions", conn)
             rows = sql.list_executions(conn, self._ws.project.id, service_name=name, function=function,
                                        status=status, limit=limit, offset=offset)
             events = sql.events_for(conn, [r["id"] for r in rows])
@@ -288,6 +312,7 @@ class Executions:
         """The current change cursor: ``changes(cursor)`` later returns what changed since."""
         bridge.recorder_for(self._ws.store).flush()
         with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
             return sql.change_cursor(conn)
 
     def changes(self, since: int | None = None, service: Any = None, limit: int = 500) -> ExecutionChanges:
@@ -299,6 +324,7 @@ class Executions:
         """
         bridge.recorder_for(self._ws.store).flush()
         with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
             if since is None:
                 return ExecutionChanges([], sql.change_cursor(conn))
             scanned = sql.changed_since(conn, self._ws.project.id, int(since), limit=limit)
