@@ -148,6 +148,8 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                        f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
                        if type_name != "Annotation" else
                        f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
+    if type_name == "Item":  # who asks: a pickle input must be theirs (or trusted), as item.get() says
+        record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
     return EntityRef(type_name, record)
 
 
@@ -284,7 +286,8 @@ class StoreResolver(_Lazy):
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else artifacts.local_path(record["path"])
-        with self._lock:
+        from faas_jupyter.packagers.api import read_policy
+        with self._lock, read_policy(bool(record.get("trust_pickles")), record.get("reader")):
             return self.manager.unpack(record, annotation, artifacts)
 
 
