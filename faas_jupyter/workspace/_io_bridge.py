@@ -148,9 +148,24 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                        f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
                        if type_name != "Annotation" else
                        f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
-    if type_name == "Item":  # who asks: a pickle input must be theirs (or trusted), as item.get() says
-        record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
+    if type_name == "Item":
+        record = _pickle_policy(ws, record)
     return EntityRef(type_name, record)
+
+
+def _pickle_policy(ws, record: dict) -> dict:
+    """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
+    execution may run in a shared server, they must be allowed to run code (push it) there."""
+    record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
+    if record.get("artifact_type") == "object" and not ws.settings.trust_pickles:
+        from faas_jupyter.store.projects import get_role
+        with ws.store.connect() as conn:
+            role = get_role(conn, ws.project.id, ws.user)
+        if role not in ("owner", "developer"):
+            record["pickle_refusal"] = (f"you ({ws.user!r}, role {role!r}) may not push code to project "
+                                        f"{ws.project.name!r}, while unpickling runs code; a developer "
+                                        f"or owner can pass it")
+    return record
 
 
 def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:

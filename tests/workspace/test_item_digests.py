@@ -157,5 +157,12 @@ def test_an_item_input_that_is_someone_elses_pickle_fails_the_execution_without_
         ex = ws.as_user("bob").services.get("pick").execute("show", {"x": item.id})
         assert str(ex.status) == "failed"
         assert "item 'dec' is a pickle and it was written by 'tester', not by you ('bob')" in ex.error
+        ws.project.members.add("ann", role="annotationManager")
+        ann = ws.as_user("ann")
+        theirs = ann.items.log(decimal.Decimal("2"), key="dec2")
+        assert theirs.get() == decimal.Decimal("2")  # in their own process: their own pickle loads
+        ex = ann.services.get("pick").execute("show", {"x": theirs.id})
+        assert str(ex.status) == "failed" and "role 'annotationManager') may not push code" in ex.error
+        assert ws.services.get("pick").execute("show", {"x": theirs.id}).status == "failed"  # not tester's
     finally:
         bridge.stop(svc.id)
