@@ -185,6 +185,8 @@ def _globals(suppress: bool) -> argparse.ArgumentParser:
     p.add_argument("--home", default=default, help="workspace home (default $FAAS_HOME)")
     p.add_argument("--db", default=default, help="database URL or SQLite path")
     p.add_argument("--artifacts", default=default, help="artifact root (folder or fsspec URL)")
+    p.add_argument("--artifacts-options", default=default, metavar="JSON",
+                   help="the artifact root's fsspec storage options as JSON (default $FAAS_ARTIFACTS_OPTIONS)")
     p.add_argument("--user", default=default, help="act as this user (default $FAAS_USER)")
     p.add_argument("--project", default=default, help="project (default 'default')")
     return p
@@ -219,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             ws = faas_jupyter.workspace(args.db, artifacts=args.artifacts, user=args.user,
-                                        home=args.home)
+                                        home=args.home, storage_options=args.artifacts_options)
             if args.project:
                 ws.use_project(args.project)
             result = COMMANDS[args.command].func(ws, args)

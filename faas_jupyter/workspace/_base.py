@@ -62,7 +62,7 @@ class Workspace:
         with self._lock:
             if self._artifacts is None:
                 from faas_jupyter.store.artifacts import ArtifactStore
-                self._artifacts = ArtifactStore(self.settings.artifacts)
+                self._artifacts = ArtifactStore(self.settings.artifacts, **self.settings.artifacts_options)
             return self._artifacts
 
     @property
@@ -137,10 +137,15 @@ class Workspace:
 
 
 def workspace(url: str | None = None, artifacts: str | None = None, user: str | None = None,
-              home: str | None = None) -> Workspace:
+              home: str | None = None, storage_options: dict | str | None = None) -> Workspace:
     """Open a workspace: ``url`` (SQLite path or database URL) else $FAAS_DB_URL else
-    ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login."""
-    return Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home))
+    ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login.
+
+    ``storage_options`` are the artifact root's fsspec options (else $FAAS_ARTIFACTS_OPTIONS,
+    JSON), e.g. ``{"endpoint_url": "http://minio:9000", "key": ..., "secret": ...}`` or
+    ``{"anon": True}`` for ``s3://``; services pass them on to their workers."""
+    return Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home,
+                                      artifacts_options=storage_options))
 
 
 def require_role(role: str | None, user: str, project: str, action: str,

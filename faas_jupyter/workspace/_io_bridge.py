@@ -175,24 +175,51 @@ class _Lazy:
     also knows packagers defined in the notebook) is used in-process and never pickled.
     """
 
-    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None):
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None, storage_options=None):
         self.artifacts_root = artifacts_root
         self.packagers = tuple(packagers)
+        # the workspace's storage options travel with the service: workers never read their own env
+        self.storage_options = dict(storage_options or {})
         self._artifacts, self._manager = None, manager
         self._lock = threading.RLock()
+        self._scratch: dict[str, Any] = {}  # execution id -> the store holding its local copies
 
     def __getstate__(self):
-        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers}
+        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers,
+                "storage_options": self.storage_options}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     @property
     def artifacts(self):
         if self._artifacts is None:
             from faas_jupyter.store.artifacts import ArtifactStore
-            self._artifacts = ArtifactStore(self.artifacts_root)
+            self._artifacts = ArtifactStore(self.artifacts_root, **self.storage_options)
         return self._artifacts
+
+    def _execution_artifacts(self):
+        """The artifact store for the running execution: its downloaded copies and scratch
+        folders are its own, removed by ``release`` when it ends (others keep theirs)."""
+        from faas_jupyter.model.service_runner import current_scope
+        scope = current_scope()
+        if scope is None:
+            return self.artifacts
+        with self._lock:
+            store = self._scratch.get(scope.execution_id)
+            if store is None:
+                from faas_jupyter.store.artifacts import ArtifactStore
+                store = self._scratch[scope.execution_id] = ArtifactStore(
+                    self.artifacts_root, **self.storage_options)
+            return store
+
+    def release(self, execution_id: str) -> None:
+        """Remove the local copies made for ``execution_id`` (called when it ends)."""
+        with self._lock:
+            store = self._scratch.pop(execution_id, None)
+        if store is not None:
+            store.clear_local()
 
     @property
     def manager(self):
@@ -225,10 +252,11 @@ class StoreResolver(_Lazy):
         from faas_jupyter.model.entities import Item
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
             return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
+        artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
-            return record if annotation is dict else self.artifacts.local_path(record["path"])
+            return record if annotation is dict else artifacts.local_path(record["path"])
         with self._lock:
-            return self.manager.unpack(record, annotation, self.artifacts)
+            return self.manager.unpack(record, annotation, artifacts)
 
 
 _LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
@@ -250,15 +278,17 @@ def _maybe_large(value: Any) -> bool:
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
-    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None):
-        super().__init__(artifacts_root, packagers, manager)
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None,
+                 storage_options=None):
+        super().__init__(artifacts_root, packagers, manager, storage_options)
         self.project = project
 
     def __getstate__(self):
         return {**super().__getstate__(), "project": self.project}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     def __call__(self, output: Any, function, call) -> PackedOutput:
         returns = getattr(call, "returns", None)
@@ -304,7 +334,7 @@ class OutputPacker(_Lazy):
                                f"{type(output).__name__}; return a tuple of {len(hints)}")
         pairs = [(v, h) for v, h in zip(values, hints) if h is not None]
         with self._lock:
-            records = self.manager.pack_many(pairs, self.artifacts, prefix)
+            records = self.manager.pack_many(pairs, self._execution_artifacts(), prefix)
         out, items = {}, []
         top = {parse_hint(h).key for _, h in pairs}  # a *key bundle's parts are items, not outputs
         for record in records:
