@@ -160,6 +160,15 @@ def whoami(ws, args):
             "db": ws.store.safe_url, "artifacts": ws.settings.artifacts}
 
 
+@command("gc", arg("--min-age", type=float, default=3600.0,
+                    help="keep unreferenced artifacts younger than this many seconds (default 3600)"),
+         arg("--dry-run", action="store_true", help="report what would be removed, remove nothing"),
+         help="remove stale temp files, unreferenced artifacts and unused codebase blobs")
+def gc(ws, args):
+    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run)
+    return report.to_json() if args.json else str(report)
+
+
 _TEXT: dict[str, Callable[[Any], str]] = {
     "push": _push_text, "import": _push_text, "revisions": _revisions_text,
     "ls": lambda rows: _text.table([[r["name"], r["version"], ", ".join(r["modules"])] for r in rows],
