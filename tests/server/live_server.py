@@ -34,6 +34,9 @@ class ServiceRunner(BaseServiceRunner):
         print(f"adding {x} and {y}")
         return x + y
 
+    def peek(self, item):
+        return item.id
+
     def slow(self, seconds: float = 30):
         import time
         for _ in range(int(seconds * 100)):
@@ -114,6 +117,10 @@ def _seed(home: Path):
     ws.packages.push(codebase={"main.py": SERVICE_CODE}, package_name="shapes", message="first")
     ws.datasets.create("raw")
     ws.items.log(pd.DataFrame({"a": [1, 2, 3]}), key="table", dataset="raw")
+    ws.projects.create("other")  # a second project with an item of its own
+    other = ws.as_user("owner")
+    other.use_project("other")
+    other.items.log({"secret": 1}, key="secret")
     return ws
 
 

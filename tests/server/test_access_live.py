@@ -189,3 +189,21 @@ def test_bad_numbers_names_and_encodings_are_400(live, world, method, path, raw)
     code, services = live.call("GET", "services")
     assert [s["name"] for s in services] == ["svc"]
     assert services[0]["executionTimeout"] == 3600
+
+
+def test_item_inputs_are_item_ids_of_the_project_never_server_paths(live, world):
+    other = live.ws.as_user("owner")
+    other.use_project("other")
+    foreign = other.items.list()[0].id
+    cases = [("/etc/hostname", 400, "is a path or URL"), ("file:///etc/hostname", 400, "is a path or URL"),
+             ("jupyter_server_config.json", 404, "no Item with id 'jupyter_server_config.json'"),  # in its cwd
+             (foreign, 404, f"no Item with id '{foreign}' in project 'default'")]
+    before = _count(live)
+    for value, status, message in cases:
+        code, err = live.call("POST", "services/svc/execute", user="ann",
+                              body={"function": "peek", "input": {"item": value}})
+        assert code == status and message in err["message"], (value, err)
+    assert _count(live) == before
+    code, ex = live.call("POST", "services/svc/execute", user="ann",
+                         body={"function": "peek", "input": {"item": world["item"]}})
+    assert code == 201 and live.final(ex["id"])["output"] == world["item"]
