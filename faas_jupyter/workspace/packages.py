@@ -62,6 +62,13 @@ class Package(PackageSpec):
         return self._packages().revisions(self.name)
 
     @property
+    def codebase_id(self) -> str:
+        """The id of this revision's codebase as a zip item: ``ws.items.get(item_id=...)``."""
+        from faas_jupyter.workspace._codebase_items import codebase_id
+        self._live()
+        return codebase_id(self._row["id"])
+
+    @property
     def codebase(self) -> Codebase:
         if self._codebase is None:
             with self._live().store.connect() as conn:
