@@ -20,7 +20,8 @@ from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
 from faas_jupyter.store.schema import services as services_table
-from faas_jupyter.workspace._package_files import PackageDiff, export_folder, resolve_spec
+from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
+                                                   export_folder, resolve_spec)
 
 _UNBOUND = ("this package is not in a workspace; push it first: "
             "ws.packages.push(codebase=..., modules=pkg.modules)")
@@ -147,7 +148,9 @@ class Packages:
             raise ValidationError(f"invalid bump {bump!r}: use one of {', '.join(BUMPS)}", "bump")
         cb = self._codebase(src_path, codebase)
         folder = Path(src_path).expanduser().resolve().name if src_path is not None else None
+        from_file = spec is None and modules is None and PACKAGE_JSON in cb.files
         spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        check_spec_against_code(spec, cb, from_file)
         pushed, row = self._ws.store.write(lambda conn: self._push_txn(conn, spec, cb, message,
                                                                        bump, force))
         if not pushed:

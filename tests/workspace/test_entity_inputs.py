@@ -91,3 +91,21 @@ def test_dataset_and_annotation_inputs(ws, logged, runtime):
         assert svc.execute("note", {"annotation": note.id}).output == [item.id, "cat"]
     finally:
         svc.stop()
+
+
+FIXTURES = Path(__file__).parents[1] / "model" / "fixtures_dataloop"
+
+
+@pytest.mark.parametrize("runtime", ["kernel", "process"])
+def test_a_package_dlp_generate_wrote_runs_unchanged(ws, logged, runtime):
+    item, _ = logged
+    pkg = ws.packages.push(src_path=FIXTURES / "default_package_type")
+    svc = pkg.deploy(service_name=f"gen-{runtime}", runtime=runtime)
+    try:
+        for function, inputs in (("run", {"item": item.id}), ("hello", {})):
+            ex = svc.execute(function, inputs)
+            assert (str(ex.status), ex.error) == ("success", None)
+            assert {"status": "inProgress", "progress": 0} in [  # its progress.update(...) was recorded
+                {k: e[k] for k in ("status", "progress")} for e in ex.status_log]
+    finally:
+        svc.stop()

@@ -87,7 +87,8 @@ def test_no_package_json_and_no_runner_says_what_to_add(ws, tmp_path):
 
 
 def test_in_memory_codebase_and_explicit_modules(ws):
-    module = faas.PackageModule(functions=[faas.PackageFunction(name="run")])
+    module = faas.PackageModule(functions=[faas.PackageFunction(
+        name="run", input=[faas.FunctionIO(name="item", type="Item")])])  # as run's signature says
     pkg = ws.packages.push(codebase={"main.py": MAIN.encode()}, package_name="mem",
                            modules=[module])
     assert pkg.codebase.files == {"main.py": MAIN.encode()}
@@ -242,3 +243,20 @@ def test_imports_a_dataloop_generated_folder(ws, tmp_path):
     (d / "mock.json").write_text('{"init_params": {}, "inputs": []}')
     pkg = ws.packages.import_folder(d)
     assert pkg.name == "my-pkg" and pkg.to_json()["services"] == doc["services"]
+
+
+def test_package_json_that_does_not_match_the_code_is_refused_at_push(ws, src):
+    bad = json.loads(json.dumps(PACKAGE_JSON))
+    bad["modules"][0]["functions"].append({"name": "score", "input": []})
+    (src / "package.json").write_text(json.dumps(bad))
+    with pytest.raises(ValidationError) as err:
+        ws.packages.push(src)
+    assert err.value.path == "modules[0].functions[1].name"
+    assert "package.json does not match the code: function 'score' is not a method" in err.value.message
+    bad["modules"][0]["functions"].pop()
+    bad["modules"][0]["functions"][0]["input"].append({"name": "limt", "type": "Integer"})
+    (src / "package.json").write_text(json.dumps(bad))
+    with pytest.raises(ValidationError, match=r"input\[\d\]\.name: package.json does not match the code: "
+                                              r"input 'limt' is not a parameter of ServiceRunner.run"):
+        ws.packages.push(src)
+    assert "shapes" not in ws.packages  # nothing was pushed
