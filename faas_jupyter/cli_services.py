@@ -75,10 +75,12 @@ def services(ws, args):
 
 
 @command("executions", arg("service", nargs="?"), arg("--status"), arg("--function"),
-         arg("--limit", type=int, default=50), help="list executions, newest first")
+         arg("--limit", type=int, default=50), arg("--offset", type=int, default=0),
+         help="list executions, newest first, a page at a time (--limit, --offset)")
 def executions(ws, args):
     return [e.to_json() for e in ws.executions.list(service=args.service, status=args.status,
-                                                    function=args.function, limit=args.limit)]
+                                                    function=args.function, limit=args.limit,
+                                                    offset=args.offset)]
 
 
 @command("logs", arg("execution", help="execution id (or a unique prefix, as tables show)"), help="print an execution's captured logs")

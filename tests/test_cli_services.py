@@ -89,4 +89,6 @@ def test_deploy_execute_list_and_logs(faas):
     assert "s1" in out and "shapes" in out
     code, out, _ = faas("executions", "s1", "--json")
     assert [e["status"] for e in json.loads(out)] == ["failed", "success"]
+    code, out, _ = faas("executions", "s1", "--limit", "1", "--offset", "1", "--json")
+    assert [e["id"] for e in json.loads(out)] == [ex["id"]]  # the second page of one
     assert faas("logs", ex["id"])[0] == 0

@@ -14,14 +14,14 @@ from __future__ import annotations
 import difflib
 import inspect
 import os
-import shutil
 import typing
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
+from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec  # noqa: F401 (public here)
+from faas_jupyter.packagers.clearing import make_class_callable, note_clearing_path, remove_path
 from faas_jupyter.packagers.typehints import type_name
 
 
@@ -46,20 +46,6 @@ class ArtifactSink(Protocol):
     def is_local_copy(self, path: str) -> bool: ...
     def url(self, rel: str) -> str: ...
     def exists(self, rel: str) -> bool: ...
-
-
-@dataclass
-class Artifact:
-    """What a packer wrote: the file in the sink plus what describes it."""
-    key: str
-    artifact_type: str
-    format: str | None = None
-    path: str | None = None          # relative to the sink root
-    size: int | None = None
-    digest: str | None = None
-    extra_data: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
-    meta: dict = field(default_factory=dict)  # preview, schema ... (JSON)
 
 
 class DataItem:
@@ -126,6 +112,10 @@ class Packager(ABC):
         self._future_clearing_path_list: list[str] = []
         self.context: PackContext = PackContext(None)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        make_class_callable(cls)  # the documentation's "class methods" work on the class too
+
     # -- abstract contract ---------------------------------------------------
     @abstractmethod
     def get_default_packing_artifact_type(self, obj: Any) -> str: ...
@@ -145,6 +135,14 @@ class Packager(ABC):
     def unpack(self, data_item: DataItem, artifact_type: str | None = None,
                instructions: dict | None = None) -> Any: ...
 
+    @abstractmethod
+    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
+        """Can ``bundle(collection)`` build a ``bundle_hint`` from a ``collection_type`` (dict/list)?"""
+
+    @abstractmethod
+    def can_unbundle(self, bundled_object: Any) -> bool:
+        """Can ``unbundle(bundled_object)`` split it into a list or dict to pack item by item?"""
+
     # -- optional ------------------------------------------------------------
     def get_supported_packing_artifact_types(self) -> list[str]:
         return self.get_supported_artifact_types()
@@ -152,16 +150,10 @@ class Packager(ABC):
     def get_supported_unpacking_artifact_types(self) -> list[str]:
         return self.get_supported_artifact_types()
 
-    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
-        return False
-
-    def bundle(self, collection: Any) -> Any:
+    def bundle(self, collection: dict | list) -> Any:
         raise NotImplementedError(f"{type(self).__name__} cannot bundle")
 
-    def can_unbundle(self, obj: Any) -> bool:
-        return False
-
-    def unbundle(self, obj: Any) -> Any:
+    def unbundle(self, bundled_object: Any) -> dict | list:
         raise NotImplementedError(f"{type(self).__name__} cannot unbundle")
 
     # -- provided ------------------------------------------------------------
@@ -180,15 +172,19 @@ class Packager(ABC):
         return self._future_clearing_path_list
 
     def add_future_clearing_path(self, path: str | os.PathLike) -> None:
+        """Mark ``path`` to delete once the current logging (an execution, ``ws.items.log``) ends."""
         self._future_clearing_path_list.append(str(path))
+        note_clearing_path(self, str(path))
+
+    def forget_clearing_path(self, path: str) -> None:
+        try:
+            self._future_clearing_path_list.remove(path)
+        except ValueError:
+            pass
 
     def clear_future_paths(self) -> None:
         while self._future_clearing_path_list:
-            p = self._future_clearing_path_list.pop()
-            if os.path.isdir(p):
-                shutil.rmtree(p, ignore_errors=True)
-            elif os.path.exists(p):
-                os.unlink(p)
+            remove_path(self._future_clearing_path_list.pop())
 
     def is_packable(self, obj: Any, artifact_type: str | None = None,
                     configurations: dict | None = None) -> bool:
@@ -234,6 +230,9 @@ class Packager(ABC):
                 f"artifact_types={self.get_supported_artifact_types()}, priority={self.priority})")
 
 
+make_class_callable(Packager)
+
+
 def suggest(name: str, options: list[str]) -> str:
     """`` did you mean 'x'?`` or an empty string."""
     aliases = {"format": "file_format", "fmt": "file_format"}
@@ -256,6 +255,30 @@ class DefaultPackager(Packager):
     PACK_SUBCLASSES = False
     DEFAULT_PACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
+    BUNDLE_FROM_LIST = False   # True: bundle(list) builds this type, and unbundle() splits it
+    BUNDLE_FROM_DICT = False
+
+    # -- bundles (MLRun's flags) ------------------------------------------------
+    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
+        tp = typing.get_origin(self.PACKABLE_OBJECT_TYPE) or self.PACKABLE_OBJECT_TYPE
+        hint = typing.get_origin(bundle_hint) or bundle_hint
+        if not (isinstance(tp, type) and isinstance(hint, type) and isinstance(collection_type, type)):
+            return False
+        if not (hint is tp or (self.PACK_SUBCLASSES and issubclass(hint, tp))):
+            return False
+        return ((self.BUNDLE_FROM_LIST and issubclass(collection_type, (list, tuple)))
+                or (self.BUNDLE_FROM_DICT and issubclass(collection_type, dict)))
+
+    def can_unbundle(self, bundled_object: Any) -> bool:
+        return (self.BUNDLE_FROM_LIST or self.BUNDLE_FROM_DICT) and self.is_packable_type(type(bundled_object))
+
+    def bundle(self, collection: dict | list) -> Any:
+        return self.PACKABLE_OBJECT_TYPE(collection)
+
+    def unbundle(self, bundled_object: Any) -> dict | list:
+        if self.BUNDLE_FROM_DICT and hasattr(bundled_object, "keys"):
+            return {k: bundled_object[k] for k in bundled_object.keys()}
+        return list(bundled_object)
 
     def get_default_packing_artifact_type(self, obj: Any) -> str:
         return self.DEFAULT_PACKING_ARTIFACT_TYPE

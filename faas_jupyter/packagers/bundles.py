@@ -12,9 +12,10 @@ import logging
 import typing
 from dataclasses import replace
 
-from faas_jupyter.errors import UnpackingError
+from faas_jupyter.errors import FaasError, UnpackingError
 from faas_jupyter.packagers import tagged
 from faas_jupyter.packagers.log_hints import KEY_RE
+from faas_jupyter.packagers.typehints import reduce_hint, resolve_name, type_name
 
 log = logging.getLogger("faas_jupyter.packagers")
 BUNDLE = "bundle"
@@ -49,7 +50,8 @@ class BundleMixin:
         structure = {"key": hint.key, "artifact_type": "result", "format": None, "size": None,
                      "digest": None, "packager": BUNDLE, "object_type": type(obj).__qualname__,
                      "instructions": {"collection": type(obj).__name__, "keys": tagged.encode(keys),
-                                      "items": item_keys},
+                                      "items": item_keys, "type": type_name(type(obj)),
+                                      "unbundled": "dict" if isinstance(items, dict) else "list"},
                      "path": None, "url": None, "value": dict(zip(map(str, keys), item_keys))}
         return records + [structure]
 
@@ -66,10 +68,31 @@ class BundleMixin:
             rec = records[item_key]
             values.append(self.unpack_bundle(rec, records, item_hint, source) if rec.get("packager") == BUNDLE
                           else self.unpack(rec, item_hint, source))
-        kind = _COLLECTIONS.get(info["collection"], list)
-        if kind is dict:
-            return dict(zip(tagged.decode(info["keys"]), values))
-        return kind(values)
+        kind = _COLLECTIONS.get(info["collection"])
+        if kind is not None:
+            return dict(zip(tagged.decode(info["keys"]), values)) if kind is dict else kind(values)
+        collection = dict(zip(tagged.decode(info["keys"]), values)) if info.get("unbundled") == "dict" \
+            else values
+        return self._bundle_as(collection, type_hint, info.get("type"), structure["key"])
+
+    def _bundle_as(self, collection, type_hint, type_text: str | None, key: str):
+        """``collection`` as the custom type it was unbundled from: its packager's ``bundle``."""
+        hints = [h for h in reduce_hint(type_hint) if h is not None and h is not object]
+        target = hints[0] if hints else None
+        if target is None and type_text:
+            try:
+                target = resolve_name(type_text)
+            except FaasError:  # the type is not importable here: the plain collection is all we have
+                log.warning("bundle %r: type %s cannot be imported; returning a %s", key, type_text,
+                            type(collection).__name__)
+                return collection
+        if target is None or isinstance(collection, target):
+            return collection
+        for p in self.ranked():
+            if p.can_bundle(target, type(collection)):
+                return p.bundle(collection)
+        raise UnpackingError(f"bundle {key!r}: no packager bundles a {type(collection).__name__} into "
+                             f"{type_name(target)}; register the packager of that type (ws.packagers.add)")
 
     def unpack_collection(self, records, type_hint=None, source=None):
         """A list/dict of records -> the collection of unpacked objects (``list[pd.DataFrame]``)."""

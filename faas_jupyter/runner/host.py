@@ -13,6 +13,7 @@ from typing import Any
 from faas_jupyter.errors import FaasError, ValidationError
 from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
                                                execution_scope)
+from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.runner.capture import Capture, capturing
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
@@ -49,7 +50,9 @@ class ServiceHost:
         cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
         started = time.time()
         sink.started(eid, started)
-        with execution_scope(scope), capturing(cap):
+        # clearing_scope: what packagers marked for clearing while unpacking the inputs and
+        # packing the outputs is deleted once they are stored, success or failure
+        with execution_scope(scope), capturing(cap), clearing_scope():
             result = self._call(call, scope, progress, context)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance

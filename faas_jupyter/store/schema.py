@@ -21,8 +21,9 @@ def _id(name: str = "id", **kw) -> Column:
     return Column(name, ID, primary_key=True, **kw)
 
 
-def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE") -> Column:
-    return Column(name, ID, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE",
+        index: bool = True) -> Column:
+    return Column(name, ID, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
 schema_version = Table(
@@ -112,11 +113,15 @@ services = Table(
     UniqueConstraint("project_id", "name", name="uq_services_project_name"),
 )
 
+# Indexes (migration 3): the fronts read "newest first" per project, optionally per service
+# name or status, and poll "changed since a cursor"; each of those is one index range scan.
+# Single-column project_id/service_id/created_at indexes went: a composite below starts
+# with each of those columns, and every index costs every write.
 executions = Table(
     "executions", metadata,
     _id(),
-    _fk("project_id", "projects.id"),
-    _fk("service_id", "services.id", nullable=True, ondelete="SET NULL"),
+    _fk("project_id", "projects.id", index=False),
+    _fk("service_id", "services.id", nullable=True, ondelete="SET NULL", index=False),
     Column("service_name", NAME, nullable=True),
     Column("package_name", NAME, nullable=True),
     Column("revision", String(32), nullable=True),
@@ -128,13 +133,24 @@ executions = Table(
     Column("error", Text, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("max_attempts", Integer, nullable=False, default=1),
-    Column("created_at", TS, nullable=False, index=True),
+    Column("created_at", TS, nullable=False),
     Column("started_at", TS, nullable=True),
     Column("finished_at", TS, nullable=True),
     Column("duration", Float, nullable=True),
     Column("creator", String(255), nullable=False),
     Column("rerun_of", ID, nullable=True),
     Column("metadata", Text, nullable=False, default="{}"),
+    # the change counter's value at this row's last write (migration 3): delta polls read
+    # "change_seq > cursor"; see store/executions.py next_change_seq
+    Column("change_seq", Integer, nullable=False, default=0),
+)
+
+# One row per counter (name "executions"): bumped inside each transaction that writes
+# executions, so change_seq follows commit order (SQLite's write lock, PostgreSQL's row lock).
+change_counters = Table(
+    "change_counters", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
 )
 
 # Append-only: the status log and progress updates of an execution.
@@ -214,3 +230,12 @@ custom_packagers = Table(
 )
 
 Index("ix_executions_service_created", executions.c.service_id, executions.c.created_at)
+EXECUTION_INDEXES = [
+    Index("ix_executions_project_created", executions.c.project_id, executions.c.created_at,
+          executions.c.id),
+    Index("ix_executions_project_service_created", executions.c.project_id,
+          executions.c.service_name, executions.c.created_at, executions.c.id),
+    Index("ix_executions_project_status_created", executions.c.project_id, executions.c.status,
+          executions.c.created_at, executions.c.id),
+    Index("ix_executions_project_change", executions.c.project_id, executions.c.change_seq),
+]

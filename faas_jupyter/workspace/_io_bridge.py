@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
+from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace._entity_inputs import enrich, entity
 
@@ -220,6 +221,22 @@ class StoreResolver(_Lazy):
             return self.manager.unpack(record, annotation, self.artifacts)
 
 
+_LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
+
+
+def _maybe_large(value: Any) -> bool:
+    """Could ``value``'s JSON pass the 64 KB spill size? A cheap look at two levels; the
+    packager then measures exactly (a false alarm costs one encode, the value stays inline)."""
+    if isinstance(value, str):
+        return len(value) > 16 * 1024
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    if len(value) > _LARGE_LEN:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, (list, tuple, dict, str)) and len(v) > _LARGE_LEN for v in inner)
+
+
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
@@ -253,7 +270,12 @@ class OutputPacker(_Lazy):
     def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
         base = type_name.removesuffix("[]")
         if base not in ENTITY_TYPES and is_json(value):
-            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+            value = list(value) if isinstance(value, tuple) else value
+            if _maybe_large(value):  # over 64 KB of JSON: a file item (numbers: a typed array)
+                packed = self._by_hints(value, [key], prefix)
+                if packed.items:
+                    return packed
+            return PackedOutput(value)
         if base not in ENTITY_TYPES and type_name:
             raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
                                f"{type(value).__name__}, which is not JSON; declare it as Item or pass "
@@ -274,14 +296,17 @@ class OutputPacker(_Lazy):
         with self._lock:
             records = self.manager.pack_many(pairs, self.artifacts, prefix)
         out, items = {}, []
+        top = {parse_hint(h).key for _, h in pairs}  # a *key bundle's parts are items, not outputs
         for record in records:
             # a plain value stays inline; a result that needs its packager to come back
             # (a small ndarray, a numpy scalar) is an item, so get_output() round-trips it
             if record.get("artifact_type") == "result" and str(record.get("object_type")).startswith("builtins."):
-                out[record["key"]] = record.get("value")
+                value = record.get("value")
             else:
                 record["id"] = uuid.uuid4().hex
                 items.append(record)
-                out[record["key"]] = item_ref(record)
+                value = item_ref(record)
+            if record["key"] in top:
+                out[record["key"]] = value
         values = list(out.values())
         return PackedOutput(values[0] if len(values) == 1 else out, items)

@@ -138,7 +138,10 @@ class Execution(ExecutionModel):
         with self._ws.store.connect() as conn:
             def load(value):
                 if _is_ref(value):
-                    return manager.unpack(record_of(sql.get_item(conn, value["item_id"])), type_hint, artifacts)
+                    record = record_of(sql.get_item(conn, value["item_id"]))
+                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                        return self._ws.items.get(record["id"]).get(type_hint)
+                    return manager.unpack(record, type_hint, artifacts)
                 if isinstance(value, dict):
                     return {k: load(v) for k, v in value.items()}
                 if isinstance(value, list):
@@ -180,11 +183,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
                     returns: list | None = None, rerun_of: str | None = None) -> Execution:
     """Check the function and entity inputs, record the execution, run it."""
     function = running.module.function(function_name)  # NotFound lists the functions
-    if returns is not None:
-        from faas_jupyter.packagers import parse_hint
-        for hint in returns:  # a malformed hint fails before anything runs
-            if hint is not None:
-                parse_hint(hint)
+    if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
+        ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
@@ -220,6 +220,23 @@ def from_row(ws, row: dict, events: list[dict]) -> Execution:
     return ex
 
 
+PAGE = 50  # the default page: fronts show the newest 50 and say there are more
+
+
+@dataclass
+class ExecutionChanges:
+    """One delta poll: executions written after the cursor asked for, oldest change first.
+
+    ``cursor`` is where the next poll starts; ``more`` says a poll from there right away
+    has more (the page held ``limit`` rows). Clients upsert by id: a row changed twice
+    since the last poll comes once, in its latest state.
+    """
+
+    executions: list
+    cursor: int
+    more: bool = False
+
+
 class Executions:
     """``ws.executions``: the executions of the current project."""
 
@@ -252,8 +269,9 @@ class Executions:
                        "list them with ws.executions.list()")
 
     def list(self, service: Any = None, function: str | None = None, status: Any = None,
-             limit: int | None = None, offset: int = 0) -> list[Execution]:
-        """Newest first; ``service`` is a name or a Service, ``status`` one status or several."""
+             limit: int | None = PAGE, offset: int = 0) -> list[Execution]:
+        """Newest first, one page (``limit=None``: all); ``service`` is a name or a Service,
+        ``status`` one status or several."""
         bridge.recorder_for(self._ws.store).flush()
         name = getattr(service, "name", service)
         if status is not None and not isinstance(status, str):
@@ -266,6 +284,31 @@ class Executions:
             events = sql.events_for(conn, [r["id"] for r in rows])
         return [from_row(self._ws, r, events[r["id"]]) for r in rows]
 
+    def cursor(self) -> int:
+        """The current change cursor: ``changes(cursor)`` later returns what changed since."""
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            return sql.change_cursor(conn)
+
+    def changes(self, since: int | None = None, service: Any = None, limit: int = 500) -> ExecutionChanges:
+        """Executions written after cursor ``since`` (``None``: nothing yet, just the cursor).
+
+        A monitor lists one page, keeps ``cursor()`` taken *before* that list, then polls
+        ``changes(cursor)`` and upserts what comes back: one index range read per poll,
+        however many executions the project holds.
+        """
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            if since is None:
+                return ExecutionChanges([], sql.change_cursor(conn))
+            scanned = sql.changed_since(conn, self._ws.project.id, int(since), limit=limit)
+            name = getattr(service, "name", service)
+            rows = [r for r in scanned if name is None or r["service_name"] == name]
+            events = sql.events_for(conn, [r["id"] for r in rows])
+        cursor = scanned[-1]["change_seq"] if scanned else int(since)
+        return ExecutionChanges([from_row(self._ws, r, events[r["id"]]) for r in rows], cursor,
+                                more=len(scanned) == limit)
+
     def _many(self, ids: list[str]) -> list[Execution]:
         with self._ws.store.connect() as conn:
             rows = sql.get_executions(conn, ids)
@@ -273,7 +316,11 @@ class Executions:
         return [from_row(self._ws, rows[i], events[i]) for i in ids]
 
     def __iter__(self):
-        return iter(self.list())
+        """Every execution, newest first, read a page at a time."""
+        offset = 0
+        while page := self.list(limit=500, offset=offset):
+            yield from page
+            offset += len(page)
 
 
-__all__ = ["Execution", "Executions", "start_execution"]
+__all__ = ["Execution", "ExecutionChanges", "Executions", "start_execution"]

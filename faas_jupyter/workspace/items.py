@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
+from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
@@ -149,15 +150,16 @@ class Items:
             self._ws.check_role(conn, f"log item {hint.key!r}", WRITERS, project)
             dataset_id = self._dataset_id(conn, dataset)
         group = new_id()
-        records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
-        rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
-        try:
-            self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
-        except BaseException:
-            for r in records:  # no orphan files for items that were never recorded
-                if r["path"] and self._ws.artifacts.exists(r["path"]):
-                    self._ws.artifacts.delete(r["path"])
-            raise
+        with clearing_scope():  # the packers' temporary paths go once the items are recorded
+            records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
+            rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
+            try:
+                self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
+            except BaseException:
+                for r in records:  # no orphan files for items that were never recorded
+                    if r["path"] and self._ws.artifacts.exists(r["path"]):
+                        self._ws.artifacts.delete(r["path"])
+                raise
         return self.get(rows[-1]["id"])
 
     def _dataset_id(self, conn, dataset) -> str | None:

@@ -42,6 +42,16 @@ def test_services_executions_and_logs(deployed, capsys):
     assert "logged nothing" in capsys.readouterr().out
 
 
+def test_executions_shows_the_newest_50_and_says_there_are_more(deployed, capsys):
+    svc = deployed.faas.ws.services.get("s1")
+    done = svc.map("hello", [{"name": str(i)} for i in range(51)], progress=False)
+    capsys.readouterr()
+    deployed.run_line_magic("faas", "executions s1")
+    out = capsys.readouterr().out
+    assert done[-1].id[:8] in out and done[0].id[:8] not in out  # newest first, one page
+    assert "... more: these are the newest 50" in out
+
+
 def test_pause_resume_and_update(deployed, capsys):
     deployed.run_line_magic("faas", "pause s1")
     with pytest.raises(UsageError, match="paused"):

@@ -185,3 +185,28 @@ def test_an_execution_is_found_by_a_unique_prefix_of_its_id(ws, svc):
         ws.executions.get("zzzz")
     with pytest.raises(NotFound, match="no execution '%'"):
         ws.executions.get("%")  # LIKE wildcards are literal
+
+
+def test_list_pages_by_default_and_iteration_reads_every_page(ws, svc):
+    from faas_jupyter.workspace.executions import PAGE
+    exs = svc.map("add", [{"x": i} for i in range(PAGE + 3)], progress=False)
+    assert len(ws.executions.list()) == PAGE
+    assert len(ws.executions.list(limit=None)) == PAGE + 3
+    assert sorted(e.id for e in ws.executions) == sorted(e.id for e in exs)
+
+
+def test_changes_since_a_cursor_are_exactly_the_executions_written_after_it(ws, svc):
+    old = svc.execute("add", {"x": 1})
+    start = ws.executions.changes()
+    assert start.executions == [] and start.cursor == ws.executions.cursor()
+    assert ws.executions.changes(start.cursor).executions == []
+    new = [svc.execute("add", {"x": i}) for i in range(3)]
+    running = svc.execute("loop", {}, wait=False)
+    delta = ws.executions.changes(start.cursor)
+    assert [e.id for e in delta.executions] == [e.id for e in new + [running]] and not delta.more
+    assert old.id not in {e.id for e in delta.executions}
+    running.terminate()
+    running.wait(timeout=30)
+    later = ws.executions.changes(delta.cursor)
+    assert [(e.id, str(e.status)) for e in later.executions] == [(running.id, "terminated")]
+    assert ws.executions.changes(later.cursor, service="nope").executions == []
