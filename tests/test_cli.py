@@ -113,3 +113,8 @@ def test_console_entry_exit_status(tmp_home, src):
     assert run("push", src).returncode == 0
     bad = run("show", "missing")
     assert bad.returncode == 1 and bad.stderr.startswith("faas: error: no package 'missing'")
+
+
+def test_members_take_dataloops_role_names(faas):
+    code, out, _ = faas("members", "--add", "bob", "--role", "Annotation Manager", "--json")
+    assert code == 0 and {"user": "bob", "role": "annotationManager"} in json.loads(out)

@@ -143,11 +143,21 @@ def manifest(pkg) -> dict:
             "components": {"modules": [m.to_json() for m in pkg.modules]}}
 
 
+def package_json_bytes(pkg) -> bytes:
+    """``package.json`` as a codebase holds it: the package JSON without its version."""
+    return (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
+
+
+def with_package_json(pkg, cb: Codebase) -> Codebase:
+    """``cb`` with ``pkg``'s package JSON as its ``package.json`` (``pkg.update()``'s codebase)."""
+    return Codebase({**cb.files, PACKAGE_JSON: package_json_bytes(pkg)})
+
+
 def export_folder(pkg, directory: str | Path) -> Path:
     """Write ``pkg``'s codebase plus ``package.json`` and ``dataloop.json`` under ``directory``."""
     root = Path(directory).expanduser()
     files = dict(pkg.codebase.files)
-    files[PACKAGE_JSON] = (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
+    files[PACKAGE_JSON] = package_json_bytes(pkg)
     files[MANIFEST] = (json.dumps(manifest(pkg), indent=2) + "\n").encode("utf-8")
     Codebase(files).extract(root)  # checks every path before writing any
     return root

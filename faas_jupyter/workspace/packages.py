@@ -21,7 +21,7 @@ from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
 from faas_jupyter.store.schema import services as services_table
 from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
-                                                   export_folder, resolve_spec)
+                                                   export_folder, resolve_spec, with_package_json)
 
 _UNBOUND = ("this package is not in a workspace; push it first: "
             "ws.packages.push(codebase=..., modules=pkg.modules)")
@@ -83,12 +83,17 @@ class Package(PackageSpec):
         return self._packages().get(self.name)
 
     def update(self, message: str = "", bump: str = "patch") -> "Package":
-        """A new revision with this package's JSON (edits included) and codebase."""
+        """A new revision with this package's JSON (edits included) and codebase.
+
+        The JSON is also written into the new revision's codebase as ``package.json``, so
+        downloading that revision and pushing it again never reverts the update.
+        """
         self.validate()
-        new = self._packages().push(package_name=self.name, codebase=self.codebase,
+        codebase = with_package_json(self, self.codebase)
+        new = self._packages().push(package_name=self.name, codebase=codebase,
                                     modules=self.modules, spec=self, message=message,
                                     bump=bump, force=True)
-        self._row, self.version = new._row, new.version
+        self._row, self.version, self._codebase = new._row, new.version, codebase
         return self
 
     def diff(self, a: str, b: str | None = None) -> PackageDiff:

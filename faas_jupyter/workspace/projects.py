@@ -92,9 +92,9 @@ class Members:
 
     def add(self, user: str, role: str = "developer") -> Member:
         """Add ``user`` with ``role`` (or change the role of a member)."""
-        member = Member(user=user, role=role)  # validates the role
+        member = Member(user=user, role=role)  # validates the role (Dataloop's names accepted)
         self._write(f"add member {user!r}",
-                    lambda conn: sql.set_member(conn, self._project.id, user, role))
+                    lambda conn: sql.set_member(conn, self._project.id, user, member.role))
         return member
 
     def list(self) -> list[Member]:

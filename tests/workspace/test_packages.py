@@ -132,15 +132,30 @@ def test_revisions_are_immutable(ws, src):
     assert again.codebase.digest == first.revisions[0].codebase_digest
 
 
-def test_update_makes_a_revision_with_the_same_codebase(ws, src):
+def test_update_makes_a_revision_with_the_same_code_and_the_updated_package_json(ws, src):
     pkg = ws.packages.push(src)
     pkg.modules[0].functions[0].description = "edited"
     pkg.update(message="doc")
     assert pkg.version == "1.0.1"
     latest = ws.packages.get("shapes")
-    assert latest.codebase.digest == ws.packages.get("shapes", "1.0.0").codebase.digest
+    assert latest.codebase.diff(ws.packages.get("shapes", "1.0.0").codebase).changed == ["package.json"]
     assert latest.modules[0].functions[0].description == "edited"
     assert latest.revisions[-1].message == "doc"
+    written = json.loads(latest.codebase["package.json"])
+    assert written["modules"][0]["functions"][0]["description"] == "edited" and "version" not in written
+
+
+def test_downloading_an_updated_revision_and_pushing_it_again_keeps_the_update(ws, src, tmp_path):
+    (src / "package.json").unlink()  # no package.json at first: update writes one
+    pkg = ws.packages.push(src)
+    pkg.modules[0].functions[0].input[0].description = "the table"
+    pkg.requirements = ["numpy>=1.26"]
+    pkg.update()
+    ws.packages.get(pkg.name).codebase.download(tmp_path / "again")
+    with pytest.warns(NoChangeWarning):  # the same JSON and code: nothing reverted, nothing new
+        again = ws.packages.push(tmp_path / "again", package_name=pkg.name)
+    assert again.version == "1.0.1" and again.requirements == ["numpy>=1.26"]
+    assert again.modules[0].functions[0].input[0].description == "the table"
 
 
 def test_codebase_zip_and_download(ws, src, tmp_path):
