@@ -8,6 +8,8 @@ the subclass.
 """
 from __future__ import annotations
 
+import math
+
 import copy
 import typing
 from dataclasses import MISSING as NO_DEFAULT
@@ -138,8 +140,8 @@ def _check_choice(value: Any, choices: tuple[str, ...], key: str, what: str) -> 
 
 def _check_positive(value: Any, key: str, what: str) -> None:
     J.expect(value, (int, float), key, f"a number ({what})")
-    if value <= 0:
-        raise ValidationError(f"{what} must be positive, got {value!r}", key)
+    if not math.isfinite(value) or value <= 0:  # NaN passes ``<= 0``; inf would never time out
+        raise ValidationError(f"{what} must be a positive finite number, got {value!r}", key)
 
 
 @dataclass(eq=True)

@@ -42,7 +42,7 @@ class BundleMixin:
         pairs = items.items() if isinstance(items, dict) else enumerate(items)
         records, keys, item_keys = [], [], []
         for i, (k, value) in enumerate(pairs):
-            sub_key = f"{hint.key}_{k}" if KEY_RE.match(f"{hint.key}_{k}") else f"{hint.key}_{i}"
+            sub_key = f"{hint.key}_{k}" if KEY_RE.fullmatch(f"{hint.key}_{k}") else f"{hint.key}_{i}"
             sub = replace(hint, key=sub_key, itemized=max(hint.itemized - 1, 0), extra_data={}, metrics={})
             records += self._pack_hint(value, sub, ctx)
             keys.append(k)

@@ -40,7 +40,7 @@ class LogHint:
     labels: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if not isinstance(self.key, str) or not KEY_RE.match(self.key):
+        if not isinstance(self.key, str) or not KEY_RE.fullmatch(self.key):
             raise ValidationError(f"log hint key {self.key!r} must match {KEY_RE.pattern} "
                                   f"(letters, digits, '_', '.', '-')")
         # Any name a packager supports is fine (custom types: "notes:text"); whether one does

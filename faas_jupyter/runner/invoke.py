@@ -289,3 +289,20 @@ class Invoker:
              progress: Any = None, context: Any = None) -> Any:
         """Call ``function_name`` with checked inputs; returns the raw output."""
         return self.plan(function_name).call(inputs, progress, context)
+
+
+def check_inputs(label: str, ios: list, inputs: Mapping[str, Any]) -> None:
+    """What can be checked without the code (where the caller records the execution): every
+    input is declared, and primitive ones have their type (``Integer`` refuses ``"x"``).
+    Missing inputs are left to :class:`CallPlan` (only the signature knows its defaults)."""
+    declared = {io.name: io for io in ios}
+    for name, value in inputs.items():
+        io = declared.get(name)
+        if io is None:
+            raise ValidationError(f"{label} has no input {name!r}; inputs: {', '.join(declared) or '(none)'}")
+        if str(io.type).removesuffix("[]") not in _PRIMITIVES:
+            continue  # entities are resolved by the caller
+        try:
+            converter(io.type, _EMPTY, None)(value)
+        except _Invalid as exc:
+            raise ValidationError(f"input {name!r} of {label} {exc.why}") from None

@@ -16,6 +16,7 @@ from faas_jupyter.errors import PermissionDenied
 
 DEFAULT_PROJECT = "default"
 DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
+MEMBER_ROLES = ("owner", "developer", "annotationManager", "annotator")  # who may read and execute
 
 # ws.<name> -> "module:Class"; Class(ws) is built on first access and cached.
 COLLECTIONS: dict[str, str] = {
@@ -39,6 +40,9 @@ class Workspace:
         self._collections: dict[str, Any] = {}
         self._project = None
         self._lock = threading.RLock()
+        # a host process acting for the registry itself (the Jupyter server restarting the
+        # services it hosts): it reads without being a member; writes still check roles
+        self._system = False
 
     def __repr__(self) -> str:
         return f"<Workspace user={self.user!r} db={self.settings.db_url!r}>"
@@ -91,6 +95,16 @@ class Workspace:
         project = project if project is not None else self.project
         require_role(get_role(conn, project.id, self.user), self.user, project.name, action, allowed)
 
+    def check_member(self, action: str, conn=None, project=None) -> None:
+        """PermissionDenied unless this user is a member (any role) of ``project`` (default:
+        the current one): non-members see nothing, not even whether a name exists."""
+        if self._system:
+            return
+        if conn is None:
+            with self.store.connect() as own:
+                return self.check_role(own, action, MEMBER_ROLES, project)
+        self.check_role(conn, action, MEMBER_ROLES, project)
+
     def use_project(self, name: str):
         """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
         self._project = self.projects.get(name)
@@ -134,7 +148,11 @@ def require_role(role: str | None, user: str, project: str, action: str,
     """PermissionDenied unless ``role`` is one of ``allowed``; the message names the fix."""
     if role in allowed:
         return
-    has = f"role {role!r}" if role else "no role (not a member)"
+    if not role:
+        raise PermissionDenied(
+            f"user {user!r} is not a member of project {project!r} and may not {action}; an owner "
+            f"can run proj.members.add({user!r}, role='annotator') (or another role)")
+    has = f"role {role!r}"
     raise PermissionDenied(
         f"user {user!r} may not {action} in project {project!r}: needs role "
         f"{' or '.join(allowed)}, has {has}; an owner can run "

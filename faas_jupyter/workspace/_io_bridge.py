@@ -135,26 +135,36 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     if isinstance(value, EntityRef):
         return value
     ident = ref_id(value, type_name)
-    from faas_jupyter.store import executions as sql
-    from faas_jupyter.store.schema import annotations, datasets
     with ws.store.connect() as conn:
-        if type_name == "Item":
-            row = sql.get_item(conn, ident)
-            record = record_of(row) if row else None
-        else:
-            table = datasets if type_name == "Dataset" else annotations
-            found = conn.execute(table.select().where(table.c.id == ident)).mappings().first()
-            if found is None and type_name == "Dataset":  # datasets are also known by name
-                found = conn.execute(table.select().where(
-                    table.c.name == ident, table.c.project_id == ws.project.id)).mappings().first()
-            record = dict(found) if found else None
+        record, row = _entity_record(conn, type_name, ident, ws.project.id)
         if record is not None:  # what a Dataloop-style entity answers without a store
             record = enrich(conn, type_name, record, row if type_name == "Item" else None)
-    if record is None:
-        raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in this workspace; "
-                       f"list them with ws.{type_name.lower()}s.list()" if type_name != "Annotation" else
-                       f"input {input_name!r}: no Annotation with id {ident!r}")
+    if record is None:  # an id of another project is not found either, as ws.items.get says
+        raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in project "
+                       f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
+                       if type_name != "Annotation" else
+                       f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
     return EntityRef(type_name, record)
+
+
+def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+    """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
+    from sqlalchemy import select
+
+    from faas_jupyter.store.schema import annotations, datasets, items
+    if type_name == "Item":
+        row = conn.execute(select(items).where(items.c.id == ident, items.c.project_id == project_id)
+                           ).mappings().first()
+        return (record_of(dict(row)), dict(row)) if row else (None, None)
+    if type_name == "Dataset":
+        in_project = datasets.c.project_id == project_id
+        row = (conn.execute(select(datasets).where(datasets.c.id == ident, in_project)).mappings().first()
+               or conn.execute(select(datasets).where(datasets.c.name == ident, in_project)).mappings().first())
+        return (dict(row), dict(row)) if row else (None, None)
+    q = (select(annotations).join(items, annotations.c.item_id == items.c.id)
+         .where(annotations.c.id == ident, items.c.project_id == project_id))
+    row = conn.execute(q).mappings().first()
+    return (dict(row), dict(row)) if row else (None, None)
 
 
 class _Lazy:

@@ -98,8 +98,16 @@ class Execution(ExecutionModel):
 
     def terminate(self) -> bool:
         """Stop it: queued ones never start, running ones stop at ``kill_event()`` (or are
-        killed in the process runtime after the grace time). False if it already ended."""
+        killed in the process runtime after the grace time). False if it already ended.
+
+        Any member may terminate their own executions; someone else's needs owner or
+        developer. The status log records who asked."""
+        _check_others(self, "terminate")
         running = bridge.get_running(self._service_id) if self._service_id else None
+        recorder = bridge.recorder_for(self._ws.store)
+        if running is not None and recorder.pending(self.id) is not None:
+            # before the runtime settles it, so the message precedes the final status
+            recorder.progress(self.id, {"message": f"terminate requested by {self._ws.user}"})
         if running is not None and running.terminate(self.id):
             return True
         if self.refresh().status in _FINAL:
@@ -109,6 +117,7 @@ class Execution(ExecutionModel):
 
     def rerun(self, wait: bool = True) -> "Execution":
         """Run the same function with the same inputs again, as a new execution."""
+        _check_others(self, "rerun")
         if self.service is None:
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
@@ -155,6 +164,15 @@ class Execution(ExecutionModel):
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
 
 
+def _check_others(ex: Execution, action: str) -> None:
+    """Members act on their own executions; someone else's needs owner or developer."""
+    ws = ex._ws
+    with ws.store.connect() as conn:
+        ws.check_member(f"{action} execution {ex.id}", conn)
+        if ex.creator != ws.user:
+            ws.check_role(conn, f"{action} execution {ex.id} of {ex.creator!r}")
+
+
 def _left(deadline: float | None, default: float) -> float:
     return default if deadline is None else max(0.0, deadline - time.monotonic())
 
@@ -182,10 +200,13 @@ def _live_future(ex: Execution) -> Future | None:
 def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None) -> Execution:
     """Check the function and entity inputs, record the execution, run it."""
+    ws.check_member(f"execute {svc.name}.{function_name}")
     function = running.module.function(function_name)  # NotFound lists the functions
     if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
         ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
+    from faas_jupyter.runner.invoke import check_inputs
+    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
     if returns:
@@ -245,9 +266,10 @@ class Executions:
 
     def get(self, execution_id: str) -> Execution:
         """An execution by id, or by a unique prefix of one (as tables show 8 characters)."""
+        self._ws.check_member(f"read execution {execution_id!r}")
         rec = bridge.recorder_for(self._ws.store)
         pending = rec.pending(execution_id)
-        if pending is not None:
+        if pending is not None and pending.row["project_id"] == self._ws.project.id:
             return from_pending(self._ws, pending)  # this process holds its latest state
         with self._ws.store.connect() as conn:
             row = sql.get_execution(conn, execution_id)
@@ -279,6 +301,7 @@ class Executions:
         elif status is not None:
             status = str(status)
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list executions", conn)
             rows = sql.list_executions(conn, self._ws.project.id, service_name=name, function=function,
                                        status=status, limit=limit, offset=offset)
             events = sql.events_for(conn, [r["id"] for r in rows])
@@ -288,6 +311,7 @@ class Executions:
         """The current change cursor: ``changes(cursor)`` later returns what changed since."""
         bridge.recorder_for(self._ws.store).flush()
         with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
             return sql.change_cursor(conn)
 
     def changes(self, since: int | None = None, service: Any = None, limit: int = 500) -> ExecutionChanges:
@@ -299,6 +323,7 @@ class Executions:
         """
         bridge.recorder_for(self._ws.store).flush()
         with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
             if since is None:
                 return ExecutionChanges([], sql.change_cursor(conn))
             scanned = sql.changed_since(conn, self._ws.project.id, int(since), limit=limit)

@@ -180,6 +180,7 @@ class Items:
         if is_codebase_id(item_id):
             return codebase_item(self._ws, item_id)
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read item {item_id!r}", conn)
             found = self._rows(conn, items_t.c.id == item_id, items_t.c.project_id == self._ws.project.id)
         if not found:
             raise NotFound(f"no item {item_id!r} in project {self._ws.project.name!r}; "
@@ -190,6 +191,7 @@ class Items:
         """Items of the project, oldest first; only those of ``dataset`` / ``key`` if given."""
         where = [items_t.c.project_id == self._ws.project.id]
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list items", conn)
             if dataset is not None:
                 where.append(items_t.c.dataset_id == self._dataset_id(conn, dataset))
             if key is not None:

@@ -191,6 +191,9 @@ class Packages:
     def _require(self, conn, action: str) -> None:
         self._ws.check_role(conn, action, project=self.project)
 
+    def _member(self, conn, action: str) -> None:
+        self._ws.check_member(action, conn, self.project)
+
     # -- read ---------------------------------------------------------------------------------
     def _package_row(self, conn, name: str) -> dict:
         row = sql.get_package(conn, self.project.id, name)
@@ -202,6 +205,7 @@ class Packages:
     def get(self, name: str, version: str | None = None) -> Package:
         """The latest revision of ``name``, or the one at ``version``."""
         with self._ws.store.connect() as conn:
+            self._member(conn, f"read package {name!r}")
             pkg_id = self._package_row(conn, name)["id"]
             by_version = version not in (None, "latest")
             row = sql.get_revision(conn, pkg_id, version) if by_version else sql.latest_revision(conn, pkg_id)
@@ -214,6 +218,7 @@ class Packages:
     def revisions(self, name: str) -> list[Revision]:
         """Every revision of ``name``, oldest first."""
         with self._ws.store.connect() as conn:
+            self._member(conn, f"read the revisions of package {name!r}")
             rows = sql.list_revisions(conn, self._package_row(conn, name)["id"])
         # Most revisions share their JSON with the one before: parse each distinct text once
         # (the specs of immutable revisions are read-only snapshots, so sharing is safe).
@@ -226,6 +231,7 @@ class Packages:
     def list(self) -> list[Package]:
         """The latest revision of every package of the project, by name."""
         with self._ws.store.connect() as conn:
+            self._member(conn, "list packages")
             latest = sql.latest_revisions(conn, self.project.id)
         return [self._bind(row, name) for name, row in latest.items()]
 
@@ -234,6 +240,7 @@ class Packages:
 
     def __contains__(self, name: str) -> bool:
         with self._ws.store.connect() as conn:
+            self._member(conn, "list packages")
             return sql.get_package(conn, self.project.id, name) is not None
 
     # -- delete, export, import ---------------------------------------------------------------

@@ -172,6 +172,7 @@ class Services:
         if service_id is not None:
             return self._by_id(service_id)
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {name!r}", conn)
             row = sql.get_service(conn, self._ws.project.id, name)
             if row is None:
                 names = [r["name"] for r in sql.list_services(conn, self._ws.project.id)]
@@ -193,6 +194,7 @@ class Services:
 
     def list(self, package: str | None = None) -> list[Service]:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             rows = sql.list_services(conn, self._ws.project.id)
         return [self._bind(r) for r in rows if package is None or r["package_name"] == package]
 
@@ -201,6 +203,7 @@ class Services:
 
     def __contains__(self, name: str) -> bool:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
@@ -239,6 +242,9 @@ class Services:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
+        if pkg_row is None:  # deleted between reading the revision and this write
+            raise NotFound(f"package {target.name!r} was deleted while service {svc.name!r} was "
+                           f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
             module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),

@@ -93,3 +93,5 @@ def test_dataloop_role_names_are_accepted_and_mean_our_roles(ws):
     assert proj.role_of("eve") == "developer"
     with pytest.raises(PermissionDenied, match="needs role owner or developer, has role 'annotator'"):
         _as(ws, "carol").projects.get("vision").members.add("fay", role="Annotator")
+    with pytest.raises(PermissionDenied, match="an owner"):  # "Project Owner" is owner for the rules too
+        _as(ws, "eve").projects.get("vision").members.add("gus", role="Project Owner")
