@@ -161,6 +161,15 @@ def whoami(ws, args):
             "db": ws.store.safe_url, "artifacts": ws.settings.artifacts}
 
 
+@command("gc", arg("--min-age", type=float, default=3600.0,
+                    help="keep unreferenced artifacts younger than this many seconds (default 3600)"),
+         arg("--dry-run", action="store_true", help="report what would be removed, remove nothing"),
+         help="remove stale temp files, unreferenced artifacts and unused codebase blobs")
+def gc(ws, args):
+    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run)
+    return report.to_json() if args.json else str(report)
+
+
 _TEXT: dict[str, Callable[[Any], str]] = {
     "push": _push_text, "import": _push_text, "revisions": _revisions_text,
     "ls": lambda rows: _text.table([[r["name"], r["version"], ", ".join(r["modules"])] for r in rows],
@@ -186,6 +195,8 @@ def _globals(suppress: bool) -> argparse.ArgumentParser:
     p.add_argument("--home", default=default, help="workspace home (default $FAAS_HOME)")
     p.add_argument("--db", default=default, help="database URL or SQLite path")
     p.add_argument("--artifacts", default=default, help="artifact root (folder or fsspec URL)")
+    p.add_argument("--artifacts-options", default=default, metavar="JSON",
+                   help="the artifact root's fsspec storage options as JSON (default $FAAS_ARTIFACTS_OPTIONS)")
     p.add_argument("--user", default=default, help="act as this user (default $FAAS_USER)")
     p.add_argument("--project", default=default, help="project (default 'default')")
     return p
@@ -220,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             ws = faas_jupyter.workspace(args.db, artifacts=args.artifacts, user=args.user,
-                                        home=args.home)
+                                        home=args.home, storage_options=args.artifacts_options)
             if args.project:
                 ws.use_project(args.project)
             result = COMMANDS[args.command].func(ws, args)

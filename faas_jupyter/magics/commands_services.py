@@ -20,12 +20,19 @@ def _widgets():
          arg("--service", help="service name (default the package's)"), INIT, RUNTIME,
          arg("--concurrency", type=int), arg("--timeout", type=float, help="execution_timeout in seconds"),
          arg("--max-attempts", type=int), arg("--on-reset", choices=("failed", "rerun")),
+         arg("--scheduler", help="dask: scheduler address, e.g. tcp://host:8786 (default a LocalCluster)"),
+         arg("--shared-filesystem", action="store_true", default=None,
+             help="dask: the local artifact root is one shared folder on every worker"),
+         arg("--no-install-requirements", dest="install_requirements", action="store_false", default=None,
+             help="dask: check the requirements on the workers instead of pip-installing them"),
          help="deploy a package revision as a service (no options + widgets: a deploy panel)")
 def deploy(magics, args):
     options = {k: v for k, v in (("module_name", args.module), ("revision", args.revision),
                                  ("service_name", args.service), ("runtime", args.runtime),
                                  ("concurrency", args.concurrency), ("execution_timeout", args.timeout),
-                                 ("max_attempts", args.max_attempts), ("on_reset", args.on_reset))
+                                 ("max_attempts", args.max_attempts), ("on_reset", args.on_reset),
+                                 ("scheduler", args.scheduler), ("shared_filesystem", args.shared_filesystem),
+                                 ("install_requirements", args.install_requirements))
                if v is not None}
     if args.init:
         options["init_input"] = parse_pairs(args.init, "init input")

@@ -52,8 +52,14 @@ class ServiceHost:
         sink.started(eid, started)
         # clearing_scope: what packagers marked for clearing while unpacking the inputs and
         # packing the outputs is deleted once they are stored, success or failure
-        with execution_scope(scope), capturing(cap), clearing_scope():
-            result = self._call(call, scope, progress, context)
+        try:
+            with execution_scope(scope), capturing(cap), clearing_scope():
+                result = self._call(call, scope, progress, context)
+        finally:  # downloaded copies of remote inputs and scratch folders go with the execution
+            for part in (self.config.resolver, self.config.pack_output):
+                release = getattr(part, "release", None)
+                if release is not None:
+                    release(eid)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
             self.invoker = self._build()

@@ -30,6 +30,10 @@ class FaasServer(LoggingConfigurable):
                      help="Database URL or SQLite path (default: $FAAS_DB_URL, else $FAAS_HOME/faas.db).")
     artifacts = Unicode(None, allow_none=True, config=True,
                         help="Artifact root, any fsspec URL (default: $FAAS_ARTIFACTS, else $FAAS_HOME/artifacts).")
+    artifacts_options = Unicode(None, allow_none=True, config=True,
+                                help="The artifact root's fsspec storage options as JSON, e.g. "
+                                     "'{\"endpoint_url\": \"http://minio:9000\"}' (default: "
+                                     "$FAAS_ARTIFACTS_OPTIONS). Services pass them on to their workers.")
     home = Unicode(None, allow_none=True, config=True,
                    help="FAAS_HOME for this server (default: $FAAS_HOME, else ~/.faas_jupyter).")
     project = Unicode("default", config=True, help="The project the REST API acts on.")
@@ -46,7 +50,8 @@ class FaasServer(LoggingConfigurable):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         from faas_jupyter.workspace import workspace
-        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home)
+        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home,
+                              storage_options=self.artifacts_options)
         self.pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="faas-rest")
         self._workspaces: dict[str, Any] = {self.base.user: self.base}
         self._lock = threading.Lock()

@@ -19,6 +19,7 @@ from typing import Any
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
@@ -124,7 +125,10 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
         if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
             continue
         value = out[io.name]
-        if str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
+        if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
+            out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
+                                               lambda v, where: _lookup(ws, "Item", v, where), EntityRef)
+        elif str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
             out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
         else:
             out[io.name] = _lookup(ws, base, value, io.name)
@@ -175,24 +179,51 @@ class _Lazy:
     also knows packagers defined in the notebook) is used in-process and never pickled.
     """
 
-    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None):
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None, storage_options=None):
         self.artifacts_root = artifacts_root
         self.packagers = tuple(packagers)
+        # the workspace's storage options travel with the service: workers never read their own env
+        self.storage_options = dict(storage_options or {})
         self._artifacts, self._manager = None, manager
         self._lock = threading.RLock()
+        self._scratch: dict[str, Any] = {}  # execution id -> the store holding its local copies
 
     def __getstate__(self):
-        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers}
+        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers,
+                "storage_options": self.storage_options}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     @property
     def artifacts(self):
         if self._artifacts is None:
             from faas_jupyter.store.artifacts import ArtifactStore
-            self._artifacts = ArtifactStore(self.artifacts_root)
+            self._artifacts = ArtifactStore(self.artifacts_root, **self.storage_options)
         return self._artifacts
+
+    def _execution_artifacts(self):
+        """The artifact store for the running execution: its downloaded copies and scratch
+        folders are its own, removed by ``release`` when it ends (others keep theirs)."""
+        from faas_jupyter.model.service_runner import current_scope
+        scope = current_scope()
+        if scope is None:
+            return self.artifacts
+        with self._lock:
+            store = self._scratch.get(scope.execution_id)
+            if store is None:
+                from faas_jupyter.store.artifacts import ArtifactStore
+                store = self._scratch[scope.execution_id] = ArtifactStore(
+                    self.artifacts_root, **self.storage_options)
+            return store
+
+    def release(self, execution_id: str) -> None:
+        """Remove the local copies made for ``execution_id`` (called when it ends)."""
+        with self._lock:
+            store = self._scratch.pop(execution_id, None)
+        if store is not None:
+            store.clear_local()
 
     @property
     def manager(self):
@@ -205,10 +236,31 @@ class _Lazy:
         return self._manager
 
 
+def _is_bundle(value: Any) -> bool:
+    values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return bool(value) and bool(values) and all(isinstance(v, EntityRef) for v in values)
+
+
+def _resolved(annotation: Any) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    from faas_jupyter.packagers.typehints import resolve_name
+    try:
+        return resolve_name(annotation)
+    except ValidationError:
+        return _EMPTY
+
+
 class StoreResolver(_Lazy):
     """``invoke.InputResolver`` for entity inputs prepared by :func:`prepare_inputs`."""
 
     def resolve(self, type_name: str, value: Any, annotation: Any) -> Any:
+        if _is_bundle(value):  # {name: item} / [item, ...] for dict[str, T], list[T], a bundle type
+            annotation = _resolved(annotation)
+            with self._lock:
+                return item_inputs.resolve_bundle(value, None if annotation is _EMPTY else annotation,
+                                                  lambda v, hint: self.resolve(type_name, v, hint),
+                                                  self.manager)
         if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
             return value
         if isinstance(annotation, str):
@@ -223,12 +275,17 @@ class StoreResolver(_Lazy):
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
+        plain = annotation in (_EMPTY, None, Any, Item, str) or getattr(annotation, "__name__", "") == "Item"
+        if record.get("external"):  # a path or URL: unpacked by the hint's packager
+            with self._lock:
+                return item_inputs.resolve_external(record, annotation, self.manager, plain)
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
             return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
+        artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
-            return record if annotation is dict else self.artifacts.local_path(record["path"])
+            return record if annotation is dict else artifacts.local_path(record["path"])
         with self._lock:
-            return self.manager.unpack(record, annotation, self.artifacts)
+            return self.manager.unpack(record, annotation, artifacts)
 
 
 _LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
@@ -250,15 +307,17 @@ def _maybe_large(value: Any) -> bool:
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
-    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None):
-        super().__init__(artifacts_root, packagers, manager)
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None,
+                 storage_options=None):
+        super().__init__(artifacts_root, packagers, manager, storage_options)
         self.project = project
 
     def __getstate__(self):
         return {**super().__getstate__(), "project": self.project}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     def __call__(self, output: Any, function, call) -> PackedOutput:
         returns = getattr(call, "returns", None)
@@ -304,7 +363,7 @@ class OutputPacker(_Lazy):
                                f"{type(output).__name__}; return a tuple of {len(hints)}")
         pairs = [(v, h) for v, h in zip(values, hints) if h is not None]
         with self._lock:
-            records = self.manager.pack_many(pairs, self.artifacts, prefix)
+            records = self.manager.pack_many(pairs, self._execution_artifacts(), prefix)
         out, items = {}, []
         top = {parse_hint(h).key for _, h in pairs}  # a *key bundle's parts are items, not outputs
         for record in records:

@@ -21,9 +21,11 @@ from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._package_ref import PackageRef
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-             "on_reset", "module_name")
+             "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
 _RESTART = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-            "module_name")
+            "module_name", "scheduler", "shared_filesystem", "install_requirements")
+# Service fields kept in the services.runtime_config JSON column (where a runtime runs)
+RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
@@ -141,6 +143,12 @@ class Service(ServiceModel):
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
 
 
+def _runtime_config(text: str | None) -> dict:
+    """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
+    stored = json.loads(text or "{}")
+    return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
+
+
 def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
     return [(name, getattr(old, name), getattr(new, name)) for name in UPDATABLE
             if getattr(old, name) != getattr(new, name)]
@@ -159,7 +167,8 @@ class Services:
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
                       project=self._ws.project.name, created_at=row["created_at"],
-                      updated_at=row["updated_at"], creator=row["creator"])
+                      updated_at=row["updated_at"], creator=row["creator"],
+                      **_runtime_config(row.get("runtime_config")))
         svc._ws = self._ws
         return svc
 
@@ -210,8 +219,16 @@ class Services:
     def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
-               on_reset: str = "failed") -> Service:
-        """Persist a service pinned to ``revision`` (default: the latest now) and start it."""
+               on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
+               install_requirements: bool = True) -> Service:
+        """Persist a service pinned to ``revision`` (default: the latest now) and start it.
+
+        ``runtime="dask"`` runs on a LocalCluster of this process, or on the cluster of
+        ``scheduler="tcp://host:8786"`` (stored: every process executing the service submits
+        there). ``shared_filesystem=True`` says a local artifact root is the same folder on every
+        worker; ``install_requirements=False`` checks the package's requirements instead of
+        pip-installing them on the workers.
+        """
         if isinstance(pkg, str):
             pkg = self._ws.packages.get(pkg)
         target = self._ws.packages.get(pkg.name, version=revision)  # latest when None
@@ -220,7 +237,8 @@ class Services:
         svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
                       init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
-                      project=self._ws.project.name, creator=self._ws.user)
+                      project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
+                      shared_filesystem=shared_filesystem, install_requirements=install_requirements)
         with self._ws.store.connect() as conn:
             self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
@@ -249,7 +267,8 @@ class Services:
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
             module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
-            max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user)
+            max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
+            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}))
 
     # -- change --------------------------------------------------------------------------------
     def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
@@ -267,7 +286,9 @@ class Services:
         new.id, new._ws = current.id, self._ws
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff}
+        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        if any(k in RUNTIME_CONFIG for k, _, _ in diff):
+            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:
