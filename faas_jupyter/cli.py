@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from faas_jupyter import _text
-from faas_jupyter.errors import FaasError, NoChangeWarning
+from faas_jupyter.errors import FaasError, NoChangeWarning, TypeInferenceWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
 COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services"]
@@ -70,6 +70,9 @@ def push(ws, args):
         pkg = ws.packages.push(args.dir, package_name=args.name, message=args.message,
                                bump=args.bump, force=args.force)
     unchanged = any(issubclass(w.category, NoChangeWarning) for w in caught)
+    for w in caught:  # what inference had to guess, as %%faas shows it
+        if issubclass(w.category, TypeInferenceWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
     return {"name": pkg.name, "version": pkg.version, "pushed": not unchanged,
             "files": len(pkg.codebase.files), "digest": pkg.codebase.digest}
 

@@ -49,13 +49,20 @@ class ExternalSource:
     def local_path(self, rel: str) -> str:
         if not is_url(rel):
             return rel
-        import fsspec
+        import fsspec  # a dependency of faas_jupyter; imported only for a remote input
         suffix = "-" + os.path.basename(rel.split("?", 1)[0])  # keeps the extension readers look at
         fd, local = tempfile.mkstemp(prefix="faas-input-", suffix=suffix)
         os.close(fd)
-        fs, path = fsspec.core.url_to_fs(rel, **self.storage_options)
-        fs.get_file(path, local)
         self._copies.add(local)
+        try:
+            fs, path = fsspec.core.url_to_fs(rel, **self.storage_options)
+        except ImportError:  # fsspec's http needs aiohttp; the standard library can fetch http(s)
+            if not rel.startswith(("http://", "https://")):
+                raise
+            import urllib.request
+            urllib.request.urlretrieve(rel, local)
+            return local
+        fs.get_file(path, local)
         return local
 
     def is_local_copy(self, path: str) -> bool:

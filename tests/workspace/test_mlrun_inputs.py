@@ -164,3 +164,22 @@ def test_a_url_is_downloaded_unpacked_and_its_copy_cleared(service):
     before = set(glob.glob(copies))
     assert _ok(svc.execute("rows", {"df": "memory://inputs/remote-data.parquet"})) == [5, ["z"]]
     assert set(glob.glob(copies)) == before  # the downloaded copy went with the execution
+
+
+def test_an_http_url_is_read_in_a_worker_process(service, tmp_path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import pandas as pd
+    pd.DataFrame({"w": [1, 2]}).to_csv(tmp_path / "served.csv", index=False)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        svc = service("process")
+        url = f"http://127.0.0.1:{server.server_port}/served.csv"
+        assert _ok(svc.execute("rows", {"df": url})) == [2, ["w"]]
+    finally:
+        server.shutdown()
+        server.server_close()
