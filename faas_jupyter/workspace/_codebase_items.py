@@ -72,6 +72,7 @@ class CodebaseItem(Item):
 def codebase_item(ws, item_id: str) -> CodebaseItem:
     """The codebase zip item ``item_id`` of a revision in the current project."""
     with ws.store.connect() as conn:
+        ws.check_member(f"read item {item_id!r}", conn)
         row = sql.get_revision_by_id(conn, ws.project.id, item_id[len(PREFIX):])
     if row is None:
         raise NotFound(f"no codebase item {item_id!r} in project {ws.project.name!r}; a service's is "

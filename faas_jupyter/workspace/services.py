@@ -195,6 +195,7 @@ class Services:
 
     def _by_id(self, service_id: str) -> Service:
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {service_id!r}", conn)
             row = sql.get_service_by_id(conn, self._ws.project.id, service_id)
         if row is None:
             raise NotFound(f"no service with id {service_id!r} in project {self._ws.project.name!r}; "

@@ -15,7 +15,8 @@ import zipfile
 import pytest
 
 from faas_jupyter.cli import main
-from faas_jupyter.errors import NotFound, ValidationError
+import faas_jupyter as faas
+from faas_jupyter.errors import NotFound, PermissionDenied, ValidationError
 
 MAIN = '''from faas_jupyter import BaseServiceRunner
 
@@ -97,3 +98,12 @@ def test_a_stored_item_downloads_the_dataloop_way(ws, tmp_path):
     item = ws.items.get(ws.items.log(src, key="table").id)
     assert (item.name, item.filename) == ("table.csv", "/table.csv")
     assert open(item.download(local_path=tmp_path / "out" / "copy.csv")).read() == "a,b\n1,2\n"
+
+
+def test_a_non_member_is_refused_before_anything_is_looked_up(ws, deployed):
+    codebase_id = ws.services.get("calc-svc").package.codebase_id
+    stranger = faas.workspace(ws.settings.db_url, artifacts=ws.settings.artifacts, user="mallory")
+    with pytest.raises(PermissionDenied, match="mallory"):
+        stranger.services.get(service_id="no-such-id")
+    with pytest.raises(PermissionDenied, match="mallory"):
+        stranger.items.get(item_id=codebase_id)
