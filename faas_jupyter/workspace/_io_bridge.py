@@ -162,7 +162,24 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                        f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
                        if type_name != "Annotation" else
                        f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
+    if type_name == "Item":
+        record = _pickle_policy(ws, record)
     return EntityRef(type_name, record)
+
+
+def _pickle_policy(ws, record: dict) -> dict:
+    """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
+    execution may run in a shared server, they must be allowed to run code (push it) there."""
+    record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
+    if record.get("artifact_type") == "object" and not ws.settings.trust_pickles:
+        from faas_jupyter.store.projects import get_role
+        with ws.store.connect() as conn:
+            role = get_role(conn, ws.project.id, ws.user)
+        if role not in ("owner", "developer"):
+            record["pickle_refusal"] = (f"you ({ws.user!r}, role {role!r}) may not push code to project "
+                                        f"{ws.project.name!r}, while unpickling runs code; a developer "
+                                        f"or owner can pass it")
+    return record
 
 
 def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
@@ -298,7 +315,8 @@ class StoreResolver(_Lazy):
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else artifacts.local_path(record["path"])
-        with self._lock:
+        from faas_jupyter.packagers.api import read_policy
+        with self._lock, read_policy(bool(record.get("trust_pickles")), record.get("reader")):
             return self.manager.unpack(record, annotation, artifacts)
 
 
