@@ -63,6 +63,19 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
                           f"or a {type_name} object, not {type(value).__name__}")
 
 
+def stored_ref(value: Any) -> dict | None:
+    """The reference of an entity that is already stored (an input item returned as output),
+    so it is referenced rather than stored again as a copy; None for anything else."""
+    from faas_jupyter.model.entities import Annotation, Dataset, Item
+    if isinstance(value, Item) and value.id and value.key and value.artifact_type:
+        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
+    if isinstance(value, Dataset) and value.id:
+        return {"dataset_id": value.id, "name": value.name}
+    if isinstance(value, Annotation) and value.id:
+        return {"annotation_id": value.id, "item_id": value.item}
+    return None
+
+
 def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
     """(Front ends) ``["k=v", ...]`` -> dict; values are JSON when they parse, else strings."""
     out = {}
@@ -370,7 +383,11 @@ class OutputPacker(_Lazy):
                                f"returns=[{key!r}] to store it as an item")
         if value is None:
             return PackedOutput(None)
+        if stored_ref(value) is not None:  # Dataloop's ``return item``: the stored entity itself
+            return PackedOutput(stored_ref(value))
         if type_name.endswith("[]") and isinstance(value, (list, tuple)):
+            if value and all(stored_ref(v) is not None for v in value):
+                return PackedOutput([stored_ref(v) for v in value])
             parts = [self._by_hints(v, [f"{key}_{i}"], prefix) for i, v in enumerate(value)]
             return PackedOutput([p.value for p in parts], [r for p in parts for r in p.items])
         return self._by_hints(value, [key], prefix)
