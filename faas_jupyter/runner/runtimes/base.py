@@ -137,7 +137,8 @@ class Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="faas-watchdog", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][0] == when:  # only a new earliest deadline changes the thread's wait
+                self._cond.notify()
 
     def _loop(self) -> None:
         while True:
