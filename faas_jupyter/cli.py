@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from faas_jupyter import _text
-from faas_jupyter.errors import FaasError, NoChangeWarning
+from faas_jupyter.errors import FaasError, NoChangeWarning, TypeInferenceWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
 COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services"]
@@ -70,6 +70,9 @@ def push(ws, args):
         pkg = ws.packages.push(args.dir, package_name=args.name, message=args.message,
                                bump=args.bump, force=args.force)
     unchanged = any(issubclass(w.category, NoChangeWarning) for w in caught)
+    for w in caught:  # what inference had to guess, as %%faas shows it
+        if issubclass(w.category, TypeInferenceWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
     return {"name": pkg.name, "version": pkg.version, "pushed": not unchanged,
             "files": len(pkg.codebase.files), "digest": pkg.codebase.digest}
 
@@ -158,6 +161,15 @@ def members(ws, args):
 def whoami(ws, args):
     return {"user": ws.user, "project": ws.project.name, "role": ws.project.role_of(ws.user),
             "db": ws.store.safe_url, "artifacts": ws.settings.artifacts}
+
+
+@command("gc", arg("--min-age", type=float, default=3600.0,
+                    help="keep unreferenced artifacts younger than this many seconds (default 3600)"),
+         arg("--dry-run", action="store_true", help="report what would be removed, remove nothing"),
+         help="remove stale temp files, unreferenced artifacts and unused codebase blobs")
+def gc(ws, args):
+    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run)
+    return report.to_json() if args.json else str(report)
 
 
 _TEXT: dict[str, Callable[[Any], str]] = {

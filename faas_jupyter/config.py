@@ -30,6 +30,7 @@ class Settings:
     artifacts: str
     user: str
     max_codebase_bytes: int = DEFAULT_MAX_CODEBASE_MB * 1_000_000
+    trust_pickles: bool = False  # load other users' (and changed) pickle items without trust=True
     # fsspec storage options of the artifact root (an S3 endpoint, credentials, anon=True ...);
     # services hand them to the workers that run their functions
     artifacts_options: dict = field(default_factory=dict, hash=False)
@@ -65,7 +66,7 @@ def parse_options(text: str | dict | None, source: str = "FAAS_ARTIFACTS_OPTIONS
 
 def settings(db_url: str | None = None, artifacts: str | None = None,
              user: str | None = None, home: str | os.PathLike | None = None,
-             artifacts_options: str | dict | None = None) -> Settings:
+             artifacts_options: str | dict | None = None, trust_pickles: bool | None = None) -> Settings:
     """Resolve settings: explicit arguments win over the environment."""
     env = os.environ
     home_path = Path(home or env.get("FAAS_HOME") or Path.home() / ".faas_jupyter").expanduser()
@@ -82,7 +83,8 @@ def settings(db_url: str | None = None, artifacts: str | None = None,
     mb = int(env.get("FAAS_MAX_CODEBASE_MB", DEFAULT_MAX_CODEBASE_MB))
     return Settings(home=home_path, db_url=db_url, artifacts=str(artifacts),
                     user=user or env.get("FAAS_USER") or _os_user(),
-                    max_codebase_bytes=mb * 1_000_000, artifacts_options=options)
+                    max_codebase_bytes=mb * 1_000_000, artifacts_options=options,
+                    trust_pickles=trust_pickles_env() if trust_pickles is None else bool(trust_pickles))
 
 
 def max_log_chars() -> int:
@@ -95,6 +97,6 @@ def max_log_chars() -> int:
     return max(int(mb * 1_000_000), 1024)
 
 
-def trust_pickles() -> bool:
+def trust_pickles_env() -> bool:
     """``FAAS_TRUST_PICKLES=1``: load every pickle item without ``trust=True`` (single-user setups)."""
     return os.environ.get("FAAS_TRUST_PICKLES", "").strip().lower() in ("1", "true", "yes", "on")

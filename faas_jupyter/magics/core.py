@@ -95,10 +95,18 @@ class FaasMagics(Magics):
 
     def _infer(self, args, body: str) -> tuple[working.WorkingPackage, list]:
         """Apply the cell to a copy, so a rejected cell leaves the working package untouched."""
+        from faas_jupyter.model.introspect import inference_context
         current = self.packages.get(args.package) or working.WorkingPackage(args.package)
         trial = working.WorkingPackage(current.name, dict(current.files), dict(current.modules),
                                        dict(current.owners))
-        return trial, working.apply_cell({args.package: trial}, args, body)
+        with inference_context(self._packable_types()):  # a packager's type is an Item input
+            return trial, working.apply_cell({args.package: trial}, args, body)
+
+    def _packable_types(self) -> set[str]:
+        try:
+            return self.ws.packagers.manager.packable_type_names()
+        except FaasError:  # no workspace to ask: the builtin types only
+            return set()
 
     def _report(self, args, pkg: working.WorkingPackage, inference_warnings: list) -> None:
         for w in inference_warnings:

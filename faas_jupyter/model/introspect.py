@@ -29,7 +29,10 @@ and ``InferenceWarning.line`` carry them, and front ends add the cell offset.
 from __future__ import annotations
 
 import ast
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from ..errors import ValidationError
 from . import introspect_types as T
@@ -38,7 +41,7 @@ from .introspect_declared import (DeclaredModule, check_declared, declared_from_
 from .package import PackageModule
 
 __all__ = ["InferenceWarning", "InferenceResult", "infer_module", "infer_package_modules",
-           "check_declared", "RUNNER_BASE"]
+           "check_declared", "inference_context", "RUNNER_BASE"]
 
 RUNNER_BASE = "BaseServiceRunner"
 _RUNNER_HOMES = ("", "faas.", "faas_jupyter.", "faas_jupyter.model.",
@@ -78,6 +81,24 @@ class _Context:
         self.warnings.append(InferenceWarning(message, line))
 
 
+_COLLECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_inference_warnings",
+                                                                        default=None)
+
+
+@contextmanager
+def inference_context(packable_types: Iterable[str] = ()) -> Iterator[list]:
+    """Infer with the packagers' types known (an annotation of one is an Item input) and
+    collect the warnings of every module inferred meanwhile (``ws.packages.push`` shows them)."""
+    types_token = T.PACKABLE_TYPES.set(frozenset(packable_types))
+    collected: list[InferenceWarning] = []
+    warnings_token = _COLLECTED.set(collected)
+    try:
+        yield collected
+    finally:
+        _COLLECTED.reset(warnings_token)
+        T.PACKABLE_TYPES.reset(types_token)
+
+
 def infer_module(source: str, *, module_name: str = "default_module", class_name: str = "ServiceRunner",
                  entry_point: str = "main.py", filename: str = "<cell>",
                  declared: dict | PackageModule | None = None) -> InferenceResult:
@@ -99,6 +120,9 @@ def infer_module(source: str, *, module_name: str = "default_module", class_name
     module = _validated(inferred, wanted)
     real_file = None if filename.startswith("<") else filename
     warnings = [InferenceWarning(w.message, w.line, real_file) for w in ctx.warnings]
+    collected = _COLLECTED.get()
+    if collected is not None:
+        collected.extend(warnings)
     return InferenceResult(module, warnings)
 
 

@@ -11,13 +11,16 @@ back with the instructions it stored.  Differences from MLRun, on purpose:
 """
 from __future__ import annotations
 
+import contextvars
 import difflib
 import inspect
 import os
 import typing
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Iterator, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
 from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec  # noqa: F401 (public here)
@@ -48,12 +51,39 @@ class ArtifactSink(Protocol):
     def exists(self, rel: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class ReadPolicy:
+    """How items are read: ``trust`` skips digest checks and loads any pickle; otherwise a
+    pickle written by someone other than ``user`` is refused (``user=None``: no owner check)."""
+    trust: bool = False
+    user: str | None = None
+
+
+_policy: contextvars.ContextVar[ReadPolicy] = contextvars.ContextVar("faas_read_policy", default=ReadPolicy())
+
+
+@contextmanager
+def read_policy(trust: bool = False, user: str | None = None) -> Iterator[ReadPolicy]:
+    """Unpack inside this block under ``ReadPolicy(trust, user)`` (``item.get`` sets it)."""
+    token = _policy.set(ReadPolicy(trust, user))
+    try:
+        yield _policy.get()
+    finally:
+        _policy.reset(token)
+
+
 class DataItem:
-    """A stored item as a packager sees it on unpack (record + where its file is)."""
+    """A stored item as a packager sees it on unpack (record + where its file is).
+
+    Reading the file (``open``, ``local``) checks the digest recorded when it was
+    written, unless the read policy trusts it; ``pickle_refusal`` says why a pickle
+    must not be loaded under the policy (None: it may).
+    """
 
     def __init__(self, record: dict, source: ArtifactSink | None = None):
         self.record = record
         self.source = source
+        self.policy = _policy.get()
 
     key = property(lambda self: self.record.get("key"))
     path = property(lambda self: self.record.get("path"))
@@ -71,13 +101,32 @@ class DataItem:
         if self.source is None:
             raise UnpackingError(f"item {self.key!r}: no artifact store given to read its file")
 
+    def _verifying(self) -> bool:
+        return not self.policy.trust and bool(self.record.get("digest")) \
+            and hasattr(self.source, "open_verified")
+
     def local(self) -> str:
         self._need_file()
+        if self._verifying():
+            return self.source.local_path_verified(self.path, self.record.get("digest"),
+                                                   self.record.get("size"), self.key)
         return self.source.local_path(self.path)
 
     def open(self):
         self._need_file()
+        if self._verifying():
+            return self.source.open_verified(self.path, self.record.get("digest"),
+                                             self.record.get("size"), self.key)
         return self.source.open(self.path, "rb")
+
+    def pickle_refusal(self) -> str | None:
+        """Why this pickle may not be loaded under the read policy, or None."""
+        creator, user = self.record.get("creator"), self.policy.user
+        if self.record.get("external") and not self.policy.trust:  # a path/URL an execution was given
+            return "it is a path or URL given as an input, not an item of this project"
+        if self.policy.trust or user is None or creator in (None, user):
+            return None
+        return f"it was written by {creator!r}, not by you ({user!r})"
 
     def __repr__(self) -> str:
         return f"DataItem({self.key!r}, {self.artifact_type!r}, {self.path or self.value!r})"

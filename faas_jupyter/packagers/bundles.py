@@ -73,10 +73,11 @@ class BundleMixin:
             return dict(zip(tagged.decode(info["keys"]), values)) if kind is dict else kind(values)
         collection = dict(zip(tagged.decode(info["keys"]), values)) if info.get("unbundled") == "dict" \
             else values
-        return self._bundle_as(collection, type_hint, info.get("type"), structure["key"])
+        return self.bundle_collection(collection, type_hint, structure["key"], info.get("type"))
 
-    def _bundle_as(self, collection, type_hint, type_text: str | None, key: str):
-        """``collection`` as the custom type it was unbundled from: its packager's ``bundle``."""
+    def bundle_collection(self, collection, type_hint, key: str, type_text: str | None = None):
+        """``collection`` (a dict or list of unpacked objects) as ``type_hint`` (else the type
+        named ``type_text``): as it is when it already is one, else by a packager's ``bundle``."""
         hints = [h for h in reduce_hint(type_hint) if h is not None and h is not object]
         target = hints[0] if hints else None
         if target is None and type_text:
@@ -86,7 +87,7 @@ class BundleMixin:
                 log.warning("bundle %r: type %s cannot be imported; returning a %s", key, type_text,
                             type(collection).__name__)
                 return collection
-        if target is None or isinstance(collection, target):
+        if not isinstance(target, type) or isinstance(collection, target):
             return collection
         for p in self.ranked():
             if p.can_bundle(target, type(collection)):
@@ -101,13 +102,12 @@ class BundleMixin:
             collection = {k: self.unpack(r, item_hint, source) for k, r in records.items()}
         else:
             collection = [self.unpack(r, item_hint, source) for r in records]
-        origin = typing.get_origin(type_hint) or type_hint
-        if origin is None or isinstance(collection, origin if isinstance(origin, type) else ()):
-            return collection
-        for p in self.ranked():
-            if p.can_bundle(origin, type(collection)):
-                return p.bundle(collection)
-        raise UnpackingError(f"no packager bundles a {type(collection).__name__} into {type_hint!r}")
+        return self.bundle_collection(collection, type_hint, "input")
+
+
+def item_hint(type_hint):
+    """The hint of one item of a collection hint (``dict[str, X]`` -> X, as MLRun takes the last)."""
+    return _item_hint(type_hint)
 
 
 def _item_hint(type_hint):

@@ -80,11 +80,20 @@ class class_callable:
 
     def __init__(self, func):
         self.func = func
+        self.name = func.__name__
         functools.update_wrapper(self, func)
+
+    def __set_name__(self, owner, name):
+        self.name = name
 
     def __get__(self, instance, owner=None):
         if instance is not None:
-            return types.MethodType(self.func, instance)
+            bound = types.MethodType(self.func, instance)
+            try:  # a non-data descriptor: the instance's own entry answers next time (hot path)
+                instance.__dict__[self.name] = bound
+            except AttributeError:  # __slots__: no instance dict
+                pass
+            return bound
         func = self.func
 
         @functools.wraps(func)

@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import sys
 import types
+import typing
 import warnings
 from itertools import count
 from typing import Any
@@ -144,6 +145,21 @@ class PackagersManager(BundleMixin):
                            p.get_supported_packing_artifact_types()} | {"object"})
         raise PackingError(f"no packager packs a {type_name(type(obj))} as {artifact_type!r}; "
                            f"use one of {possible}")
+
+    def packable_type_names(self) -> set[str]:
+        """Qualified names of the non-builtin types the packagers pack, as source code may write
+        them (``pkg.mod.T``, ``pkg.T`` for a re-export, ``T`` for one defined in the notebook):
+        inference makes such an annotation an Item input."""
+        names: set[str] = set()
+        for p in self.ranked():
+            tp = typing.get_origin(p.PACKABLE_OBJECT_TYPE) or p.PACKABLE_OBJECT_TYPE
+            if not isinstance(tp, type) or tp.__module__ == "builtins":
+                continue
+            module, qual = tp.__module__, tp.__qualname__
+            names |= {f"{module}.{qual}", f"{module.split('.')[0]}.{qual}"}
+            if module == "__main__":
+                names.add(qual)
+        return names
 
     def artifact_types(self, load_all: bool = True) -> list[str]:
         """Every artifact type some packager packs (custom ones included)."""

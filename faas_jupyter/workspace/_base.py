@@ -125,6 +125,12 @@ class Workspace:
                 self._collections[name] = getattr(importlib.import_module(module), cls)(self)
             return self._collections[name]
 
+    def gc(self, min_age: float = 3600.0, dry_run: bool = False):
+        """Remove stale temp files of interrupted writes, artifacts no item references (older
+        than ``min_age`` seconds) and unused codebase blobs; the report prints what was freed."""
+        from faas_jupyter.workspace.gc import collect
+        return collect(self, min_age, dry_run)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -137,15 +143,22 @@ class Workspace:
 
 
 def workspace(url: str | None = None, artifacts: str | None = None, user: str | None = None,
-              home: str | None = None, storage_options: dict | str | None = None) -> Workspace:
+              home: str | None = None, storage_options: dict | str | None = None,
+              trust_pickles: bool | None = None) -> Workspace:
     """Open a workspace: ``url`` (SQLite path or database URL) else $FAAS_DB_URL else
     ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login.
 
     ``storage_options`` are the artifact root's fsspec options (else $FAAS_ARTIFACTS_OPTIONS,
     JSON), e.g. ``{"endpoint_url": "http://minio:9000", "key": ..., "secret": ...}`` or
-    ``{"anon": True}`` for ``s3://``; services pass them on to their workers."""
-    return Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home,
-                                      artifacts_options=storage_options))
+    ``{"anon": True}`` for ``s3://``; services pass them on to their workers.
+    ``trust_pickles`` (else $FAAS_TRUST_PICKLES) loads every pickle item without ``trust=True``.
+
+    Temporary files of artifact writes that died (a killed process) are removed here."""
+    ws = Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home,
+                                    artifacts_options=storage_options, trust_pickles=trust_pickles))
+    if "://" not in ws.settings.artifacts or ws.settings.artifacts.startswith("file://"):
+        ws.artifacts.remove_stale_parts()  # local roots only: cheap (one folder), never fails the open
+    return ws
 
 
 def require_role(role: str | None, user: str, project: str, action: str,

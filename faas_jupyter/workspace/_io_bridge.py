@@ -19,6 +19,7 @@ from typing import Any
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
@@ -124,7 +125,10 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
         if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
             continue
         value = out[io.name]
-        if str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
+        if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
+            out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
+                                               lambda v, where: _lookup(ws, "Item", v, where), EntityRef)
+        elif str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
             out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
         else:
             out[io.name] = _lookup(ws, base, value, io.name)
@@ -232,10 +236,31 @@ class _Lazy:
         return self._manager
 
 
+def _is_bundle(value: Any) -> bool:
+    values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return bool(value) and bool(values) and all(isinstance(v, EntityRef) for v in values)
+
+
+def _resolved(annotation: Any) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    from faas_jupyter.packagers.typehints import resolve_name
+    try:
+        return resolve_name(annotation)
+    except ValidationError:
+        return _EMPTY
+
+
 class StoreResolver(_Lazy):
     """``invoke.InputResolver`` for entity inputs prepared by :func:`prepare_inputs`."""
 
     def resolve(self, type_name: str, value: Any, annotation: Any) -> Any:
+        if _is_bundle(value):  # {name: item} / [item, ...] for dict[str, T], list[T], a bundle type
+            annotation = _resolved(annotation)
+            with self._lock:
+                return item_inputs.resolve_bundle(value, None if annotation is _EMPTY else annotation,
+                                                  lambda v, hint: self.resolve(type_name, v, hint),
+                                                  self.manager)
         if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
             return value
         if isinstance(annotation, str):
@@ -250,6 +275,10 @@ class StoreResolver(_Lazy):
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
+        plain = annotation in (_EMPTY, None, Any, Item, str) or getattr(annotation, "__name__", "") == "Item"
+        if record.get("external"):  # a path or URL: unpacked by the hint's packager
+            with self._lock:
+                return item_inputs.resolve_external(record, annotation, self.manager, plain)
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
             return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         artifacts = self._execution_artifacts()

@@ -140,11 +140,12 @@ class Execution(ExecutionModel):
         """The items this execution's output references, in output order."""
         return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
 
-    def get_output(self, type_hint: Any = None) -> Any:
+    def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
-        own packagers included, as ``item.get()``)."""
+        own packagers included, and the digest and pickle checks of ``item.get(trust=...)``)."""
+        from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
-        with self._ws.store.connect() as conn:
+        with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
             def load(value):
                 if _is_ref(value):
                     record = record_of(sql.get_item(conn, value["item_id"]))

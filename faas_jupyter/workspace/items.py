@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
+from faas_jupyter.packagers.api import read_policy
 from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
@@ -39,16 +40,21 @@ class Item(ItemSpec):
         return {"key": self.key, "artifact_type": self.artifact_type, "format": self.format,
                 "size": self.size, "digest": self.digest, "packager": self.packager,
                 "object_type": self.object_type, "instructions": self.instructions,
-                "path": self.path, "url": self.url, "value": self.value}
+                "path": self.path, "url": self.url, "value": self.value, "creator": self.creator}
 
-    def get(self, type_hint: Any = None) -> Any:
-        """The stored object: by its packager's instructions, or converted to ``type_hint``."""
+    def get(self, type_hint: Any = None, trust: bool = False) -> Any:
+        """The stored object: by its packager's instructions, or converted to ``type_hint``.
+
+        The file must still match the digest recorded when it was written, and a pickle
+        must be yours; ``trust=True`` (or the workspace's ``trust_pickles``) lifts both.
+        """
         manager = self._ws.packagers.manager
-        if self.packager == "bundle":
-            parts = self._ws.items._bundle_parts(self)
-            return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
-                                         type_hint, self._ws.artifacts)
-        return manager.unpack(self.record(), type_hint, self._ws.artifacts)
+        with read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
+            if self.packager == "bundle":
+                parts = self._ws.items._bundle_parts(self)
+                return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
+                                             type_hint, self._ws.artifacts)
+            return manager.unpack(self.record(), type_hint, self._ws.artifacts)
 
     def as_df(self):
         """The item as a pandas DataFrame (datasets, frames, 2-D arrays, Series)."""
@@ -64,11 +70,14 @@ class Item(ItemSpec):
             raise UnpackingError(f"item {self.key!r} ({self.object_type}) cannot be shown as a "
                                  f"DataFrame: {exc}") from None
 
-    def local(self) -> str:
-        """A local path of the item's file (a cleared copy when the root is remote)."""
+    def local(self, trust: bool = False) -> str:
+        """A local path of the item's file (a cleared copy when the root is remote), checked
+        against its recorded digest unless ``trust``."""
         if not self.path:
             raise ValidationError(f"item {self.key!r} is a result ({self.value!r}); it has no file")
-        return self._ws.artifacts.local_path(self.path)
+        if trust:
+            return self._ws.artifacts.local_path(self.path)
+        return self._ws.artifacts.local_path_verified(self.path, self.digest, self.size, self.key)
 
     @property
     def annotations(self) -> "Annotations":

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from faas_jupyter.errors import Conflict, FaasError, NoChangeWarning, NotFound, ValidationError
+from faas_jupyter.errors import (Conflict, FaasError, NoChangeWarning, NotFound, TypeInferenceWarning,
+                                 ValidationError)
 from faas_jupyter.model.codebase import Codebase
 from faas_jupyter.model.entities import Revision
 from faas_jupyter.model.package import PackageModule, PackageSpec
@@ -140,7 +141,12 @@ class Packages:
             raise ValidationError(f"invalid bump {bump!r}: use one of {', '.join(BUMPS)}", "bump")
         cb = self._codebase(src_path, codebase)
         folder = Path(src_path).expanduser().resolve().name if src_path is not None else None
-        spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        from faas_jupyter.model.introspect import inference_context
+        # inference knows the project's packagers; its warnings are shown as %%faas shows them
+        with inference_context(self._ws.packagers.manager.packable_type_names()) as guessed:
+            spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        for w in guessed:
+            warnings.warn(TypeInferenceWarning(str(w)), stacklevel=2)
         pushed, row = self._ws.store.write(lambda conn: self._push_txn(conn, spec, cb, message,
                                                                        bump, force))
         if not pushed:

@@ -153,3 +153,22 @@ def test_clearing_scopes_delete_their_own_paths_only(tmp_path):
     assert not kept.exists() and packager.future_clearing_path_list == [str(outside)]
     packager.clear_future_paths()
     assert not outside.exists()
+
+
+class Unpackaged:
+    """A type no packager packs: only the pickle fallback would take it."""
+
+
+def test_a_path_input_is_read_by_the_hinted_types_packager_but_never_unpickled(manager, tmp_path):
+    import pickle
+
+    import pandas as pd
+
+    from faas_jupyter.errors import UnpackingError
+    from faas_jupyter.packagers.external import ExternalSource, external_record
+    pd.DataFrame({"a": [1, 2]}).to_parquet(tmp_path / "t.parquet")
+    frame = manager.unpack(external_record(str(tmp_path / "t.parquet")), pd.DataFrame, ExternalSource())
+    assert list(frame["a"]) == [1, 2]
+    (tmp_path / "thing.pkl").write_bytes(pickle.dumps(Unpackaged()))
+    with pytest.raises(UnpackingError, match="path or URL given as an input"):
+        manager.unpack(external_record(str(tmp_path / "thing.pkl")), Unpackaged, ExternalSource())

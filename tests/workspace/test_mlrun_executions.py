@@ -109,3 +109,13 @@ def test_items_log_clears_the_packers_paths(ws, tmp_path):
     assert item.get() == Note("kept")
     ws.packagers.clear_outputs()
     assert _left(scratch) == []
+
+
+def test_items_log_of_a_bundle_type_comes_back_as_that_type(ws, tmp_path):
+    from mlrun_notes import Note, NotePackager, Notes, NotesPackager
+    ws.packagers.add(NotePackager)
+    ws.packagers.add(NotesPackager)
+    bundle = ws.items.log(Notes(x=Note("ex", str(tmp_path)), y=Note("why", str(tmp_path))), key="*memo")
+    back = bundle.get()
+    assert type(back) is Notes and back == {"x": Note("ex"), "y": Note("why")}
+    assert sorted(i.key for i in ws.items.list()) == ["memo", "memo_x", "memo_y"]
