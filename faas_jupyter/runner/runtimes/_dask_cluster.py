@@ -106,7 +106,8 @@ def digest_of(codebase: Any) -> str:
 def ship_codebase(config: ServiceConfig):
     """Put the codebase into the artifact store by digest (once); a ref for the workers."""
     from faas_jupyter.model.codebase import Codebase
-    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef, codebase_path
+    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef
+    from faas_jupyter.runner.runtimes.base import codebase_path
     files = dict(getattr(config.codebase, "files", None) or config.codebase)
     if config.artifacts is None:  # no store to share it through: the plugin carries it
         return CodebaseRef(digest_of(config.codebase), files)

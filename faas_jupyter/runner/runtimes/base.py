@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 
+CODEBASES = ".faas-codebases"  # artifact-root folder of content-addressed codebase zips (dask workers)
+
+
+def codebase_path(digest: str) -> str:
+    """Where a codebase's zip lives in the artifact root (``ws.gc()`` keeps those of revisions)."""
+    return f"{CODEBASES}/{digest.replace(':', '-')}.zip"
+
+
 @dataclass
 class ServiceConfig:
     """What a runtime needs to serve one module of one revision."""
