@@ -12,7 +12,7 @@ from typing import Any, Callable
 from faas_jupyter.errors import Conflict, FaasError
 from faas_jupyter.runner.runtimes.base import ServiceConfig
 
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = "10s"
 
 
 def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
