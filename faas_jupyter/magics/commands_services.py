@@ -5,7 +5,6 @@ from __future__ import annotations
 from faas_jupyter import _text
 from faas_jupyter.errors import ExecutionError
 from faas_jupyter.magics.registry import arg, command
-from faas_jupyter.workspace._io_bridge import parse_pairs  # the one K=V parser (the CLI uses it too)
 
 RUNTIME = arg("--runtime", choices=("kernel", "process", "dask"), help="where it runs (default kernel)")
 INIT = arg("--init", nargs="*", metavar="K=V", help="init inputs (JSON values, else strings)")
@@ -116,3 +115,10 @@ def test(magics, args):
     if not result.ok:
         failed = sum(c.status != "success" for c in result.calls)
         raise ExecutionError(f"{failed} of {len(result.calls)} call(s) of {result.function!r} failed")
+
+
+def parse_pairs(*args, **kwargs):
+    """The one K=V parser (the CLI uses it too), imported when a command needs it: the
+    workspace's I/O bridge brings SQLAlchemy, which a `%%faas` cell must not wait for."""
+    from faas_jupyter.workspace._io_bridge import parse_pairs as parse
+    return parse(*args, **kwargs)

@@ -62,7 +62,7 @@ _CONVENTIONAL = {
 def import_aliases(tree: ast.AST) -> dict[str, str]:
     """Local name -> qualified name, from every ``import`` in the source."""
     aliases: dict[str, str] = dict(_CONVENTIONAL)
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
                 # ``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``.
@@ -71,6 +71,22 @@ def import_aliases(tree: ast.AST) -> dict[str, str]:
             for a in node.names:
                 aliases[a.asname or a.name] = f"{node.module}.{a.name}"
     return aliases
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.AST):
+    """Every statement, nested ones too (imports are statements: expressions need no visit,
+    which makes this several times cheaper than ``ast.walk`` on a typical cell)."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in _BODIES:
+            children = getattr(node, name, None)
+            if children:
+                todo.extend(reversed(children))
 
 
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:

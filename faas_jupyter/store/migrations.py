@@ -59,8 +59,37 @@ def _m003_execution_indexes(conn: Connection) -> None:
             index.create(conn)
 
 
+def _m004_revision_manifests(conn: Connection) -> None:
+    """Revision file lists: from one revision_files row per file to a manifest + delta per
+    revision; blobs may be stored compressed (blobs.compression)."""
+    from faas_jupyter.store import manifests
+
+    schema.manifests.create(conn, checkfirst=True)
+    insp = inspect(conn)
+    if not insp.has_table("revisions"):  # a partial test database
+        return
+    if "compression" not in {c["name"] for c in insp.get_columns("blobs")}:
+        conn.execute(text("ALTER TABLE blobs ADD COLUMN compression VARCHAR(8)"))  # old blobs: raw
+    columns = {c["name"] for c in insp.get_columns("revisions")}
+    for name, kind in (("manifest", "VARCHAR(64)"), ("manifest_delta", "TEXT")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE revisions ADD COLUMN {name} {kind}"))
+    r, f = schema.revisions, schema.revision_files
+    todo = conn.execute(select(r.c.id, r.c.package_id).where(r.c.manifest.is_(None))
+                        .order_by(r.c.package_id, r.c.seq)).all()
+    parent: dict | None = None
+    for rev_id, package_id in todo:  # in order, so each delta is against its package's base
+        files = dict(conn.execute(select(f.c.path, f.c.digest).where(f.c.revision_id == rev_id)).all())
+        if parent is not None and parent["package_id"] != package_id:
+            parent = None
+        cols = manifests.plan(conn, parent, files)
+        conn.execute(r.update().where(r.c.id == rev_id).values(**cols))
+        parent = {"package_id": package_id, **cols}
+    conn.execute(f.delete())
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers,
-                                                  _m003_execution_indexes]
+                                                  _m003_execution_indexes, _m004_revision_manifests]
 
 
 def current_version(conn: Connection) -> int:

@@ -72,17 +72,33 @@ revisions = Table(
     Column("codebase_digest", String(64), nullable=False),
     Column("spec", Text, nullable=False),
     Column("changes", Text, nullable=False, default="{}"),
+    # the file list (migration 4): a base manifest's digest plus this revision's differences
+    # from it, see store/manifests.py
+    Column("manifest", String(64), nullable=True),
+    Column("manifest_delta", Text, nullable=True),
     UniqueConstraint("package_id", "version", name="uq_revisions_package_version"),
     UniqueConstraint("package_id", "seq", name="uq_revisions_package_seq"),
 )
 
 blobs = Table(
     "blobs", metadata,
-    Column("digest", String(64), primary_key=True),  # sha256 hex of data
-    Column("size", Integer, nullable=False),
+    Column("digest", String(64), primary_key=True),  # sha256 hex of the content
+    Column("size", Integer, nullable=False),  # of the content
     Column("data", LargeBinary, nullable=False),
+    # migration 4: "zlib" when data is the compressed content (source shrinks 3-4x), else NULL
+    Column("compression", String(8), nullable=True),
 )
 
+# Content-addressed file lists ({path: blob digest} as JSON), shared by every revision
+# whose list is the same (migration 4).
+manifests = Table(
+    "manifests", metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 hex of data
+    Column("data", Text, nullable=False),
+)
+
+# Before migration 4 each revision listed its files here, one row per file; migration 4
+# moved them into manifests and nothing writes here any more (kept so migration 1 is unchanged).
 revision_files = Table(
     "revision_files", metadata,
     Column("revision_id", ID, ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True),
