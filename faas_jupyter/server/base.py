@@ -76,8 +76,8 @@ class FaasHandler(APIHandler):
     _too_large = False
 
     async def prepare(self) -> None:
-        await super().prepare()  # authentication (current_user) and the XSRF check
         self._chunks = []
+        await super().prepare()  # authentication (current_user) and the XSRF check
         if self.current_user is not None:  # anonymous requests get 403 from @web.authenticated
             await self._check_member()
         declared = self.request.headers.get("Content-Length")
@@ -133,11 +133,15 @@ class FaasHandler(APIHandler):
         except Exception as exc:  # noqa: BLE001 (logged at start; the request goes on)
             self.log.debug("faas_jupyter: service restart had failed: %s", exc)
 
-    def body(self) -> dict:
-        """The JSON object of the request body (400 when it is not an object, 413 when too big)."""
+    def get_json_body(self) -> Any:
+        """jupyter_server's name for the parsed body (streamed here: ``request.body`` stays empty)."""
         self._check_size()
         raw = b"".join(self._chunks).strip()
-        data = parse_json(raw) if raw else {}
+        return parse_json(raw) if raw else None
+
+    def body(self) -> dict:
+        """The JSON object of the request body (400 when it is not an object, 413 when too big)."""
+        data = self.get_json_body()
         if data is None:
             data = {}
         if not isinstance(data, dict):
