@@ -144,6 +144,7 @@ def test_a_developer_cannot_make_anyone_owner_nor_touch_an_owner(ws):
     members = _as(ws, "dev").project.members
     for attempt in (lambda: members.add("dev", role="owner"),        # promote self
                     lambda: members.add("zoe", role="owner"),        # make someone owner
+                    lambda: members.add("zoe", role="Project Owner"),  # in Dataloop's words
                     lambda: members.add("tester", role="developer"),  # demote an owner
                     lambda: members.remove("tester")):               # remove an owner
         with pytest.raises(PermissionDenied, match=r"user 'dev' may not .*\(an owner\) in project 'default': needs role owner,"):
