@@ -32,6 +32,10 @@ class FaasServer(LoggingConfigurable):
                      help="Database URL or SQLite path (default: $FAAS_DB_URL, else $FAAS_HOME/faas.db).")
     artifacts = Unicode(None, allow_none=True, config=True,
                         help="Artifact root, any fsspec URL (default: $FAAS_ARTIFACTS, else $FAAS_HOME/artifacts).")
+    artifacts_options = Unicode(None, allow_none=True, config=True,
+                                help="The artifact root's fsspec storage options as JSON, e.g. "
+                                     "'{\"endpoint_url\": \"http://minio:9000\"}' (default: "
+                                     "$FAAS_ARTIFACTS_OPTIONS). Services pass them on to their workers.")
     home = Unicode(None, allow_none=True, config=True,
                    help="FAAS_HOME for this server (default: $FAAS_HOME, else ~/.faas_jupyter).")
     project = Unicode("default", config=True, help="The project the REST API acts on.")
@@ -41,13 +45,17 @@ class FaasServer(LoggingConfigurable):
     restart_services = Bool(True, config=True,
                             help="Start the project's process/dask services again when the server starts.")
     max_workers = Int(8, config=True, help="Threads running blocking workspace calls.")
+    max_body_bytes = Int(16 * 1024 * 1024, config=True,
+                         help="Largest request body accepted (bytes); larger ones get 413 and are "
+                              "never kept in memory. Raise it for big execute inputs.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         from faas_jupyter.workspace import workspace
-        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home)
+        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home,
+                              storage_options=self.artifacts_options)
         self.pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="faas-rest")
-        self._workspaces: dict[str, Any] = {self.base.user: self.base}
+        self._workspaces: dict[str, Any] = {}  # request users, the owner too (never self.base)
         self._lock = threading.Lock()
         self.ready: Future = Future()  # done once the stored services were started again
 
@@ -67,6 +75,7 @@ class FaasServer(LoggingConfigurable):
                 # one Store object for all (the execution recorder and running services are per
                 # store) and the project start() opened
                 ws = self._workspaces[user] = self.base.as_user(user)
+                ws._served = True  # a request's user: Item inputs are item ids, never server paths
             return ws
 
     async def run(self, fn: Callable, *args, **kwargs):
@@ -82,6 +91,10 @@ class FaasServer(LoggingConfigurable):
             base.project  # noqa: B018  (get or create "default", owned by the server's owner)
         else:
             base.use_project(self.project)
+        # the server hosts the project's services for every member, whether or not its own
+        # user is one: this workspace reads without membership (it is never a request's)
+        self.host = base.as_user(base.user)
+        self.host._system = True
         if not self.restart_services:
             self.ready.set_result([])
             return
@@ -97,7 +110,7 @@ class FaasServer(LoggingConfigurable):
     def start_stored_services(self) -> list[str]:
         """Host the project's process services that have no live home (see ``faas serve``)."""
         from faas_jupyter.workspace.hosting import serve
-        started = serve(self.base, kind="server")
+        started = serve(self.host, kind="server")  # the system workspace: every member's
         for name in started:
             self.log.info("faas_jupyter: service %r is hosted by this server", name)
         return started
@@ -107,6 +120,6 @@ class FaasServer(LoggingConfigurable):
         self.pool.shutdown(wait=False, cancel_futures=True)
         try:
             from faas_jupyter.workspace.hosting import unserve
-            unserve(self.base)
+            unserve(getattr(self, "host", self.base))
         except Exception as exc:  # noqa: BLE001 (at exit the store may be gone already)
             self.log.debug("faas_jupyter: stopping services: %s", exc)

@@ -91,7 +91,9 @@ def changed(service, state: dict) -> bool:
         value = json.loads(state[key]) if key == "init_input" else state[key]
         if getattr(service, key) != value:
             return True
-    return False
+    # where a runtime runs (a Dask scheduler, ...) lives in runtime_config
+    stored = json.loads(state.get("runtime_config") or "{}")
+    return any(getattr(service, key, value) != value for key, value in stored.items())
 
 
 def first_home(ws, svc) -> str | None:

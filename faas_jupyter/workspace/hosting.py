@@ -35,6 +35,13 @@ def serve(ws, kind: str = "serve") -> list[str]:
 
 def _adopt_beat(host) -> None:
     adopt(host)
+    # settle what dead processes left in the project, so monitors that only poll for
+    # changes (the sidebar) see it without anyone listing it
+    from faas_jupyter.workspace._settle import settle
+    ws = host.serving
+    with ws.store.connect() as conn:
+        rows = sql.unfinished_of(conn, ws.project.id)
+    settle(ws, rows, bridge.recorder_for(ws.store).pending)
 
 
 def adopt(host) -> list[str]:

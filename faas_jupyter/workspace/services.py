@@ -19,11 +19,14 @@ from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._package_ref import PackageRef
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-             "on_reset", "module_name")
+             "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
 _RESTART = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-            "module_name")
+            "module_name", "scheduler", "shared_filesystem", "install_requirements")
+# Service fields kept in the services.runtime_config JSON column (where a runtime runs)
+RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
@@ -31,6 +34,17 @@ class Service(ServiceModel):
     """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    # The model's ``package`` field is the package name; here it is a PackageRef: still that
+    # name (a str), and Dataloop's ``service.package.codebase_id`` / ``.version`` / ``.revisions``.
+    # The dataclass __init__ assigns ``self.package = name``, which lands in the setter.
+    @property
+    def package(self) -> PackageRef:
+        return PackageRef(self.__dict__["_package_name"], self)
+
+    @package.setter
+    def package(self, value: str) -> None:
+        self.__dict__["_package_name"] = str(value)
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -84,8 +98,9 @@ class Service(ServiceModel):
         from faas_jupyter.workspace.executions import start_execution
         running = self._route()
         inputs = list(inputs)
+        self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                   wait=False, returns=returns) for i in inputs]
+                                   wait=False, returns=returns, member_checked=True) for i in inputs]
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
@@ -137,6 +152,12 @@ def _home_text(ws, state: dict) -> str:
         return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
+def _runtime_config(text: str | None) -> dict:
+    """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
+    stored = json.loads(text or "{}")
+    return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
+
+
 def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
     return [(name, getattr(old, name), getattr(new, name)) for name in UPDATABLE
             if getattr(old, name) != getattr(new, name)]
@@ -155,7 +176,8 @@ class Services:
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
                       project=self._ws.project.name, created_at=row["created_at"],
-                      updated_at=row["updated_at"], creator=row["creator"])
+                      updated_at=row["updated_at"], creator=row["creator"],
+                      **_runtime_config(row.get("runtime_config")))
         svc._ws = self._ws
         return svc
 
@@ -167,8 +189,16 @@ class Services:
             raise NotFound(f"service {state['name']!r} was deleted")
         return self._bind(row)
 
-    def get(self, name: str) -> Service:
+    def get(self, name: str | None = None, *, service_id: str | None = None,
+            service_name: str | None = None) -> Service:
+        """The service called ``name`` (Dataloop's ``service_name=``), or the one with ``service_id``."""
+        name = name if name is not None else service_name
+        if (name is None) == (service_id is None):
+            raise ValidationError("give a service name or service_id=..., not both")
+        if service_id is not None:
+            return self._by_id(service_id)
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {name!r}", conn)
             row = sql.get_service(conn, self._ws.project.id, name)
             if row is None:
                 names = [r["name"] for r in sql.list_services(conn, self._ws.project.id)]
@@ -180,8 +210,18 @@ class Services:
             running.active = svc.active  # another process may have paused it
         return svc
 
+    def _by_id(self, service_id: str) -> Service:
+        with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {service_id!r}", conn)
+            row = sql.get_service_by_id(conn, self._ws.project.id, service_id)
+        if row is None:
+            raise NotFound(f"no service with id {service_id!r} in project {self._ws.project.name!r}; "
+                           "see ws.services.list() for ids")
+        return self.get(row["name"])
+
     def list(self, package: str | None = None) -> list[Service]:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             rows = sql.list_services(conn, self._ws.project.id)
         return [self._bind(r) for r in rows if package is None or r["package_name"] == package]
 
@@ -190,14 +230,23 @@ class Services:
 
     def __contains__(self, name: str) -> bool:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
     def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
-               on_reset: str = "failed") -> Service:
-        """Persist a service pinned to ``revision`` (default: the latest now) and start it."""
+               on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
+               install_requirements: bool = True) -> Service:
+        """Persist a service pinned to ``revision`` (default: the latest now) and start it.
+
+        ``runtime="dask"`` runs on a LocalCluster of this process, or on the cluster of
+        ``scheduler="tcp://host:8786"`` (stored: every process executing the service submits
+        there). ``shared_filesystem=True`` says a local artifact root is the same folder on every
+        worker; ``install_requirements=False`` checks the package's requirements instead of
+        pip-installing them on the workers.
+        """
         if isinstance(pkg, str):
             pkg = self._ws.packages.get(pkg)
         target = self._ws.packages.get(pkg.name, version=revision)  # latest when None
@@ -206,7 +255,8 @@ class Services:
         svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
                       init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
-                      project=self._ws.project.name, creator=self._ws.user)
+                      project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
+                      shared_filesystem=shared_filesystem, install_requirements=install_requirements)
         with self._ws.store.connect() as conn:
             self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
@@ -233,11 +283,15 @@ class Services:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
+        if pkg_row is None:  # deleted between reading the revision and this write
+            raise NotFound(f"package {target.name!r} was deleted while service {svc.name!r} was "
+                           f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
             module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
+            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}),
             home=home)
 
     # -- change --------------------------------------------------------------------------------
@@ -256,7 +310,9 @@ class Services:
         new.id, new._ws = current.id, self._ws
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff}
+        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        if any(k in RUNTIME_CONFIG for k, _, _ in diff):
+            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:

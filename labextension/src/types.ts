@@ -69,6 +69,7 @@ export interface IService {
   packageRevision: string;
   initParams?: Record<string, unknown>;
   runtime?: string;
+  scheduler?: string | null;
   active?: boolean;
   id?: string;
   createdAt?: string;
@@ -171,4 +172,6 @@ export interface IDeployRequest {
   packageRevision: string;
   initParams: Record<string, unknown>;
   runtime: string;
+  /** dask: the scheduler address (default: a LocalCluster of the server) */
+  scheduler?: string;
 }

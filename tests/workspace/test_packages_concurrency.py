@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 import faas_jupyter as faas
-from faas_jupyter.store.schema import blobs, revision_files, revisions
+from faas_jupyter.store.schema import blobs, manifests, revisions
 
 pytestmark = pytest.mark.slow
+RUNNER = b"class ServiceRunner:\n    def run(self):\n        pass\n"  # what the modules below declare
 
 PUSHER = textwrap.dedent("""
     import os, sys, time
@@ -22,13 +23,13 @@ PUSHER = textwrap.dedent("""
     ws.store  # open (and migrate) before the start signal
     while not os.path.exists(go):
         time.sleep(0.005)
-    pkg = ws.packages.push(codebase={"main.py": b"# " + n.encode() + b"\\n"}, package_name="shared",
+    pkg = ws.packages.push(codebase={"main.py": b"class ServiceRunner:\\n    def run(self):\\n        pass\\n# " + n.encode() + b"\\n"}, package_name="shared",
                            modules=[faas.PackageModule(functions=[faas.PackageFunction()])],
                            message=n)
     print(pkg.version)
 """)
 
-# Pauses the push inside its transaction (after the revision row, before its file rows),
+# Pauses the push inside its transaction (after its blobs and manifest, before the revision row),
 # so the parent can SIGKILL it with the transaction open.
 CRASHER = textwrap.dedent("""
     import sys, time
@@ -39,11 +40,12 @@ CRASHER = textwrap.dedent("""
 
     @event.listens_for(ws.store.engine, "before_cursor_execute")
     def pause(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO REVISION_FILES"):
+        if statement.lstrip().upper().startswith("INSERT INTO REVISIONS"):
             print("READY", flush=True)
             time.sleep(600)
 
     files = {f"f{i}.py": (f"# crash {i}\\n" * 100).encode() for i in range(50)}
+    files["f0.py"] = b"class ServiceRunner:\\n    def run(self):\\n        pass\\n" + files["f0.py"]  # the class the module names
     ws.packages.push(codebase=files, package_name="shared",
                      modules=[faas.PackageModule(entry_point="f0.py", functions=[faas.PackageFunction()])])
 """)
@@ -72,7 +74,7 @@ def test_eight_processes_push_contiguous_unique_versions(ws, tmp_path):
 
 
 def test_push_killed_mid_transaction_leaves_no_partial_revision(ws):
-    first = ws.packages.push(codebase={"main.py": b"x = 1\n"}, package_name="shared",
+    first = ws.packages.push(codebase={"main.py": RUNNER + b"x = 1\n"}, package_name="shared",
                              modules=[faas.PackageModule(functions=[faas.PackageFunction()])])
     proc = _run(CRASHER, ws.settings.db_url, ws.settings.artifacts)
     try:
@@ -85,10 +87,8 @@ def test_push_killed_mid_transaction_leaves_no_partial_revision(ws):
     assert [r.version for r in reopened.packages.get("shared").revisions] == ["1.0.0"]
     with reopened.store.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(revisions)) == 1
-        orphans = select(func.count()).select_from(revision_files).where(
-            revision_files.c.revision_id.not_in(select(revisions.c.id)))
-        assert conn.scalar(orphans) == 0
+        assert conn.scalar(select(func.count()).select_from(manifests)) == 1  # the first one's
         assert conn.scalar(select(func.count()).select_from(blobs)) == 1
-    again = reopened.packages.push(codebase={"main.py": b"x = 2\n"}, package_name="shared",
+    again = reopened.packages.push(codebase={"main.py": RUNNER + b"x = 2\n"}, package_name="shared",
                                    modules=first.modules)
     assert again.version == "1.0.1"

@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { collectInputs } from '../inputs';
 import { FaasModel } from '../model';
-import { IPackageModule, IRevision } from '../types';
+import { IDeployRequest, IPackageModule, IRevision } from '../types';
 import { sortVersions } from '../versions';
 import { Button, Empty, InputFields, ioText, LazyDetails, Section } from './common';
 
@@ -20,6 +20,7 @@ export function DeployForm(props: {
   const { model, pkg, revision, module } = props;
   const [name, setName] = React.useState(`${pkg}-${module.name}`.slice(0, 64));
   const [runtime, setRuntime] = React.useState(RUNTIMES[0]);
+  const [scheduler, setScheduler] = React.useState('');
   const [values, setValues] = React.useState<Record<string, string | boolean>>({});
   const [formError, setFormError] = React.useState<string | null>(null);
   const submit = async () => {
@@ -31,7 +32,11 @@ export function DeployForm(props: {
       return;
     }
     setFormError(null);
-    const ok = await model.deploy({ name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: initInput, runtime });
+    const request: IDeployRequest = { name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: initInput, runtime };
+    if (runtime === 'dask' && scheduler.trim()) {
+      request.scheduler = scheduler.trim(); // empty: a LocalCluster of the Jupyter server
+    }
+    const ok = await model.deploy(request);
     if (ok) {
       props.onDone();
     }
@@ -53,6 +58,18 @@ export function DeployForm(props: {
           ))}
         </select>
       </label>
+      {runtime === 'dask' && (
+        <label className="faas-field">
+          <span>scheduler</span>
+          <input
+            className="jp-mod-styled"
+            value={scheduler}
+            placeholder="tcp://host:8786 (empty: local)"
+            data-testid="faas-deploy-scheduler"
+            onChange={e => setScheduler(e.target.value)}
+          />
+        </label>
+      )}
       <InputFields ios={module.initInputs ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
       {formError && <div className="faas-error">{formError}</div>}
       <Button label="Deploy" accept testid="faas-deploy-submit" onClick={() => void submit()} />
