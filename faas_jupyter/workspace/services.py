@@ -99,8 +99,9 @@ class Service(ServiceModel):
         from faas_jupyter.workspace.executions import start_execution
         running = self._running()
         inputs = list(inputs)
+        self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                   wait=False, returns=returns) for i in inputs]
+                                   wait=False, returns=returns, member_checked=True) for i in inputs]
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
