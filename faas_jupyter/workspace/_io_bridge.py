@@ -281,12 +281,7 @@ class StoreResolver(_Lazy):
                                                   self.manager)
         if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
             return value
-        if isinstance(annotation, str):
-            from faas_jupyter.packagers.typehints import resolve_name
-            try:
-                annotation = resolve_name(annotation)
-            except ValidationError:
-                annotation = _EMPTY
+        annotation = _resolved(annotation)
         if value.type == "Item":
             return self._item(value.record, annotation)
         return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
