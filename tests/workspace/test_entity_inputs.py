@@ -147,3 +147,19 @@ def test_deploy_takes_init_input_as_dataloop_function_ios(ws):
         assert ws.services.get(svc.name).execute("run").output == {"t": 0.7}
     finally:
         svc.stop()
+
+
+def test_without_package_json_an_unannotated_item_parameter_is_inferred_and_gets_the_entity(ws, logged):
+    item, _ = logged
+    code = ("import dtlpy as dl\n\n\nclass ServiceRunner(dl.BaseServiceRunner):\n"
+            "    def run(self, item, dataset):\n"
+            "        return [item.name, item.dataset.name, [i.name for i in dataset.items.list()]]\n")
+    pkg = ws.packages.push(codebase={"main.py": code}, package_name="inferred")
+    assert [io.type.value for io in pkg.module().function("run").input] == ["Item", "Dataset"]
+    svc = pkg.deploy()
+    try:
+        name = Path(item.path).name
+        out = svc.execute("run", {"item": item.id, "dataset": "raw"}).output
+        assert out[:2] == [name, "raw"] and name in out[2]
+    finally:
+        svc.stop()
