@@ -36,6 +36,9 @@ class ServiceRunner(dl.BaseServiceRunner):
 
     def echo(self, item, dataset):
         return item, [item], dataset
+
+    def record(self, item: dict):
+        return sorted(item)
 '''
 
 PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint": "main.py",
@@ -46,7 +49,8 @@ PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint":
     {"name": "note", "input": [{"name": "annotation", "type": "Annotation"}]},
     {"name": "echo", "input": [{"name": "item", "type": "Item"}, {"name": "dataset", "type": "Dataset"}],
      "output": [{"name": "same", "type": "Item"}, {"name": "many", "type": "Item[]"},
-                {"name": "ds", "type": "Dataset"}]}]}]}
+                {"name": "ds", "type": "Dataset"}]},
+    {"name": "record", "input": [{"name": "item", "type": "Item"}]}]}]}
 
 
 def _push(ws):
@@ -111,6 +115,8 @@ def test_an_input_entity_returned_is_referenced_not_copied(ws, logged, runtime):
                              "ds": {"dataset_id": ws.datasets.get("raw").id, "name": "raw"}}
         assert len(ws.items.list()) == before  # nothing stored again
         assert [i.id for i in ex.output_items()] == [item.id, item.id]
+        keys = svc.execute("record", {"item": item.id}).output  # a dict parameter: the plain record
+        assert {"id", "key", "path"} <= set(keys) and not {"annotations", "dataset_row"} & set(keys)
     finally:
         svc.stop()
 
