@@ -1,11 +1,11 @@
 /** Packages -> revisions -> modules -> functions, with a deploy form per module. */
 import * as React from 'react';
 
-import { collectInputs } from '../inputs';
+import { checkInputs } from '../inputs';
 import { FaasModel } from '../model';
 import { IPackageModule, IRevision } from '../types';
 import { sortVersions } from '../versions';
-import { Button, Empty, InputFields, ioText, LazyDetails, Section } from './common';
+import { Button, Empty, InlineMessage, InputFields, ioText, LazyDetails, Section } from './common';
 
 const RUNTIMES = ['process', 'dask'];
 
@@ -18,20 +18,18 @@ export function DeployForm(props: {
   onDone: () => void;
 }): JSX.Element {
   const { model, pkg, revision, module } = props;
-  const [name, setName] = React.useState(`${pkg}-${module.name}`.slice(0, 64));
+  const key = `deploy:${pkg}/${module.name}`;
+  const [name, setName] = React.useState(() => model.defaultServiceName(pkg, module.name));
   const [runtime, setRuntime] = React.useState(RUNTIMES[0]);
   const [values, setValues] = React.useState<Record<string, string | boolean>>({});
-  const [formError, setFormError] = React.useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
   const submit = async () => {
-    let initInput: Record<string, unknown>;
-    try {
-      initInput = collectInputs(module.initInputs ?? [], values);
-    } catch (err) {
-      setFormError((err as Error).message);
+    const { input, errors } = checkInputs(module.initInputs ?? [], values);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length) {
       return;
     }
-    setFormError(null);
-    const ok = await model.deploy({ name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: initInput, runtime });
+    const ok = await model.deploy({ name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: input, runtime }, key);
     if (ok) {
       props.onDone();
     }
@@ -53,9 +51,15 @@ export function DeployForm(props: {
           ))}
         </select>
       </label>
-      <InputFields ios={module.initInputs ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
-      {formError && <div className="faas-error">{formError}</div>}
-      <Button label="Deploy" accept testid="faas-deploy-submit" onClick={() => void submit()} />
+      <InputFields
+        ios={module.initInputs ?? []}
+        values={values}
+        errors={fieldErrors}
+        model={model}
+        onChange={(k, v) => setValues({ ...values, [k]: v })}
+      />
+      <InlineMessage model={model} k={key} />
+      <Button label="Deploy" accept testid="faas-deploy-submit" busy={model.isBusy(key)} busyLabel="Deploying…" onClick={() => void submit()} />
       <Button label="Cancel" onClick={props.onDone} />
     </div>
   );
@@ -111,6 +115,7 @@ function RevisionView(props: { model: FaasModel; rev: IRevision }): JSX.Element 
           <ModuleView key={m.name} model={props.model} pkg={r.package} revision={r.version} module={m} />
         ))}
       </ul>
+      <InlineMessage model={props.model} k={`revisions:${r.package}`} />
       <a className="faas-link" href={props.model.api.codebaseUrl(r.package, r.version)} download>
         codebase.zip
       </a>
