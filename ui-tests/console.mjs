@@ -12,7 +12,8 @@ const text = async loc => ((await loc.count()) ? (await loc.first().textContent(
 
 /** Open the console through the command palette (checks the command's label). */
 async function openConsoleFromPalette(page, { timeout }) {
-  await page.keyboard.press('Control+Shift+C');
+  await page.locator('.lm-MenuBar-item', { hasText: /^View$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^Activate Command Palette$/ }).click();
   const input = page.locator('.lm-CommandPalette-input');
   await input.waitFor({ timeout });
   await input.fill('FaaS: Open Console');
@@ -97,10 +98,9 @@ async function terminateSlowRun(page, { check, opts }) {
   await form.locator('[data-testid="faas-execute-submit"]').click();
   await form.waitFor({ state: 'detached', timeout: opts.timeout });
   const c = page.locator(CONSOLE);
-  await c.locator('[data-testid="faas-filter-function"]').selectOption('slow').catch(async () => {
-    await page.waitForTimeout(1500); // the filter menu learns the new function on the next load
-    await c.locator('[data-testid="faas-filter-function"]').selectOption('slow');
-  });
+  // the function menu learns the new function from the next poll
+  await c.locator('[data-testid="faas-filter-function"] option[value="slow"]').waitFor({ state: 'attached', timeout: opts.timeout });
+  await c.locator('[data-testid="faas-filter-function"]').selectOption('slow');
   const slowRow = c.locator('[data-testid="faas-console-execution"]', { hasText: 'slow' }).first();
   await slowRow.waitFor({ timeout: opts.timeout });
   await slowRow.click();
@@ -117,6 +117,9 @@ async function terminateSlowRun(page, { check, opts }) {
 
 async function otherTabs(page, { check, opts, result }) {
   const c = page.locator(CONSOLE);
+  for (const name of ['status', 'function', 'range']) {
+    await c.locator(`[data-testid="faas-filter-${name}"]`).selectOption(''); // charts follow the filters
+  }
   await c.locator('[data-testid="faas-tab-charts"]').click();
   await c.locator('[data-testid="faas-charts"] rect').first().waitFor({ timeout: opts.timeout });
   const bars = await c.locator('[data-testid="faas-charts"] rect').count();
@@ -205,12 +208,17 @@ async function themeChecks(page, theme, { check, opts, result }) {
   check(`${theme}: axe finds no serious or critical violation`, axe.length === 0, axe);
 }
 
-async function pollingPauses(page, { check, opts }) {
+async function pollingPauses(page, { check, opts, result }) {
   const seen = [];
   const onRequest = r => r.url().includes('/faas/api/summary') && seen.push(r.url());
   // hide the sidebar, close the console: nothing shows the data, so nothing is asked
   await page.locator(`li[data-id="${SIDEBAR_ID}"]`).click();
   await sidebar(page).waitFor({ state: 'hidden', timeout: opts.timeout });
+  // the README's picture: the console on its own, the newest run open
+  await page.locator(`${CONSOLE} [data-testid="faas-console-execution"]`).first().click();
+  await page.locator(`${CONSOLE} [data-testid="faas-execution-detail"]`).waitFor({ timeout: opts.timeout });
+  await page.waitForTimeout(500);
+  result.screenshots.push(await screenshot(page, opts.out, 'console-readme.png'));
   await page.locator('.lm-TabBar-tab', { hasText: 'FaaS Console' }).locator('.lm-TabBar-tabCloseIcon').click();
   await page.locator(CONSOLE).waitFor({ state: 'detached', timeout: opts.timeout });
   page.on('request', onRequest);
@@ -255,5 +263,5 @@ await runScript(async ({ page, opts, check, result }) => {
   await sidebar(page).locator('[data-testid="faas-open-console"]').click();
   check('the sidebar button opens the console', await page.locator(CONSOLE).isVisible());
   await setTheme(page, 'light', opts);
-  await pollingPauses(page, { check, opts });
+  await pollingPauses(page, { check, opts, result });
 });

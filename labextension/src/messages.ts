@@ -13,7 +13,8 @@ const HINTS: [RegExp, string][] = [
   [/an owner can run proj\.members\.add\([^)]*role='(\w+)'\)/, 'ask a project owner to give you the role $1'],
   [/create it with ws\.datasets\.create\(('[^']*')\)/, 'create the dataset $1 in a notebook first'],
   [/or ex\.terminate\(\)/, 'or terminate it'],
-  [/use ws\.items\.get\([^)]*\)/, 'pick the item from the list']
+  [/use ws\.items\.get\([^)]*\)/, 'pick the item from the list'],
+  [/the worker was killed after (\S+ s) without reaching kill_event\(\)/, 'its worker was stopped after $1 (the function did not check for termination)']
 ];
 
 /** Any leftover clause that tells the user to call Python (`...: ws.x(...)`). */

@@ -269,15 +269,23 @@ export class FaasModel {
 
   /** Fetch one revision in full (the list may leave out its spec); revisions never change. */
   async loadRevisionDetail(pkg: string, version: string): Promise<void> {
-    const have = this.revisions.get(pkg)?.find(r => r.version === version);
-    if (have?.spec) {
+    if (this.revisionOf(pkg, version)?.spec) {
       return;
     }
     await this.guard(`revisions:${pkg}`, async () => {
       const full = await this.api.revision(pkg, version);
-      const list = (this.revisions.get(pkg) ?? []).filter(r => r.version !== version);
-      this.revisions.set(pkg, [...list, full]);
+      this._details.set(`${pkg}@${version}`, full);
+      const list = this.revisions.get(pkg);
+      if (list) {
+        this.revisions.set(pkg, list.map(r => (r.version === version ? full : r)));
+      }
     });
+  }
+
+  /** One revision, from the package's list or fetched alone (revisions never change). */
+  revisionOf(pkg: string, version: string): IRevision | undefined {
+    const inList = this.revisions.get(pkg)?.find(r => r.version === version);
+    return inList?.spec ? inList : this._details.get(`${pkg}@${version}`) ?? inList;
   }
 
   async loadItems(dataset: string): Promise<void> {
@@ -441,6 +449,7 @@ export class FaasModel {
   private _disposed = false;
   private _visible = new Set<string>();
   private _logOffset = 0;
+  private _details = new Map<string, IRevision>();
   private _lastNotice: string | null = null;
 }
 

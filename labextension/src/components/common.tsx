@@ -120,7 +120,7 @@ export function StatusBadge(props: { status: string }): JSX.Element {
 /** A JSON value as a readable, theme-coloured code block. */
 export function CodeBlock(props: { value: unknown; testid?: string }): JSX.Element {
   return (
-    <pre className="faas-code" data-testid={props.testid}>
+    <pre className="faas-code" data-testid={props.testid} tabIndex={0}>
       {JSON.stringify(props.value ?? null, null, 2)}
     </pre>
   );
@@ -283,7 +283,7 @@ export function PreviewView(props: { preview: IPreview }): JSX.Element {
   const p = props.preview;
   if (p.columns && p.data) {
     return (
-      <div className="faas-preview" data-testid="faas-preview">
+      <div className="faas-preview" data-testid="faas-preview" tabIndex={0}>
         {p.shape && <div className="faas-dim">shape {p.shape.join(' × ')}</div>}
         <table className="faas-table">
           <thead>
@@ -309,7 +309,7 @@ export function PreviewView(props: { preview: IPreview }): JSX.Element {
   }
   const text = p.text ?? JSON.stringify(p.value ?? p, null, 1);
   return (
-    <pre className="faas-preview" data-testid="faas-preview">
+    <pre className="faas-preview" data-testid="faas-preview" tabIndex={0}>
       {text}
     </pre>
   );

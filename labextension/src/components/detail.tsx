@@ -2,6 +2,7 @@
  * live logs, traceback; Rerun (optionally with edited inputs) and Terminate where it works. */
 import * as React from 'react';
 
+import { uiText } from '../messages';
 import { logText, FaasModel, outputEntries } from '../model';
 import { FINAL_STATUSES, IExecution, ILogLine } from '../types';
 import { Button, CodeBlock, Empty, InlineMessage, PreviewView, StatusBadge } from './common';
@@ -152,8 +153,8 @@ export function ExecutionDetail(props: {
         {ex.attempts ?? 0}
       </div>
       {ex.error && (
-        <pre className={neutral ? 'faas-code faas-ended' : 'faas-error'} data-testid="faas-traceback">
-          {neutral ? ex.error : ex.traceback ?? ex.error}
+        <pre className={neutral ? 'faas-code faas-ended' : 'faas-error'} data-testid="faas-traceback" tabIndex={0}>
+          {neutral ? uiText(ex.error) : ex.traceback ?? ex.error}
         </pre>
       )}
       <div className="faas-subtitle">inputs</div>
@@ -165,12 +166,12 @@ export function ExecutionDetail(props: {
         {(ex.statusLog ?? []).map((s, i) => (
           <li key={i}>
             {(s.timestamp ?? s.ts ?? '').slice(11, 23)} {s.status}
-            {s.message ? ` · ${s.message}` : ''}
+            {s.message ? ` · ${uiText(s.message)}` : ''}
           </li>
         ))}
       </ul>
       <div className="faas-subtitle">logs{running ? ' (live)' : ''}</div>
-      <pre className="faas-logs faas-code" data-testid="faas-logs">
+      <pre className="faas-logs faas-code" data-testid="faas-logs" tabIndex={0} aria-label="logs">
         {logs || '(no logs)'}
       </pre>
     </div>

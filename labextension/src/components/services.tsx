@@ -8,7 +8,7 @@ import { Button, Empty, InlineMessage, InputFields, Section } from './common';
 
 /** The functions of a service's module, from its pinned revision's spec. */
 function functionsOf(model: FaasModel, s: IService): IPackageFunction[] {
-  const rev = model.revisions.get(s.package ?? '')?.find(r => r.version === s.packageRevision);
+  const rev = model.revisionOf(s.package ?? '', s.packageRevision);
   const mod = rev?.spec?.modules.find(m => m.name === s.moduleName);
   return mod?.functions ?? [];
 }
@@ -47,7 +47,17 @@ function ExecuteForm(props: { model: FaasModel; service: IService; onDone: () =>
   }
   return (
     <div className="faas-form" data-testid="faas-execute-form">
-      <select className="jp-mod-styled" value={fname} aria-label="function" onChange={e => setFname(e.target.value)}>
+      <select
+        className="jp-mod-styled"
+        value={fname}
+        aria-label="function"
+        onChange={e => {
+          setFname(e.target.value);
+          setValues({}); // another function: its own inputs, no stale messages
+          setFieldErrors({});
+          model.dismiss(key);
+        }}
+      >
         {fns.map(f => (
           <option key={f.name}>{f.name}</option>
         ))}

@@ -40,7 +40,7 @@ export function stackedBars(overTime: IStats['overTime'], width: number, height:
   const totals = overTime.map(b => Object.values(b.counts).reduce((a, n) => a + n, 0));
   const top = niceMax(Math.max(0, ...totals));
   const slot = overTime.length ? width / overTime.length : width;
-  const w = Math.max(1, slot * 0.8);
+  const w = Math.max(1, Math.min(slot * 0.8, 40)); // one bucket is a bar, not a wall
   const bars: IBar[] = [];
   overTime.forEach((bucket, i) => {
     let y = height;

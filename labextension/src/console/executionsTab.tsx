@@ -41,13 +41,17 @@ function Select(props: { model: ConsoleModel; name: keyof IFilters; label: strin
 function Filters(props: { model: ConsoleModel }): JSX.Element {
   const { model } = props;
   const v = model.values;
+  // the menus know what the last load saw plus what the newest runs (each poll) show
+  const recent = model.shared.executions;
+  const merged = (xs: string[] | undefined, more: (string | undefined)[]) =>
+    [...new Set([...(xs ?? []), ...more.filter((x): x is string => Boolean(x))])].sort();
   const any = (xs: string[] | undefined, what: string): [string, string][] => [['', `any ${what}`], ...(xs ?? []).map(x => [x, x] as [string, string])];
   return (
     <div className="faas-filters" data-testid="faas-console-filters">
       <Select model={model} name="status" label="status" options={any([...EXECUTION_STATUSES], 'status')} />
-      <Select model={model} name="service" label="service" options={any(v?.services, 'service')} />
-      <Select model={model} name="function" label="function" options={any(v?.functions, 'function')} />
-      <Select model={model} name="user" label="user" options={any(v?.users, 'user')} />
+      <Select model={model} name="service" label="service" options={any(merged(v?.services, recent.map(e => e.service)), 'service')} />
+      <Select model={model} name="function" label="function" options={any(merged(v?.functions, recent.map(e => e.functionName)), 'function')} />
+      <Select model={model} name="user" label="user" options={any(merged(v?.users, recent.map(e => e.creator)), 'user')} />
       <Select model={model} name="range" label="created" options={RANGES.map(([k, label]) => [k, label])} />
     </div>
   );

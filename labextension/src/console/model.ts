@@ -106,6 +106,7 @@ export class ConsoleModel {
   /** Reload what the open tab shows (each tick while the console is visible). */
   async refresh(): Promise<void> {
     if (this.loading) {
+      this._again = true; // a filter changed during a load: load again with it afterwards
       return;
     }
     this.loading = true;
@@ -126,6 +127,10 @@ export class ConsoleModel {
     } finally {
       this.loading = false;
       this.emit();
+    }
+    if (this._again) {
+      this._again = false;
+      await this.refresh();
     }
   }
 
@@ -279,4 +284,5 @@ export class ConsoleModel {
   private _changed = new Signal<this, void>(this);
   private _timer: ReturnType<typeof setInterval> | null = null;
   private _logOffset = 0;
+  private _again = false;
 }

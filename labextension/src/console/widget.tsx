@@ -38,10 +38,10 @@ function ConsoleView(props: { model: ConsoleModel }): JSX.Element {
             {label}
           </button>
         ))}
-        <span className="faas-dim faas-tabs-status" role="status">
-          {model.loading ? 'loading…' : ''}
-        </span>
       </div>
+      <span className="faas-dim faas-tabs-status" role="status">
+        {model.loading ? 'loading…' : ''}
+      </span>
       {model.error && (
         <div className="faas-error faas-inline-message" role="alert" data-testid="faas-console-error">
           <span>{model.error}</span>
