@@ -21,6 +21,7 @@ _EXPORTS = {
     "PackingError": "faas_jupyter.errors",
     "UnpackingError": "faas_jupyter.errors",
     "NoChangeWarning": "faas_jupyter.errors",
+    "TypeInferenceWarning": "faas_jupyter.errors",
     "PackageInputType": "faas_jupyter.model.types",
     "FunctionIO": "faas_jupyter.model.package",
     "PackageFunction": "faas_jupyter.model.package",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from faas_jupyter import _text
-from faas_jupyter.errors import FaasError, NoChangeWarning
+from faas_jupyter.errors import FaasError, NoChangeWarning, TypeInferenceWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
 COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services"]
@@ -70,6 +70,9 @@ def push(ws, args):
         pkg = ws.packages.push(args.dir, package_name=args.name, message=args.message,
                                bump=args.bump, force=args.force)
     unchanged = any(issubclass(w.category, NoChangeWarning) for w in caught)
+    for w in caught:  # what inference had to guess, as %%faas shows it
+        if issubclass(w.category, TypeInferenceWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
     return {"name": pkg.name, "version": pkg.version, "pushed": not unchanged,
             "files": len(pkg.codebase.files), "digest": pkg.codebase.digest}
 
@@ -160,6 +163,15 @@ def whoami(ws, args):
             "db": ws.store.safe_url, "artifacts": ws.settings.artifacts}
 
 
+@command("gc", arg("--min-age", type=float, default=3600.0,
+                    help="keep unreferenced artifacts younger than this many seconds (default 3600)"),
+         arg("--dry-run", action="store_true", help="report what would be removed, remove nothing"),
+         help="remove stale temp files, unreferenced artifacts and unused codebase blobs")
+def gc(ws, args):
+    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run)
+    return report.to_json() if args.json else str(report)
+
+
 _TEXT: dict[str, Callable[[Any], str]] = {
     "push": _push_text, "import": _push_text, "revisions": _revisions_text,
     "ls": lambda rows: _text.table([[r["name"], r["version"], ", ".join(r["modules"])] for r in rows],
@@ -185,6 +197,8 @@ def _globals(suppress: bool) -> argparse.ArgumentParser:
     p.add_argument("--home", default=default, help="workspace home (default $FAAS_HOME)")
     p.add_argument("--db", default=default, help="database URL or SQLite path")
     p.add_argument("--artifacts", default=default, help="artifact root (folder or fsspec URL)")
+    p.add_argument("--artifacts-options", default=default, metavar="JSON",
+                   help="the artifact root's fsspec storage options as JSON (default $FAAS_ARTIFACTS_OPTIONS)")
     p.add_argument("--user", default=default, help="act as this user (default $FAAS_USER)")
     p.add_argument("--project", default=default, help="project (default 'default')")
     return p
@@ -219,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             ws = faas_jupyter.workspace(args.db, artifacts=args.artifacts, user=args.user,
-                                        home=args.home)
+                                        home=args.home, storage_options=args.artifacts_options)
             if args.project:
                 ws.use_project(args.project)
             result = COMMANDS[args.command].func(ws, args)

@@ -32,6 +32,11 @@ def test(ws, args):
          arg("--runtime", choices=("kernel", "process", "dask"), default="kernel"),
          arg("--concurrency", type=int, default=1), arg("--execution-timeout", type=float, default=3600),
          arg("--max-attempts", type=int, default=1), arg("--on-reset", choices=("failed", "rerun"), default="failed"),
+         arg("--scheduler", help="dask: the scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
+         arg("--shared-filesystem", action="store_true",
+             help="dask: the local artifact root is one shared folder on every worker"),
+         arg("--no-install-requirements", dest="install_requirements", action="store_false",
+             help="dask: check the package's requirements on the workers instead of pip-installing them"),
          help="deploy a package revision as a service")
 def deploy(ws, args):
     name, _, at = args.package.partition("@")
@@ -39,7 +44,8 @@ def deploy(ws, args):
         service_name=args.service, module_name=args.module, revision=args.revision or at or None,
         init_input=parse_pairs(args.init, "init input"), runtime=args.runtime,
         concurrency=args.concurrency, execution_timeout=args.execution_timeout,
-        max_attempts=args.max_attempts, on_reset=args.on_reset)
+        max_attempts=args.max_attempts, on_reset=args.on_reset, scheduler=args.scheduler,
+        shared_filesystem=args.shared_filesystem, install_requirements=args.install_requirements)
     return svc.to_json()
 
 
@@ -75,10 +81,12 @@ def services(ws, args):
 
 
 @command("executions", arg("service", nargs="?"), arg("--status"), arg("--function"),
-         arg("--limit", type=int, default=50), help="list executions, newest first")
+         arg("--limit", type=int, default=50), arg("--offset", type=int, default=0),
+         help="list executions, newest first, a page at a time (--limit, --offset)")
 def executions(ws, args):
     return [e.to_json() for e in ws.executions.list(service=args.service, status=args.status,
-                                                    function=args.function, limit=args.limit)]
+                                                    function=args.function, limit=args.limit,
+                                                    offset=args.offset)]
 
 
 @command("logs", arg("execution", help="execution id (or a unique prefix, as tables show)"), help="print an execution's captured logs")

@@ -5,17 +5,22 @@
 | home               | FAAS_HOME              | ~/.faas_jupyter                          |
 | db_url             | FAAS_DB_URL            | sqlite:///<home>/faas.db                 |
 | artifacts          | FAAS_ARTIFACTS         | <home>/artifacts (any fsspec URL works)  |
+| artifacts_options  | FAAS_ARTIFACTS_OPTIONS | {} (JSON: fsspec storage options)        |
 | user               | FAAS_USER              | the OS login                             |
 | max_codebase_bytes | FAAS_MAX_CODEBASE_MB   | 100 MB                                   |
+| max_log_chars      | FAAS_MAX_LOG_MB        | 10 (million characters per execution)    |
+| trust_pickles      | FAAS_TRUST_PICKLES     | off: other users' pickles need trust=True |
 """
 from __future__ import annotations
 
 import getpass
+import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MAX_CODEBASE_MB = 100
+DEFAULT_MAX_LOG_MB = 10
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,10 @@ class Settings:
     artifacts: str
     user: str
     max_codebase_bytes: int = DEFAULT_MAX_CODEBASE_MB * 1_000_000
+    trust_pickles: bool = False  # load other users' (and changed) pickle items without trust=True
+    # fsspec storage options of the artifact root (an S3 endpoint, credentials, anon=True ...);
+    # services hand them to the workers that run their functions
+    artifacts_options: dict = field(default_factory=dict, hash=False)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -37,8 +46,27 @@ def _os_user() -> str:
         return f"uid{os.getuid()}"
 
 
+def parse_options(text: str | dict | None, source: str = "FAAS_ARTIFACTS_OPTIONS") -> dict:
+    """Storage options from a JSON object (text) or a dict; one clear error otherwise."""
+    from faas_jupyter.errors import ValidationError
+    if text is None or text == "":
+        return {}
+    if isinstance(text, dict):
+        return dict(text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{source} must be a JSON object of fsspec storage options, e.g. "
+                              f"'{{\"endpoint_url\": \"http://host:9000\", \"key\": \"...\"}}': {exc}") from None
+    if not isinstance(value, dict):
+        raise ValidationError(f"{source} must be a JSON object of fsspec storage options, "
+                              f"not {type(value).__name__}")
+    return value
+
+
 def settings(db_url: str | None = None, artifacts: str | None = None,
-             user: str | None = None, home: str | os.PathLike | None = None) -> Settings:
+             user: str | None = None, home: str | os.PathLike | None = None,
+             artifacts_options: str | dict | None = None, trust_pickles: bool | None = None) -> Settings:
     """Resolve settings: explicit arguments win over the environment."""
     env = os.environ
     home_path = Path(home or env.get("FAAS_HOME") or Path.home() / ".faas_jupyter").expanduser()
@@ -48,7 +76,27 @@ def settings(db_url: str | None = None, artifacts: str | None = None,
         db_url = f"sqlite:///{Path(db_url).expanduser().resolve()}"
     if artifacts is None:
         artifacts = env.get("FAAS_ARTIFACTS") or str(home_path / "artifacts")
+    if artifacts_options is None:
+        options = parse_options(env.get("FAAS_ARTIFACTS_OPTIONS"))
+    else:
+        options = parse_options(artifacts_options, "storage_options")
     mb = int(env.get("FAAS_MAX_CODEBASE_MB", DEFAULT_MAX_CODEBASE_MB))
     return Settings(home=home_path, db_url=db_url, artifacts=str(artifacts),
                     user=user or env.get("FAAS_USER") or _os_user(),
-                    max_codebase_bytes=mb * 1_000_000)
+                    max_codebase_bytes=mb * 1_000_000, artifacts_options=options,
+                    trust_pickles=trust_pickles_env() if trust_pickles is None else bool(trust_pickles))
+
+
+def max_log_chars() -> int:
+    """How much of one execution's output is stored (``FAAS_MAX_LOG_MB``, default 10)."""
+    raw = os.environ.get("FAAS_MAX_LOG_MB")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_LOG_MB
+    except ValueError:
+        mb = DEFAULT_MAX_LOG_MB
+    return max(int(mb * 1_000_000), 1024)
+
+
+def trust_pickles_env() -> bool:
+    """``FAAS_TRUST_PICKLES=1``: load every pickle item without ``trust=True`` (single-user setups)."""
+    return os.environ.get("FAAS_TRUST_PICKLES", "").strip().lower() in ("1", "true", "yes", "on")

@@ -59,3 +59,7 @@ class UnpackingError(PackagingError):
 
 class NoChangeWarning(UserWarning):
     """A push found nothing changed and made no revision (use force=True)."""
+
+
+class TypeInferenceWarning(UserWarning):
+    """Inference had to guess a FunctionIO type (e.g. Json for an unknown annotation) at push."""

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import pytest
 
-_ENV = ("FAAS_HOME", "FAAS_DB_URL", "FAAS_ARTIFACTS", "FAAS_USER", "FAAS_MAX_CODEBASE_MB")
+_ENV = ("FAAS_HOME", "FAAS_DB_URL", "FAAS_ARTIFACTS", "FAAS_USER", "FAAS_MAX_CODEBASE_MB", "FAAS_MAX_LOG_MB",
+        "FAAS_TRUST_PICKLES")
 
 
 @pytest.fixture

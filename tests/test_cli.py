@@ -113,3 +113,14 @@ def test_console_entry_exit_status(tmp_home, src):
     assert run("push", src).returncode == 0
     bad = run("show", "missing")
     assert bad.returncode == 1 and bad.stderr.startswith("faas: error: no package 'missing'")
+
+
+def test_push_prints_what_inference_guessed(faas, tmp_path):
+    d = tmp_path / "guess"
+    d.mkdir()
+    (d / "main.py").write_text("from faas_jupyter import BaseServiceRunner\nfrom shapes import Box\n\n\n"
+                               "class ServiceRunner(BaseServiceRunner):\n    def run(self, box: Box):\n"
+                               "        return 1\n")
+    code, out, err = faas("push", d)
+    assert code == 0 and "warning: main.py line 6: annotation 'Box' of input 'box' is not a FunctionIO " \
+        "type; Json will be used" in err

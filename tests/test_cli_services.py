@@ -84,9 +84,13 @@ def test_deploy_execute_list_and_logs(faas):
     ex = json.loads(out)
     assert ex["output"] == "hello Ada" and ex["status"] == "success"
     code, out, _ = faas("execute", "s1", "score", "rows=[]", "limit=x")
-    assert code == 1 and "must be an Integer" in _
+    assert code == 1 and "must be an Integer" in _  # refused: not stored
+    code, out, _ = faas("execute", "s1", "score", "limit=3")
+    assert code == 1 and "missing input 'rows'" in _  # fails where it runs: stored as failed
     code, out, _ = faas("services")
     assert "s1" in out and "shapes" in out
     code, out, _ = faas("executions", "s1", "--json")
     assert [e["status"] for e in json.loads(out)] == ["failed", "success"]
+    code, out, _ = faas("executions", "s1", "--limit", "1", "--offset", "1", "--json")
+    assert [e["id"] for e in json.loads(out)] == [ex["id"]]  # the second page of one
     assert faas("logs", ex["id"])[0] == 0

@@ -12,13 +12,14 @@ PKG = Path(__file__).resolve().parents[1] / "faas_jupyter"
 # layer -> layers it may import (besides itself and the base modules errors/config)
 ALLOWED = {
     "model": set(),
+    "dtlpy": {"model"},  # the Dataloop compatibility module: builds model classes, nothing else
     "store": {"model"},
     "packagers": {"model"},
-    "runner": {"model", "store", "packagers"},
-    "workspace": {"model", "store", "packagers", "runner"},
-    "magics": {"model", "store", "packagers", "runner", "workspace", "widgets"},
-    "widgets": {"model", "store", "packagers", "runner", "workspace"},
-    "server": {"model", "store", "packagers", "runner", "workspace"},
+    "runner": {"model", "dtlpy", "store", "packagers"},
+    "workspace": {"model", "dtlpy", "store", "packagers", "runner"},
+    "magics": {"model", "dtlpy", "store", "packagers", "runner", "workspace", "widgets"},
+    "widgets": {"model", "dtlpy", "store", "packagers", "runner", "workspace"},
+    "server": {"model", "dtlpy", "store", "packagers", "runner", "workspace"},
 }
 FRONT_END_ONLY = ("IPython", "ipywidgets", "anywidget", "tornado", "jupyter_server", "ipykernel")
 HEAVY = ("pandas", "numpy", "pyarrow", "dask", "distributed")
@@ -98,7 +99,8 @@ def test_core_never_imports_front_end_or_heavy_libraries_at_module_level():
 
 
 def test_import_faas_jupyter_is_light():
-    code = ("import sys, faas_jupyter, faas_jupyter.model, faas_jupyter.packagers, faas_jupyter.runner; "
+    code = ("import sys, faas_jupyter, faas_jupyter.model, faas_jupyter.packagers, faas_jupyter.runner, "
+            "faas_jupyter.dtlpy; "
             "faas_jupyter.BaseServiceRunner, faas_jupyter.Packager, faas_jupyter.workspace; "
             "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
             f"{HEAVY + FRONT_END_ONLY + ('sqlalchemy',)!r})))")

@@ -102,11 +102,13 @@ def whoami(magics, args):
 
 @command("workspace", arg("url", nargs="?", help="database URL or SQLite path (default: $FAAS_HOME)"),
          arg("--artifacts", help="artifact root (folder or fsspec URL)"), arg("--user", help="act as"),
+         arg("--artifacts-options", metavar="JSON", help="the artifact root's fsspec storage options"),
          help="show or switch the workspace")
 def workspace(magics, args):
-    if args.url or args.artifacts or args.user:
+    if args.url or args.artifacts or args.user or args.artifacts_options:
         import faas_jupyter
-        magics.ws = faas_jupyter.workspace(args.url, artifacts=args.artifacts, user=args.user)
+        magics.ws = faas_jupyter.workspace(args.url, artifacts=args.artifacts, user=args.user,
+                                           storage_options=args.artifacts_options)
     return whoami(magics, args)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from faas_jupyter import _text
 from faas_jupyter.errors import ExecutionError
 from faas_jupyter.magics.registry import arg, command
-from faas_jupyter.workspace._io_bridge import parse_pairs  # the one K=V parser (the CLI uses it too)
 
 RUNTIME = arg("--runtime", choices=("kernel", "process", "dask"), help="where it runs (default kernel)")
 INIT = arg("--init", nargs="*", metavar="K=V", help="init inputs (JSON values, else strings)")
@@ -20,12 +19,19 @@ def _widgets():
          arg("--service", help="service name (default the package's)"), INIT, RUNTIME,
          arg("--concurrency", type=int), arg("--timeout", type=float, help="execution_timeout in seconds"),
          arg("--max-attempts", type=int), arg("--on-reset", choices=("failed", "rerun")),
+         arg("--scheduler", help="dask: scheduler address, e.g. tcp://host:8786 (default a LocalCluster)"),
+         arg("--shared-filesystem", action="store_true", default=None,
+             help="dask: the local artifact root is one shared folder on every worker"),
+         arg("--no-install-requirements", dest="install_requirements", action="store_false", default=None,
+             help="dask: check the requirements on the workers instead of pip-installing them"),
          help="deploy a package revision as a service (no options + widgets: a deploy panel)")
 def deploy(magics, args):
     options = {k: v for k, v in (("module_name", args.module), ("revision", args.revision),
                                  ("service_name", args.service), ("runtime", args.runtime),
                                  ("concurrency", args.concurrency), ("execution_timeout", args.timeout),
-                                 ("max_attempts", args.max_attempts), ("on_reset", args.on_reset))
+                                 ("max_attempts", args.max_attempts), ("on_reset", args.on_reset),
+                                 ("scheduler", args.scheduler), ("shared_filesystem", args.shared_filesystem),
+                                 ("install_requirements", args.install_requirements))
                if v is not None}
     if args.init:
         options["init_input"] = parse_pairs(args.init, "init input")
@@ -109,3 +115,10 @@ def test(magics, args):
     if not result.ok:
         failed = sum(c.status != "success" for c in result.calls)
         raise ExecutionError(f"{failed} of {len(result.calls)} call(s) of {result.function!r} failed")
+
+
+def parse_pairs(*args, **kwargs):
+    """The one K=V parser (the CLI uses it too), imported when a command needs it: the
+    workspace's I/O bridge brings SQLAlchemy, which a `%%faas` cell must not wait for."""
+    from faas_jupyter.workspace._io_bridge import parse_pairs as parse
+    return parse(*args, **kwargs)

@@ -5,6 +5,7 @@ line; anything else is a real bug and keeps its traceback.
 """
 from __future__ import annotations
 
+import ast
 import warnings
 
 from IPython.core.error import UsageError
@@ -14,6 +15,7 @@ from IPython.core.magic_arguments import MagicArgumentParser
 from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
 from faas_jupyter.magics import registry, working
 from faas_jupyter.magics.registry import COMMANDS
+from faas_jupyter.model.introspect import parse_source
 
 
 def _load_commands():
@@ -42,6 +44,7 @@ class FaasMagics(Magics):
         self.packages: dict[str, working.WorkingPackage] = {}
         self.line_parser = registry.build_parser(MagicArgumentParser)
         self.cell_parser = working.cell_parser(MagicArgumentParser)
+        self._cell_lines: dict = {}
 
     @property
     def ws(self):
@@ -72,15 +75,15 @@ class FaasMagics(Magics):
 
     @cell_magic("faas")
     def faas_cell(self, line: str, cell: str):
-        args = self.cell_parser.parse_args(_split(line))
+        args = self._parse_cell_line(line)
         body = working.cell_body(cell)
         try:
-            inferred, inference_warnings = self._infer(args, body)
+            tree = parse_source(body, f"<%%faas module {args.name}>") if args.kind == "module" else None
+            inferred, inference_warnings = self._infer(args, body, tree)
         except FaasError as err:
             raise user_error(err, cell_offset=1) from None
         if args.kind == "module":
-            outcome = self.shell.run_cell(body, store_history=False)
-            if not outcome.success:
+            if self._run_tree(line, body, tree):
                 return None  # the cell's own traceback is shown; nothing is recorded
         elif args.path.endswith(".py"):
             try:
@@ -93,12 +96,50 @@ class FaasMagics(Magics):
             return self.faas(f"push {args.package} -m {_quote(args.message)}")
         return None
 
-    def _infer(self, args, body: str) -> tuple[working.WorkingPackage, list]:
+    def _parse_cell_line(self, line: str):
+        """The cell line's arguments; a line seen before (a re-run cell) is not parsed again."""
+        args = self._cell_lines.get(line)
+        if args is None:
+            args = self.cell_parser.parse_args(_split(line))
+            if len(self._cell_lines) < 256:
+                self._cell_lines[line] = args
+        return args
+
+    def _infer(self, args, body: str, tree=None) -> tuple[working.WorkingPackage, list]:
         """Apply the cell to a copy, so a rejected cell leaves the working package untouched."""
+        from faas_jupyter.model.introspect import inference_context
         current = self.packages.get(args.package) or working.WorkingPackage(args.package)
         trial = working.WorkingPackage(current.name, dict(current.files), dict(current.modules),
                                        dict(current.owners))
-        return trial, working.apply_cell({args.package: trial}, args, body)
+        with inference_context(self._packable_types()):  # a packager's type is an Item input
+            return trial, working.apply_cell({args.package: trial}, args, body, tree=tree)
+
+    def _packable_types(self) -> set[str]:
+        """The packagers' types: the project's once its workspace is open; before that the
+        builtin ones, so a `%%faas` cell neither imports SQLAlchemy nor opens the store."""
+        if self._ws is None:
+            return _builtin_packable_types()
+        try:
+            return self.ws.packagers.manager.packable_type_names()
+        except FaasError:  # no workspace to ask: the builtin types only
+            return set()
+
+    def _run_tree(self, line: str, body: str, tree) -> bool:
+        """Run the module cell's already-parsed AST in the user namespace, as the cell itself
+        (tracebacks show the cell's own line numbers, a last expression is displayed); True
+        if it raised.
+
+        This is what ``run_cell(body)`` would do after tokenizing and parsing the body a second
+        time; a module cell is plain Python (it was just parsed as such), so nothing is lost.
+        """
+        shell = self.shell
+        cell = f"%%faas {line}\n{body}"
+        filename = shell.compile.cache(cell, shell.execution_count, raw_code=cell)
+        ast.increment_lineno(tree, 1)  # inference is done: now count the %%faas line too
+        nodes = shell.transform_ast(tree).body
+        if not nodes:
+            return False
+        return _sync(shell.run_ast_nodes(nodes, filename, interactivity="last_expr", compiler=shell.compile))
 
     def _report(self, args, pkg: working.WorkingPackage, inference_warnings: list) -> None:
         for w in inference_warnings:
@@ -110,6 +151,27 @@ class FaasMagics(Magics):
         module = pkg.modules[args.name]
         names = ", ".join(f.name for f in module.functions) or "no functions"
         print(f"{args.package}: module {module.name} ({module.entry_point}, {module.class_name}): {names}")
+
+
+_BUILTIN_TYPES: set[str] | None = None
+
+
+def _builtin_packable_types() -> set[str]:
+    global _BUILTIN_TYPES
+    if _BUILTIN_TYPES is None:
+        from faas_jupyter.packagers.manager import PackagersManager
+        _BUILTIN_TYPES = PackagersManager().packable_type_names()
+    return _BUILTIN_TYPES
+
+
+def _sync(coroutine):
+    """Drive one of IPython's coroutines that never awaits (plain, non-async cell code)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a %%faas module cell cannot await at top level")
 
 
 def _quote(text: str) -> str:

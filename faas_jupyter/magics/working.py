@@ -38,12 +38,13 @@ class WorkingPackage:
         return ws.packages.push(package_name=self.name, codebase=self.codebase, modules=self.module_list(),
                                 message=message, bump=bump, force=force)
 
-    def add_module(self, name: str, source: str, entry: str, class_name: str) -> list:
-        """Infer module ``name`` from ``source`` and store it as ``entry``; returns warnings."""
+    def add_module(self, name: str, source: str, entry: str, class_name: str, tree=None) -> list:
+        """Infer module ``name`` from ``source`` (``tree``: its AST, if parsed already) and
+        store it as ``entry``; returns warnings."""
         entry = normalize_path(entry)
         self._check_owner(entry, f"module {name}")
         result = infer_module(source, module_name=name, class_name=class_name,
-                              entry_point=entry, filename=f"<%%faas module {name}>")
+                              entry_point=entry, filename=f"<%%faas module {name}>", tree=tree)
         self._drop_module(name)
         self.modules[name] = as_module(result.module)
         self.files[entry] = source.encode()
@@ -130,11 +131,13 @@ def parse_cell_line(line: str) -> argparse.Namespace:
     return cell_parser().parse_args(words)
 
 
-def apply_cell(packages: dict[str, WorkingPackage], args: argparse.Namespace, body: str) -> list:
-    """Apply one parsed `%%faas` cell to the working packages; returns inference warnings."""
+def apply_cell(packages: dict[str, WorkingPackage], args: argparse.Namespace, body: str,
+               tree=None) -> list:
+    """Apply one parsed `%%faas` cell to the working packages; returns inference warnings.
+    ``tree``: a module cell's AST when the caller parsed it already."""
     working = packages.setdefault(args.package, WorkingPackage(args.package))
     if args.kind == "module":
-        return working.add_module(args.name, body, args.entry, args.class_name)
+        return working.add_module(args.name, body, args.entry, args.class_name, tree=tree)
     working.add_file(args.path, body)
     return []
 

@@ -65,7 +65,7 @@ def get_list(d: dict, key: str) -> list:
 def check_name(name: Any, what: str, path: str | None = "name") -> str:
     """Package/module/service/dataset names: ``^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$``."""
     expect(name, str, path, f"a {what} name (string)")
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):  # match() would accept a trailing newline
         raise ValidationError(f"invalid {what} name {name!r}: use {NAME_RULE}", path)
     return name
 

@@ -8,7 +8,10 @@ the subclass.
 """
 from __future__ import annotations
 
+import math
+
 import copy
+import re
 import typing
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, field, fields
@@ -137,8 +140,8 @@ def _check_choice(value: Any, choices: tuple[str, ...], key: str, what: str) -> 
 
 def _check_positive(value: Any, key: str, what: str) -> None:
     J.expect(value, (int, float), key, f"a number ({what})")
-    if value <= 0:
-        raise ValidationError(f"{what} must be positive, got {value!r}", key)
+    if not math.isfinite(value) or value <= 0:  # NaN passes ``<= 0``; inf would never time out
+        raise ValidationError(f"{what} must be a positive finite number, got {value!r}", key)
 
 
 @dataclass(eq=True)
@@ -206,6 +209,9 @@ class Service(JsonEntity):
     created_at: str | None = None
     updated_at: str | None = None
     creator: str | None = None
+    scheduler: str | None = None        # dask: the scheduler address; None = a LocalCluster of the host
+    shared_filesystem: bool = False     # dask: a local artifact root is the same folder on every worker
+    install_requirements: bool = True   # dask: pip install the package's requirements on the workers
 
     KEY_NAMES: ClassVar[dict[str, str]] = {"revision": "packageRevision", "init_input": "initParams"}
 
@@ -222,6 +228,22 @@ class Service(JsonEntity):
             J.expect(getattr(self, key), int, _camel(key), "an integer")
             _check_positive(getattr(self, key), _camel(key), key)
         _check_positive(self.execution_timeout, "executionTimeout", "execution_timeout")
+        _check_scheduler(self.scheduler, self.runtime)
+
+
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+]*://)?[^\s/:]+(:\d+)?/?$")
+
+
+def _check_scheduler(address: Any, runtime: str) -> None:
+    if address is None:
+        return
+    J.expect(address, str, "scheduler", "a Dask scheduler address (string)")
+    if runtime != "dask":
+        raise ValidationError(f"a scheduler is for runtime 'dask', not {runtime!r}; pass "
+                              "runtime='dask' or drop scheduler", "scheduler")
+    if not _ADDRESS.match(address):
+        raise ValidationError(f"invalid Dask scheduler address {address!r}; use e.g. "
+                              "'tcp://host:8786'", "scheduler")
 
 
 @dataclass(eq=True)

@@ -29,16 +29,19 @@ and ``InferenceWarning.line`` carry them, and front ends add the cell offset.
 from __future__ import annotations
 
 import ast
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from ..errors import ValidationError
 from . import introspect_types as T
 from .introspect_declared import (DeclaredModule, check_declared, declared_from_block,
                                   declared_from_json, merge_declared)
-from .package import PackageModule
+from .package import MISSING, FunctionIO, PackageFunction, PackageModule
 
 __all__ = ["InferenceWarning", "InferenceResult", "infer_module", "infer_package_modules",
-           "check_declared", "RUNNER_BASE"]
+           "check_declared", "inference_context", "RUNNER_BASE"]
 
 RUNNER_BASE = "BaseServiceRunner"
 _RUNNER_HOMES = ("", "faas.", "faas_jupyter.", "faas_jupyter.model.",
@@ -78,11 +81,33 @@ class _Context:
         self.warnings.append(InferenceWarning(message, line))
 
 
+_COLLECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_inference_warnings",
+                                                                        default=None)
+
+
+@contextmanager
+def inference_context(packable_types: Iterable[str] = ()) -> Iterator[list]:
+    """Infer with the packagers' types known (an annotation of one is an Item input) and
+    collect the warnings of every module inferred meanwhile (``ws.packages.push`` shows them)."""
+    types_token = T.PACKABLE_TYPES.set(frozenset(packable_types))
+    collected: list[InferenceWarning] = []
+    warnings_token = _COLLECTED.set(collected)
+    try:
+        yield collected
+    finally:
+        _COLLECTED.reset(warnings_token)
+        T.PACKABLE_TYPES.reset(types_token)
+
+
 def infer_module(source: str, *, module_name: str = "default_module", class_name: str = "ServiceRunner",
                  entry_point: str = "main.py", filename: str = "<cell>",
-                 declared: dict | PackageModule | None = None) -> InferenceResult:
-    """The module JSON of ``class_name`` in ``source``, merged with what is declared by hand."""
-    tree = parse_source(source, filename)
+                 declared: dict | PackageModule | None = None, tree: ast.Module | None = None) -> InferenceResult:
+    """The module JSON of ``class_name`` in ``source``, merged with what is declared by hand.
+
+    ``tree``: ``parse_source(source)`` when the caller parsed it already (the ``%%faas`` magic
+    runs that same tree, so a cell is parsed once); it is only read here.
+    """
+    tree = parse_source(source, filename) if tree is None else tree
     ctx = _Context(T.import_aliases(tree))
     classes = _top_level_classes(tree)
     cls = _runner_class(classes, class_name, ctx.aliases)
@@ -99,6 +124,9 @@ def infer_module(source: str, *, module_name: str = "default_module", class_name
     module = _validated(inferred, wanted)
     real_file = None if filename.startswith("<") else filename
     warnings = [InferenceWarning(w.message, w.line, real_file) for w in ctx.warnings]
+    collected = _COLLECTED.get()
+    if collected is not None:
+        collected.extend(warnings)
     return InferenceResult(module, warnings)
 
 
@@ -239,12 +267,26 @@ def _declarations(source: str, declared) -> DeclaredModule | None:
 
 def _validated(module_json: dict, wanted: DeclaredModule | None) -> PackageModule:
     try:
+        if wanted is None:  # all inferred: build the objects, no JSON parse of what we just made
+            return _built(module_json)
         return PackageModule.from_json(module_json)
     except ValidationError as exc:
         if wanted is None:
             raise
         # Inferred parts are valid by construction, so the problem is in what was declared.
         raise ValidationError(f"{wanted.origin}: {exc}", line=wanted.line) from None
+
+
+def _built(m: dict) -> PackageModule:
+    """``PackageModule.from_json(m)`` for a dict inference made (fresh values, no extra keys);
+    the dataclasses still validate themselves as they are built."""
+    def io(d: dict) -> FunctionIO:
+        return FunctionIO(d["name"], d["type"], d.get("description"), None, d.get("defaultValue", MISSING))
+
+    functions = [PackageFunction(f["name"], f["description"], [io(i) for i in f["input"]],
+                                 [io(o) for o in f["output"]]) for f in m["functions"]]
+    return PackageModule(m["name"], m["entryPoint"], m["className"], [io(i) for i in m["initInputs"]],
+                         functions)
 
 
 def infer_package_modules(files: dict[str, bytes]) -> list[PackageModule]:

@@ -8,6 +8,7 @@ Names are resolved through the source's own imports (``import pandas as pd`` mak
 from __future__ import annotations
 
 import ast
+import contextvars
 import math
 
 from .types import ENTITY_TYPES as _ENTITY_MEMBERS
@@ -61,7 +62,7 @@ _CONVENTIONAL = {
 def import_aliases(tree: ast.AST) -> dict[str, str]:
     """Local name -> qualified name, from every ``import`` in the source."""
     aliases: dict[str, str] = dict(_CONVENTIONAL)
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
                 # ``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``.
@@ -70,6 +71,22 @@ def import_aliases(tree: ast.AST) -> dict[str, str]:
             for a in node.names:
                 aliases[a.asname or a.name] = f"{node.module}.{a.name}"
     return aliases
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.AST):
+    """Every statement, nested ones too (imports are statements: expressions need no visit,
+    which makes this several times cheaper than ``ast.walk`` on a typical cell)."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in _BODIES:
+            children = getattr(node, name, None)
+            if children:
+                todo.extend(reversed(children))
 
 
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -82,9 +99,17 @@ def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
     return None
 
 
+# Qualified names of the types the workspace's packagers pack (``custom_point.Point``): such an
+# annotation is an Item input.  Set around one inference by ``introspect.inference_context``.
+PACKABLE_TYPES: contextvars.ContextVar[frozenset] = contextvars.ContextVar("faas_packable_types",
+                                                                          default=frozenset())
+
+
 def _base_type(qname: str) -> str | None:
     if qname in _SCALARS:
         return _SCALARS[qname]
+    if qname in PACKABLE_TYPES.get():
+        return "Item"
     for home in _ENTITY_HOMES:
         if qname.startswith(home) and qname[len(home):] in ENTITY_TYPES:
             return qname[len(home):]
@@ -136,11 +161,20 @@ def _map_generic(node: ast.Subscript, aliases: dict[str, str]) -> str:
         return _array_of(_map(args[0], aliases))
     if qname in _TUPLES and len(args) == 2 and _is_ellipsis(args[1]):
         return _array_of(_map(args[0], aliases))
+    if qname in _MAPPINGS and len(args) == 2 and _maps_to_item(args[1], aliases):
+        return "Item"  # dict[str, pd.DataFrame]: a dict of item ids, unpacked per item (a bundle)
     if qname in _TUPLES or qname in _MAPPINGS:
         return JSON  # a fixed tuple or a mapping is a JSON list / object
     if qname in _ITEM_GENERICS:
         return "Item"
     raise _Unsupported
+
+
+def _maps_to_item(node: ast.AST, aliases: dict[str, str]) -> bool:
+    try:
+        return _map(node, aliases) == "Item"
+    except _Unsupported:
+        return False
 
 
 def _array_of(element: str) -> str:

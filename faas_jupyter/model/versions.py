@@ -13,7 +13,7 @@ _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 def parse_version(version: Any) -> tuple[int, int, int]:
     """``"1.0.3"`` -> ``(1, 0, 3)``; ValidationError for anything but a 3-part version."""
-    match = _VERSION_RE.match(version) if isinstance(version, str) else None
+    match = _VERSION_RE.fullmatch(version) if isinstance(version, str) else None
     if not match:
         raise ValidationError(f"invalid version {version!r}: use 3 numbers like '1.0.3'")
     major, minor, patch = (int(g) for g in match.groups())

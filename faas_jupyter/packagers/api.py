@@ -11,17 +11,21 @@ back with the instructions it stored.  Differences from MLRun, on purpose:
 """
 from __future__ import annotations
 
+import contextvars
 import difflib
 import inspect
 import os
-import shutil
 import typing
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Iterator, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
+from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec  # noqa: F401 (public here)
+from faas_jupyter.packagers.bundle_flags import BundleFlags
+from faas_jupyter.packagers.clearing import make_class_callable, note_clearing_path, remove_path
 from faas_jupyter.packagers.typehints import type_name
 
 
@@ -48,26 +52,39 @@ class ArtifactSink(Protocol):
     def exists(self, rel: str) -> bool: ...
 
 
-@dataclass
-class Artifact:
-    """What a packer wrote: the file in the sink plus what describes it."""
-    key: str
-    artifact_type: str
-    format: str | None = None
-    path: str | None = None          # relative to the sink root
-    size: int | None = None
-    digest: str | None = None
-    extra_data: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
-    meta: dict = field(default_factory=dict)  # preview, schema ... (JSON)
+@dataclass(frozen=True)
+class ReadPolicy:
+    """How items are read: ``trust`` skips digest checks and loads any pickle; otherwise a
+    pickle written by someone other than ``user`` is refused (``user=None``: no owner check)."""
+    trust: bool = False
+    user: str | None = None
+
+
+_policy: contextvars.ContextVar[ReadPolicy] = contextvars.ContextVar("faas_read_policy", default=ReadPolicy())
+
+
+@contextmanager
+def read_policy(trust: bool = False, user: str | None = None) -> Iterator[ReadPolicy]:
+    """Unpack inside this block under ``ReadPolicy(trust, user)`` (``item.get`` sets it)."""
+    token = _policy.set(ReadPolicy(trust, user))
+    try:
+        yield _policy.get()
+    finally:
+        _policy.reset(token)
 
 
 class DataItem:
-    """A stored item as a packager sees it on unpack (record + where its file is)."""
+    """A stored item as a packager sees it on unpack (record + where its file is).
+
+    Reading the file (``open``, ``local``) checks the digest recorded when it was
+    written, unless the read policy trusts it; ``pickle_refusal`` says why a pickle
+    must not be loaded under the policy (None: it may).
+    """
 
     def __init__(self, record: dict, source: ArtifactSink | None = None):
         self.record = record
         self.source = source
+        self.policy = _policy.get()
 
     key = property(lambda self: self.record.get("key"))
     path = property(lambda self: self.record.get("path"))
@@ -85,13 +102,32 @@ class DataItem:
         if self.source is None:
             raise UnpackingError(f"item {self.key!r}: no artifact store given to read its file")
 
+    def _verifying(self) -> bool:
+        return not self.policy.trust and bool(self.record.get("digest")) \
+            and hasattr(self.source, "open_verified")
+
     def local(self) -> str:
         self._need_file()
+        if self._verifying():
+            return self.source.local_path_verified(self.path, self.record.get("digest"),
+                                                   self.record.get("size"), self.key)
         return self.source.local_path(self.path)
 
     def open(self):
         self._need_file()
+        if self._verifying():
+            return self.source.open_verified(self.path, self.record.get("digest"),
+                                             self.record.get("size"), self.key)
         return self.source.open(self.path, "rb")
+
+    def pickle_refusal(self) -> str | None:
+        """Why this pickle may not be loaded under the read policy, or None."""
+        creator, user = self.record.get("creator"), self.policy.user
+        if self.record.get("external") and not self.policy.trust:  # a path/URL an execution was given
+            return "it is a path or URL given as an input, not an item of this project"
+        if self.policy.trust or user is None or creator in (None, user):
+            return None
+        return f"it was written by {creator!r}, not by you ({user!r})"
 
     def __repr__(self) -> str:
         return f"DataItem({self.key!r}, {self.artifact_type!r}, {self.path or self.value!r})"
@@ -126,6 +162,10 @@ class Packager(ABC):
         self._future_clearing_path_list: list[str] = []
         self.context: PackContext = PackContext(None)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        make_class_callable(cls)  # the documentation's "class methods" work on the class too
+
     # -- abstract contract ---------------------------------------------------
     @abstractmethod
     def get_default_packing_artifact_type(self, obj: Any) -> str: ...
@@ -145,6 +185,14 @@ class Packager(ABC):
     def unpack(self, data_item: DataItem, artifact_type: str | None = None,
                instructions: dict | None = None) -> Any: ...
 
+    @abstractmethod
+    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
+        """Can ``bundle(collection)`` build a ``bundle_hint`` from a ``collection_type`` (dict/list)?"""
+
+    @abstractmethod
+    def can_unbundle(self, bundled_object: Any) -> bool:
+        """Can ``unbundle(bundled_object)`` split it into a list or dict to pack item by item?"""
+
     # -- optional ------------------------------------------------------------
     def get_supported_packing_artifact_types(self) -> list[str]:
         return self.get_supported_artifact_types()
@@ -152,16 +200,10 @@ class Packager(ABC):
     def get_supported_unpacking_artifact_types(self) -> list[str]:
         return self.get_supported_artifact_types()
 
-    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
-        return False
-
-    def bundle(self, collection: Any) -> Any:
+    def bundle(self, collection: dict | list) -> Any:
         raise NotImplementedError(f"{type(self).__name__} cannot bundle")
 
-    def can_unbundle(self, obj: Any) -> bool:
-        return False
-
-    def unbundle(self, obj: Any) -> Any:
+    def unbundle(self, bundled_object: Any) -> dict | list:
         raise NotImplementedError(f"{type(self).__name__} cannot unbundle")
 
     # -- provided ------------------------------------------------------------
@@ -180,15 +222,19 @@ class Packager(ABC):
         return self._future_clearing_path_list
 
     def add_future_clearing_path(self, path: str | os.PathLike) -> None:
+        """Mark ``path`` to delete once the current logging (an execution, ``ws.items.log``) ends."""
         self._future_clearing_path_list.append(str(path))
+        note_clearing_path(self, str(path))
+
+    def forget_clearing_path(self, path: str) -> None:
+        try:
+            self._future_clearing_path_list.remove(path)
+        except ValueError:
+            pass
 
     def clear_future_paths(self) -> None:
         while self._future_clearing_path_list:
-            p = self._future_clearing_path_list.pop()
-            if os.path.isdir(p):
-                shutil.rmtree(p, ignore_errors=True)
-            elif os.path.exists(p):
-                os.unlink(p)
+            remove_path(self._future_clearing_path_list.pop())
 
     def is_packable(self, obj: Any, artifact_type: str | None = None,
                     configurations: dict | None = None) -> bool:
@@ -234,6 +280,9 @@ class Packager(ABC):
                 f"artifact_types={self.get_supported_artifact_types()}, priority={self.priority})")
 
 
+make_class_callable(Packager)
+
+
 def suggest(name: str, options: list[str]) -> str:
     """`` did you mean 'x'?`` or an empty string."""
     aliases = {"format": "file_format", "fmt": "file_format"}
@@ -244,7 +293,7 @@ def suggest(name: str, options: list[str]) -> str:
     return f"; did you mean {guess!r}?" if guess else ""
 
 
-class DefaultPackager(Packager):
+class DefaultPackager(BundleFlags, Packager):
     """Packager whose artifact types are its ``pack_<type>`` / ``unpack_<type>`` methods.
 
     Configurations are the keyword arguments of ``pack_<type>(obj, key, **config)``;
@@ -256,7 +305,6 @@ class DefaultPackager(Packager):
     PACK_SUBCLASSES = False
     DEFAULT_PACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
-
     def get_default_packing_artifact_type(self, obj: Any) -> str:
         return self.DEFAULT_PACKING_ARTIFACT_TYPE
 

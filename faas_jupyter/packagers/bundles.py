@@ -12,9 +12,10 @@ import logging
 import typing
 from dataclasses import replace
 
-from faas_jupyter.errors import UnpackingError
+from faas_jupyter.errors import FaasError, UnpackingError
 from faas_jupyter.packagers import tagged
 from faas_jupyter.packagers.log_hints import KEY_RE
+from faas_jupyter.packagers.typehints import reduce_hint, resolve_name, type_name
 
 log = logging.getLogger("faas_jupyter.packagers")
 BUNDLE = "bundle"
@@ -41,7 +42,7 @@ class BundleMixin:
         pairs = items.items() if isinstance(items, dict) else enumerate(items)
         records, keys, item_keys = [], [], []
         for i, (k, value) in enumerate(pairs):
-            sub_key = f"{hint.key}_{k}" if KEY_RE.match(f"{hint.key}_{k}") else f"{hint.key}_{i}"
+            sub_key = f"{hint.key}_{k}" if KEY_RE.fullmatch(f"{hint.key}_{k}") else f"{hint.key}_{i}"
             sub = replace(hint, key=sub_key, itemized=max(hint.itemized - 1, 0), extra_data={}, metrics={})
             records += self._pack_hint(value, sub, ctx)
             keys.append(k)
@@ -49,7 +50,8 @@ class BundleMixin:
         structure = {"key": hint.key, "artifact_type": "result", "format": None, "size": None,
                      "digest": None, "packager": BUNDLE, "object_type": type(obj).__qualname__,
                      "instructions": {"collection": type(obj).__name__, "keys": tagged.encode(keys),
-                                      "items": item_keys},
+                                      "items": item_keys, "type": type_name(type(obj)),
+                                      "unbundled": "dict" if isinstance(items, dict) else "list"},
                      "path": None, "url": None, "value": dict(zip(map(str, keys), item_keys))}
         return records + [structure]
 
@@ -66,10 +68,32 @@ class BundleMixin:
             rec = records[item_key]
             values.append(self.unpack_bundle(rec, records, item_hint, source) if rec.get("packager") == BUNDLE
                           else self.unpack(rec, item_hint, source))
-        kind = _COLLECTIONS.get(info["collection"], list)
-        if kind is dict:
-            return dict(zip(tagged.decode(info["keys"]), values))
-        return kind(values)
+        kind = _COLLECTIONS.get(info["collection"])
+        if kind is not None:
+            return dict(zip(tagged.decode(info["keys"]), values)) if kind is dict else kind(values)
+        collection = dict(zip(tagged.decode(info["keys"]), values)) if info.get("unbundled") == "dict" \
+            else values
+        return self.bundle_collection(collection, type_hint, structure["key"], info.get("type"))
+
+    def bundle_collection(self, collection, type_hint, key: str, type_text: str | None = None):
+        """``collection`` (a dict or list of unpacked objects) as ``type_hint`` (else the type
+        named ``type_text``): as it is when it already is one, else by a packager's ``bundle``."""
+        hints = [h for h in reduce_hint(type_hint) if h is not None and h is not object]
+        target = hints[0] if hints else None
+        if target is None and type_text:
+            try:
+                target = resolve_name(type_text)
+            except FaasError:  # the type is not importable here: the plain collection is all we have
+                log.warning("bundle %r: type %s cannot be imported; returning a %s", key, type_text,
+                            type(collection).__name__)
+                return collection
+        if not isinstance(target, type) or isinstance(collection, target):
+            return collection
+        for p in self.ranked():
+            if p.can_bundle(target, type(collection)):
+                return p.bundle(collection)
+        raise UnpackingError(f"bundle {key!r}: no packager bundles a {type(collection).__name__} into "
+                             f"{type_name(target)}; register the packager of that type (ws.packagers.add)")
 
     def unpack_collection(self, records, type_hint=None, source=None):
         """A list/dict of records -> the collection of unpacked objects (``list[pd.DataFrame]``)."""
@@ -78,13 +102,12 @@ class BundleMixin:
             collection = {k: self.unpack(r, item_hint, source) for k, r in records.items()}
         else:
             collection = [self.unpack(r, item_hint, source) for r in records]
-        origin = typing.get_origin(type_hint) or type_hint
-        if origin is None or isinstance(collection, origin if isinstance(origin, type) else ()):
-            return collection
-        for p in self.ranked():
-            if p.can_bundle(origin, type(collection)):
-                return p.bundle(collection)
-        raise UnpackingError(f"no packager bundles a {type(collection).__name__} into {type_hint!r}")
+        return self.bundle_collection(collection, type_hint, "input")
+
+
+def item_hint(type_hint):
+    """The hint of one item of a collection hint (``dict[str, X]`` -> X, as MLRun takes the last)."""
+    return _item_hint(type_hint)
 
 
 def _item_hint(type_hint):

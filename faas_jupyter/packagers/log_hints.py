@@ -24,7 +24,8 @@ from faas_jupyter.packagers.api import ArtifactType
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _HINT_RE = re.compile(r"^\s*(?P<stars>\**)\s*(?P<key>[^:\s\[\]]+)\s*"
-                      r"(?::\s*(?P<type>[A-Za-z_]+)\s*(?P<conf>\[.*\])?)?\s*$", re.S)
+                      r"(?::\s*(?P<type>[^\s\[\]]+)\s*(?P<conf>\[.*\])?)?\s*$", re.S)
+TYPE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # pack_<type> must be a method name
 _DICT_FIELDS = ("key", "artifact_type", "itemized", "extra_data", "metrics", "labels")
 
 
@@ -39,12 +40,16 @@ class LogHint:
     labels: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if not isinstance(self.key, str) or not KEY_RE.match(self.key):
+        if not isinstance(self.key, str) or not KEY_RE.fullmatch(self.key):
             raise ValidationError(f"log hint key {self.key!r} must match {KEY_RE.pattern} "
                                   f"(letters, digits, '_', '.', '-')")
-        if self.artifact_type is not None and self.artifact_type not in ArtifactType.ALL:
-            raise ValidationError(f"log hint {self.key!r}: unknown artifact type {self.artifact_type!r}; "
-                                  f"use one of {list(ArtifactType.ALL)}")
+        # Any name a packager supports is fine (custom types: "notes:text"); whether one does
+        # is checked against the manager (``PackagersManager.check_artifact_types``).
+        if self.artifact_type is not None and not (isinstance(self.artifact_type, str)
+                                                   and TYPE_RE.match(self.artifact_type)):
+            raise ValidationError(f"log hint {self.key!r}: artifact type {self.artifact_type!r} is not a "
+                                  f"name; use e.g. one of {list(ArtifactType.ALL)} or a type your "
+                                  "packager supports")
 
 
 def _parse_configurations(text: str, hint: str) -> dict:

@@ -18,15 +18,17 @@ import importlib.util
 import inspect
 import sys
 import types
+import typing
 import warnings
 from itertools import count
 from typing import Any
 
-from faas_jupyter.errors import FaasError, PackagingError, PackingError, UnpackingError
+from faas_jupyter.errors import FaasError, PackagingError, PackingError, UnpackingError, ValidationError
 from faas_jupyter.packagers.api import DataItem, DefaultPackager, PackContext, Packager
 from faas_jupyter.packagers.bundles import BundleMixin
 from faas_jupyter.packagers.log_hints import LogHint, parse_hint
 from faas_jupyter.packagers.pickle_packager import PickleFallbackPackager
+from faas_jupyter.packagers.records import linked as _linked, record as _record, remove_written as _remove_written
 from faas_jupyter.packagers.typehints import reduce_hint, resolve_name, specificity, type_name
 
 ENTRY_POINT_GROUP = "faas_jupyter.packagers"
@@ -144,6 +146,40 @@ class PackagersManager(BundleMixin):
         raise PackingError(f"no packager packs a {type_name(type(obj))} as {artifact_type!r}; "
                            f"use one of {possible}")
 
+    def packable_type_names(self) -> set[str]:
+        """Qualified names of the non-builtin types the packagers pack, as source code may write
+        them (``pkg.mod.T``, ``pkg.T`` for a re-export, ``T`` for one defined in the notebook):
+        inference makes such an annotation an Item input."""
+        names: set[str] = set()
+        for p in self.ranked():
+            tp = typing.get_origin(p.PACKABLE_OBJECT_TYPE) or p.PACKABLE_OBJECT_TYPE
+            if not isinstance(tp, type) or tp.__module__ == "builtins":
+                continue
+            module, qual = tp.__module__, tp.__qualname__
+            names |= {f"{module}.{qual}", f"{module.split('.')[0]}.{qual}"}
+            if module == "__main__":
+                names.add(qual)
+        return names
+
+    def artifact_types(self, load_all: bool = True) -> list[str]:
+        """Every artifact type some packager packs (custom ones included)."""
+        return sorted({t for p in self.packagers(load_all) for t in p.get_supported_packing_artifact_types()})
+
+    def check_artifact_types(self, hints) -> list[LogHint]:
+        """Parse ``hints`` (None kept) and refuse an artifact type no packager packs."""
+        parsed = [None if h is None else parse_hint(h) for h in hints]
+        known = None
+        for h in parsed:
+            if h is not None and h.artifact_type is not None:
+                known = known or self.artifact_types(load_all=False)
+                if h.artifact_type not in known:  # maybe a numpy/pandas one: load those too
+                    known = self.artifact_types()
+                if h.artifact_type not in known:
+                    raise ValidationError(f"log hint {h.key!r}: no packager packs artifact type "
+                                          f"{h.artifact_type!r}; known types: {', '.join(known)} (add "
+                                          "the packager that supports it with ws.packagers.add)")
+        return parsed
+
     def validate_hint(self, hint: Any, type_hint: Any) -> LogHint:
         """Check a hint against the packagers for ``type_hint`` before anything runs."""
         hint = parse_hint(hint)
@@ -183,9 +219,13 @@ class PackagersManager(BundleMixin):
                     raise PackingError(f"log hint {h.key!r} links {other!r}, which no output or "
                                        f"earlier item has; remove it or log {other!r}")
         records: list[dict] = []
-        for obj, h in hinted:
-            records += self._pack_hint(obj, h, PackContext(sink, prefix))
-        self._link(records, hinted, known or {})
+        try:
+            for obj, h in hinted:
+                records += self._pack_hint(obj, h, PackContext(sink, prefix))
+            self._link(records, hinted, known or {})
+        except BaseException:
+            _remove_written(records, sink)  # nothing of a failed packing stays in the store
+            raise
         return records
 
     def _pack_hint(self, obj, hint: LogHint, ctx: PackContext) -> list[dict]:
@@ -202,24 +242,27 @@ class PackagersManager(BundleMixin):
         try:
             out = packager.pack(obj, key=hint.key, artifact_type=artifact_type,
                                 configurations=dict(hint.configurations))
-        except FaasError:
-            raise
+            return [_record(hint.key, obj, packager, artifact_type, out, ctx)]
+        except FaasError as exc:
+            if repr(hint.key) in str(exc):
+                raise
+            raise type(exc)(f"output {hint.key!r}: {exc}") from exc
         except Exception as exc:
             raise PackingError(f"packing {hint.key!r} ({type_name(type(obj))}) as {artifact_type!r} with "
                                f"{type(packager).__name__} failed: {type(exc).__name__}: {exc}") from exc
         finally:
             packager.context = PackContext(None)
-        return [_record(hint.key, obj, packager, artifact_type, out, ctx)]
 
     def _link(self, records: list[dict], hinted, known: dict) -> None:
+        """Fill every ``{other_key: ...}`` of the hints and of the packers' artifacts."""
         by_key = {**known, **{r["key"]: r for r in records}}
-        for _, h in hinted:
-            record = by_key[h.key]
+        hint_of = {h.key: h for _, h in hinted}
+        for record in records:
+            hint = hint_of.get(record["key"])
             for field_name in ("extra_data", "metrics"):
-                links = getattr(h, field_name)
+                links = {**(record.get(field_name) or {}), **(getattr(hint, field_name) if hint else {})}
                 if links:
-                    record[field_name] = {k: _link_value(by_key[k], field_name, k) if v is ... else v
-                                          for k, v in links.items()}
+                    record[field_name] = _linked(record["key"], field_name, links, by_key)
 
     # -- unpacking -------------------------------------------------------------
     def unpack(self, item_record: Any, type_hint: Any = None, source=None) -> Any:
@@ -296,33 +339,6 @@ def _module_packagers(module) -> list:
     return [obj for obj in vars(module).values()
             if inspect.isclass(obj) and issubclass(obj, Packager) and not inspect.isabstract(obj)
             and obj.__module__ == module.__name__ and not obj.__name__.startswith("_")]
-
-
-def _record(key: str, obj, packager: Packager, artifact_type: str, out, ctx: PackContext) -> dict:
-    record = {"key": key, "artifact_type": artifact_type, "format": None, "size": None, "digest": None,
-              "packager": type(packager).__name__, "object_type": type_name(type(obj)),
-              "instructions": {}, "path": None, "url": None, "value": None}
-    if isinstance(out, dict):
-        if set(out) != {key}:
-            raise PackingError(f"{type(packager).__name__}.pack returned a result without key {key!r}")
-        record["value"] = out[key]
-        return record
-    artifact, instructions = out
-    record.update(artifact_type=artifact.artifact_type, format=artifact.format, size=artifact.size,
-                  digest=artifact.digest, path=artifact.path, instructions=dict(instructions or {}),
-                  url=ctx.sink.url(artifact.path) if ctx.sink is not None and artifact.path else None)
-    for extra in ("extra_data", "metrics", "meta"):
-        if getattr(artifact, extra):
-            record[extra] = getattr(artifact, extra)
-    return record
-
-
-def _link_value(record: dict, field_name: str, key: str):
-    if record.get("artifact_type") == "result":
-        return record.get("value")
-    if field_name == "metrics":
-        raise PackingError(f"metrics can only link results; {key!r} is a {record.get('artifact_type')} artifact")
-    return record.get("url") or record.get("path")
 
 
 def _recorded_type(item_record: dict) -> Any:

@@ -2,6 +2,8 @@
 
 Instructions record the Python version, the pickle module and the version of
 the object's top-level library; loading under other versions warns, naming both.
+Unpickling runs code, so a pickle is loaded only after its whole file matched its
+recorded digest, and one written by another user only with explicit trust.
 """
 from __future__ import annotations
 
@@ -60,8 +62,14 @@ def unpickle_item(packager, data_item, pickle_module_name: str, versions: dict):
     except ImportError:
         raise UnpackingError(f"item {data_item.key!r} was pickled with {pickle_module_name!r}, "
                              f"which is not installed; install it") from None
+    refusal = data_item.pickle_refusal()
+    if refusal:
+        raise UnpackingError(f"item {data_item.key!r} is a pickle and {refusal}; unpickling runs code "
+                             f"from the file, so load it only if you trust it: item.get(trust=True), "
+                             f"or workspace(..., trust_pickles=True) / FAAS_TRUST_PICKLES=1")
     _warn_on_mismatch(data_item.key, versions, pickle_module_name)
-    with data_item.open() as f:
+    # the whole file is checked against its digest before a byte of it is unpickled
+    with open(packager.get_data_item_local_path(data_item), "rb") as f:
         return module.load(f)
 
 

@@ -116,11 +116,14 @@ def _literal(text: str):
 class _CollectionPackager(ValuePackager):
     """Collections unbundle to their items for ``*key`` hints and bundle back."""
 
-    def can_unbundle(self, obj) -> bool:
-        return type(obj) is self.PACKABLE_OBJECT_TYPE
+    BUNDLE_FROM_LIST = True
+    BUNDLE_FROM_DICT = True
 
-    def unbundle(self, obj):
-        return obj if isinstance(obj, (dict, list)) else list(obj)
+    def can_unbundle(self, bundled_object) -> bool:
+        return type(bundled_object) is self.PACKABLE_OBJECT_TYPE
+
+    def unbundle(self, bundled_object):
+        return bundled_object if isinstance(bundled_object, (dict, list)) else list(bundled_object)
 
     def can_bundle(self, bundle_hint, collection_type) -> bool:
         return bundle_hint is self.PACKABLE_OBJECT_TYPE

@@ -18,28 +18,77 @@ Emit = Callable[[str, str], None]
 _current: contextvars.ContextVar["Capture | None"] = contextvars.ContextVar("faas_capture", default=None)
 
 
+PARTIAL_LIMIT = 64 * 1024   # a line longer than this (a \r progress bar) is emitted in pieces
+TRUNCATED = ("\n[faas_jupyter: this execution's log reached its cap of {cap:,} characters; "
+             "further output is not stored (raise FAAS_MAX_LOG_MB to keep more)]\n")
+DROPPED = "[faas_jupyter: {n:,} characters of output were not stored]\n"
+MARKERS_ROOM = 256  # TRUNCATED + DROPPED always fit
+
+
 class Capture:
-    """Buffers partial lines per stream and emits complete ones."""
+    """Buffers partial lines per stream and emits complete ones, up to ``max_chars`` in all.
 
-    __slots__ = ("emit", "echo", "_partial")
+    Partial lines are kept as a list of pieces (joining once, so output without newlines
+    stays linear) and emitted once they pass ``PARTIAL_LIMIT``.  Past ``max_chars`` one
+    truncation marker is emitted and the rest is counted, not stored.
+    """
 
-    def __init__(self, emit: Emit, echo: bool = False):
+    __slots__ = ("emit", "echo", "_partial", "_sizes", "max_chars", "emitted", "dropped")
+
+    def __init__(self, emit: Emit, echo: bool = False, max_chars: int | None = None):
         self.emit = emit
         self.echo = echo
-        self._partial: dict[str, str] = {}
+        self._partial: dict[str, list[str]] = {}
+        self._sizes: dict[str, int] = {}
+        self.max_chars = max_log_chars() if max_chars is None else max_chars
+        self.emitted = 0
+        self.dropped = 0
 
     def write(self, stream: str, text: str) -> None:
-        pending = self._partial.pop(stream, "") + text
-        head, sep, tail = pending.rpartition("\n")
-        if sep:
-            self.emit(stream, head + sep)
-        if tail:
-            self._partial[stream] = tail
+        if self.dropped:  # capped already: only count
+            self.dropped += len(text)
+            return
+        cut = text.rfind("\n") + 1
+        if cut:
+            pieces = self._partial.pop(stream, [])
+            self._sizes.pop(stream, None)
+            pieces.append(text[:cut])
+            self._emit(stream, "".join(pieces))
+            text = text[cut:]
+        if text:
+            self._partial.setdefault(stream, []).append(text)
+            size = self._sizes[stream] = self._sizes.get(stream, 0) + len(text)
+            if size >= PARTIAL_LIMIT:
+                self._sizes.pop(stream)
+                self._emit(stream, "".join(self._partial.pop(stream)))
+
+    def _emit(self, stream: str, text: str) -> None:
+        if self.dropped:
+            self.dropped += len(text)
+            return
+        room = self.max_chars - MARKERS_ROOM - self.emitted  # the markers fit inside the cap
+        if len(text) > room:
+            keep = max(room, 0)
+            self.dropped = len(text) - keep
+            text = text[:keep] + TRUNCATED.format(cap=self.max_chars)
+        self.emitted += len(text)
+        if text:
+            self.emit(stream, text)
 
     def flush(self) -> None:
-        for stream, text in self._partial.items():
-            self.emit(stream, text)
+        for stream, pieces in list(self._partial.items()):
+            self._emit(stream, "".join(pieces))
         self._partial.clear()
+        self._sizes.clear()
+        if self.dropped:
+            self.emit("stderr", DROPPED.format(n=self.dropped))
+            self.dropped = 0
+
+
+def max_log_chars() -> int:
+    """The per-execution log cap: ``FAAS_MAX_LOG_MB`` (default 10) million characters."""
+    from faas_jupyter.config import max_log_chars as configured
+    return configured()
 
 
 class _RoutingStream(io.TextIOBase):

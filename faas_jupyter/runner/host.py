@@ -13,6 +13,7 @@ from typing import Any
 from faas_jupyter.errors import FaasError, ValidationError
 from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
                                                execution_scope)
+from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.runner.capture import Capture, capturing
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
@@ -49,8 +50,16 @@ class ServiceHost:
         cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
         started = time.time()
         sink.started(eid, started)
-        with execution_scope(scope), capturing(cap):
-            result = self._call(call, scope, progress, context)
+        # clearing_scope: what packagers marked for clearing while unpacking the inputs and
+        # packing the outputs is deleted once they are stored, success or failure
+        try:
+            with execution_scope(scope), capturing(cap), clearing_scope():
+                result = self._call(call, scope, progress, context)
+        finally:  # downloaded copies of remote inputs and scratch folders go with the execution
+            for part in (self.config.resolver, self.config.pack_output):
+                release = getattr(part, "release", None)
+                if release is not None:
+                    release(eid)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
             self.invoker = self._build()

@@ -71,16 +71,59 @@ def _string(value: Any, _ann: Any) -> str:
     raise _Invalid(f"must be a String, got {_kind(value)}")
 
 
+_JSON_SCALARS = frozenset({str, bool, int, type(None)})
+_NUMBERS = frozenset({bool, int, float})
+
+
 def is_json(value: Any) -> bool:
-    """Is ``value`` JSON as it stands (finite floats, str keys)? Also used by the workspace."""
+    """Is ``value`` JSON as it stands (finite floats, str keys)? Also used by the workspace.
+
+    Containers are checked a level at a time with C-speed passes (``set(map(type, ...))``,
+    ``all(map(math.isfinite, ...))``), so a million floats cost no Python-level step each;
+    only containers inside containers are visited one by one.
+    """
+    try:
+        return _is_json(value)
+    except RecursionError:  # a cycle, or nesting deeper than any JSON document we keep
+        return False
+
+
+def _is_json(value: Any) -> bool:
+    t = type(value)
+    if t in _JSON_SCALARS:
+        return True
+    if t is float:
+        return math.isfinite(value)
+    if t is list or t is tuple:
+        return _items_json(value)
+    if t is dict and set(map(type, value)) <= {str}:
+        return _items_json(value.values())
+    return _is_json_subclass(value)
+
+
+def _items_json(items) -> bool:
+    kinds = set(map(type, items))
+    if kinds <= _JSON_SCALARS:
+        return True
+    if kinds <= _NUMBERS:
+        try:
+            return all(map(math.isfinite, items))
+        except OverflowError:  # an int beyond float range: fine for JSON, check one by one
+            pass
+    return all(map(_is_json, items))
+
+
+def _is_json_subclass(value: Any) -> bool:
+    """Subclasses (an IntEnum, a str subclass, an OrderedDict...) and dict keys that are str
+    subclasses: the plain isinstance rules, one step at a time."""
     if value is None or isinstance(value, (str, bool, int)):
         return True
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, (list, tuple)):
-        return all(is_json(v) for v in value)
+        return all(map(_is_json, value))
     if isinstance(value, dict):
-        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
     return False
 
 
@@ -246,3 +289,20 @@ class Invoker:
              progress: Any = None, context: Any = None) -> Any:
         """Call ``function_name`` with checked inputs; returns the raw output."""
         return self.plan(function_name).call(inputs, progress, context)
+
+
+def check_inputs(label: str, ios: list, inputs: Mapping[str, Any]) -> None:
+    """What can be checked without the code (where the caller records the execution): every
+    input is declared, and primitive ones have their type (``Integer`` refuses ``"x"``).
+    Missing inputs are left to :class:`CallPlan` (only the signature knows its defaults)."""
+    declared = {io.name: io for io in ios}
+    for name, value in inputs.items():
+        io = declared.get(name)
+        if io is None:
+            raise ValidationError(f"{label} has no input {name!r}; inputs: {', '.join(declared) or '(none)'}")
+        if str(io.type).removesuffix("[]") not in _PRIMITIVES:
+            continue  # entities are resolved by the caller
+        try:
+            converter(io.type, _EMPTY, None)(value)
+        except _Invalid as exc:
+            raise ValidationError(f"input {name!r} of {label} {exc.why}") from None

@@ -5,7 +5,8 @@ under its own ``sys.modules`` prefix ``_faas_<digest12>``. Modules of that
 namespace get a private ``__import__`` that maps the codebase's top-level names
 (``utils``, ``helpers.x``) into the prefix, so two revisions of one package
 loaded side by side each import their own ``utils``. Nothing is added to
-``sys.path``; other code never sees the codebase.
+``sys.path``; other code never sees the codebase. ``import dtlpy`` in a codebase gets
+``faas_jupyter.dtlpy`` when the real dtlpy is not installed (never in its place).
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.model.codebase import Codebase
 
 _SKIP_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
+# SDKs package code imports that we can stand in for when they are not installed
+_COMPAT = {"dtlpy": "faas_jupyter.dtlpy"}
 _LOCK = threading.RLock()
 _CACHE: dict[str, "LoadedCodebase"] = {}
 
@@ -162,6 +165,10 @@ class LoadedCodebase:
                     full = qualified + ("." + rest if rest else "")
                     module = builtins.__import__(full, globals, locals, fromlist, 0)
                     return module if fromlist else sys.modules[qualified]
+            if top in _COMPAT:
+                module = _compat_import(top, rest, fromlist)
+                if module is not None:
+                    return module
         return builtins.__import__(name, globals, locals, fromlist, level)
 
     def unload(self) -> None:
@@ -175,6 +182,24 @@ class LoadedCodebase:
 
     def __repr__(self) -> str:
         return f"LoadedCodebase({self.prefix}, {len(self.paths)} files)"
+
+
+def _compat_import(top: str, rest: str, fromlist):
+    """``import dtlpy[.x]`` -> ``faas_jupyter.dtlpy[.x]``, unless a real ``dtlpy`` is installed.
+
+    Looked up on every import (not cached): installing the real SDK later takes effect.
+    """
+    if importlib.util.find_spec(top) is not None:
+        return None
+    target = _COMPAT[top] + ("." + rest if rest else "")
+    try:
+        module = importlib.import_module(target)
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            f"No module named '{top}.{rest}': faas_jupyter's {top} compatibility module has no "
+            f"'{rest}' (it covers {_COMPAT[top]}.COVERED); install the real {top} to use it",
+            name=f"{top}.{rest}") from None
+    return module if fromlist else importlib.import_module(_COMPAT[top])
 
 
 class _Loader(importlib.machinery.SourceFileLoader):

@@ -51,6 +51,19 @@ class Supervisor:
     def progress(self, execution_id: str, event: dict) -> None:
         self.recorder.progress(execution_id, event)
 
+    def attempt_lost(self, execution_id: str, ts: float, why: str) -> int | None:
+        """A runtime lost a running attempt (its Dask worker died) and will run it again itself:
+        count and log that attempt. The next attempt's number, or None when ``max_attempts``
+        is used up (the runtime then ends the execution)."""
+        with self._lock:
+            attempt = self._attempt.get(execution_id)
+            if attempt is None or attempt >= self.max_attempts or execution_id in self._terminated:
+                return None
+            self._attempt[execution_id] = attempt + 1
+        self.recorder.status(execution_id, "failed", ts, f"attempt {attempt} of {self.max_attempts} "
+                             f"failed: {why}; retrying", attempt)
+        return attempt + 1
+
     def submit(self, execution_id: str, function_name: str = "run", inputs: dict | None = None,
                block: bool = False, returns: list | None = None) -> "Future[CallResult]":
         """Start an execution; the Future gives its final CallResult (after retries).
@@ -77,6 +90,9 @@ class Supervisor:
 
     def _on_result(self, call: CallSpec, result: CallResult, done: Future, block: bool) -> None:
         eid = call.execution_id
+        counted = self._attempt.get(eid, call.attempt)
+        if counted > call.attempt:  # the runtime reran it after a lost attempt (attempt_lost)
+            call = replace(call, attempt=counted)
         if self._should_retry(call, result):
             self.recorder.status(eid, "failed", result.finished_at or time.time(),
                                  f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",

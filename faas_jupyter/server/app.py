@@ -30,6 +30,10 @@ class FaasServer(LoggingConfigurable):
                      help="Database URL or SQLite path (default: $FAAS_DB_URL, else $FAAS_HOME/faas.db).")
     artifacts = Unicode(None, allow_none=True, config=True,
                         help="Artifact root, any fsspec URL (default: $FAAS_ARTIFACTS, else $FAAS_HOME/artifacts).")
+    artifacts_options = Unicode(None, allow_none=True, config=True,
+                                help="The artifact root's fsspec storage options as JSON, e.g. "
+                                     "'{\"endpoint_url\": \"http://minio:9000\"}' (default: "
+                                     "$FAAS_ARTIFACTS_OPTIONS). Services pass them on to their workers.")
     home = Unicode(None, allow_none=True, config=True,
                    help="FAAS_HOME for this server (default: $FAAS_HOME, else ~/.faas_jupyter).")
     project = Unicode("default", config=True, help="The project the REST API acts on.")
@@ -39,11 +43,15 @@ class FaasServer(LoggingConfigurable):
     restart_services = Bool(True, config=True,
                             help="Start the project's process/dask services again when the server starts.")
     max_workers = Int(8, config=True, help="Threads running blocking workspace calls.")
+    max_body_bytes = Int(16 * 1024 * 1024, config=True,
+                         help="Largest request body accepted (bytes); larger ones get 413 and are "
+                              "never kept in memory. Raise it for big execute inputs.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         from faas_jupyter.workspace import workspace
-        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home)
+        self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home,
+                              storage_options=self.artifacts_options)
         self.pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="faas-rest")
         self._workspaces: dict[str, Any] = {self.base.user: self.base}
         self._lock = threading.Lock()
@@ -80,6 +88,10 @@ class FaasServer(LoggingConfigurable):
             base.project  # noqa: B018  (get or create "default", owned by the server's owner)
         else:
             base.use_project(self.project)
+        # the server hosts the project's services for every member, whether or not its own
+        # user is one: this workspace reads without membership (it is never a request's)
+        self.host = base.as_user(base.user)
+        self.host._system = True
         if not self.restart_services:
             self.ready.set_result([])
             return
@@ -95,7 +107,7 @@ class FaasServer(LoggingConfigurable):
     def start_stored_services(self) -> list[str]:
         """Start every stored service of the project that runs in worker processes here."""
         started = []
-        for svc in self.base.services.list():
+        for svc in self.host.services.list():
             if svc.runtime not in HOSTED_RUNTIMES:
                 continue
             try:
@@ -110,7 +122,7 @@ class FaasServer(LoggingConfigurable):
         """Stop the services this server started (their worker processes)."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         try:
-            for svc in self.base.services.list():
+            for svc in getattr(self, "host", self.base).services.list():
                 svc.stop()
         except Exception as exc:  # noqa: BLE001 (at exit the store may be gone already)
             self.log.debug("faas_jupyter: stopping services: %s", exc)

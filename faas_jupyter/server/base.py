@@ -2,14 +2,21 @@
 
 Each verb is ``@tornado.web.authenticated`` (403 without a token or session cookie;
 jupyter_server checks the XSRF token of cookie-authenticated writes). The acting
-user's workspace does all the work, on the thread pool. Our errors become JSON
-``{"message": ...}``: ValidationError 400, PermissionDenied 403, NotFound 404,
-Conflict 409 (any other FaasError 400).
+user is the one Jupyter's IdentityProvider authenticated, and every route first
+checks that this user is a member of the project (403 otherwise, before any name is
+looked up), so a new route cannot forget it. The acting user's workspace does all
+the work, on the thread pool. Our errors become JSON ``{"message": ...}``:
+ValidationError 400, PermissionDenied 403, NotFound 404, Conflict 409 (any other
+FaasError 400), a body over ``FaasServer.max_body_bytes`` 413.
+
+Bodies are streamed in (``stream_request_body``) so an oversized one is counted and
+dropped, never held in memory; JSON must be UTF-8 with finite numbers only.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 from typing import Any, Callable
 
 from jupyter_server.base.handlers import APIHandler
@@ -36,8 +43,57 @@ class ApiError(HTTPError):
         return f"HTTP {self.status_code}: {self.message}"
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses to inf
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body as JSON: UTF-8 text, finite numbers (no NaN/Infinity); else a 400."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the request body is not UTF-8 text (byte {exc.start}); send JSON "
+                            "encoded as UTF-8") from None
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except ValueError as exc:
+        raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
+
+
+@web.stream_request_body
 class FaasHandler(APIHandler):
     """Base handler: ``await self.call(fn, ...)`` runs ``fn(ws, ...)`` for the acting user."""
+
+    _chunks: list
+    _received = 0
+    _too_large = False
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        self._chunks = []
+        declared = self.request.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.faas.max_body_bytes:
+            self._too_large = True  # answered after the body is drained (a clean 413 for the client)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._received > self.faas.max_body_bytes:
+            self._too_large, self._chunks = True, []
+        elif not self._too_large:
+            self._chunks.append(chunk)
+
+    def _check_size(self) -> None:
+        if self._too_large:
+            limit = self.faas.max_body_bytes
+            raise ApiError(413, f"the request body is larger than {limit} bytes "
+                                f"({limit / 2**20:g} MB); send less, or raise c.FaasServer.max_body_bytes")
 
     @property
     def faas(self):
@@ -49,10 +105,14 @@ class FaasHandler(APIHandler):
 
     async def call(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """``fn(workspace, *args, **kwargs)`` off the event loop; FaasError -> HTTP status."""
+        self._check_size()
         user = self.user_name
+        action = f"{self.request.method} {self.request.path}"
 
         def work():
-            return fn(self.faas.workspace_for(user), *args, **kwargs)
+            ws = self.faas.workspace_for(user)
+            ws.check_member(action)  # every route, before it looks anything up
+            return fn(ws, *args, **kwargs)
         try:
             return await self.faas.run(work)
         except FaasError as exc:
@@ -66,8 +126,10 @@ class FaasHandler(APIHandler):
             self.log.debug("faas_jupyter: service restart had failed: %s", exc)
 
     def body(self) -> dict:
-        """The JSON object of the request body (400 when it is not an object)."""
-        data = self.get_json_body() if self.request.body else {}
+        """The JSON object of the request body (400 when it is not an object, 413 when too big)."""
+        self._check_size()
+        raw = b"".join(self._chunks).strip()
+        data = parse_json(raw) if raw else {}
         if data is None:
             data = {}
         if not isinstance(data, dict):

@@ -9,7 +9,7 @@ from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.server import views
 from faas_jupyter.server.base import FaasHandler, reader
 
-DEFAULT_LIMIT = 100
+DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 _STATUSES = [s.value for s in ExecutionStatus]
 
@@ -53,6 +53,27 @@ class ExecutionsHandler(FaasHandler):
         self.send(await self.call(page))
 
 
+class ExecutionChangesHandler(FaasHandler):
+    """``GET executions/changes?since=CURSOR&service=&limit=``: a delta poll.
+
+    Without ``since``: no rows, just the current cursor (take it before the first page).
+    Answers ``{"items", "cursor", "more"}``; poll again from ``cursor`` (at once if ``more``).
+    """
+
+    @web.authenticated
+    async def get(self):
+        q = self.get_query_argument
+        since, service = q("since", None), q("service", None) or None
+
+        def poll(ws):
+            limit = _int("limit", q("limit", None), 500, 1, MAX_LIMIT)
+            start = None if since in (None, "") else _int("since", since, 0, 0, 2**62)
+            found = ws.executions.changes(start, service=service, limit=limit)
+            return {"items": [views.execution(e) for e in found.executions], "cursor": found.cursor,
+                    "more": found.more}
+        self.send(await self.call(poll))
+
+
 def _terminate(ws, eid: str) -> dict:
     ex = ws.executions.get(eid)
     if not ex.terminate():
@@ -74,6 +95,7 @@ class ExecutionActionHandler(FaasHandler):
 
 ROUTES = [
     (r"executions", ExecutionsHandler),
+    (r"executions/changes", ExecutionChangesHandler),  # before executions/{id}
     (r"executions/([^/]+)",
      reader("ExecutionHandler", lambda ws, eid: views.execution(ws.executions.get(eid)))),
     (r"executions/([^/]+)/logs",

@@ -16,7 +16,7 @@ from faas_jupyter.server.base import FaasHandler, reader
 # Service JSON keys a client may send; the read-only ones of a full Service JSON are ignored
 _DEPLOY_FIELDS = {ServiceModel.json_key(f): f for f in (
     "name", "package", "module_name", "revision", "init_input", "runtime", "concurrency",
-    "execution_timeout", "max_attempts", "on_reset")}
+    "execution_timeout", "max_attempts", "on_reset", "scheduler", "shared_filesystem", "install_requirements")}
 _UPDATE_FIELDS = {k: f for k, f in _DEPLOY_FIELDS.items() if f not in ("name", "package")}
 _READ_ONLY = {"id", "project", "createdAt", "updatedAt", "creator", "active", "behind"}
 

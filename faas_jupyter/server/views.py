@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-PREVIEW_ROWS = 50
-PREVIEW_COLUMNS = 50
-TEXT_LIMIT = 10_000
-
 
 def _ref(value: Any) -> Any:
     if isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value:
@@ -37,46 +33,7 @@ def service(svc) -> dict:
 
 
 def preview(item) -> dict:
-    """A table (``columns``, ``data``, ``shape``, ``truncated``) for frames and arrays,
-    ``{"value"}`` for a plain result, else ``{"text"}``."""
-    obj = item.get()
-    table = _table(obj)
-    if table is not None:
-        return table
-    if not item.path:  # a plain result stored as JSON
-        return {"kind": "value", "value": item.value}
-    text = repr(obj)
-    return {"kind": "text", "text": text[:TEXT_LIMIT], "truncated": len(text) > TEXT_LIMIT}
-
-
-def _table(obj: Any) -> dict | None:
-    import sys
-    pd = sys.modules.get("pandas")
-    np = sys.modules.get("numpy")
-    if np is not None and isinstance(obj, np.ndarray):
-        if obj.ndim not in (1, 2):
-            return None
-        shape = list(obj.shape)
-        import pandas as pd
-        obj = pd.DataFrame(obj)
-        return _frame(obj, shape, "array", str(obj.dtypes.iloc[0]) if len(obj.columns) else None)
-    if pd is None:
-        return None
-    if isinstance(obj, pd.Series):
-        return _frame(obj.to_frame(), [len(obj)], "series", str(obj.dtype))
-    if isinstance(obj, pd.DataFrame):
-        return _frame(obj, list(obj.shape), "dataframe", None)
-    return None
-
-
-def _frame(df, shape: list[int], kind: str, dtype: str | None) -> dict:
-    import json
-    part = df.iloc[:PREVIEW_ROWS, :PREVIEW_COLUMNS]
-    # to_json makes every cell JSON-safe (NaN -> null, timestamps -> ISO text)
-    split = json.loads(part.to_json(orient="split", date_format="iso", default_handler=str))
-    out = {"kind": kind, "columns": [str(c) for c in part.columns], "index": split.get("index"),
-           "data": split["data"], "shape": shape,
-           "truncated": len(df) > PREVIEW_ROWS or len(df.columns) > PREVIEW_COLUMNS}
-    if dtype is not None:
-        out["dtype"] = dtype
-    return out
+    """What ``workspace.previews.preview`` shows: it reads only what it shows and never
+    unpickles (a pickle item shows its type, size and module)."""
+    from faas_jupyter.workspace.previews import preview as cheap_preview
+    return cheap_preview(item)

@@ -21,6 +21,7 @@ import fsspec
 import xxhash
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
+from faas_jupyter.store import digests, parts
 
 DIGEST_ALGO = "xxh3_128"
 SCRATCH = ".faas-scratch"  # under a local root (same filesystem); never an artifact
@@ -168,13 +169,17 @@ class ArtifactStore:
         return w
 
     def _temp_name(self, rel: str) -> str:
-        full = self._full(rel)
-        folder, name = full.rsplit("/", 1)
-        if self.local:
-            os.makedirs(folder, exist_ok=True)
-        else:
-            self.fs.makedirs(folder, exist_ok=True)
-        return f"{folder}/.{name}.{uuid.uuid4().hex[:12]}.part"
+        """A part name in the parts folder (see ``store/parts.py``); the final folder made."""
+        folder = self._full(rel).rsplit("/", 1)[0]
+        for path in (folder, self._parts_dir()):
+            if self.local:
+                os.makedirs(path, exist_ok=True)
+            else:
+                self.fs.makedirs(path, exist_ok=True)
+        return f"{self._parts_dir()}/{parts.part_name()}"
+
+    def _parts_dir(self) -> str:
+        return f"{self.root.rstrip('/')}/{parts.PARTS_DIR}"
 
     def _open_raw(self, full: str):
         if self.local:
@@ -234,6 +239,20 @@ class ArtifactStore:
         self.fs.get(self._full(rel), str(target))
         return str(target)
 
+    # -- reading with the recorded digest checked (see store/digests.py) -------------------
+    def open_verified(self, rel: str, digest: str | None, size: int | None, what: str):
+        """``open(rel)`` whose reads check ``digest``; a mismatch is an ``UnpackingError``."""
+        f = self.open(rel)
+        if self.local and digests.is_verified(self._full(rel), digest):
+            return f
+        return digests.open_verified(f, digest, size, what, self.url(rel), lambda: self.open(rel))
+
+    def local_path_verified(self, rel: str, digest: str | None, size: int | None, what: str) -> str:
+        """``local_path(rel)`` after checking the file against ``digest`` (remembered per file)."""
+        path = self.local_path(rel)
+        digests.verify_file(path, digest, size, what, self.url(rel))
+        return path
+
     def is_local_copy(self, path: str | os.PathLike) -> bool:
         """True when ``path`` is a copy or scratch place this store will clear."""
         p = Path(path)
@@ -257,6 +276,53 @@ class ArtifactStore:
         while self._local_copies:
             shutil.rmtree(self._local_copies.pop(), ignore_errors=True)
 
+    def stale_parts(self, foreign_age: float = parts.FOREIGN_AGE) -> list[tuple[str, int]]:
+        """Parts whose writer is gone (see ``store/parts.py``): ``[(full path, bytes)]``."""
+        try:
+            entries = self.fs.ls(self._parts_dir(), detail=True)
+        except (FileNotFoundError, OSError):
+            return []
+        return [(info["name"], int(info.get("size") or 0)) for info in entries
+                if info.get("type") == "file"
+                and parts.is_stale(info["name"].rsplit("/", 1)[-1], _mtime(info), foreign_age)]
+
+    def remove_stale_parts(self) -> list[tuple[str, int]]:
+        """Remove the stale parts (cheap: one folder); what was freed. Never raises."""
+        try:
+            found = self.stale_parts()
+        except Exception:  # opening a workspace must not fail over garbage
+            return []
+        for full, _ in found:
+            self._remove_quietly(full)
+        return found
+
+    def legacy_parts(self, foreign_age: float = parts.FOREIGN_AGE) -> list[tuple[str, int]]:
+        """Temp files beside their final name (older writers) unchanged for ``foreign_age`` s."""
+        found = []
+        for full, info in self.fs.find(self.root, detail=True).items():
+            name = full.rsplit("/", 1)[-1]
+            if parts.is_legacy_part(name) and parts.is_stale(name, _mtime(info), foreign_age):
+                found.append((full, int(info.get("size") or 0)))
+        return found
+
+    def remove_full(self, full: str) -> None:
+        """Remove a file named by its full path (as ``legacy_parts`` gives it)."""
+        self._remove_quietly(full)
+
+    def files(self) -> list[tuple[str, int, float | None]]:
+        """``(rel, bytes, mtime)`` of every artifact (temp and scratch names excluded)."""
+        if not self.fs.exists(self.root):
+            return []
+        found = self.fs.find(self.root, detail=True)
+        wanted = set(self.list())
+        base = len(self.root.rstrip("/")) + 1
+        out = []
+        for full, info in found.items():
+            rel = (full if self.local else self.fs._strip_protocol(full))[base:]
+            if rel in wanted:
+                out.append((rel, int(info.get("size") or 0), _mtime(info)))
+        return sorted(out)
+
     def list(self, prefix: str = "") -> list[str]:
         """Relative paths of the artifacts under ``prefix`` (temp/scratch names excluded)."""
         base = self._full(prefix) if prefix else self.root
@@ -270,3 +336,11 @@ class ArtifactStore:
             if not rel.startswith(SCRATCH) and not (name.startswith(".") and name.endswith(".part")):
                 out.append(rel)
         return sorted(out)
+
+
+def _mtime(info: dict) -> float | None:
+    """Modification time from an fsspec ``info`` (local: ``mtime``; S3: ``LastModified``)."""
+    value = info.get("mtime") or info.get("LastModified") or info.get("last_modified")
+    if value is None:
+        return None
+    return value.timestamp() if hasattr(value, "timestamp") else float(value)

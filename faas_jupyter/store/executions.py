@@ -10,18 +10,42 @@ from typing import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
-from faas_jupyter.store.schema import execution_events, execution_logs, executions, items
+from faas_jupyter.store.schema import (change_counters, execution_events, execution_logs, executions,
+                                       items)
 
 UNFINISHED = ("created", "in-progress")
+_COUNTER = "executions"
+_BUMP_SQL = "UPDATE change_counters SET value = value + ? WHERE name = 'executions' RETURNING value"
+
+
+def next_change_seq(conn: Connection, n: int = 1) -> int:
+    """Reserve ``n`` change numbers; returns the last (the first is ``last - n + 1``).
+
+    Every write to ``executions`` stamps ``change_seq`` with one of these, inside its own
+    transaction: the counter row stays locked until commit (PostgreSQL row lock, SQLite's
+    write lock), so numbers follow commit order and a delta poll never skips a row.
+    """
+    q = (update(change_counters).where(change_counters.c.name == _COUNTER)
+         .values(value=change_counters.c.value + n).returning(change_counters.c.value))
+    return conn.execute(q).scalar_one()
 
 
 def insert_executions(conn: Connection, rows: list[dict]) -> None:
     if rows:
-        conn.execute(insert(executions), rows)
+        last = next_change_seq(conn, len(rows))
+        conn.execute(insert(executions), [{**r, "change_seq": last - len(rows) + 1 + i}
+                                          for i, r in enumerate(rows)])
 
 
 def update_execution(conn: Connection, execution_id: str, **values) -> None:
+    """Update one row (its ``change_seq`` too, so delta polls see the change)."""
+    values["change_seq"] = next_change_seq(conn)
     conn.execute(update(executions).where(executions.c.id == execution_id).values(**values))
+
+
+def mark_changed(conn: Connection, where) -> None:
+    """For a bulk ``UPDATE executions ... WHERE where`` done elsewhere: stamp those rows."""
+    conn.execute(update(executions).where(where).values(change_seq=next_change_seq(conn)))
 
 
 def add_events(conn: Connection, rows: list[dict]) -> None:
@@ -31,9 +55,36 @@ def add_events(conn: Connection, rows: list[dict]) -> None:
 
 
 def add_logs(conn: Connection, rows: list[dict]) -> None:
-    """Append captured lines: ``{execution_id, ts, stream, text}``."""
+    """Append captured lines: ``{execution_id, ts, stream, text}``.
+
+    Consecutive lines of one execution and stream become one row (up to ``LOG_ROW_CHARS``,
+    stamped with the first line's time): a print loop stores a few rows, not a row a line,
+    so the database stays near the text's size and reading it back is fast.
+    """
     if rows:
-        conn.execute(insert(execution_logs), rows)
+        conn.execute(insert(execution_logs), coalesce_logs(rows))
+
+
+LOG_ROW_CHARS = 256 * 1024
+
+
+def coalesce_logs(rows: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    parts: list[str] = []
+    size = 0
+    for row in rows:
+        last = out[-1] if out else None
+        if (last is not None and last["execution_id"] == row["execution_id"]
+                and last["stream"] == row["stream"] and size + len(row["text"]) <= LOG_ROW_CHARS):
+            parts.append(row["text"])
+            size += len(row["text"])
+            continue
+        if last is not None:
+            last["text"] = "".join(parts)
+        out.append(dict(row))
+        parts, size = [row["text"]], len(row["text"])
+    out[-1]["text"] = "".join(parts)
+    return out
 
 
 def add_items(conn: Connection, rows: list[dict]) -> None:
@@ -64,7 +115,7 @@ def list_executions(conn: Connection, project_id: str, *,
                     service_name: str | None = None, function: str | None = None,
                     status: str | Iterable[str] | None = None, limit: int | None = None,
                     offset: int = 0) -> list[dict]:
-    """Newest first."""
+    """Newest first (ties by id, newest-first too, so one index scan serves the ORDER BY)."""
     q = select(executions).where(executions.c.project_id == project_id)
     if service_name is not None:
         q = q.where(executions.c.service_name == service_name)
@@ -72,9 +123,26 @@ def list_executions(conn: Connection, project_id: str, *,
         q = q.where(executions.c.function_name == function)
     if status is not None:
         q = q.where(executions.c.status.in_([status] if isinstance(status, str) else list(status)))
-    q = q.order_by(executions.c.created_at.desc(), executions.c.id).offset(offset)
+    q = q.order_by(executions.c.created_at.desc(), executions.c.id.desc()).offset(offset)
     if limit is not None:
         q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def change_cursor(conn: Connection) -> int:
+    """The latest change number: a delta poll from here returns only later changes."""
+    q = select(change_counters.c.value).where(change_counters.c.name == _COUNTER)
+    return conn.scalar(q) or 0
+
+
+def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int = 500) -> list[dict]:
+    """Rows of a project written after change ``cursor``, in change order (oldest change first).
+
+    Callers wanting one service filter these rows themselves and still advance their cursor
+    past the others, so a busy neighbour service is never scanned twice.
+    """
+    q = (select(executions).where(executions.c.project_id == project_id, executions.c.change_seq > cursor)
+         .order_by(executions.c.change_seq).limit(limit))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -84,6 +152,38 @@ def unfinished(conn: Connection, service_id: str) -> list[dict]:
                                   executions.c.status.in_(UNFINISHED))
          .order_by(executions.c.created_at))
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def settle(conn: Connection, row: dict, status: str, error: str, ts: str, **values) -> bool:
+    """Move one unfinished execution to ``status`` if nobody changed it meanwhile (compare
+    and set on status and owner), with its status event; False if someone else did."""
+    q = update(executions).where(executions.c.id == row["id"], executions.c.status == row["status"],
+                                 executions.c.finished_at.is_(None))
+    if "owner" in executions.c:
+        q = q.where(_same(executions.c.owner, row.get("owner")))
+    final = status not in UNFINISHED
+    done = conn.execute(q.values(status=status, error=error if final else row.get("error"),
+                                 finished_at=ts if final else None, change_seq=next_change_seq(conn),
+                                 **values)).rowcount
+    if done:
+        add_events(conn, [{"execution_id": row["id"], "ts": ts, "kind": "status", "status": status,
+                           "progress": None, "message": error, "data": None}])
+    return bool(done)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def settle_service(conn: Connection, service_id: str, reason: str, ts: str) -> int:
+    """Settle every unfinished execution of a service being deleted: queued ones
+    ``canceled``, running ones ``terminated``, each saying ``reason``."""
+    count = 0
+    for row in unfinished(conn, service_id):
+        status = "canceled" if row["status"] == "created" else "terminated"
+        verb = "canceled before it started" if status == "canceled" else "terminated while it ran"
+        count += settle(conn, row, status, f"{verb}: {reason}", ts)
+    return count
 
 
 def events_of(conn: Connection, execution_id: str) -> list[dict]:
@@ -121,17 +221,32 @@ def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict
 
 # -- the batched writer ------------------------------------------------------------------------
 _UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration", "output", "error",
-                   "metadata")
+                   "metadata", "change_seq")
 
 
 def _sqlite_insert(table) -> tuple[str, list[str]]:
     cols = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
+    if "change_seq" in cols:  # last, so the writer appends its number to each row's values
+        cols = [c for c in cols if c != "change_seq"] + ["change_seq"]
     return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
 
 
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
+assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"
+
+
+def _sqlite_reserve(raw, n: int):
+    """``next_change_seq`` on the raw driver connection: an iterator over the n numbers."""
+    if not n:
+        return iter(())
+    last = raw.execute(_BUMP_SQL, (n,)).fetchone()[0]
+    return iter(range(last - n + 1, last + 1))
+
+
+# ``finished_at IS NULL``: an execution settled elsewhere (its service deleted, its owner's
+# lease expired) keeps that final record; a late result from the old owner does not overwrite it
 _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
-                  "WHERE id = ?")
+                  "WHERE id = ? AND finished_at IS NULL")
 
 
 def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
@@ -142,13 +257,17 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
     UPDATE text straight on the pooled driver connection (``BEGIN IMMEDIATE`` ..
     ``COMMIT``), which costs about half of going through SQLAlchemy's Core layer.
     """
+    logs = coalesce_logs(logs) if logs else logs
     if store.dialect != "sqlite":
         with store.transaction() as conn:
             insert_executions(conn, inserts)
             for u in updates:
-                update_execution(conn, u["id"], **{k: u[k] for k in _UPDATE_COLUMNS})
+                values = {k: u[k] for k in _UPDATE_COLUMNS if k != "change_seq"}
+                conn.execute(update(executions).where(executions.c.id == u["id"],
+                                                      executions.c.finished_at.is_(None))
+                             .values(**values, change_seq=next_change_seq(conn)))
             add_events(conn, events)
-            add_logs(conn, logs)
+            add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)
         return
     pooled = store.engine.raw_connection()
@@ -156,13 +275,17 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
         raw = pooled.driver_connection
         raw.execute("BEGIN IMMEDIATE")
         try:
+            seq = _sqlite_reserve(raw, len(inserts) + len(updates))
             for table, rows in (("executions", inserts), ("execution_events", events),
                                 ("execution_logs", logs), ("items", new_items)):
                 if rows:
                     text, cols = _SQLITE[table]
-                    raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
+                    if table == "executions":
+                        raw.executemany(text, [[r.get(c) for c in cols[:-1]] + [next(seq)] for r in rows])
+                    else:
+                        raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
             if updates:
-                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS] + [u["id"]]
+                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS[:-1]] + [next(seq), u["id"]]
                                                  for u in updates])
             raw.execute("COMMIT")
         except BaseException:

@@ -1,17 +1,19 @@
 """SQL for packages, revisions and content-addressed codebase files.
 
 Rows come back as dicts; ``spec`` and ``changes`` stay JSON text here (the
-workspace turns them into model objects). A revision's files are
-``revision_files(revision_id, path, digest)`` rows pointing at ``blobs``, so a
-revision that changes one file adds one blob.
+workspace turns them into model objects). A revision's files are a compact
+manifest (``store/manifests.py``: a shared base plus a small delta) pointing at
+``blobs``, so a revision that changes one file adds one blob and one delta entry.
 """
 from __future__ import annotations
 
 import hashlib
+import zlib
 from typing import Iterable, Mapping
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from faas_jupyter.store import manifests
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import blobs, packages, revision_files, revisions
 
@@ -98,9 +100,16 @@ def put_blobs(conn: Connection, files: Mapping[str, bytes],
     by_digest = {d: files[p] for p, d in digests.items()}
     missing = set(by_digest) - _existing_blobs(conn, by_digest)
     if missing:
-        conn.execute(insert(blobs), [{"digest": d, "size": len(by_digest[d]), "data": by_digest[d]}
-                                     for d in sorted(missing)])
+        conn.execute(insert(blobs), [_blob_row(d, by_digest[d]) for d in sorted(missing)])
     return digests
+
+
+def _blob_row(digest: str, data: bytes) -> dict:
+    """Compressed when that saves a tenth or more (source code: 3-4x smaller, like git's objects)."""
+    packed = zlib.compress(data, 6) if len(data) >= 64 else data
+    if len(packed) <= 0.9 * len(data):
+        return {"digest": digest, "size": len(data), "data": packed, "compression": "zlib"}
+    return {"digest": digest, "size": len(data), "data": data, "compression": None}
 
 
 def _existing_blobs(conn: Connection, digests: Iterable[str]) -> set[str]:
@@ -116,30 +125,38 @@ def insert_revision(conn: Connection, package_id: str, *, version: str, creator:
                     message: str, codebase_digest: str, spec: str, changes: str,
                     files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> dict:
     """Append the next revision (seq = last + 1) with its files."""
-    last = conn.scalar(select(func.max(revisions.c.seq)).where(revisions.c.package_id == package_id))
-    row = {"id": new_id(), "package_id": package_id, "seq": (last or 0) + 1, "version": version,
-           "created_at": now(), "creator": creator, "message": message,
-           "codebase_digest": codebase_digest, "spec": spec, "changes": changes}
-    conn.execute(insert(revisions).values(**row))
+    last = latest_revision(conn, package_id)
     digests = put_blobs(conn, files, digests)
-    if digests:
-        conn.execute(insert(revision_files), [{"revision_id": row["id"], "path": p, "digest": d}
-                                              for p, d in sorted(digests.items())])
+    row = {"id": new_id(), "package_id": package_id, "seq": (last["seq"] if last else 0) + 1,
+           "version": version, "created_at": now(), "creator": creator, "message": message,
+           "codebase_digest": codebase_digest, "spec": spec, "changes": changes,
+           **manifests.plan(conn, last, digests)}
+    conn.execute(insert(revisions).values(**row))
     return row
 
 
 def revision_file_digests(conn: Connection, revision_id: str) -> dict[str, str]:
-    q = select(revision_files.c.path, revision_files.c.digest).where(
-        revision_files.c.revision_id == revision_id)
-    return dict(conn.execute(q).all())
+    q = select(revisions.c.manifest, revisions.c.manifest_delta).where(revisions.c.id == revision_id)
+    row = conn.execute(q).mappings().first()
+    return manifests.files_of(conn, row) if row is not None and row["manifest"] else {}
 
 
 def read_files(conn: Connection, revision_id: str) -> dict[str, bytes]:
-    """The codebase of a revision as ``{path: bytes}``."""
-    q = (select(revision_files.c.path, blobs.c.data)
-         .join(blobs, blobs.c.digest == revision_files.c.digest)
-         .where(revision_files.c.revision_id == revision_id).order_by(revision_files.c.path))
-    return {path: bytes(data) for path, data in conn.execute(q)}
+    """The codebase of a revision as ``{path: bytes}`` (sorted by path)."""
+    digests = revision_file_digests(conn, revision_id)
+    data = _blob_data(conn, set(digests.values()))
+    return {path: data[digests[path]] for path in sorted(digests)}
+
+
+def _blob_data(conn: Connection, digests: set[str]) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    todo = sorted(digests)
+    for i in range(0, len(todo), _CHUNK):
+        q = (select(blobs.c.digest, blobs.c.data, blobs.c.compression)
+             .where(blobs.c.digest.in_(todo[i:i + _CHUNK])))
+        out.update((d, zlib.decompress(data) if how == "zlib" else bytes(data))
+                   for d, data, how in conn.execute(q))
+    return out
 
 
 def delete_package(conn: Connection, package_id: str) -> None:
@@ -152,6 +169,10 @@ def delete_package(conn: Connection, package_id: str) -> None:
 
 
 def gc_blobs(conn: Connection) -> int:
-    """Delete blobs no revision references; return how many."""
-    used = select(revision_files.c.digest).distinct()
-    return conn.execute(delete(blobs).where(blobs.c.digest.not_in(used))).rowcount
+    """Delete blobs (and manifests) no revision references; return how many blobs."""
+    manifests.gc(conn)
+    used = manifests.used_digests(conn) | set(conn.scalars(select(revision_files.c.digest).distinct()))
+    unused = sorted(set(conn.scalars(select(blobs.c.digest))) - used)
+    for i in range(0, len(unused), _CHUNK):
+        conn.execute(delete(blobs).where(blobs.c.digest.in_(unused[i:i + _CHUNK])))
+    return len(unused)

@@ -59,9 +59,15 @@ def show_function_form(ws, service, function):
                            lambda: function_text(service, function_spec(ws, service, function)))
 
 
+PAGE = 50  # %faas executions shows the newest 50
+
+
 def show_executions(ws, service=None):
     """``%faas executions [SERVICE]``: a live ExecutionMonitor, or the executions as text."""
     from .text import executions_text
     name = getattr(service, "name", service)
-    return _widget_or_text("ExecutionMonitor", (ws, name),
-                           lambda: executions_text(ws.executions.list(service=name), name))
+
+    def text():
+        page = ws.executions.list(service=name, limit=PAGE + 1)  # one more says "there is more"
+        return executions_text(page[:PAGE], name, more=len(page) > PAGE)
+    return _widget_or_text("ExecutionMonitor", (ws, name), text)

@@ -31,6 +31,10 @@ class DeployPanel(TextRepr, W.VBox):
                                   style=LABELS, layout=WIDE)
         self.concurrency = W.BoundedIntText(value=1, min=1, max=10_000, description="concurrency",
                                             style=LABELS, layout=WIDE)
+        # dask only: where the cluster is (empty: a LocalCluster of this kernel)
+        self.scheduler = W.Text(description="scheduler", placeholder="tcp://host:8786 (dask; empty: local)",
+                                style=LABELS, layout=WIDE)
+        self.scheduler.add_class("faas-deploy-scheduler")
         self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket")
         self.deploy_button.on_click(lambda _: self.deploy())
         self.deploy_button.add_class("faas-deploy-button")
@@ -45,7 +49,7 @@ class DeployPanel(TextRepr, W.VBox):
         title = W.HTML(f"<b>deploy package {esc(self.package)}</b>")
         self.children = [title, self.revision, self.module, self.service_name,
                          W.HTML("<i>init inputs</i>"), self.form_box, self.runtime,
-                         self.concurrency, self.deploy_button, self.status]
+                         self.scheduler, self.concurrency, self.deploy_button, self.status]
 
     def on_deployed(self, callback) -> None:
         """Call ``callback(service)`` after each successful deploy."""
@@ -78,9 +82,16 @@ class DeployPanel(TextRepr, W.VBox):
         if not name:
             raise ValidationError("service name is empty; type one, e.g. "
                                   f"{self._default_name(self.module.value)!r}", "service_name")
-        return dict(service_name=name, module_name=self.module.value,
-                    revision=self.revision.value, init_input=self.form.values(),
-                    runtime=self.runtime.value, concurrency=int(self.concurrency.value))
+        values = dict(service_name=name, module_name=self.module.value,
+                      revision=self.revision.value, init_input=self.form.values(),
+                      runtime=self.runtime.value, concurrency=int(self.concurrency.value))
+        scheduler = self.scheduler.value.strip()
+        if scheduler:
+            if self.runtime.value != "dask":
+                raise ValidationError(f"a scheduler is for runtime 'dask'; choose runtime dask or "
+                                      f"clear the scheduler field", "scheduler")
+            values["scheduler"] = scheduler
+        return values
 
     def deploy(self):
         """Deploy with the form's values; returns the Service, or None after an error line."""

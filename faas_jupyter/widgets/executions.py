@@ -22,10 +22,12 @@ def row_text(values) -> str:
 
 
 class ExecutionMonitor(TextRepr, W.VBox):
-    """Polls ``ws.executions.list(...)`` every ``interval`` seconds while ``live`` is on."""
+    """The newest ``limit`` executions; while ``live`` is on, polls for changes every ``interval``
+    seconds (one indexed delta read, ``ws.executions.changes``) and re-lists only when something
+    changed. Polling stops when the monitor is closed, by ``close()`` or from the front end."""
 
     def __init__(self, ws, service: str | None = None, interval: float = 1.0, live: bool = True,
-                 limit: int = 200):
+                 limit: int = 50):
         super().__init__()
         self.ws, self.service, self.interval, self.limit = ws, getattr(service, "name", service), interval, limit
         self.filter = W.Dropdown(options=["all", *(s.value for s in ExecutionStatus)], value="all",
@@ -41,7 +43,10 @@ class ExecutionMonitor(TextRepr, W.VBox):
         self.terminate_button = W.Button(description="Terminate", icon="stop", disabled=True,
                                          button_style="danger")
         self.status = StatusLine()
+        self.note = W.HTML()  # "there are more" under the table
         self.executions = []
+        self.more = False  # older executions exist beyond the page shown
+        self._cursor = None
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread = None
@@ -53,7 +58,7 @@ class ExecutionMonitor(TextRepr, W.VBox):
         title = f"executions of {self.service}" if self.service else "executions"
         self.children = [W.HTML(_MONO + f"<b>{esc(title)}</b>"),
                          W.HBox([self.filter, self.refresh_button, self.live]),
-                         self.head, self.table, W.HBox([self.rerun_button, self.terminate_button]),
+                         self.head, self.table, self.note, W.HBox([self.rerun_button, self.terminate_button]),
                          self.status, self.detail]
 
     def _wire(self) -> None:
@@ -67,12 +72,18 @@ class ExecutionMonitor(TextRepr, W.VBox):
     # -- data ----------------------------------------------------------------------------------
     def _list(self):
         status = None if self.filter.value == "all" else self.filter.value
-        return self.ws.executions.list(service=self.service, status=status, limit=self.limit)
+        self._cursor = self.ws.executions.cursor()  # before the list: no change falls in between
+        page = self.ws.executions.list(service=self.service, status=status, limit=self.limit + 1)
+        self.more = len(page) > self.limit
+        return page[:self.limit]
 
     def refresh(self) -> None:
         """Re-read the executions; keep the selection and redraw its detail if it changed."""
         with self._lock:
             self.executions = self._list()
+            self.note.value = (f"<small>the newest {self.limit}; older ones: "
+                               "<code>ws.executions.list(limit=..., offset=...)</code></small>"
+                               if self.more else "")
             options = [(row_text(execution_row(e)), e.id) for e in self.executions]
             if options != list(self.table.options):
                 keep = self.table.value
@@ -102,13 +113,30 @@ class ExecutionMonitor(TextRepr, W.VBox):
         if self._thread is not None and self._thread.is_alive():
             return
         self._stop.clear()
+        if self.comm is not None:  # the front end closing the widget stops the polling too
+            self.comm.on_close(lambda _msg: self._stop.set())
         self._thread = threading.Thread(target=self._poll, name="faas-execution-monitor", daemon=True)
         self._thread.start()
 
+    def poll(self) -> bool:
+        """One delta read; re-list only if an execution of ours changed. True if it did."""
+        if self._cursor is None:
+            self.refresh()
+            return True
+        delta = self.ws.executions.changes(self._cursor, service=self.service)
+        if delta.executions or delta.more:
+            self.refresh()
+            return True
+        self._cursor = delta.cursor  # others' changes: skip them next time
+        return False
+
     def _poll(self) -> None:
         while not self._stop.wait(self.interval):
+            if self.comm is None:  # closed (here or by the front end): nobody sees it any more
+                self._stop.set()
+                return
             try:
-                self.refresh()
+                self.poll()
             except Exception as e:  # a dropped database must not kill the kernel thread silently
                 self.status.error(f"live refresh stopped: {type(e).__name__}: {e}")
                 self.live.value = False
@@ -158,4 +186,4 @@ class ExecutionMonitor(TextRepr, W.VBox):
         return ex
 
     def text(self) -> str:
-        return executions_text(self.executions, self.service)
+        return executions_text(self.executions, self.service, more=self.more)

@@ -76,7 +76,12 @@ def execution_row(ex) -> list:
             duration_of(ex), when(ex.created_at)]
 
 
-def executions_text(executions, service=None) -> str:
+def executions_text(executions, service=None, more: bool = False) -> str:
+    """The table; ``more``: older executions exist beyond this page (say how to see them)."""
     title = f"executions of {service}" if service else "executions"
-    return f"{title} (newest first)\n" + _text.table([execution_row(e) for e in executions],
+    text = f"{title} (newest first)\n" + _text.table([execution_row(e) for e in executions],
                                                       EXECUTION_HEADERS)
+    if more:
+        text += (f"\n... more: these are the newest {len(executions)}; older ones with "
+                 "ws.executions.list(limit=..., offset=...) or `faas executions --offset N`")
+    return text

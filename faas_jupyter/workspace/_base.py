@@ -16,6 +16,7 @@ from faas_jupyter.errors import PermissionDenied
 
 DEFAULT_PROJECT = "default"
 DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
+MEMBER_ROLES = ("owner", "developer", "annotationManager", "annotator")  # who may read and execute
 
 # ws.<name> -> "module:Class"; Class(ws) is built on first access and cached.
 COLLECTIONS: dict[str, str] = {
@@ -40,6 +41,9 @@ class Workspace:
         self._collections: dict[str, Any] = {}
         self._project = None
         self._lock = threading.RLock()
+        # a host process acting for the registry itself (the Jupyter server restarting the
+        # services it hosts): it reads without being a member; writes still check roles
+        self._system = False
 
     def __repr__(self) -> str:
         return f"<Workspace user={self.user!r} db={self.settings.db_url!r}>"
@@ -59,7 +63,7 @@ class Workspace:
         with self._lock:
             if self._artifacts is None:
                 from faas_jupyter.store.artifacts import ArtifactStore
-                self._artifacts = ArtifactStore(self.settings.artifacts)
+                self._artifacts = ArtifactStore(self.settings.artifacts, **self.settings.artifacts_options)
             return self._artifacts
 
     @property
@@ -92,6 +96,16 @@ class Workspace:
         project = project if project is not None else self.project
         require_role(get_role(conn, project.id, self.user), self.user, project.name, action, allowed)
 
+    def check_member(self, action: str, conn=None, project=None) -> None:
+        """PermissionDenied unless this user is a member (any role) of ``project`` (default:
+        the current one): non-members see nothing, not even whether a name exists."""
+        if self._system:
+            return
+        if conn is None:
+            with self.store.connect() as own:
+                return self.check_role(own, action, MEMBER_ROLES, project)
+        self.check_role(conn, action, MEMBER_ROLES, project)
+
     def use_project(self, name: str):
         """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
         self._project = self.projects.get(name)
@@ -112,6 +126,12 @@ class Workspace:
                 self._collections[name] = getattr(importlib.import_module(module), cls)(self)
             return self._collections[name]
 
+    def gc(self, min_age: float = 3600.0, dry_run: bool = False):
+        """Remove stale temp files of interrupted writes, artifacts no item references (older
+        than ``min_age`` seconds) and unused codebase blobs; the report prints what was freed."""
+        from faas_jupyter.workspace.gc import collect
+        return collect(self, min_age, dry_run)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -124,10 +144,22 @@ class Workspace:
 
 
 def workspace(url: str | None = None, artifacts: str | None = None, user: str | None = None,
-              home: str | None = None) -> Workspace:
+              home: str | None = None, storage_options: dict | str | None = None,
+              trust_pickles: bool | None = None) -> Workspace:
     """Open a workspace: ``url`` (SQLite path or database URL) else $FAAS_DB_URL else
-    ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login."""
-    return Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home))
+    ``$FAAS_HOME/faas.db``; ``artifacts`` any fsspec URL; ``user`` else $FAAS_USER else the OS login.
+
+    ``storage_options`` are the artifact root's fsspec options (else $FAAS_ARTIFACTS_OPTIONS,
+    JSON), e.g. ``{"endpoint_url": "http://minio:9000", "key": ..., "secret": ...}`` or
+    ``{"anon": True}`` for ``s3://``; services pass them on to their workers.
+    ``trust_pickles`` (else $FAAS_TRUST_PICKLES) loads every pickle item without ``trust=True``.
+
+    Temporary files of artifact writes that died (a killed process) are removed here."""
+    ws = Workspace(resolve_settings(db_url=url, artifacts=artifacts, user=user, home=home,
+                                    artifacts_options=storage_options, trust_pickles=trust_pickles))
+    if "://" not in ws.settings.artifacts or ws.settings.artifacts.startswith("file://"):
+        ws.artifacts.remove_stale_parts()  # local roots only: cheap (one folder), never fails the open
+    return ws
 
 
 def require_role(role: str | None, user: str, project: str, action: str,
@@ -135,7 +167,11 @@ def require_role(role: str | None, user: str, project: str, action: str,
     """PermissionDenied unless ``role`` is one of ``allowed``; the message names the fix."""
     if role in allowed:
         return
-    has = f"role {role!r}" if role else "no role (not a member)"
+    if not role:
+        raise PermissionDenied(
+            f"user {user!r} is not a member of project {project!r} and may not {action}; an owner "
+            f"can run proj.members.add({user!r}, role='annotator') (or another role)")
+    has = f"role {role!r}"
     raise PermissionDenied(
         f"user {user!r} may not {action} in project {project!r}: needs role "
         f"{' or '.join(allowed)}, has {has}; an owner can run "

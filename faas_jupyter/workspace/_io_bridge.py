@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_jupyter.errors import NotFound, PackingError, ValidationError
+from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
+from faas_jupyter.workspace import _item_inputs as item_inputs
+from faas_jupyter.workspace._entity_inputs import enrich, entity
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -122,7 +125,10 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
         if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
             continue
         value = out[io.name]
-        if str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
+        if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
+            out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
+                                               lambda v, where: _lookup(ws, "Item", v, where), EntityRef)
+        elif str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
             out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
         else:
             out[io.name] = _lookup(ws, base, value, io.name)
@@ -133,24 +139,36 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     if isinstance(value, EntityRef):
         return value
     ident = ref_id(value, type_name)
-    from faas_jupyter.store import executions as sql
-    from faas_jupyter.store.schema import annotations, datasets
     with ws.store.connect() as conn:
-        if type_name == "Item":
-            row = sql.get_item(conn, ident)
-            record = record_of(row) if row else None
-        else:
-            table = datasets if type_name == "Dataset" else annotations
-            found = conn.execute(table.select().where(table.c.id == ident)).mappings().first()
-            if found is None and type_name == "Dataset":  # datasets are also known by name
-                found = conn.execute(table.select().where(
-                    table.c.name == ident, table.c.project_id == ws.project.id)).mappings().first()
-            record = dict(found) if found else None
-    if record is None:
-        raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in this workspace; "
-                       f"list them with ws.{type_name.lower()}s.list()" if type_name != "Annotation" else
-                       f"input {input_name!r}: no Annotation with id {ident!r}")
+        record, row = _entity_record(conn, type_name, ident, ws.project.id)
+        if record is not None:  # what a Dataloop-style entity answers without a store
+            record = enrich(conn, type_name, record, row if type_name == "Item" else None)
+    if record is None:  # an id of another project is not found either, as ws.items.get says
+        raise NotFound(f"input {input_name!r}: no {type_name} with id {ident!r} in project "
+                       f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
+                       if type_name != "Annotation" else
+                       f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
     return EntityRef(type_name, record)
+
+
+def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+    """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
+    from sqlalchemy import select
+
+    from faas_jupyter.store.schema import annotations, datasets, items
+    if type_name == "Item":
+        row = conn.execute(select(items).where(items.c.id == ident, items.c.project_id == project_id)
+                           ).mappings().first()
+        return (record_of(dict(row)), dict(row)) if row else (None, None)
+    if type_name == "Dataset":
+        in_project = datasets.c.project_id == project_id
+        row = (conn.execute(select(datasets).where(datasets.c.id == ident, in_project)).mappings().first()
+               or conn.execute(select(datasets).where(datasets.c.name == ident, in_project)).mappings().first())
+        return (dict(row), dict(row)) if row else (None, None)
+    q = (select(annotations).join(items, annotations.c.item_id == items.c.id)
+         .where(annotations.c.id == ident, items.c.project_id == project_id))
+    row = conn.execute(q).mappings().first()
+    return (dict(row), dict(row)) if row else (None, None)
 
 
 class _Lazy:
@@ -161,24 +179,51 @@ class _Lazy:
     also knows packagers defined in the notebook) is used in-process and never pickled.
     """
 
-    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None):
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None, storage_options=None):
         self.artifacts_root = artifacts_root
         self.packagers = tuple(packagers)
+        # the workspace's storage options travel with the service: workers never read their own env
+        self.storage_options = dict(storage_options or {})
         self._artifacts, self._manager = None, manager
         self._lock = threading.RLock()
+        self._scratch: dict[str, Any] = {}  # execution id -> the store holding its local copies
 
     def __getstate__(self):
-        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers}
+        return {"artifacts_root": self.artifacts_root, "packagers": self.packagers,
+                "storage_options": self.storage_options}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     @property
     def artifacts(self):
         if self._artifacts is None:
             from faas_jupyter.store.artifacts import ArtifactStore
-            self._artifacts = ArtifactStore(self.artifacts_root)
+            self._artifacts = ArtifactStore(self.artifacts_root, **self.storage_options)
         return self._artifacts
+
+    def _execution_artifacts(self):
+        """The artifact store for the running execution: its downloaded copies and scratch
+        folders are its own, removed by ``release`` when it ends (others keep theirs)."""
+        from faas_jupyter.model.service_runner import current_scope
+        scope = current_scope()
+        if scope is None:
+            return self.artifacts
+        with self._lock:
+            store = self._scratch.get(scope.execution_id)
+            if store is None:
+                from faas_jupyter.store.artifacts import ArtifactStore
+                store = self._scratch[scope.execution_id] = ArtifactStore(
+                    self.artifacts_root, **self.storage_options)
+            return store
+
+    def release(self, execution_id: str) -> None:
+        """Remove the local copies made for ``execution_id`` (called when it ends)."""
+        with self._lock:
+            store = self._scratch.pop(execution_id, None)
+        if store is not None:
+            store.clear_local()
 
     @property
     def manager(self):
@@ -191,10 +236,31 @@ class _Lazy:
         return self._manager
 
 
+def _is_bundle(value: Any) -> bool:
+    values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return bool(value) and bool(values) and all(isinstance(v, EntityRef) for v in values)
+
+
+def _resolved(annotation: Any) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    from faas_jupyter.packagers.typehints import resolve_name
+    try:
+        return resolve_name(annotation)
+    except ValidationError:
+        return _EMPTY
+
+
 class StoreResolver(_Lazy):
     """``invoke.InputResolver`` for entity inputs prepared by :func:`prepare_inputs`."""
 
     def resolve(self, type_name: str, value: Any, annotation: Any) -> Any:
+        if _is_bundle(value):  # {name: item} / [item, ...] for dict[str, T], list[T], a bundle type
+            annotation = _resolved(annotation)
+            with self._lock:
+                return item_inputs.resolve_bundle(value, None if annotation is _EMPTY else annotation,
+                                                  lambda v, hint: self.resolve(type_name, v, hint),
+                                                  self.manager)
         if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
             return value
         if isinstance(annotation, str):
@@ -205,37 +271,53 @@ class StoreResolver(_Lazy):
                 annotation = _EMPTY
         if value.type == "Item":
             return self._item(value.record, annotation)
-        from faas_jupyter.model.entities import Annotation, Dataset
-        if value.type == "Dataset":
-            r = value.record
-            return Dataset(id=r["id"], name=r["name"], created_at=r.get("created_at"),
-                           creator=r.get("creator"), project=r.get("project_id"))
-        r = value.record
-        return Annotation(id=r["id"], item=r.get("item_id"), data=json.loads(r.get("data") or "{}"),
-                          created_at=r.get("created_at"), creator=r.get("creator"))
+        return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
 
     def _item(self, record: dict, annotation: Any) -> Any:
         from faas_jupyter.model.entities import Item
+        plain = annotation in (_EMPTY, None, Any, Item, str) or getattr(annotation, "__name__", "") == "Item"
+        if record.get("external"):  # a path or URL: unpacked by the hint's packager
+            with self._lock:
+                return item_inputs.resolve_external(record, annotation, self.manager, plain)
         if annotation in (_EMPTY, None, Any, Item) or getattr(annotation, "__name__", "") == "Item":
-            return model_item(record)
+            return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
+        artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
-            return record if annotation is dict else self.artifacts.local_path(record["path"])
+            return record if annotation is dict else artifacts.local_path(record["path"])
         with self._lock:
-            return self.manager.unpack(record, annotation, self.artifacts)
+            return self.manager.unpack(record, annotation, artifacts)
+
+
+_LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
+
+
+def _maybe_large(value: Any) -> bool:
+    """Could ``value``'s JSON pass the 64 KB spill size? A cheap look at two levels; the
+    packager then measures exactly (a false alarm costs one encode, the value stays inline)."""
+    if isinstance(value, str):
+        return len(value) > 16 * 1024
+    if not isinstance(value, (list, tuple, dict)):
+        return False
+    if len(value) > _LARGE_LEN:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, (list, tuple, dict, str)) and len(v) > _LARGE_LEN for v in inner)
 
 
 class OutputPacker(_Lazy):
     """``ServiceConfig.pack_output``: pack a function's output by its FunctionIO and log hints."""
 
-    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None):
-        super().__init__(artifacts_root, packagers, manager)
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None,
+                 storage_options=None):
+        super().__init__(artifacts_root, packagers, manager, storage_options)
         self.project = project
 
     def __getstate__(self):
         return {**super().__getstate__(), "project": self.project}
 
     def __setstate__(self, state):
-        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()))
+        self.__init__(state["artifacts_root"], state["project"], state.get("packagers", ()),
+                      storage_options=state.get("storage_options"))
 
     def __call__(self, output: Any, function, call) -> PackedOutput:
         returns = getattr(call, "returns", None)
@@ -257,7 +339,12 @@ class OutputPacker(_Lazy):
     def _one(self, value: Any, key: str, type_name: str, prefix: str) -> PackedOutput:
         base = type_name.removesuffix("[]")
         if base not in ENTITY_TYPES and is_json(value):
-            return PackedOutput(list(value) if isinstance(value, tuple) else value)
+            value = list(value) if isinstance(value, tuple) else value
+            if _maybe_large(value):  # over 64 KB of JSON: a file item (numbers: a typed array)
+                packed = self._by_hints(value, [key], prefix)
+                if packed.items:
+                    return packed
+            return PackedOutput(value)
         if base not in ENTITY_TYPES and type_name:
             raise PackingError(f"output {key!r} is declared {type_name} but the function returned a "
                                f"{type(value).__name__}, which is not JSON; declare it as Item or pass "
@@ -276,16 +363,19 @@ class OutputPacker(_Lazy):
                                f"{type(output).__name__}; return a tuple of {len(hints)}")
         pairs = [(v, h) for v, h in zip(values, hints) if h is not None]
         with self._lock:
-            records = self.manager.pack_many(pairs, self.artifacts, prefix)
+            records = self.manager.pack_many(pairs, self._execution_artifacts(), prefix)
         out, items = {}, []
+        top = {parse_hint(h).key for _, h in pairs}  # a *key bundle's parts are items, not outputs
         for record in records:
             # a plain value stays inline; a result that needs its packager to come back
             # (a small ndarray, a numpy scalar) is an item, so get_output() round-trips it
             if record.get("artifact_type") == "result" and str(record.get("object_type")).startswith("builtins."):
-                out[record["key"]] = record.get("value")
+                value = record.get("value")
             else:
                 record["id"] = uuid.uuid4().hex
                 items.append(record)
-                out[record["key"]] = item_ref(record)
+                value = item_ref(record)
+            if record["key"] in top:
+                out[record["key"]] = value
         values = list(out.values())
         return PackedOutput(values[0] if len(values) == 1 else out, items)

@@ -14,16 +14,19 @@ lines). It is written:
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import datetime, timezone
 from typing import Any
 
+from faas_jupyter.errors import FaasError
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace._io_bridge import PackedOutput, item_row
 
 FLUSH_DELAY = 0.25
+_log = logging.getLogger("faas_jupyter")
 
 
 def iso(ts: float) -> str:
@@ -34,7 +37,7 @@ class Pending:
     """One execution not yet (fully) written."""
 
     __slots__ = ("row", "events", "logs", "items", "inserted", "final", "sync", "since",
-                 "lock", "write_lock", "done", "started", "history")
+                 "lock", "write_lock", "done", "started", "history", "error")
 
     def __init__(self, row: dict, inserted: bool, sync: bool):
         self.row = row
@@ -50,6 +53,13 @@ class Pending:
         self.done = threading.Event()   # set once the final state is in the store
         self.started: float | None = None
         self.history: list[dict] = []   # every event, kept for the Execution built from memory
+        self.error: FaasError | None = None  # set when this row could not be written (isolated)
+
+    def raise_error(self) -> None:
+        """Raise the isolation error once (the caller waiting for this execution sees it)."""
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
 
 
 class StoreRecorder:
@@ -139,6 +149,32 @@ class StoreRecorder:
             self._write(targets)
 
     def _write(self, targets: list[Pending]) -> None:
+        """Write ``targets`` in one transaction; if a row-specific error fails it, write them
+        one by one so a bad row never holds the others back, and isolate the bad one."""
+        try:
+            self._write_batch(targets)
+        except Exception as exc:
+            if not _row_error(exc):
+                raise
+            for p in targets:
+                try:
+                    self._write_batch([p])
+                except Exception as one:
+                    if not _row_error(one):
+                        raise
+                    self._isolate(p, one)
+
+    def _isolate(self, p: Pending, exc: Exception) -> None:
+        eid = p.row["id"]
+        p.error = FaasError(f"execution {eid} could not be recorded ({type(exc).__name__}: "
+                            f"{getattr(exc, 'orig', exc)}); it was dropped and no other execution "
+                            "was affected. If its service was deleted meanwhile, this is expected")
+        _log.error("faas_jupyter: %s", p.error)  # reported once; the waiter raises it
+        with self._lock:
+            self._pending.pop(eid, None)
+        p.done.set()
+
+    def _write_batch(self, targets: list[Pending]) -> None:
         locks = [p.write_lock for p in targets]
         for lock in locks:  # always taken in one order (ids) by callers: see _due
             lock.acquire()
@@ -237,6 +273,17 @@ def _restore(p: Pending, snap: dict) -> None:
     with p.lock:
         p.events[:0], p.logs[:0], p.items[:0] = snap["events"], snap["logs"], snap["items"]
         p.inserted = snap["was_inserted"]
+
+
+def _row_error(exc: BaseException) -> bool:
+    """An error caused by the rows written (a constraint, bad data), not by the database
+    being unavailable: retrying the same rows can never succeed."""
+    from sqlalchemy import exc as sa_exc
+    if isinstance(exc, (sa_exc.IntegrityError, sa_exc.DataError, sa_exc.ProgrammingError)):
+        return True
+    import sqlite3
+    return isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
+                            TypeError, ValueError))
 
 
 def decode_row(row: dict) -> dict[str, Any]:

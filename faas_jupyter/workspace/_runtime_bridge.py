@@ -83,25 +83,28 @@ class RunningService:
         self.recorder = recorder_for(ws.store)
         self.active = service.active
         self.futures: dict[str, Future] = {}
-        self.runtime = make_runtime(service.runtime)
-        self.runtime.start(self._config(ws, service, codebase))
+        self.runtime = make_runtime(service.runtime, **_runtime_options(service))
+        self.runtime.start(self._config(ws, service, codebase, spec))
         self.supervisor = Supervisor(self.runtime, self.recorder, service.max_attempts,
                                      service.execution_timeout)
 
-    def _config(self, ws, service, codebase) -> ServiceConfig:
+    def _config(self, ws, service, codebase, spec=None) -> ServiceConfig:
         from faas_jupyter.model.entities import Service
         from types import SimpleNamespace
         plain = Service.from_json(service.to_json())  # no workspace inside: picklable
         files = SimpleNamespace(files=dict(codebase.files), digest=codebase.digest)  # picklable
         # the project's packagers: by class path for worker processes, the live manager in-process
         packagers = (tuple(ws.packagers.stored()), ws.packagers.manager)
+        root, options = ws.settings.artifacts, dict(ws.settings.artifacts_options)
         return ServiceConfig(
             name=service.name, module=self.module, codebase=files, package=service.package,
             revision=service.revision, project=ws.project.name, init_input=dict(service.init_input),
             concurrency=service.concurrency, execution_timeout=service.execution_timeout,
-            max_attempts=service.max_attempts, resolver=StoreResolver(ws.settings.artifacts, *packagers),
-            pack_output=OutputPacker(ws.settings.artifacts, ws.project.name, *packagers),
-            cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain)
+            max_attempts=service.max_attempts, resolver=StoreResolver(root, *packagers, storage_options=options),
+            pack_output=OutputPacker(root, ws.project.name, *packagers, storage_options=options),
+            cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain,
+            artifacts=root, storage_options=options,
+            requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])
 
     def submit(self, row: dict, inputs: dict, *, wait: bool, returns=None, inserted=False) -> Future:
         """Record ``row`` and run it; the Future gives the final CallResult."""
@@ -116,8 +119,36 @@ class RunningService:
     def terminate(self, execution_id: str) -> bool:
         return self.supervisor.terminate(execution_id)
 
-    def stop(self) -> None:
+    def stop(self, reason: str | None = None, wait: float = 15.0) -> None:
+        """Stop the runtime; with a ``reason``, every execution it still holds ends now
+        (queued ones ``canceled``, running ones ``terminated``) and is recorded saying why."""
+        self.runtime.stop_reason = reason
         self.runtime.stop()
+        if reason is None:
+            return
+        deadline = time.monotonic() + wait
+        for future in list(self.futures.values()):
+            try:
+                future.result(max(0.0, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 (a runtime bug is recorded by the supervisor)
+                pass
+        self.recorder.flush()
+
+
+def _pip_requirement(req) -> str:
+    """A pip specifier from a requirement string or Dataloop's ``{name, version, operator}``."""
+    if isinstance(req, str):
+        return req.strip()
+    version = req.get("version")
+    return f"{req['name']}{req.get('operator') or '=='}{version}" if version else req["name"]
+
+
+def _runtime_options(service) -> dict:
+    """Constructor options of the service's runtime (where a dask service's cluster is)."""
+    if service.runtime != "dask":
+        return {}
+    return {"address": service.scheduler, "shared_filesystem": service.shared_filesystem,
+            "install_requirements": service.install_requirements}
 
 
 def get_running(service_id: str) -> RunningService | None:
@@ -136,11 +167,11 @@ def start(ws, service, spec, codebase) -> RunningService:
     return running
 
 
-def stop(service_id: str) -> None:
+def stop(service_id: str, reason: str | None = None) -> None:
     with _LOCK:
         running = _RUNNING.pop(service_id, None)
     if running is not None:
-        running.stop()
+        running.stop(reason)
 
 
 def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | None = None) -> dict:

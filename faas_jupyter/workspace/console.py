@@ -17,7 +17,6 @@ from faas_jupyter.store import console_queries as q
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace.executions import from_row
-from faas_jupyter.workspace.items import MEMBERS
 
 ExecutionFilter = q.ExecutionFilter
 MAX_LOG_LINES = 5000
@@ -137,7 +136,7 @@ class _Checked:
 
     def __enter__(self):
         conn = self._conn.__enter__()
-        self._ws.check_role(conn, self._what, MEMBERS)
+        self._ws.check_member(self._what, conn)
         return conn
 
     def __exit__(self, *exc):

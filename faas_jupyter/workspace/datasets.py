@@ -59,6 +59,7 @@ class Datasets:
 
     def get(self, name: str) -> Dataset:
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read dataset {name!r}", conn)
             row = self._find(conn, name)
         if row is None:
             names = ", ".join(d.name for d in self.list()) or "none"
@@ -69,6 +70,7 @@ class Datasets:
     def list(self) -> list[Dataset]:
         q = select(datasets_t).where(datasets_t.c.project_id == self._ws.project.id).order_by(datasets_t.c.name)
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list datasets", conn)
             return [self._bind(r) for r in conn.execute(q).mappings()]
 
     def __iter__(self):

@@ -43,6 +43,7 @@ class Execution(ExecutionModel):
     _service_id: str | None = field(default=None, repr=False, compare=False)
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
+    _pending: Pending | None = field(default=None, repr=False, compare=False)
 
     @property
     def error_type(self) -> str | None:
@@ -77,9 +78,11 @@ class Execution(ExecutionModel):
             except FutureTimeout:
                 raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
                                    "wait longer or ex.terminate()") from None
-            pending = bridge.recorder_for(self._ws.store).pending(self.id)
+            pending = self._pending or bridge.recorder_for(self._ws.store).pending(self.id)
             if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
                 bridge.recorder_for(self._ws.store).flush(self.id)
+            if pending is not None:
+                pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
         delay = 0.05
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
@@ -95,8 +98,16 @@ class Execution(ExecutionModel):
 
     def terminate(self) -> bool:
         """Stop it: queued ones never start, running ones stop at ``kill_event()`` (or are
-        killed in the process runtime after the grace time). False if it already ended."""
+        killed in the process runtime after the grace time). False if it already ended.
+
+        Any member may terminate their own executions; someone else's needs owner or
+        developer. The status log records who asked."""
+        _check_others(self, "terminate")
         running = bridge.get_running(self._service_id) if self._service_id else None
+        recorder = bridge.recorder_for(self._ws.store)
+        if running is not None and recorder.pending(self.id) is not None:
+            # before the runtime settles it, so the message precedes the final status
+            recorder.progress(self.id, {"message": f"terminate requested by {self._ws.user}"})
         if running is not None and running.terminate(self.id):
             return True
         if self.refresh().status in _FINAL:
@@ -107,6 +118,7 @@ class Execution(ExecutionModel):
     def rerun(self, wait: bool = True, input: dict | None = None) -> "Execution":
         """Run the same function again, as a new execution: with the same inputs, or with
         ``input`` replacing some of them (the console's "Rerun with edited inputs")."""
+        _check_others(self, "rerun")
         if self.service is None:
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
@@ -130,14 +142,18 @@ class Execution(ExecutionModel):
         """The items this execution's output references, in output order."""
         return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
 
-    def get_output(self, type_hint: Any = None) -> Any:
+    def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
-        own packagers included, as ``item.get()``)."""
+        own packagers included, and the digest and pickle checks of ``item.get(trust=...)``)."""
+        from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
-        with self._ws.store.connect() as conn:
+        with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
             def load(value):
                 if _is_ref(value):
-                    return manager.unpack(record_of(sql.get_item(conn, value["item_id"])), type_hint, artifacts)
+                    record = record_of(sql.get_item(conn, value["item_id"]))
+                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                        return self._ws.items.get(record["id"]).get(type_hint)
+                    return manager.unpack(record, type_hint, artifacts)
                 if isinstance(value, dict):
                     return {k: load(v) for k, v in value.items()}
                 if isinstance(value, list):
@@ -149,6 +165,15 @@ class Execution(ExecutionModel):
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+
+
+def _check_others(ex: Execution, action: str) -> None:
+    """Members act on their own executions; someone else's needs owner or developer."""
+    ws = ex._ws
+    with ws.store.connect() as conn:
+        ws.check_member(f"{action} execution {ex.id}", conn)
+        if ex.creator != ws.user:
+            ws.check_role(conn, f"{action} execution {ex.id} of {ex.creator!r}")
 
 
 def _left(deadline: float | None, default: float) -> float:
@@ -178,18 +203,20 @@ def _live_future(ex: Execution) -> Future | None:
 def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None) -> Execution:
     """Check the function and entity inputs, record the execution, run it."""
+    ws.check_member(f"execute {svc.name}.{function_name}")
     function = running.module.function(function_name)  # NotFound lists the functions
-    if returns is not None:
-        from faas_jupyter.packagers import parse_hint
-        for hint in returns:  # a malformed hint fails before anything runs
-            if hint is not None:
-                parse_hint(hint)
+    if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
+        ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
+    from faas_jupyter.runner.invoke import check_inputs
+    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
     if returns:
         row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
     pending = running.submit(row, prepared, wait=wait, returns=returns)
+    if wait:
+        pending.raise_error()
     ex = from_pending(ws, pending)
     ex._future = None if wait else running.futures.get(row["id"])
     return ex
@@ -198,7 +225,9 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
 def from_pending(ws, pending: Pending) -> Execution:
     with pending.lock:
         row, history = dict(pending.row), list(pending.history)
-    return from_row(ws, row, history)
+    ex = from_row(ws, row, history)
+    ex._pending = pending
+    return ex
 
 
 def from_row(ws, row: dict, events: list[dict]) -> Execution:
@@ -215,6 +244,23 @@ def from_row(ws, row: dict, events: list[dict]) -> Execution:
     return ex
 
 
+PAGE = 50  # the default page: fronts show the newest 50 and say there are more
+
+
+@dataclass
+class ExecutionChanges:
+    """One delta poll: executions written after the cursor asked for, oldest change first.
+
+    ``cursor`` is where the next poll starts; ``more`` says a poll from there right away
+    has more (the page held ``limit`` rows). Clients upsert by id: a row changed twice
+    since the last poll comes once, in its latest state.
+    """
+
+    executions: list
+    cursor: int
+    more: bool = False
+
+
 class Executions:
     """``ws.executions``: the executions of the current project."""
 
@@ -223,9 +269,10 @@ class Executions:
 
     def get(self, execution_id: str) -> Execution:
         """An execution by id, or by a unique prefix of one (as tables show 8 characters)."""
+        self._ws.check_member(f"read execution {execution_id!r}")
         rec = bridge.recorder_for(self._ws.store)
         pending = rec.pending(execution_id)
-        if pending is not None:
+        if pending is not None and pending.row["project_id"] == self._ws.project.id:
             return from_pending(self._ws, pending)  # this process holds its latest state
         with self._ws.store.connect() as conn:
             row = sql.get_execution(conn, execution_id)
@@ -247,8 +294,9 @@ class Executions:
                        "list them with ws.executions.list()")
 
     def list(self, service: Any = None, function: str | None = None, status: Any = None,
-             limit: int | None = None, offset: int = 0) -> list[Execution]:
-        """Newest first; ``service`` is a name or a Service, ``status`` one status or several."""
+             limit: int | None = PAGE, offset: int = 0) -> list[Execution]:
+        """Newest first, one page (``limit=None``: all); ``service`` is a name or a Service,
+        ``status`` one status or several."""
         bridge.recorder_for(self._ws.store).flush()
         name = getattr(service, "name", service)
         if status is not None and not isinstance(status, str):
@@ -256,10 +304,38 @@ class Executions:
         elif status is not None:
             status = str(status)
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list executions", conn)
             rows = sql.list_executions(conn, self._ws.project.id, service_name=name, function=function,
                                        status=status, limit=limit, offset=offset)
             events = sql.events_for(conn, [r["id"] for r in rows])
         return [from_row(self._ws, r, events[r["id"]]) for r in rows]
+
+    def cursor(self) -> int:
+        """The current change cursor: ``changes(cursor)`` later returns what changed since."""
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
+            return sql.change_cursor(conn)
+
+    def changes(self, since: int | None = None, service: Any = None, limit: int = 500) -> ExecutionChanges:
+        """Executions written after cursor ``since`` (``None``: nothing yet, just the cursor).
+
+        A monitor lists one page, keeps ``cursor()`` taken *before* that list, then polls
+        ``changes(cursor)`` and upserts what comes back: one index range read per poll,
+        however many executions the project holds.
+        """
+        bridge.recorder_for(self._ws.store).flush()
+        with self._ws.store.connect() as conn:
+            self._ws.check_member("poll executions", conn)
+            if since is None:
+                return ExecutionChanges([], sql.change_cursor(conn))
+            scanned = sql.changed_since(conn, self._ws.project.id, int(since), limit=limit)
+            name = getattr(service, "name", service)
+            rows = [r for r in scanned if name is None or r["service_name"] == name]
+            events = sql.events_for(conn, [r["id"] for r in rows])
+        cursor = scanned[-1]["change_seq"] if scanned else int(since)
+        return ExecutionChanges([from_row(self._ws, r, events[r["id"]]) for r in rows], cursor,
+                                more=len(scanned) == limit)
 
     def _many(self, ids: list[str]) -> list[Execution]:
         with self._ws.store.connect() as conn:
@@ -268,7 +344,11 @@ class Executions:
         return [from_row(self._ws, rows[i], events[i]) for i in ids]
 
     def __iter__(self):
-        return iter(self.list())
+        """Every execution, newest first, read a page at a time."""
+        offset = 0
+        while page := self.list(limit=500, offset=offset):
+            yield from page
+            offset += len(page)
 
 
-__all__ = ["Execution", "Executions", "start_execution"]
+__all__ = ["Execution", "ExecutionChanges", "Executions", "start_execution"]

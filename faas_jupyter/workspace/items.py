@@ -16,6 +16,8 @@ from sqlalchemy import insert, select
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
+from faas_jupyter.packagers.api import read_policy
+from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
@@ -38,16 +40,21 @@ class Item(ItemSpec):
         return {"key": self.key, "artifact_type": self.artifact_type, "format": self.format,
                 "size": self.size, "digest": self.digest, "packager": self.packager,
                 "object_type": self.object_type, "instructions": self.instructions,
-                "path": self.path, "url": self.url, "value": self.value}
+                "path": self.path, "url": self.url, "value": self.value, "creator": self.creator}
 
-    def get(self, type_hint: Any = None) -> Any:
-        """The stored object: by its packager's instructions, or converted to ``type_hint``."""
+    def get(self, type_hint: Any = None, trust: bool = False) -> Any:
+        """The stored object: by its packager's instructions, or converted to ``type_hint``.
+
+        The file must still match the digest recorded when it was written, and a pickle
+        must be yours; ``trust=True`` (or the workspace's ``trust_pickles``) lifts both.
+        """
         manager = self._ws.packagers.manager
-        if self.packager == "bundle":
-            parts = self._ws.items._bundle_parts(self)
-            return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
-                                         type_hint, self._ws.artifacts)
-        return manager.unpack(self.record(), type_hint, self._ws.artifacts)
+        with read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
+            if self.packager == "bundle":
+                parts = self._ws.items._bundle_parts(self)
+                return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
+                                             type_hint, self._ws.artifacts)
+            return manager.unpack(self.record(), type_hint, self._ws.artifacts)
 
     def as_df(self):
         """The item as a pandas DataFrame (datasets, frames, 2-D arrays, Series)."""
@@ -63,11 +70,14 @@ class Item(ItemSpec):
             raise UnpackingError(f"item {self.key!r} ({self.object_type}) cannot be shown as a "
                                  f"DataFrame: {exc}") from None
 
-    def local(self) -> str:
-        """A local path of the item's file (a cleared copy when the root is remote)."""
+    def local(self, trust: bool = False) -> str:
+        """A local path of the item's file (a cleared copy when the root is remote), checked
+        against its recorded digest unless ``trust``."""
         if not self.path:
             raise ValidationError(f"item {self.key!r} is a result ({self.value!r}); it has no file")
-        return self._ws.artifacts.local_path(self.path)
+        if trust:
+            return self._ws.artifacts.local_path(self.path)
+        return self._ws.artifacts.local_path_verified(self.path, self.digest, self.size, self.key)
 
     @property
     def annotations(self) -> "Annotations":
@@ -130,15 +140,16 @@ class Items:
             self._ws.check_role(conn, f"log item {hint.key!r}", WRITERS, project)
             dataset_id = self._dataset_id(conn, dataset)
         group = new_id()
-        records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
-        rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
-        try:
-            self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
-        except BaseException:
-            for r in records:  # no orphan files for items that were never recorded
-                if r["path"] and self._ws.artifacts.exists(r["path"]):
-                    self._ws.artifacts.delete(r["path"])
-            raise
+        with clearing_scope():  # the packers' temporary paths go once the items are recorded
+            records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
+            rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
+            try:
+                self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
+            except BaseException:
+                for r in records:  # no orphan files for items that were never recorded
+                    if r["path"] and self._ws.artifacts.exists(r["path"]):
+                        self._ws.artifacts.delete(r["path"])
+                raise
         return self.get(rows[-1]["id"])
 
     def _dataset_id(self, conn, dataset) -> str | None:
@@ -155,6 +166,7 @@ class Items:
 
     def get(self, item_id: str) -> Item:
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read item {item_id!r}", conn)
             found = self._rows(conn, items_t.c.id == item_id, items_t.c.project_id == self._ws.project.id)
         if not found:
             raise NotFound(f"no item {item_id!r} in project {self._ws.project.name!r}; "
@@ -165,6 +177,7 @@ class Items:
         """Items of the project, oldest first; only those of ``dataset`` / ``key`` if given."""
         where = [items_t.c.project_id == self._ws.project.id]
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list items", conn)
             if dataset is not None:
                 where.append(items_t.c.dataset_id == self._dataset_id(conn, dataset))
             if key is not None:

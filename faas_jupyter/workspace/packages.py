@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from faas_jupyter.errors import Conflict, FaasError, NoChangeWarning, NotFound, ValidationError
+from faas_jupyter.errors import (Conflict, FaasError, NoChangeWarning, NotFound, TypeInferenceWarning,
+                                 ValidationError)
 from faas_jupyter.model.codebase import Codebase
 from faas_jupyter.model.entities import Revision
 from faas_jupyter.model.package import PackageModule, PackageSpec
@@ -140,7 +141,12 @@ class Packages:
             raise ValidationError(f"invalid bump {bump!r}: use one of {', '.join(BUMPS)}", "bump")
         cb = self._codebase(src_path, codebase)
         folder = Path(src_path).expanduser().resolve().name if src_path is not None else None
-        spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        from faas_jupyter.model.introspect import inference_context
+        # inference knows the project's packagers; its warnings are shown as %%faas shows them
+        with inference_context(self._ws.packagers.manager.packable_type_names()) as guessed:
+            spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        for w in guessed:
+            warnings.warn(TypeInferenceWarning(str(w)), stacklevel=2)
         pushed, row = self._ws.store.write(lambda conn: self._push_txn(conn, spec, cb, message,
                                                                        bump, force))
         if not pushed:
@@ -176,6 +182,9 @@ class Packages:
     def _require(self, conn, action: str) -> None:
         self._ws.check_role(conn, action, project=self.project)
 
+    def _member(self, conn, action: str) -> None:
+        self._ws.check_member(action, conn, self.project)
+
     # -- read ---------------------------------------------------------------------------------
     def _package_row(self, conn, name: str) -> dict:
         row = sql.get_package(conn, self.project.id, name)
@@ -187,6 +196,7 @@ class Packages:
     def get(self, name: str, version: str | None = None) -> Package:
         """The latest revision of ``name``, or the one at ``version``."""
         with self._ws.store.connect() as conn:
+            self._member(conn, f"read package {name!r}")
             pkg_id = self._package_row(conn, name)["id"]
             by_version = version not in (None, "latest")
             row = sql.get_revision(conn, pkg_id, version) if by_version else sql.latest_revision(conn, pkg_id)
@@ -199,6 +209,7 @@ class Packages:
     def revisions(self, name: str) -> list[Revision]:
         """Every revision of ``name``, oldest first."""
         with self._ws.store.connect() as conn:
+            self._member(conn, f"read the revisions of package {name!r}")
             rows = sql.list_revisions(conn, self._package_row(conn, name)["id"])
         # Most revisions share their JSON with the one before: parse each distinct text once
         # (the specs of immutable revisions are read-only snapshots, so sharing is safe).
@@ -211,6 +222,7 @@ class Packages:
     def list(self) -> list[Package]:
         """The latest revision of every package of the project, by name."""
         with self._ws.store.connect() as conn:
+            self._member(conn, "list packages")
             latest = sql.latest_revisions(conn, self.project.id)
         return [self._bind(row, name) for name, row in latest.items()]
 
@@ -219,6 +231,7 @@ class Packages:
 
     def __contains__(self, name: str) -> bool:
         with self._ws.store.connect() as conn:
+            self._member(conn, "list packages")
             return sql.get_package(conn, self.project.id, name) is not None
 
     # -- delete, export, import ---------------------------------------------------------------

@@ -80,9 +80,12 @@ class Members:
         self._project = project
         self._ws = project._ws
 
-    def _write(self, action: str, fn):
+    def _write(self, action: str, fn, user: str, role: str | None = None):
         def guarded(conn):
             self._ws.check_role(conn, action, project=self._project)
+            if "owner" in (role, sql.get_role(conn, self._project.id, user)):
+                # a developer may not make themselves (or anyone) owner, nor demote/remove an owner
+                self._ws.check_role(conn, f"{action} (an owner)", ("owner",), self._project)
             result = fn(conn)
             if not any(m["role"] == "owner" for m in sql.list_members(conn, self._project.id)):
                 raise ValidationError(f"that would leave project {self._project.name!r} without an "
@@ -93,12 +96,14 @@ class Members:
     def add(self, user: str, role: str = "developer") -> Member:
         """Add ``user`` with ``role`` (or change the role of a member)."""
         member = Member(user=user, role=role)  # validates the role
+        _check_user(user)
         self._write(f"add member {user!r}",
-                    lambda conn: sql.set_member(conn, self._project.id, user, role))
+                    lambda conn: sql.set_member(conn, self._project.id, user, role), user, role)
         return member
 
     def list(self) -> list[Member]:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list members", conn, self._project)
             return [Member(user=r["user"], role=r["role"])
                     for r in sql.list_members(conn, self._project.id)]
 
@@ -106,13 +111,22 @@ class Members:
         def fn(conn):
             if not sql.delete_member(conn, self._project.id, user):
                 raise NotFound(f"{user!r} is not a member of project {self._project.name!r}")
-        self._write(f"remove member {user!r}", fn)
+        self._write(f"remove member {user!r}", fn, user)
 
     def __iter__(self):
         return iter(self.list())
 
     def __repr__(self) -> str:
         return f"<Members of {self._project.name!r}: {', '.join(f'{m.user} ({m.role})' for m in self.list())}>"
+
+
+def _check_user(user) -> None:
+    """User names come from Jupyter (e-mail addresses too), so any text, but whole: no control
+    characters or surrounding blanks that would make ``"bob\\n"`` a second, invisible bob."""
+    if (not isinstance(user, str) or not user or len(user) > 255 or user != user.strip()
+            or any(ord(c) < 32 or ord(c) == 127 for c in user)):
+        raise ValidationError(f"invalid user name {user!r}: 1-255 characters, no control characters "
+                              "or leading/trailing blanks", "user")
 
 
 __all__ = ["Project", "Projects", "Members", "ROLES"]

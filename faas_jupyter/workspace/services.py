@@ -13,14 +13,18 @@ from typing import Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
+from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
+from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-             "on_reset", "module_name")
+             "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
 _RESTART = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
-            "module_name")
+            "module_name", "scheduler", "shared_filesystem", "install_requirements")
+# Service fields kept in the services.runtime_config JSON column (where a runtime runs)
+RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
@@ -127,6 +131,12 @@ class Service(ServiceModel):
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
 
 
+def _runtime_config(text: str | None) -> dict:
+    """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
+    stored = json.loads(text or "{}")
+    return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
+
+
 def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
     return [(name, getattr(old, name), getattr(new, name)) for name in UPDATABLE
             if getattr(old, name) != getattr(new, name)]
@@ -145,12 +155,14 @@ class Services:
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
                       project=self._ws.project.name, created_at=row["created_at"],
-                      updated_at=row["updated_at"], creator=row["creator"])
+                      updated_at=row["updated_at"], creator=row["creator"],
+                      **_runtime_config(row.get("runtime_config")))
         svc._ws = self._ws
         return svc
 
     def get(self, name: str) -> Service:
         with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {name!r}", conn)
             row = sql.get_service(conn, self._ws.project.id, name)
             if row is None:
                 names = [r["name"] for r in sql.list_services(conn, self._ws.project.id)]
@@ -164,6 +176,7 @@ class Services:
 
     def list(self, package: str | None = None) -> list[Service]:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             rows = sql.list_services(conn, self._ws.project.id)
         return [self._bind(r) for r in rows if package is None or r["package_name"] == package]
 
@@ -172,14 +185,23 @@ class Services:
 
     def __contains__(self, name: str) -> bool:
         with self._ws.store.connect() as conn:
+            self._ws.check_member("list services", conn)
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
     def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
-               on_reset: str = "failed") -> Service:
-        """Persist a service pinned to ``revision`` (default: the latest now) and start it."""
+               on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
+               install_requirements: bool = True) -> Service:
+        """Persist a service pinned to ``revision`` (default: the latest now) and start it.
+
+        ``runtime="dask"`` runs on a LocalCluster of this process, or on the cluster of
+        ``scheduler="tcp://host:8786"`` (stored: every process executing the service submits
+        there). ``shared_filesystem=True`` says a local artifact root is the same folder on every
+        worker; ``install_requirements=False`` checks the package's requirements instead of
+        pip-installing them on the workers.
+        """
         if isinstance(pkg, str):
             pkg = self._ws.packages.get(pkg)
         target = self._ws.packages.get(pkg.name, version=revision)  # latest when None
@@ -188,7 +210,8 @@ class Services:
         svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
                       init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
-                      project=self._ws.project.name, creator=self._ws.user)
+                      project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
+                      shared_filesystem=shared_filesystem, install_requirements=install_requirements)
         with self._ws.store.connect() as conn:
             self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
@@ -210,11 +233,15 @@ class Services:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
+        if pkg_row is None:  # deleted between reading the revision and this write
+            raise NotFound(f"package {target.name!r} was deleted while service {svc.name!r} was "
+                           f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
             module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
-            max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user)
+            max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
+            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}))
 
     # -- change --------------------------------------------------------------------------------
     def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
@@ -232,7 +259,9 @@ class Services:
         new.id, new._ws = current.id, self._ws
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff}
+        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        if any(k in RUNTIME_CONFIG for k, _, _ in diff):
+            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:
@@ -251,8 +280,18 @@ class Services:
         return svc
 
     def delete(self, name: str) -> None:
-        """Stop and delete a service; its executions stay (their service link is cleared)."""
+        """Settle the service's executions, then delete it; executions stay (unlinked).
+
+        Queued executions become ``canceled`` and running ones ``terminated``, both saying
+        the service was deleted. This process's own ones are ended and written first (a row
+        written after the delete would point at a missing service); the rest, owned by
+        other processes, are settled in the same transaction as the delete.
+        """
         svc = self.get(name)
+        with self._ws.store.connect() as conn:
+            self._ws.check_role(conn, f"delete service {name!r}")
+        reason = f"service {name!r} was deleted"
+        bridge.stop(svc.id, reason)
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"delete service {name!r}"),
+                                           exec_sql.settle_service(conn, svc.id, reason, now()),
                                            sql.delete_service(conn, svc.id)))
-        bridge.stop(svc.id)

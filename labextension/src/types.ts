@@ -69,6 +69,7 @@ export interface IService {
   packageRevision: string;
   initParams?: Record<string, unknown>;
   runtime?: string;
+  scheduler?: string | null;
   active?: boolean;
   behind?: number | null;
   id?: string;
@@ -174,6 +175,8 @@ export interface IDeployRequest {
   packageRevision: string;
   initParams: Record<string, unknown>;
   runtime: string;
+  /** dask: the scheduler address (default: a LocalCluster of the server) */
+  scheduler?: string;
 }
 
 /** GET summary: everything one sidebar poll tick shows, in one answer. */

@@ -84,6 +84,47 @@ def test_a_cell_that_raises_records_nothing(ip):
     assert "p" not in ip.faas.packages
 
 
+def test_a_module_cell_is_parsed_once_and_its_traceback_counts_the_magic_line(ip, capsys, monkeypatch):
+    import ast as ast_module
+    parsed = []
+    real_parse = ast_module.parse
+    monkeypatch.setattr(ast_module, "parse",  # count the parses of the cell body itself
+                        lambda src, *a, **k: parsed.append(str(src).startswith("from faas_jupyter"))
+                        or real_parse(src, *a, **k))
+    transformed = []
+    real_transform = ip.transform_cell
+    monkeypatch.setattr(ip, "transform_cell", lambda src: transformed.append(src) or real_transform(src))
+    result = ip.run_cell("%%faas module m --package p\nfrom faas_jupyter import BaseServiceRunner\n"
+                         "class ServiceRunner(BaseServiceRunner):\n    def run(self, x: int):\n        return x\n"
+                         "x_from_cell = 41 + 1\nx_from_cell / 0\n")
+    assert sum(parsed) == 1  # inference and execution share one tree; IPython does not re-parse...
+    assert [t.split("\n")[0][:6] for t in transformed] == ["%%faas"]  # ...nor re-tokenize the body
+    assert ip.user_ns["x_from_cell"] == 42 and result.success  # the %%faas line itself ran fine
+    out = capsys.readouterr().out
+    assert "ZeroDivisionError" in out and "----> 7 x_from_cell / 0" in out  # cell line 7
+    assert "p" not in ip.faas.packages
+
+
+def test_a_module_cell_shows_its_last_expression(ip, capsys):
+    ip.run_cell(f"%%faas module scorer --package p\n{RUNNER}'shown ' + 'value'\n".replace(
+        "from helpers import clean\n", ""), store_history=True)
+    assert "shown value" in capsys.readouterr().out
+
+
+def test_a_module_cell_does_not_import_sqlalchemy():
+    import subprocess
+    import sys
+    code = ("import sys\nfrom IPython.testing.globalipapp import get_ipython\nip = get_ipython()\n"
+            "ip.run_line_magic('load_ext', 'faas_jupyter')\n"
+            "ip.run_cell('%%faas module m --package p\\nfrom faas_jupyter import BaseServiceRunner\\n"
+            "class ServiceRunner(BaseServiceRunner):\\n    def run(self, x: int):\\n        return x\\n')\n"
+            "assert 'p' in ip.magics_manager.registry['FaasMagics'].packages\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"  # not until a push needs the store
+
+
 @pytest.mark.parametrize("line", ["module m --package p --bogus", "module m", "widget x --package p"])
 def test_cell_arguments_are_strict(ip, line):
     with pytest.raises(UsageError):

@@ -26,8 +26,14 @@ def test_deploy_and_run_show_the_execution_and_return_its_output(deployed, capsy
 
 
 def test_a_failed_run_prints_the_error_and_returns_nothing(deployed, capsys):
-    assert deployed.run_line_magic("faas", "run s1 score rows=[] limit=x") is None
-    assert "must be an Integer" in capsys.readouterr().out
+    assert deployed.run_line_magic("faas", "run s1 score limit=3") is None  # rows missing
+    assert "missing input 'rows'" in capsys.readouterr().out
+
+
+def test_a_run_with_a_wrong_input_type_is_refused_in_one_line(deployed):
+    with pytest.raises(UsageError, match="input 'limit' of function 'score' must be an Integer"):
+        deployed.run_line_magic("faas", "run s1 score rows=[] limit=x")
+    assert deployed.faas.ws.executions.list() == []  # refused before anything was stored
 
 
 def test_services_executions_and_logs(deployed, capsys):
@@ -40,6 +46,16 @@ def test_services_executions_and_logs(deployed, capsys):
     assert ex.id[:8] in capsys.readouterr().out
     deployed.run_line_magic("faas", f"logs {ex.id[:8]}")
     assert "logged nothing" in capsys.readouterr().out
+
+
+def test_executions_shows_the_newest_50_and_says_there_are_more(deployed, capsys):
+    svc = deployed.faas.ws.services.get("s1")
+    done = svc.map("hello", [{"name": str(i)} for i in range(51)], progress=False)
+    capsys.readouterr()
+    deployed.run_line_magic("faas", "executions s1")
+    out = capsys.readouterr().out
+    assert done[-1].id[:8] in out and done[0].id[:8] not in out  # newest first, one page
+    assert "... more: these are the newest 50" in out
 
 
 def test_pause_resume_and_update(deployed, capsys):

@@ -26,7 +26,8 @@ def test_parse(text, expected):
 @pytest.mark.parametrize("bad,match", [
     ("", "cannot read"),
     ("a b", "cannot read"),
-    ("k:model", "unknown artifact type"),
+    ("k:mo del", "cannot read"),
+    ("k:9x", "not a name"),
     ("k:file[1]", "name=value"),
     ("k:file[x=open('f')]", "literal"),
     ("k:file[x=]", "cannot parse"),

@@ -99,3 +99,45 @@ def test_a_dict_codebase_path_outside_its_root_is_refused(tmp_path):
     with pytest.raises(ValidationError, match="codebase path '../evil.py'"):
         load_codebase({"main.py": b"", "../evil.py": b"x = 1\n"}, cache_dir=tmp_path / "c")
     assert not (tmp_path / "evil.py").exists()
+
+
+# -- `import dtlpy` in package code ------------------------------------------------------------
+_DTLPY_CODE = {
+    "main.py": b"import dtlpy as dl\nfrom dtlpy.entities import Item\nimport dtlpy.entities\n\n"
+               b"class ServiceRunner(dl.BaseServiceRunner):\n"
+               b"    def run(self, item: dl.Item, progress: dl.Progress):\n"
+               b"        return dl.__name__, Item is dl.Item, dtlpy.entities.__name__\n",
+}
+
+
+def test_import_dtlpy_resolves_to_the_compat_module_when_dtlpy_is_not_installed(load, monkeypatch):
+    import importlib.util
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p])  # no cwd entry that might hold one
+    assert importlib.util.find_spec("dtlpy") is None, "the real dtlpy is installed here"
+    runner = load(_DTLPY_CODE).runner_class()
+    import faas_jupyter.dtlpy as compat
+    assert issubclass(runner, compat.BaseServiceRunner)
+    assert runner().run(None, None) == ("faas_jupyter.dtlpy", True, "faas_jupyter.dtlpy.entities")
+    assert "dtlpy" not in sys.modules  # nothing global: other code still sees no dtlpy
+
+
+def test_a_real_installed_dtlpy_is_never_shadowed(load, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "dtlpy").mkdir(parents=True)
+    (site / "dtlpy" / "__init__.py").write_text(
+        "REAL = True\nclass BaseServiceRunner:\n    pass\nclass Item:\n    pass\nclass Progress:\n    pass\n")
+    (site / "dtlpy" / "entities.py").write_text("from . import Item\n")
+    monkeypatch.syspath_prepend(str(site))
+    try:
+        runner = load(_DTLPY_CODE).runner_class()
+        assert runner().run(None, None) == ("dtlpy", True, "dtlpy.entities")
+        assert sys.modules["dtlpy"].REAL
+    finally:
+        for name in [n for n in sys.modules if n == "dtlpy" or n.startswith("dtlpy.")]:
+            del sys.modules[name]
+
+
+def test_a_dtlpy_submodule_the_compat_module_lacks_is_a_clear_import_error(load):
+    files = {"main.py": b"import dtlpy.ml\n\nclass ServiceRunner:\n    def run(self):\n        return 1\n"}
+    with pytest.raises(ValidationError, match=r"compatibility module has no 'ml'.*install the real dtlpy"):
+        load(files).runner_class()

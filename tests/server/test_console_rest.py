@@ -10,9 +10,12 @@ async def _executed(api, final):
     code, svc = await api("POST", "services", body={"name": "svc", "package": "shapes", "runtime": "process"})
     assert code == 201, svc
     out = []
-    for function, inputs in (("add", {"x": 1}), ("add", {"x": "nan"}), ("table", {"n": 2})):
+    for function, inputs in (("add", {"x": 1}), ("slow", {"seconds": 30}), ("table", {"n": 2})):
         code, ex = await api("POST", "services", "svc", "execute", body={"function": function, "input": inputs})
         assert code == 201, ex
+        if function == "slow":  # a run that ends otherwise than in success
+            code, _ = await api("POST", "executions", ex["id"], "terminate")
+            assert code == 200
         out.append(await final(ex["id"]))
     return out
 
@@ -30,8 +33,8 @@ async def test_summary_answers_a_whole_sidebar_tick_in_one_request(api, final, p
     assert tick["executions"]["total"] == 3
     assert [e["id"] for e in tick["executions"]["items"]] == [table["id"], bad["id"]]
     assert [d["name"] for d in tick["datasets"]] == ["raw"]
-    code, failed = await api("GET", "summary", status="failed")
-    assert [e["id"] for e in failed["executions"]["items"]] == [bad["id"]]
+    code, stopped = await api("GET", "summary", status="terminated")
+    assert [e["id"] for e in stopped["executions"]["items"]] == [bad["id"]]
 
 
 async def test_console_pages_sort_and_filter(api, final, pushed):
@@ -41,7 +44,7 @@ async def test_console_pages_sort_and_filter(api, final, pushed):
     assert ([e["id"] for e in page["items"]], page["total"]) == ([add["id"], bad["id"]], 3)
     code, page = await api("GET", "console", "executions", limit="2", offset="2", sort="created", order="asc")
     assert [e["id"] for e in page["items"]] == [table["id"]]
-    code, page = await api("GET", "console", "executions", function="add", user="tester", status="success")
+    code, page = await api("GET", "console", "executions", function="add", user="tester", status="success,failed")
     assert ([e["id"] for e in page["items"]], page["total"]) == ([add["id"]], 1)
     code, page = await api("GET", "console", "executions", since="2999-01-01")
     assert (page["items"], page["total"]) == ([], 0)
@@ -50,11 +53,11 @@ async def test_console_pages_sort_and_filter(api, final, pushed):
     code, err = await api("GET", "console", "executions", limit="0")
     assert code == 400 and "?limit=" in err["message"]
     code, values = await api("GET", "console", "filters")
-    assert (values["services"], values["functions"], values["users"]) == (["svc"], ["add", "table"], ["tester"])
+    assert (values["services"], values["functions"], values["users"]) == (["svc"], ["add", "slow", "table"], ["tester"])
     code, stats = await api("GET", "console", "stats")
     assert stats["bucket"] == "minute"
     assert sum(sum(b["counts"].values()) for b in stats["overTime"]) == 3
-    assert [d["function"] for d in stats["durations"]] == ["add", "table"]
+    assert [d["function"] for d in stats["durations"]] == ["add", "slow", "table"]
 
 
 async def test_log_lines_after_an_offset_and_rerun_with_edited_inputs(api, final, pushed):
@@ -63,10 +66,12 @@ async def test_log_lines_after_an_offset_and_rerun_with_edited_inputs(api, final
     assert code == 200 and [line["text"] for line in logs["lines"]] == ["adding 1 and 10\n"]
     code, more = await api("GET", "executions", add["id"], "log-lines", after=str(logs["next"]))
     assert (more["lines"], more["next"], more["status"]) == ([], logs["next"], "success")
-    code, again = await api("POST", "executions", bad["id"], "rerun-with", body={"input": {"x": 5}})
+    code, again = await api("POST", "executions", add["id"], "rerun-with", body={"input": {"x": 5}})
     assert code == 201, again
     again = await final(again["id"])
     assert (again["status"], again["output"], again["input"]) == ("success", 15, {"x": 5})
+    code, quick = await api("POST", "executions", bad["id"], "rerun-with", body={"input": {"seconds": 0.01}})
+    assert (await final(quick["id"]))["status"] == "success"
     code, err = await api("POST", "executions", bad["id"], "rerun-with", body={"input": [1]})
     assert code == 400 and "'input' must be an object" in err["message"]
 

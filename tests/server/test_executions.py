@@ -21,15 +21,15 @@ async def _run(api, final, function, **inputs):
 async def test_list_filters_paging_rerun_terminate(api, final, pushed):
     await _deploy(api)
     first = await _run(api, final, "add", x=1)
-    await _run(api, final, "add", x="not a number")
+    await _run(api, final, "add", y=2)  # x missing: fails where the function runs
     table = await _run(api, final, "table", n=3)
     code, page = await api("GET", "executions")
     assert [e["functionName"] for e in page["items"]] == ["table", "add", "add"]  # newest first
-    assert (page["limit"], page["offset"], page["next"]) == (100, 0, None)
+    assert (page["limit"], page["offset"], page["next"]) == (50, 0, None)
     code, page = await api("GET", "executions", function="add", status="success")
     assert [e["id"] for e in page["items"]] == [first["id"]]
     code, page = await api("GET", "executions", status="failed", service="svc")
-    assert [e["input"] for e in page["items"]] == [{"x": "not a number"}]
+    assert [e["input"] for e in page["items"]] == [{"y": 2}]
     code, page = await api("GET", "executions", limit="2")
     assert (len(page["items"]), page["next"]) == (2, 2)
     code, page = await api("GET", "executions", limit="2", offset="2")
@@ -48,6 +48,28 @@ async def test_list_filters_paging_rerun_terminate(api, final, pushed):
     code, stopped = await api("POST", "executions", slow["id"], "terminate")
     assert code == 200
     assert (await final(slow["id"]))["status"] == "terminated"
+
+
+async def test_a_delta_poll_returns_what_changed_since_its_cursor(api, final, pushed):
+    await _deploy(api)
+    before = await _run(api, final, "add", x=1)
+    code, start = await api("GET", "executions", "changes")
+    assert (code, start["items"], start["more"]) == (200, [], False)
+    code, empty = await api("GET", "executions", "changes", since=str(start["cursor"]))
+    assert (empty["items"], empty["cursor"]) == ([], start["cursor"])
+    a = await _run(api, final, "add", x=2)
+    b = await _run(api, final, "add", x=3)
+    seen, cursor = {}, start["cursor"]
+    while True:  # upsert by id, as the sidebar does
+        code, delta = await api("GET", "executions", "changes", since=str(cursor), limit="1")
+        seen.update({e["id"]: e for e in delta["items"]})
+        cursor = delta["cursor"]
+        if not delta["more"]:
+            break
+    assert set(seen) == {a["id"], b["id"]} and before["id"] not in seen
+    assert {e["status"] for e in seen.values()} == {"success"}
+    code, err = await api("GET", "executions", "changes", since="x")
+    assert code == 400 and "?since= must be an integer" in err["message"]
 
 
 async def test_a_dataframe_output_is_an_item_with_a_table_preview(api, final, pushed):

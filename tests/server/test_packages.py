@@ -12,8 +12,8 @@ async def test_whoami_names_the_acting_user_version_and_project(api):
     assert code == 200
     # the shared token acts as the server's owner (FAAS_USER), who owns the project
     assert who == {"user": "tester", "version": faas_jupyter.__version__, "project": "default", "role": "owner"}
-    code, who = await api("GET", "whoami", user="bob")
-    assert (who["user"], who["role"]) == ("bob", None)
+    code, who = await api("GET", "whoami", user="bob")  # not a member: told who they are, nothing more
+    assert code == 403 and "user 'bob' is not a member of project 'default'" in who["message"]
 
 
 async def test_packages_and_revisions(api, pushed):
@@ -52,6 +52,7 @@ async def test_codebase_download_is_the_revision_zip(api, pushed):
 
 
 async def test_delete_needs_a_developer_role(api, pushed, ws):
+    ws.project.members.add("bob", role="annotator")
     code, err = await api("DELETE", "packages", "shapes", user="bob")
     assert code == 403
     assert "user 'bob' may not delete package 'shapes'" in err["message"]

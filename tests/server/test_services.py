@@ -35,6 +35,7 @@ async def test_deploy_execute_update_pause_delete(api, final, pushed, ws):
     code, resumed = await api("POST", "services", "svc", "resume")
     assert resumed["active"] is True
 
+    ws.project.members.add("bob", role="annotator")
     code, err = await api("DELETE", "services", "svc", user="bob")
     assert code == 403 and "user 'bob' may not delete service 'svc'" in err["message"]
     code, body = await api("DELETE", "services", "svc")
@@ -49,7 +50,7 @@ async def test_deploy_execute_update_pause_delete(api, final, pushed, ws):
     (_deploy_body(runtime="kernel"), "runtime 'kernel' cannot be hosted by the Jupyter server"),
     (_deploy_body(name="no spaces"), "service name"),
     (_deploy_body(initParams=[1]), "initParams"),
-    (_deploy_body(concurrency=0), "concurrency must be positive"),
+    (_deploy_body(concurrency=0), "concurrency must be a positive finite number"),
     (_deploy_body(initParams={"scale": "x"}), "scale"),
 ])
 async def test_bad_deploys_are_400_and_save_nothing(api, pushed, ws, body, message):
@@ -64,6 +65,7 @@ async def test_deploy_errors_name_the_missing_thing_and_the_role(api, pushed, ws
     assert (code, err["message"]) == (404, "package 'shapes' has no revision 1.0.9; latest is 1.0.1")
     code, err = await api("POST", "services", body=_deploy_body(package="nope"))
     assert code == 404
+    ws.project.members.add("bob", role="annotationManager")
     code, err = await api("POST", "services", body=_deploy_body(), user="bob")
     assert code == 403 and "user 'bob' may not deploy service 'svc'" in err["message"]
     assert ws.services.list() == []

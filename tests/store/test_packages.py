@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from faas_jupyter.store import packages as K
 from faas_jupyter.store import projects as P
-from faas_jupyter.store.schema import blobs, revision_files
+from faas_jupyter.store.schema import blobs, manifests
 
 
 def _setup(store):
@@ -79,6 +79,7 @@ def test_delete_package_removes_revisions_and_unshared_blobs(store):
     with store.transaction() as conn:
         K.delete_package(conn, pkg)
     assert _count(store, blobs) == 1
-    assert _count(store, revision_files) == 1
+    assert _count(store, manifests) == 1  # the other package's list
     with store.connect() as conn:
+        assert K.read_files(conn, K.latest_revision(conn, other)["id"]) == {"shared.py": b"s"}
         assert K.get_package(conn, pid, "pkg") is None

@@ -84,3 +84,29 @@ def test_terminate_a_running_execution(ws, pkg):
     mon.terminate_button.click()
     assert mon.status.kind == "ok", mon.status.message
     assert ex.wait(timeout=60).status == "terminated"
+
+
+def test_a_poll_reads_deltas_and_relists_only_when_ours_changed(ws, svc, pkg):
+    other = pkg.deploy(service_name="other", module_name="default_module")
+    mon = ExecutionMonitor(ws, service="calc", live=False)
+    assert mon.poll() is False  # nothing changed since the first list
+    other.execute("run", execution_input={"x": 1})
+    assert mon.poll() is False and mon.table.options == ()  # another service's execution
+    svc.execute("run", execution_input={"x": 5})
+    assert mon.poll() is True and len(mon.table.options) == 1
+    assert mon.poll() is False
+
+
+def test_only_the_newest_page_is_shown_with_a_more_note(ws, svc):
+    svc.map("run", [{"x": i} for i in range(4)], progress=False)
+    mon = ExecutionMonitor(ws, service="calc", live=False, limit=3)
+    assert len(mon.table.options) == 3 and mon.more and "older ones" in mon.note.value
+    assert "... more: these are the newest 3" in mon.text()
+
+
+def test_closing_from_the_front_end_stops_the_polling(ws, svc):
+    mon = ExecutionMonitor(ws, service="calc", interval=0.02)
+    assert mon.polling
+    mon.comm.handle_close({"content": {"comm_id": mon.comm.comm_id, "data": {}}})
+    mon._thread.join(timeout=10)
+    assert not mon.polling

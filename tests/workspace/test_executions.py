@@ -46,16 +46,23 @@ def test_a_failure_keeps_the_error_and_a_traceback_starting_in_user_code(ws, svc
 
 @pytest.mark.parametrize(("inputs", "message"), [
     ({"x": "x"}, r"input 'x' of function 'add' must be an Integer, got 'x'"),
-    ({}, r"function 'add' is missing input 'x'"),
+    ({"x": None}, r"input 'x' of function 'add' must be an Integer, got None"),
     ({"x": 1, "z": 2}, r"function 'add' has no input 'z'; inputs: x, y"),
 ])
-def test_bad_inputs_fail_the_execution_naming_the_input_without_retry(ws, inputs, message):
+def test_bad_inputs_are_refused_before_anything_is_stored(ws, svc, inputs, message):
+    before = len(ws.executions.list())
+    with pytest.raises(ValidationError, match=message):
+        svc.execute("add", inputs)
+    assert len(ws.executions.list()) == before  # no execution, so no stored input
+
+
+def test_a_missing_input_fails_the_execution_naming_it_without_retry(ws):
+    # only the signature knows its defaults, so this one is found where the function runs
     svc = cb.push(ws).deploy(service_name="strict", max_attempts=3)
-    ex = svc.execute("add", inputs)
+    ex = svc.execute("add", {})
     assert str(ex.status) == "failed" and ex.attempts == 1
     assert ValidationError.__name__ in ex.error
-    import re
-    assert re.search(message, ex.error)
+    assert "function 'add' is missing input 'x'" in ex.error
     bridge.stop(svc.id)
 
 
@@ -185,3 +192,28 @@ def test_an_execution_is_found_by_a_unique_prefix_of_its_id(ws, svc):
         ws.executions.get("zzzz")
     with pytest.raises(NotFound, match="no execution '%'"):
         ws.executions.get("%")  # LIKE wildcards are literal
+
+
+def test_list_pages_by_default_and_iteration_reads_every_page(ws, svc):
+    from faas_jupyter.workspace.executions import PAGE
+    exs = svc.map("add", [{"x": i} for i in range(PAGE + 3)], progress=False)
+    assert len(ws.executions.list()) == PAGE
+    assert len(ws.executions.list(limit=None)) == PAGE + 3
+    assert sorted(e.id for e in ws.executions) == sorted(e.id for e in exs)
+
+
+def test_changes_since_a_cursor_are_exactly_the_executions_written_after_it(ws, svc):
+    old = svc.execute("add", {"x": 1})
+    start = ws.executions.changes()
+    assert start.executions == [] and start.cursor == ws.executions.cursor()
+    assert ws.executions.changes(start.cursor).executions == []
+    new = [svc.execute("add", {"x": i}) for i in range(3)]
+    running = svc.execute("loop", {}, wait=False)
+    delta = ws.executions.changes(start.cursor)
+    assert [e.id for e in delta.executions] == [e.id for e in new + [running]] and not delta.more
+    assert old.id not in {e.id for e in delta.executions}
+    running.terminate()
+    running.wait(timeout=30)
+    later = ws.executions.changes(delta.cursor)
+    assert [(e.id, str(e.status)) for e in later.executions] == [(running.id, "terminated")]
+    assert ws.executions.changes(later.cursor, service="nope").executions == []

@@ -190,9 +190,14 @@ def test_only_owner_or_developer_may_write(ws, src, role):
                    lambda: carol.packages.get("shapes").update(),
                    lambda: carol.packages.delete("shapes")):
         with pytest.raises(PermissionDenied, match="user 'carol' may not .* in project 'default': "
-                                                   "needs role owner or developer"):
+                                                   "needs role owner or developer" if role else
+                                                   "user 'carol' is not a member of project 'default'"):
             action()
-    assert carol.packages.get("shapes").version == "1.0.0"  # reading is allowed
+    if role:
+        assert carol.packages.get("shapes").version == "1.0.0"  # members of any role read
+    else:
+        with pytest.raises(PermissionDenied, match="not a member"):  # non-members see nothing
+            carol.packages.get("shapes")
 
 
 def test_developer_may_write(ws, src):

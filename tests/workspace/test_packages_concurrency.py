@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import faas_jupyter as faas
-from faas_jupyter.store.schema import blobs, revision_files, revisions
+from faas_jupyter.store.schema import blobs, manifests, revisions
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ PUSHER = textwrap.dedent("""
     print(pkg.version)
 """)
 
-# Pauses the push inside its transaction (after the revision row, before its file rows),
+# Pauses the push inside its transaction (after its blobs and manifest, before the revision row),
 # so the parent can SIGKILL it with the transaction open.
 CRASHER = textwrap.dedent("""
     import sys, time
@@ -39,7 +39,7 @@ CRASHER = textwrap.dedent("""
 
     @event.listens_for(ws.store.engine, "before_cursor_execute")
     def pause(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO REVISION_FILES"):
+        if statement.lstrip().upper().startswith("INSERT INTO REVISIONS"):
             print("READY", flush=True)
             time.sleep(600)
 
@@ -85,9 +85,7 @@ def test_push_killed_mid_transaction_leaves_no_partial_revision(ws):
     assert [r.version for r in reopened.packages.get("shared").revisions] == ["1.0.0"]
     with reopened.store.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(revisions)) == 1
-        orphans = select(func.count()).select_from(revision_files).where(
-            revision_files.c.revision_id.not_in(select(revisions.c.id)))
-        assert conn.scalar(orphans) == 0
+        assert conn.scalar(select(func.count()).select_from(manifests)) == 1  # the first one's
         assert conn.scalar(select(func.count()).select_from(blobs)) == 1
     again = reopened.packages.push(codebase={"main.py": b"x = 2\n"}, package_name="shared",
                                    modules=first.modules)

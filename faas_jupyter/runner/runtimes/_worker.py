@@ -13,11 +13,14 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
 
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.runtimes.base import CallResult
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class _PipeSink:
@@ -49,8 +52,24 @@ class _PipeSink:
         self.send(("progress", execution_id, event))
 
 
-def main(conn, config) -> None:
+def die_with_parent(parent_pid: int | None) -> None:
+    """Exit when the owning process dies, so a body never runs twice at once after an
+    ``on_reset="rerun"`` elsewhere: ``PR_SET_PDEATHSIG`` on Linux (the pipe closing covers
+    the rest, see ``_read``), and exit now if the parent died before we got here."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl (musl oddities): the pipe still tells us
+            pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def main(conn, config, parent_pid: int | None = None) -> None:
     """Entry point of a worker process."""
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a notebook interrupt is for the kernel, not us
     faulthandler.enable()  # a segfault prints where it happened to the worker's stderr
     sink = _PipeSink(conn)
@@ -77,8 +96,8 @@ def _read(conn, inbox: queue.Queue, scopes: dict) -> None:
     while True:
         try:
             kind, payload = conn.recv()
-        except (EOFError, OSError):
-            break
+        except (EOFError, OSError):  # the parent is gone: stop now, even mid-call
+            os._exit(1)
         if kind == "call":
             inbox.put(payload)
         elif kind == "terminate":

@@ -36,6 +36,9 @@ class ServiceConfig:
     cache_dir: str | None = None     # where codebases are extracted
     echo: bool = False               # also write captured output to the real stdout/stderr
     service_entity: Any = None       # given to the instance as ``service_entity``
+    artifacts: str | None = None     # the artifact root URL (remote runtimes check workers reach it)
+    storage_options: dict = field(default_factory=dict)  # its fsspec options, sent to the workers
+    requirements: list = field(default_factory=list)     # the package's pip requirements
 
     @property
     def key(self) -> str:
@@ -95,6 +98,9 @@ class Runtime(ABC):
     def __init__(self, sink: EventSink | None = None):
         self.sink = sink or NullSink()
         self.config: ServiceConfig | None = None
+        # set before stop() to say why (e.g. "service 'x' was deleted"): what stop() records for
+        # the calls it ends, instead of a generic "the service stopped"
+        self.stop_reason: str | None = None
 
     @abstractmethod
     def start(self, config: ServiceConfig) -> None: ...

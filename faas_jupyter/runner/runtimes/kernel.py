@@ -1,16 +1,21 @@
 """The ``kernel`` runtime: functions run in this (the notebook's) process.
 
-``submit`` runs calls on up to ``concurrency`` threads. ``run_inline`` runs a
-call in the calling thread: the fast path for ``execute(wait=True)``, where the
-timeout is cooperative (``kill_event()`` raises once it has passed). A Python
+``submit`` runs calls on up to ``concurrency`` threads. ``run_inline`` serves
+``execute(wait=True)``: a call without a timeout runs in the calling thread; one
+with ``execution_timeout`` runs on a helper thread while the caller waits until
+the deadline, then gets it back failed (timed out) and its late result is
+dropped, as on the threaded path. A Python
 thread cannot be killed, so a timeout or an overdue terminate marks the
 execution failed/terminated and leaves the thread to finish on its own.
 """
 from __future__ import annotations
 
+import contextvars
+import queue
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.host import ServiceHost, host_for
@@ -28,6 +33,7 @@ class KernelRuntime(Runtime):
         self._lock = threading.RLock()
         self._live: dict[str, tuple[Future, ExecutionScope, CallSpec]] = {}
         self._watchdog = Watchdog()
+        self._waited_pool: _Helpers | None = None
 
     def start(self, config: ServiceConfig) -> None:
         self.config = config
@@ -35,7 +41,10 @@ class KernelRuntime(Runtime):
         self._pool = ThreadPoolExecutor(max(1, config.concurrency), thread_name_prefix=f"faas-{config.name}")
 
     def run_inline(self, call: CallSpec) -> CallResult:
-        """Run ``call`` now, in this thread (terminate and timeout are cooperative)."""
+        """Run ``call`` for a caller that waits: in this thread when it has no timeout, else on a
+        helper thread so the caller gets the execution back failed at the deadline."""
+        if call.timeout:
+            return self._run_waited(call)
         scope = self._scope(call)
         outer: Future = Future()
         outer.set_running_or_notify_cancel()
@@ -46,6 +55,38 @@ class KernelRuntime(Runtime):
         finally:
             with self._lock:
                 self._live.pop(call.execution_id, None)
+
+    def _run_waited(self, call: CallSpec) -> CallResult:
+        scope = self._scope(call)
+        outer: Future = Future()
+        outer.set_running_or_notify_cancel()
+        with self._lock:
+            self._live[call.execution_id] = (outer, scope, call)
+        context = contextvars.copy_context()  # the caller's context, as if it ran in its thread
+        self._helpers().submit(self._run_helped, call, scope, outer, context)
+        try:
+            return outer.result(max(0.0, scope.deadline - time.monotonic()))
+        except FutureTimeout:  # the caller itself expires it: no watchdog entry per call
+            self._expire(call, outer)
+            return outer.result()
+        except KeyboardInterrupt:  # the notebook's interrupt: stop waiting, ask the call to stop
+            scope.request_terminate()
+            self._settle(call.execution_id, outer, finished(
+                call, "aborted", "interrupted by the user (KeyboardInterrupt); its thread was asked to stop"))
+            return outer.result()
+
+    def _run_helped(self, call: CallSpec, scope: ExecutionScope, outer: Future, context) -> None:
+        try:
+            result = context.run(self.host.run, call, self.sink, scope)
+        except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
+            result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
+        self._settle(call.execution_id, outer, result)
+
+    def _helpers(self) -> "_Helpers":
+        with self._lock:
+            if self._waited_pool is None:
+                self._waited_pool = _Helpers(f"faas-{self.config.name}-wait")
+            return self._waited_pool
 
     def submit(self, call: CallSpec) -> "Future[CallResult]":
         outer: Future = Future()
@@ -101,10 +142,52 @@ class KernelRuntime(Runtime):
         return True
 
     def stop(self) -> None:
+        reason = self.stop_reason
         with self._lock:
             for eid, (outer, scope, call) in list(self._live.items()):
                 scope.request_terminate()
                 if not outer.running():
-                    self._settle(eid, outer, finished(call, "canceled", "the service stopped before it started"))
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._settle(eid, outer, finished(call, "canceled", reason or "the service stopped before it started"))
+                elif reason:  # a thread cannot be killed: record why now, drop its late result
+                    self._settle(eid, outer, finished(call, "terminated", f"terminated: {reason}"))
+        for pool in (self._pool, self._waited_pool):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Helpers:
+    """Daemon threads for waited calls, reused when idle, a new one when all are busy.
+
+    Daemon threads, so a timed-out call that never returns cannot hold up the kernel's exit.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._idle: list[queue.SimpleQueue] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def submit(self, fn, *args) -> None:
+        """Run ``fn(*args)`` on an idle helper (``fn`` reports its own result)."""
+        with self._lock:
+            inbox = self._idle.pop() if self._idle else None
+        if inbox is None:
+            inbox = queue.SimpleQueue()
+            threading.Thread(target=self._serve, args=(inbox,), name=self.name, daemon=True).start()
+        inbox.put((fn, args))
+
+    def _serve(self, inbox: queue.SimpleQueue) -> None:
+        while (job := inbox.get()) is not None:
+            fn, args = job
+            fn(*args)
+            with self._lock:
+                if self._closed:
+                    return
+                self._idle.append(inbox)
+
+    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
+        with self._lock:
+            self._closed, idle, self._idle = True, self._idle, []
+        for inbox in idle:
+            inbox.put(None)
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -96,7 +97,8 @@ class ProcessRuntime(Runtime):
         with self._lock:
             for call, future in list(self._pending.values()):
                 if not future.running() and not future.done():
-                    future.set_result(finished(call, "canceled", "the service stopped before it started"))
+                    future.set_result(finished(call, "canceled", self.stop_reason
+                                               or "the service stopped before it started"))
         for _ in self._slots:
             self._queue.put(None)
         for slot in self._slots:
@@ -118,9 +120,9 @@ class _Slot:
 
     def launch(self) -> None:
         self.conn, child = self.rt.ctx.Pipe()
-        self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config),
+        self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config, os.getpid()),
                                         name=f"faas-{self.rt.config.name}-{self.index}")
-        self.proc.start()
+        _launcher.run(self.proc.start)
         child.close()
 
     def await_ready(self) -> None:
@@ -198,6 +200,9 @@ class _Slot:
     def _died(self, call: CallSpec) -> CallResult:
         self.proc.join(5)
         text = _exit_text(self.proc)
+        if self.stopping:  # we killed it: the service stopped (or was deleted) while it ran
+            reason = self.rt.stop_reason or "the service was stopped"
+            return finished(call, "terminated", f"terminated: {reason} while {call.function_name!r} ran")
         self.restart()
         return finished(call, "failed", f"the worker process died ({text}) while running "
                         f"{call.function_name!r}; a new worker was started", error_type="WorkerDied")
@@ -226,6 +231,9 @@ class _Slot:
 
     def shutdown(self) -> None:
         self.stopping = True
+        if self.rt.stop_reason and self in self.rt._running.values():  # a call runs: end it now
+            self.kill()
+            return
         if self.proc is not None and self.proc.is_alive() and self.conn is not None:
             try:
                 with self.send_lock:
@@ -234,6 +242,41 @@ class _Slot:
             except (OSError, ValueError):
                 pass
         self.kill()
+
+
+class _Launcher:
+    """Starts every worker from one long-lived thread.
+
+    Workers ask the kernel for ``PR_SET_PDEATHSIG``, which fires when the *thread* that
+    forked them ends, not the process: a worker started from a short-lived thread (a
+    REST pool thread, a restart thread) would be killed with it.
+    """
+
+    def __init__(self):
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, fn) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._loop, name="faas-launcher", daemon=True)
+                self._thread.start()
+        done: Future = Future()
+        self._jobs.put((fn, done))
+        done.result()
+
+    def _loop(self) -> None:
+        while True:
+            fn, done = self._jobs.get()
+            try:
+                done.set_result(fn())
+            except BaseException as exc:  # handed to the caller
+                done.set_exception(exc)
+
+
+_launcher = _Launcher()
 
 
 def _exit_text(proc) -> str:

@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { checkInputs } from '../inputs';
 import { FaasModel } from '../model';
-import { IPackageModule, IRevision } from '../types';
+import { IDeployRequest, IPackageModule, IRevision } from '../types';
 import { sortVersions } from '../versions';
 import { Button, Empty, InlineMessage, InputFields, ioText, LazyDetails, Section } from './common';
 
@@ -21,6 +21,7 @@ export function DeployForm(props: {
   const key = `deploy:${pkg}/${module.name}`;
   const [name, setName] = React.useState(() => model.defaultServiceName(pkg, module.name));
   const [runtime, setRuntime] = React.useState(RUNTIMES[0]);
+  const [scheduler, setScheduler] = React.useState('');
   const [values, setValues] = React.useState<Record<string, string | boolean>>({});
   const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
   const submit = async () => {
@@ -29,7 +30,11 @@ export function DeployForm(props: {
     if (Object.keys(errors).length) {
       return;
     }
-    const ok = await model.deploy({ name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: input, runtime }, key);
+    const request: IDeployRequest = { name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: input, runtime };
+    if (runtime === 'dask' && scheduler.trim()) {
+      request.scheduler = scheduler.trim(); // empty: a LocalCluster of the Jupyter server
+    }
+    const ok = await model.deploy(request, key);
     if (ok) {
       props.onDone();
     }
@@ -51,6 +56,18 @@ export function DeployForm(props: {
           ))}
         </select>
       </label>
+      {runtime === 'dask' && (
+        <label className="faas-field">
+          <span>scheduler</span>
+          <input
+            className="jp-mod-styled"
+            value={scheduler}
+            placeholder="tcp://host:8786 (empty: local)"
+            data-testid="faas-deploy-scheduler"
+            onChange={e => setScheduler(e.target.value)}
+          />
+        </label>
+      )}
       <InputFields
         ios={module.initInputs ?? []}
         values={values}

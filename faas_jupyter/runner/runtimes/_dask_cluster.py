@@ -1,0 +1,174 @@
+"""The client side of the ``dask`` runtime's checks, set-up and result collection.
+
+Everything a deploy onto a cluster can get wrong is found here once, before any
+execution, and reported as one ``FaasError`` naming the cause and the fix.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from faas_jupyter.errors import Conflict, FaasError
+from faas_jupyter.runner.runtimes.base import ServiceConfig
+
+CONNECT_TIMEOUT = "20s"
+
+
+def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
+    """A Client of ``address``, or of a new LocalCluster (``concurrency`` workers) owned here."""
+    from distributed import Client, LocalCluster
+    if address:
+        try:
+            return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False), None
+        except Exception as exc:  # noqa: BLE001 (OSError, TimeoutError, a bad address ...)
+            raise FaasError(f"service {config.name!r}: cannot reach the Dask scheduler at {address!r} "
+                            f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and "
+                            "workers with `dask worker ADDRESS`, or check the address") from None
+    options = {"n_workers": max(1, config.concurrency), "threads_per_worker": 1,
+               "dashboard_address": None, **cluster_options}
+    local = LocalCluster(**options)
+    try:
+        return Client(local, set_as_default=False), local
+    except BaseException:
+        local.close()
+        raise
+
+
+def wait_for_workers(client, address: str | None, timeout: float) -> None:
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except Exception:  # noqa: BLE001 (distributed's TimeoutError)
+        raise FaasError(f"no Dask worker joined the scheduler at {address} within {timeout:g} s; "
+                        f"start workers with `dask worker {address}`") from None
+
+
+def check_imports(client, address: str | None) -> None:
+    """Every worker must import faas_jupyter (``eval`` pickles by reference everywhere)."""
+    versions = client.run(eval, "__import__('faas_jupyter').__version__", on_error="return")
+    bad = {w: v for w, v in versions.items() if isinstance(v, BaseException)}
+    if bad:
+        first = next(iter(bad.values()))
+        raise FaasError(f"Dask worker(s) {', '.join(sorted(bad))} at {address} cannot import "
+                        f"faas_jupyter ({type(first).__name__}: {first}); install it in the workers' "
+                        "environment (pip install 'faas_jupyter[dask]') and restart them")
+
+
+def _is_local(root: str | None) -> bool:
+    return root is None or "://" not in root or root.startswith(("file://", "local://"))
+
+
+def check_artifacts(config: ServiceConfig, address: str, shared_filesystem: bool) -> None:
+    """Remote workers must reach the artifact root: a local folder needs ``shared_filesystem``."""
+    if config.artifacts is None or not _is_local(config.artifacts) or shared_filesystem:
+        return
+    raise FaasError(
+        f"service {config.name!r} cannot run on the Dask cluster at {address}: the artifact root "
+        f"{config.artifacts!r} is a folder on this machine, and workers on other machines would "
+        "write outputs to their own disks (recorded, but unreadable here). Use an artifact root "
+        "every worker reaches (faas.workspace(artifacts='s3://bucket/faas', storage_options={...})), "
+        "or deploy with shared_filesystem=True (--shared-filesystem) if that folder is one shared "
+        "filesystem mounted at the same path on every worker")
+
+
+def requirements(client, config: ServiceConfig, install: bool) -> None:
+    """pip-install the package's requirements on the workers (Dask's PipInstall), or check them."""
+    reqs = [r for r in config.requirements if r and r.strip()]
+    if not reqs:
+        return
+    if install:
+        from distributed.diagnostics.plugin import PipInstall
+        try:
+            client.register_plugin(PipInstall(packages=reqs), name=f"faas-pip-{'-'.join(sorted(reqs))[:80]}")
+        except Exception as exc:  # noqa: BLE001 (pip's failure, raised on a worker)
+            raise FaasError(f"service {config.name!r}: installing its requirements {reqs} on the Dask "
+                            f"workers failed ({type(exc).__name__}: {exc}); fix the requirements, or "
+                            "install them on the workers and deploy with install_requirements=False"
+                            ) from None
+    from faas_jupyter.runner.runtimes._dask_worker import missing_requirements
+    found = client.run(missing_requirements, reqs)
+    missing = {w: m for w, m in found.items() if m}
+    if missing:
+        worker, names = next(iter(sorted(missing.items())))
+        raise FaasError(f"service {config.name!r}: requirement(s) {', '.join(names)} missing on Dask "
+                        f"worker(s) {', '.join(sorted(missing))}; install them there, or deploy with "
+                        "install_requirements=True to pip-install them when the service starts")
+
+
+def digest_of(codebase: Any) -> str:
+    digest = getattr(codebase, "digest", None)
+    if digest is None:
+        from faas_jupyter.model.codebase import Codebase
+        digest = Codebase(dict(codebase)).digest
+    return digest
+
+
+def ship_codebase(config: ServiceConfig):
+    """Put the codebase into the artifact store by digest (once); a ref for the workers."""
+    from faas_jupyter.model.codebase import Codebase
+    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef, codebase_path
+    files = dict(getattr(config.codebase, "files", None) or config.codebase)
+    if config.artifacts is None:  # no store to share it through: the plugin carries it
+        return CodebaseRef(digest_of(config.codebase), files)
+    codebase = Codebase(files)
+    from faas_jupyter.store.artifacts import ArtifactStore
+    store = ArtifactStore(config.artifacts, **config.storage_options)
+    path = codebase_path(codebase.digest)
+    if not store.exists(path):
+        try:
+            store.write_bytes(path, codebase.zip())
+        except Conflict:  # another process shipped the same digest meanwhile
+            pass
+    return CodebaseRef(codebase.digest)
+
+
+class Collector:
+    """Collects finished tasks in batches: ``as_completed`` + one ``gather`` per batch."""
+
+    def __init__(self, client, callback: Callable[[list, dict], None]):
+        from distributed import as_completed
+        self.client = client
+        self.callback = callback
+        self.done = as_completed(loop=client.loop)
+        self.cond = threading.Condition()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._loop, name="faas-dask-collect", daemon=True)
+        self.thread.start()
+
+    def add(self, tasks: list) -> None:
+        self.done.update(tasks)
+        with self.cond:
+            self.cond.notify()
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            self.cond.notify()
+
+    def _loop(self) -> None:
+        while not self.stopped:
+            with self.cond:
+                while self.done.is_empty() and not self.stopped:
+                    self.cond.wait(1.0)
+            if self.stopped:
+                return
+            try:
+                for batch in self.done.batches():
+                    self._handle(batch)
+            except Exception:  # noqa: BLE001 (the client closed under us: stop collecting)
+                if self.stopped:
+                    return
+
+    def _handle(self, batch: list) -> None:
+        ready = [t for t in batch if t.status == "finished"]
+        results: dict = {}
+        if ready:
+            try:
+                values = self.client.gather(ready)
+                results = {t.key: v for t, v in zip(ready, values)}
+            except Exception:  # noqa: BLE001 (one lost meanwhile: gather them one by one)
+                for t in ready:
+                    try:
+                        results[t.key] = t.result()
+                    except Exception:  # noqa: BLE001 (reported as that task's failure)
+                        pass
+        self.callback(batch, results)

@@ -1,0 +1,100 @@
+"""Entity inputs as Dataloop passes them: ``faas_jupyter.dtlpy`` Item / Dataset / Annotation.
+
+``enrich`` runs in the parent, where the store is, and adds to an input's record what
+the entity must answer without a store (an item's annotations and dataset, a dataset's
+items); ``entity`` runs where the function runs and builds the entity from that record.
+Only ``item.download()`` touches storage there, through the artifact root it is given.
+"""
+from __future__ import annotations
+
+import json
+import mimetypes
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import select
+
+from faas_jupyter.dtlpy import Annotation, Dataset, Item
+from faas_jupyter.store.schema import annotations as annotations_t
+from faas_jupyter.store.schema import datasets as datasets_t
+from faas_jupyter.store.schema import items as items_t
+
+_DATASET_KEYS = ("id", "name", "created_at", "creator", "project_id")
+
+
+def _annotations_of(conn, item_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {i: [] for i in item_ids}
+    if not item_ids:
+        return out
+    q = (select(annotations_t).where(annotations_t.c.item_id.in_(item_ids))
+         .order_by(annotations_t.c.created_at, annotations_t.c.id))
+    for row in conn.execute(q).mappings():
+        out[row["item_id"]].append(dict(row))
+    return out
+
+
+def _dataset_row(conn, dataset_id: str | None) -> dict | None:
+    if dataset_id is None:
+        return None
+    row = conn.execute(select(datasets_t).where(datasets_t.c.id == dataset_id)).mappings().first()
+    return {k: row[k] for k in _DATASET_KEYS} if row else None
+
+
+def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> dict:
+    return {"metadata": json.loads(row.get("metadata") or "{}"), "annotations": annotations,
+            "dataset_row": dataset, "project": row.get("project_id")}
+
+
+def enrich(conn, type_name: str, record: dict, item_row: dict | None = None) -> dict:
+    """``record`` plus what its entity needs later (read on ``conn``, in the parent)."""
+    from faas_jupyter.workspace._io_bridge import record_of
+    if type_name == "Item":
+        row = item_row or {}
+        return {**record, **_item_extras(row, _annotations_of(conn, [record["id"]])[record["id"]],
+                                         _dataset_row(conn, row.get("dataset_id")))}
+    if type_name == "Dataset":
+        rows = [dict(r) for r in conn.execute(
+            select(items_t).where(items_t.c.dataset_id == record["id"])
+            .order_by(items_t.c.created_at, items_t.c.id)).mappings()]
+        notes = _annotations_of(conn, [r["id"] for r in rows])
+        dataset = {k: record.get(k) for k in _DATASET_KEYS}
+        items = [{**record_of(r), **_item_extras(r, notes[r["id"]], dataset)} for r in rows]
+        return {**record, "items": items}
+    return record
+
+
+def entity(type_name: str, record: dict, source: Any) -> Any:
+    """The dtlpy-style entity of an enriched record; ``source`` is the artifact root."""
+    if type_name == "Item":
+        return _item(record, source)
+    if type_name == "Dataset":
+        return _dataset(record, [_item(r, source) for r in record.get("items", [])])
+    return Annotation.from_row(record)
+
+
+def _dataset(row: dict | None, items: list | None = None) -> Dataset | None:
+    if row is None:
+        return None
+    return Dataset(id=row["id"], name=row["name"], created_at=row.get("created_at"),
+                   creator=row.get("creator"), project=row.get("project_id"), _items=items)
+
+
+def _item(record: dict, source: Any) -> Item:
+    keys = ("id", "key", "artifact_type", "format", "size", "digest", "packager", "object_type",
+            "instructions", "path", "url", "execution", "value", "created_at", "creator")
+    item = Item(**{k: record[k] for k in keys if record.get(k) is not None},
+                metadata=_metadata(record), _source=source,
+                _annotations=[Annotation.from_row(a) for a in record.get("annotations", [])])
+    dataset = _dataset(record.get("dataset_row"))
+    if dataset is not None:
+        item.dataset = dataset
+    return item
+
+
+def _metadata(record: dict) -> dict:
+    """Our stored metadata plus Dataloop's ``system`` block (size, mimetype, original name)."""
+    meta = dict(record.get("metadata") or {})
+    name = PurePosixPath(record["path"]).name if record.get("path") else record.get("key")
+    meta["system"] = {**meta.get("system", {}), "size": record.get("size"), "originalname": name,
+                      "mimetype": mimetypes.guess_type(name or "")[0]}
+    return meta

@@ -1,0 +1,105 @@
+"""``ws.gc()`` / ``faas gc``: remove what interrupted writes and deletions left behind.
+
+* stale parts: temporary files of artifact writes whose process is gone
+  (``store/parts.py``), and the older kind beside their final name;
+* artifacts no item references (across all projects) that are older than
+  ``min_age`` seconds: younger ones may belong to a write whose item row is not
+  committed yet (an execution's outputs are recorded after they are packed);
+* codebase blobs no revision references.
+
+``dry_run=True`` reports the same without removing anything.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from faas_jupyter.store import packages as package_sql
+from faas_jupyter.store.schema import blobs, items, revision_files
+
+MIN_AGE = 3600.0
+
+
+@dataclass
+class GcReport:
+    """What ``gc`` removed (or, with ``dry_run``, would remove): ``(path, bytes)`` pairs."""
+
+    parts: list = field(default_factory=list)
+    artifacts: list = field(default_factory=list)
+    blobs: int = 0
+    blob_bytes: int = 0
+    dry_run: bool = False
+
+    @property
+    def freed(self) -> int:
+        return sum(s for _, s in self.parts) + sum(s for _, s in self.artifacts) + self.blob_bytes
+
+    def to_json(self) -> dict:
+        return {"parts": [{"path": p, "bytes": s} for p, s in self.parts],
+                "artifacts": [{"path": p, "bytes": s} for p, s in self.artifacts],
+                "blobs": self.blobs, "blobBytes": self.blob_bytes, "freed": self.freed,
+                "dryRun": self.dry_run}
+
+    def __str__(self) -> str:
+        verb = "would free" if self.dry_run else "freed"
+        lines = [f"{'would remove' if self.dry_run else 'removed'} {p} ({s:,} bytes)"
+                 for p, s in self.parts + self.artifacts]
+        lines.append(f"{verb} {_mb(self.freed)}: {len(self.parts)} stale part file(s), "
+                     f"{len(self.artifacts)} unreferenced artifact(s), {self.blobs} unreferenced "
+                     f"codebase blob(s) ({_mb(self.blob_bytes)})")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def collect(ws, min_age: float = MIN_AGE, dry_run: bool = False) -> GcReport:
+    """Remove stale parts, unreferenced artifacts older than ``min_age`` s and unused blobs."""
+    report = GcReport(dry_run=dry_run)
+    store = ws.artifacts
+    report.parts = _parts(store, dry_run)
+    report.artifacts = _artifacts(ws, store, min_age, dry_run)
+    report.blobs, report.blob_bytes = _blobs(ws, dry_run)
+    return report
+
+
+def _parts(store, dry_run: bool) -> list:
+    found = store.stale_parts() + store.legacy_parts()
+    if not dry_run:
+        for full, _ in found:
+            store.remove_full(full)
+    return found
+
+
+def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
+    with ws.store.connect() as conn:
+        used = {p for (p,) in conn.execute(select(items.c.path).where(items.c.path.is_not(None)).distinct())}
+    cutoff = time.time() - min_age
+    removed = []
+    for rel, size, mtime in store.files():
+        if rel in used or (mtime is not None and mtime > cutoff):
+            continue
+        if not dry_run:
+            store.delete(rel)
+        removed.append((rel, size))
+    return removed
+
+
+def _blobs(ws, dry_run: bool) -> tuple[int, int]:
+    unused = blobs.c.digest.not_in(select(revision_files.c.digest).distinct())
+
+    def run(conn):
+        count, size = conn.execute(select(func.count(), func.coalesce(func.sum(blobs.c.size), 0))
+                                   .where(unused)).one()
+        if count and not dry_run:
+            package_sql.gc_blobs(conn)
+        return int(count), int(size)
+    if dry_run:
+        with ws.store.connect() as conn:
+            return run(conn)
+    return ws.store.write(run)

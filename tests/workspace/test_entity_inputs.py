@@ -1,0 +1,93 @@
+"""Entity inputs as Dataloop passes them (issue 13 item 2), in the kernel and process runtimes.
+
+The package is written for Dataloop (``import dtlpy as dl``); the real dtlpy is not
+installed, so the loader gives it ``faas_jupyter.dtlpy``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import faas_jupyter as faas
+
+MAIN = '''
+import dtlpy as dl
+
+
+class ServiceRunner(dl.BaseServiceRunner):
+    def describe(self, item, out_dir, progress):
+        path = item.download(local_path=out_dir)
+        progress.update(progress=50, message="downloaded")
+        return {"id": item.id, "name": item.name, "filename": item.filename,
+                "dataset": [item.dataset.name, item.dataset_id], "size": item.metadata["system"]["size"],
+                "labels": [a.label for a in item.annotations.list()], "path": path,
+                "text": open(path).read(), "is_dl_item": isinstance(item, dl.Item)}
+
+    def typed(self, item: dl.Item):
+        return [type(item).__module__, item.download()]
+
+    def names(self, dataset):
+        return sorted(i.name for i in dataset.items.list())
+
+    def note(self, annotation):
+        return [annotation.item_id, annotation.label]
+'''
+
+PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint": "main.py",
+                                         "className": "ServiceRunner", "functions": [
+    {"name": "describe", "input": [{"name": "item", "type": "Item"}, {"name": "out_dir", "type": "String"}]},
+    {"name": "typed", "input": [{"name": "item", "type": "Item"}]},
+    {"name": "names", "input": [{"name": "dataset", "type": "Dataset"}]},
+    {"name": "note", "input": [{"name": "annotation", "type": "Annotation"}]}]}]}
+
+
+def _push(ws):
+    return ws.packages.push(codebase={"main.py": MAIN, "package.json": json.dumps(PACKAGE)})
+
+
+@pytest.fixture
+def logged(ws, tmp_path):
+    ws.datasets.create("raw")
+    src = tmp_path / "notes.txt"
+    src.write_text("hello from a file\n")
+    item = ws.items.log(src, key="notes", dataset="raw")
+    ws.items.log([1, 2], key="pair", dataset="raw")
+    note = item.annotations.add({"type": "class", "label": "cat"})
+    return item, note
+
+
+@pytest.mark.parametrize("runtime", ["kernel", "process", "dask"])
+def test_an_item_input_has_dataloops_everyday_surface(ws, logged, tmp_path, runtime):
+    item, _ = logged
+    svc = _push(ws).deploy(service_name=f"dl-{runtime}", runtime=runtime)
+    try:
+        out = tmp_path / f"out-{runtime}"
+        ex = svc.execute("describe", {"item": item.id, "out_dir": str(out)})
+        assert str(ex.status) == "success", ex.error
+        got = ex.output
+        name = Path(item.path).name
+        assert got["id"] == item.id and got["name"] == name and got["filename"] == "/" + name
+        assert got["dataset"] == ["raw", ws.datasets.get("raw").id]
+        assert got["size"] == item.size and got["labels"] == ["cat"] and got["is_dl_item"]
+        assert got["path"] == str(out / name) and got["text"] == "hello from a file\n"
+
+        typed = svc.execute("typed", {"item": item.id}).output
+        assert typed[0] == "faas_jupyter.dtlpy._entities"
+        assert Path(typed[1]).read_text() == "hello from a file\n"  # local_path=None: a temp place
+    finally:
+        svc.stop()
+
+
+@pytest.mark.parametrize("runtime", ["kernel", "process"])
+def test_dataset_and_annotation_inputs(ws, logged, runtime):
+    item, note = logged
+    svc = _push(ws).deploy(service_name=f"ds-{runtime}", runtime=runtime)
+    try:
+        names = svc.execute("names", {"dataset": "raw"}).output
+        assert names == sorted([Path(item.path).name, *[Path(i.path).name if i.path else i.key
+                                                         for i in ws.items.list(key="pair")]])
+        assert svc.execute("note", {"annotation": note.id}).output == [item.id, "cat"]
+    finally:
+        svc.stop()

@@ -1,0 +1,121 @@
+"""MLRun-style packagers inside executions, in every runtime (issue 13 items 7-11):
+clearing paths cleared on success and failure, packing failures fail the execution naming the
+output, custom artifact types in ``returns``, packager-side links, bundles of a custom type."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # mlrun_notes: importable here and in spawned workers
+
+from faas_jupyter.model.codebase import Codebase  # noqa: E402
+from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
+
+MAIN = '''
+from faas_jupyter import BaseServiceRunner
+from mlrun_notes import Note, Notes
+
+
+class ServiceRunner(BaseServiceRunner):
+    def write(self, text: str, scratch: str):
+        return Note(text, scratch)
+
+    def pair(self, text: str, scratch: str):
+        return Note(text, scratch), len(text)
+
+    def many(self, scratch: str):
+        return Notes(a=Note("one", scratch), b=Note("two", scratch))
+
+    def weird(self):
+        return 1j
+
+    def fails(self, scratch: str):
+        raise ValueError("the body failed")
+'''
+
+RUNTIMES = ["kernel", "process",
+            pytest.param("dask", marks=pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                                          reason="dask.distributed is not installed"))]
+
+
+@pytest.fixture
+def deploy(ws):
+    from mlrun_notes import BadResultPackager, NotePackager, NotesPackager
+    for packager in (NotePackager, NotesPackager, BadResultPackager):
+        ws.packagers.add(packager)
+    pkg = ws.packages.push(codebase=Codebase({"main.py": MAIN}), package_name="notes")
+    started = []
+
+    def _deploy(runtime):
+        svc = pkg.deploy(service_name=f"notes-{runtime}", runtime=runtime, execution_timeout=120)
+        started.append(svc)
+        return svc
+    yield _deploy
+    for svc in started:
+        bridge.stop(svc.id)
+
+
+def _left(scratch: Path) -> list[str]:
+    return sorted(os.listdir(scratch))
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_outputs_and_clearing_paths_in_every_runtime(ws, deploy, runtime, tmp_path):
+    from mlrun_notes import Note, Notes
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    svc = deploy(runtime)
+
+    ex = svc.execute("pair", {"text": "hello", "scratch": str(scratch)},
+                     returns=["note:text[links=['size']]", "size"])
+    assert str(ex.status) == "success", ex.error
+    assert _left(scratch) == []  # the packer's temporary file is gone once the output is stored
+    [item] = ex.output_items()
+    assert item.artifact_type == "text" and item.get() == Note("hello")
+    assert ws.executions.get(ex.id).output["size"] == 5
+    assert ws.items.get(item.id).metadata["extra_data"] == {"size": 5}  # linked packager-side
+    ws.packagers.clear_outputs()  # what item.get() unpacked here is the notebook's until then
+    assert _left(scratch) == []
+
+    ex = svc.execute("write", {"text": "explode", "scratch": str(scratch)}, returns=["boom"])
+    assert str(ex.status) == "failed" and "'boom'" in ex.error and "refuses" in ex.error
+    assert _left(scratch) == []  # cleared on failure too
+
+    ex = svc.execute("weird", {}, returns=["c"])
+    assert str(ex.status) == "failed" and "output 'c'" in ex.error and "not JSON" in ex.error
+
+    ex = svc.execute("write", {"text": "hi", "scratch": str(scratch)}, returns=["n:text[links=['nothing']]"])
+    assert str(ex.status) == "failed" and "output 'n' links extra_data 'nothing'" in ex.error
+
+    ex = svc.execute("many", {"scratch": str(scratch)}, returns=["*notes"])
+    assert str(ex.status) == "success", ex.error
+    back = ex.get_output()
+    assert type(back) is Notes and back == {"a": Note("one"), "b": Note("two")}
+    ws.packagers.clear_outputs()
+    assert _left(scratch) == []
+
+
+def test_items_log_clears_the_packers_paths(ws, tmp_path):
+    from mlrun_notes import Note, NotePackager
+    ws.packagers.add(NotePackager)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    item = ws.items.log(Note("kept", str(scratch)), key="memo")
+    assert item.artifact_type == "text" and _left(scratch) == []  # the packer's file went
+    assert item.get() == Note("kept")
+    ws.packagers.clear_outputs()
+    assert _left(scratch) == []
+
+
+def test_items_log_of_a_bundle_type_comes_back_as_that_type(ws, tmp_path):
+    from mlrun_notes import Note, NotePackager, Notes, NotesPackager
+    ws.packagers.add(NotePackager)
+    ws.packagers.add(NotesPackager)
+    bundle = ws.items.log(Notes(x=Note("ex", str(tmp_path)), y=Note("why", str(tmp_path))), key="*memo")
+    back = bundle.get()
+    assert type(back) is Notes and back == {"x": Note("ex"), "y": Note("why")}
+    assert sorted(i.key for i in ws.items.list()) == ["memo", "memo_x", "memo_y"]
