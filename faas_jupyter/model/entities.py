@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from ..errors import ValidationError
 from . import _json as J
 from .package import PackageSpec
+from .roles import normalize_role
 from .versions import parse_version
 
 ROLES = ("owner", "developer", "annotationManager", "annotator")
@@ -164,6 +165,7 @@ class Member(JsonEntity):
         J.expect(self.user, str, "user", "a user name (string)")
         if not self.user:
             raise ValidationError("user name is empty", "user")
+        self.role = normalize_role(self.role)  # Dataloop's "Project Owner" ... -> "owner" ...
         _check_choice(self.role, ROLES, "role", "role")
 
     @property

@@ -123,9 +123,13 @@ class DataItem:
     def pickle_refusal(self) -> str | None:
         """Why this pickle may not be loaded under the read policy, or None."""
         creator, user = self.record.get("creator"), self.policy.user
-        if self.record.get("external") and not self.policy.trust:  # a path/URL an execution was given
+        if self.policy.trust:
+            return None
+        if self.record.get("external"):  # a path/URL an execution was given
             return "it is a path or URL given as an input, not an item of this project"
-        if self.policy.trust or user is None or creator in (None, user):
+        if self.record.get("pickle_refusal"):  # set by whoever knows more (an execution's inputs)
+            return self.record["pickle_refusal"]
+        if user is None or creator in (None, user):
             return None
         return f"it was written by {creator!r}, not by you ({user!r})"
 

@@ -89,10 +89,11 @@ class class_callable:
     def __get__(self, instance, owner=None):
         if instance is not None:
             bound = types.MethodType(self.func, instance)
-            try:  # a non-data descriptor: the instance's own entry answers next time (hot path)
-                instance.__dict__[self.name] = bound
-            except AttributeError:  # __slots__: no instance dict
-                pass
+            if self._is_found_on(type(instance)):  # never cache a parent's method got via super()
+                try:  # a non-data descriptor: the instance's own entry answers next time (hot path)
+                    instance.__dict__[self.name] = bound
+                except AttributeError:  # __slots__: no instance dict
+                    pass
             return bound
         func = self.func
 
@@ -102,6 +103,13 @@ class class_callable:
                 return func(*args, **kwargs)
             return func(shared_instance(owner), *args, **kwargs)
         return on_class
+
+    def _is_found_on(self, cls) -> bool:
+        """Is this the method plain attribute lookup on ``cls`` finds (not an overridden one)?"""
+        for klass in cls.__mro__:
+            if self.name in klass.__dict__:
+                return klass.__dict__[self.name] is self
+        return False
 
 
 def make_class_callable(cls) -> None:

@@ -172,3 +172,13 @@ def test_a_path_input_is_read_by_the_hinted_types_packager_but_never_unpickled(m
     (tmp_path / "thing.pkl").write_bytes(pickle.dumps(Unpackaged()))
     with pytest.raises(UnpackingError, match="path or URL given as an input"):
         manager.unpack(external_record(str(tmp_path / "thing.pkl")), Unpackaged, ExternalSource())
+
+
+def test_a_super_call_never_replaces_the_override(manager):
+    class Loud(NotePackager):
+        def is_packable(self, obj, artifact_type=None, configurations=None):
+            return super().is_packable(obj, artifact_type, configurations) and obj.text == "yes"
+
+    loud = Loud()
+    assert loud.is_packable(Note("yes")) and not loud.is_packable(Note("no"))
+    assert not loud.is_packable(Note("no"))  # still the override after super() was used
