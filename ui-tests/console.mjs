@@ -12,9 +12,14 @@ const text = async loc => ((await loc.count()) ? (await loc.first().textContent(
 
 /** Open the console through the command palette (checks the command's label). */
 async function openConsoleFromPalette(page, { timeout }) {
-  await page.locator('.lm-MenuBar-item', { hasText: /^View$/ }).click();
-  await page.locator('.lm-Menu-itemLabel', { hasText: /^Activate Command Palette$/ }).click();
   const input = page.locator('.lm-CommandPalette-input');
+  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+    // the menu can close on a late layout change of the starting page: try again
+    await page.keyboard.press('Escape');
+    await page.locator('.lm-MenuBar-item', { hasText: /^View$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^Activate Command Palette$/ }).click();
+    await input.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
   await input.waitFor({ timeout });
   await input.fill('FaaS: Open Console');
   await page.locator('.lm-CommandPalette-item', { hasText: 'FaaS: Open Console' }).first().click();
