@@ -131,3 +131,19 @@ def test_a_package_dlp_generate_wrote_runs_unchanged(ws, logged, runtime):
                 {k: e[k] for k in ("status", "progress")} for e in ex.status_log]
     finally:
         svc.stop()
+
+
+def test_deploy_takes_init_input_as_dataloop_function_ios(ws):
+    import faas_jupyter.dtlpy as dl
+    code = "class ServiceRunner:\n    def __init__(self, cfg):\n        self.cfg = cfg\n\n" \
+           "    def run(self):\n        return self.cfg\n"
+    module = dl.PackageModule(init_inputs=[dl.FunctionIO(type=dl.PackageInputType.JSON, name="cfg")],
+                              functions=[dl.PackageFunction(name="run")])
+    pkg = ws.packages.push(codebase={"main.py": code}, package_name="cfgpkg", modules=[module])
+    svc = pkg.deploy(init_input=dl.FunctionIO(type="Json", name="cfg", value={"t": 0.5}))
+    try:
+        assert svc.init_input == {"cfg": {"t": 0.5}} and svc.execute("run").output == {"t": 0.5}
+        svc.update(init_input=[dl.FunctionIO(type="Json", name="cfg", value={"t": 0.7})], quiet=True)
+        assert ws.services.get(svc.name).execute("run").output == {"t": 0.7}
+    finally:
+        svc.stop()
