@@ -26,6 +26,7 @@ COLLECTIONS: dict[str, str] = {
     "items": "faas_jupyter.workspace.items:Items",
     "datasets": "faas_jupyter.workspace.datasets:Datasets",
     "packagers": "faas_jupyter.workspace.packagers:Packagers",
+    "console": "faas_jupyter.workspace.console:Console",
 }
 
 
