@@ -243,7 +243,7 @@ def _check_scheduler(address: Any, runtime: str) -> None:
     if runtime != "dask":
         raise ValidationError(f"a scheduler is for runtime 'dask', not {runtime!r}; pass "
                               "runtime='dask' or drop scheduler", "scheduler")
-    if not _ADDRESS.match(address):
+    if not _ADDRESS.fullmatch(address):
         raise ValidationError(f"invalid Dask scheduler address {address!r}; use e.g. "
                               "'tcp://host:8786'", "scheduler")
 

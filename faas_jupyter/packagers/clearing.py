@@ -81,6 +81,7 @@ class class_callable:
     def __init__(self, func):
         self.func = func
         self.name = func.__name__
+        self._found: dict[type, bool] = {}   # per instance class: is this the method it finds?
         functools.update_wrapper(self, func)
 
     def __set_name__(self, owner, name):
@@ -106,10 +107,11 @@ class class_callable:
 
     def _is_found_on(self, cls) -> bool:
         """Is this the method plain attribute lookup on ``cls`` finds (not an overridden one)?"""
-        for klass in cls.__mro__:
-            if self.name in klass.__dict__:
-                return klass.__dict__[self.name] is self
-        return False
+        found = self._found.get(cls)
+        if found is None:
+            owner = next((k for k in cls.__mro__ if self.name in k.__dict__), None)
+            found = self._found[cls] = owner is not None and owner.__dict__[self.name] is self
+        return found
 
 
 def make_class_callable(cls) -> None:

@@ -18,6 +18,7 @@ from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.dtlpy._spec import io_values
 from faas_jupyter.workspace._package_ref import PackageRef
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
@@ -122,7 +123,7 @@ class Service(ServiceModel):
         if revision is not None:
             changes["revision"] = revision
         if init_input is not None:
-            changes["init_input"] = init_input
+            changes["init_input"] = io_values(init_input)  # also Dataloop's FunctionIO(value=...)
         unknown = sorted(set(changes) - set(UPDATABLE))
         if unknown:
             raise ValidationError(f"svc.update cannot change {', '.join(unknown)}; it changes "
@@ -252,7 +253,7 @@ class Services:
         module = target.module(module_name)
         name = service_name or pkg.name
         svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
-                      init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
+                      init_input=io_values(init_input), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
                       project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
                       shared_filesystem=shared_filesystem, install_requirements=install_requirements)

@@ -96,6 +96,8 @@ def test_a_non_member_learns_nothing_about_names(live, world):
     for path in ("packages/nope", "services/nope", f"executions/{'0' * 32}", "items/nope/preview"):
         code, err = live.call("GET", path, user="eve")
         assert code == 403 and "nope" not in err["message"].split(" may not ")[0]
+    code, err = live.call("POST", "services/nope/execute", user="eve", raw=b"\xff not even JSON")
+    assert code == 403  # membership comes before the body is read
 
 
 @pytest.mark.parametrize("user", ["owner", "dev", "mgr", "ann"])
