@@ -76,10 +76,10 @@ code("""broken = ws.items.log(pd.DataFrame({"product": ["tea"], "price": [3.0], 
 ex = svc.execute("check", {"orders": broken.id})
 print(ex.status, "|", ex.error)
 print("\\n".join(ex.traceback.splitlines()[1:]))  # the frames, from the user's code on"""),
-md("Bad inputs are refused before anything is recorded or run, naming the input:"),
+md("Bad inputs are refused before anything is stored or run, naming the input and what it must be:"),
 code("""try:
     svc.execute("histogram", {"orders": item.id, "bins": "many"})
-except faas.ValidationError as err:
+except faas.ValidationError as err:   # refused before anything is stored or run
     print(err)"""),
 code("""%faas executions shop-svc"""),
 ]
