@@ -85,13 +85,14 @@ class Execution(ExecutionModel):
             if pending is not None:
                 pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
-        delay = 0.002
+        delay, began = 0.002, time.monotonic()
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"execution {self.id} is still {self.status} after {timeout:g} s"
                                    + _last_message(self))
             time.sleep(min(delay, _left(deadline, delay)))
-            delay = min(delay * 1.5, 0.25)
+            # short polls while a quick call is likely to end, then gentler ones
+            delay = min(delay * 1.5, 0.02 if time.monotonic() - began < 2.0 else 0.25)
         return self
 
     def _state(self) -> str:
