@@ -87,8 +87,10 @@ def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> l
         q = q.with_for_update(skip_locked=True)
     rows = [dict(r) for r in conn.execute(q).mappings()]
     if rows:
-        conn.execute(update(executions).where(executions.c.id.in_([r["id"] for r in rows]),
-                                              executions.c.owner.is_(None)).values(owner=owner))
+        from faas_jupyter.store.executions import mark_changed
+        ids = executions.c.id.in_([r["id"] for r in rows])
+        conn.execute(update(executions).where(ids, executions.c.owner.is_(None)).values(owner=owner))
+        mark_changed(conn, ids)  # delta polls see who took it
     for r in rows:
         r["owner"] = owner
     return rows
