@@ -79,6 +79,7 @@ class Host:
         self.kind = kind or _default_kind()
         self.project_id: str | None = None
         self.serving = None   # the workspace whose project this host process serves (server/serve)
+        self.seen_event = 0   # the last execution_events id checked for terminate requests
         self.lease = lease_seconds()
         self.heartbeat = heartbeat_seconds()
         self.poll = poll_seconds()
