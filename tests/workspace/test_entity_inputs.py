@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import faas_jupyter as faas
 
 MAIN = '''
 import dtlpy as dl
