@@ -101,15 +101,20 @@ class Service(ServiceModel):
         running = self._running()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
-        started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                   wait=False, returns=returns, member_checked=True) for i in inputs]
+        recorder = bridge.recorder_for(self._ws.store)
+        started, held = [], []
+        for i in inputs:
+            ex = start_execution(self._ws, self, running, function_name, dict(i or {}),
+                                 wait=False, returns=returns, member_checked=True)
+            started.append(ex)
+            held.append(recorder.pending(ex.id))  # its state in memory, kept for the result
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
                 ex.wait(_refresh=False)
                 bar.update(1)
-        bridge.recorder_for(self._ws.store).flush()
-        return self._ws.executions._many([ex.id for ex in started])
+        recorder.flush()
+        return _final(self._ws, started, held)
 
     # -- changing ------------------------------------------------------------------------------
     def update(self, revision: str | None = None, init_input: dict | None = None, *,
@@ -143,6 +148,16 @@ class Service(ServiceModel):
     def __repr__(self) -> str:
         state = "" if self.active else " paused"
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
+
+
+def _final(ws, started: list, held: list) -> list:
+    """The ended executions as stored, built from the state this process wrote (no re-read of
+    every row); only those it no longer held are read back."""
+    from faas_jupyter.workspace.executions import from_pending
+    out = [from_pending(ws, p) if p is not None and p.done.is_set() else None for p in held]
+    missing = [ex.id for ex, o in zip(started, out) if o is None]
+    fetched = dict(zip(missing, ws.executions._many(missing))) if missing else {}
+    return [o if o is not None else fetched[ex.id] for ex, o in zip(started, out)]
 
 
 def _runtime_config(text: str | None) -> dict:
