@@ -20,7 +20,8 @@ from faas_jupyter import _text
 from faas_jupyter.errors import FaasError, NoChangeWarning, TypeInferenceWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
-COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services"]
+COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services",
+                               "faas_jupyter.cli_serve"]
 
 
 @dataclass
