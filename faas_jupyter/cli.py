@@ -125,9 +125,14 @@ def diff(ws, args):
 
 
 @command("download", arg("package", help="NAME or NAME@VERSION"), arg("dir"), VERSION,
+         arg("--zip", action="store_true",
+             help="write DIR/VERSION.zip (the codebase item Dataloop code downloads) instead of files"),
          help="write a revision's codebase files into DIR")
 def download(ws, args):
     pkg = ws.packages.get(*_split_ref(args.package, args.version))
+    if args.zip:  # the same bytes as ws.items.get(item_id=pkg.codebase_id).download(DIR)
+        path = ws.items.get(item_id=pkg.codebase_id).download(local_path=args.dir)
+        return {"name": pkg.name, "version": pkg.version, "dir": path}
     return {"name": pkg.name, "version": pkg.version, "dir": str(pkg.codebase.download(args.dir))}
 
 
