@@ -28,6 +28,12 @@ MAIN = textwrap.dedent('''
             import time
             time.sleep(seconds)
             return seconds
+
+        def ticker(self, n: int):
+            import time
+            for i in range(n):
+                print("tick", i, flush=True)
+                time.sleep(0.1)
 ''')
 
 

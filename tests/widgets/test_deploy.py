@@ -46,7 +46,7 @@ def test_invalid_values_give_one_error_line(ws, pkg, field, value, message):
 
 def test_text_lists_modules_and_init_inputs(ws, pkg):
     text = DeployPanel(ws, "shapes").text()
-    assert "module default_module (functions: run, fail, frame, sleepy)" in text
+    assert "module default_module (functions: run, fail, frame, sleepy, ticker)" in text
     assert "threshold  Float    0.5" in text
 
 
