@@ -41,6 +41,14 @@ def _dataset_row(conn, dataset_id: str | None) -> dict | None:
     return {k: row[k] for k in _DATASET_KEYS} if row else None
 
 
+_EXTRAS = ("metadata", "annotations", "dataset_row", "project")
+
+
+def plain_record(record: dict) -> dict:
+    """The item record without what ``enrich`` added (what a ``dict`` parameter receives)."""
+    return {k: v for k, v in record.items() if k not in _EXTRAS}
+
+
 def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> dict:
     return {"metadata": json.loads(row.get("metadata") or "{}"), "annotations": annotations,
             "dataset_row": dataset, "project": row.get("project_id")}

@@ -20,7 +20,7 @@ from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace import _item_inputs as item_inputs
-from faas_jupyter.workspace._entity_inputs import enrich, entity, stored_ref
+from faas_jupyter.workspace._entity_inputs import enrich, entity, plain_record, stored_ref
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -296,7 +296,7 @@ class StoreResolver(_Lazy):
             return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
-            return record if annotation is dict else artifacts.local_path(record["path"])
+            return plain_record(record) if annotation is dict else artifacts.local_path(record["path"])
         from faas_jupyter.packagers.api import read_policy
         with self._lock, read_policy(bool(record.get("trust_pickles")), record.get("reader")):
             return self.manager.unpack(record, annotation, artifacts)

@@ -14,6 +14,9 @@ def test_the_documented_names_are_covered():
                  "KubernetesRuntime", "InstanceCatalog", "TriggerResource", "exceptions", "entities"):
         assert name in dl.COVERED and getattr(dl, name) is not None
     assert dl.BaseServiceRunner is faas.BaseServiceRunner and dl.ExecutionStatus is faas.ExecutionStatus
+    # named in package code's annotations (def run(self, execution: dl.Execution)): they must exist
+    assert {"Execution", "Service", "Project", "Package"} <= set(dl.COVERED)
+    assert dl.Package is faas.PackageSpec
 
 
 def test_a_name_that_needs_a_dataloop_server_says_it_is_not_covered():
