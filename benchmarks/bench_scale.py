@@ -4,7 +4,8 @@
 
 Sections (default: all sized ones): ``list`` (newest 50, ``ws.executions.list()``), ``page``
 (the second page), ``poll`` (one delta poll with 10 rows changed, ``ws.executions.changes``),
-``execute`` (one durable kernel ``svc.execute`` on a table of that size). Every figure is
+``execute`` (one durable kernel ``svc.execute`` on a table of that size), ``map`` (kernel
+``svc.map`` per execution at ``--map-sizes`` inputs; only when named). Every figure is
 ours beside the same work done raw on the same database (the same SQL through the sqlite3
 module, rows fetched; the execute's raw is the same transaction on our schema: counter bump,
 row, three status events), paired and interleaved, median of ``--reps`` runs, each run the
@@ -178,7 +179,53 @@ def bench_execute(s: Scaled, args) -> None:
     report("execute: durable kernel", s.size, ours, raw, "<= 1.5x raw (issue 16 item 2)")
 
 
-SIZED = {"list": bench_list, "page": bench_page, "poll": bench_poll, "execute": bench_execute}
+def _raw_map(db, pid: str, sid: str, n: int) -> None:
+    """The raw floor of a durable map: n plain calls, then their rows and status events in one
+    transaction (what a batched writer must at least do)."""
+    class Runner:
+        def add(self, x: int):
+            return x + 1
+    runner, ts = Runner(), time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
+    rows, events = [], []
+    for i in range(n):
+        out, eid = runner.add(x=i), uuid.uuid4().hex
+        rows.append((eid, pid, sid, "k", "bench", "1.0.0", "m", "add", "success", json.dumps({"x": i}),
+                     json.dumps(out), None, 1, 1, ts, ts, ts, 0.0001, "bench", None, "{}"))
+        events += [(eid, ts, "status", st) for st in ("created", "in-progress", "success")]
+    db.execute("BEGIN IMMEDIATE")
+    last = db.execute("UPDATE change_counters SET value = value + ? WHERE name = 'executions' "
+                      "RETURNING value", (n,)).fetchone()[0]
+    db.executemany("INSERT INTO executions (id, project_id, service_id, service_name, package_name, revision, "
+                   "module_name, function_name, status, input, output, error, attempts, max_attempts, "
+                   "created_at, started_at, finished_at, duration, creator, rerun_of, metadata, change_seq) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [r + (last - n + 1 + i,) for i, r in enumerate(rows)])
+    db.executemany("INSERT INTO execution_events (execution_id, ts, kind, status) VALUES (?,?,?,?)", events)
+    db.execute("COMMIT")
+
+
+def bench_map(s: Scaled, args) -> None:
+    """Kernel ``svc.map`` (concurrency 4) per execution, 1k and 10k inputs, against the raw floor."""
+    pid, sid = s.ws.project.id, s.svc.id
+    svc = s.ws.services.get("k").update(concurrency=4, quiet=True)
+    for n in args.map_sizes:
+        ours, raw = [], []
+        for rep in range(args.reps):
+            pair = [("ours", ours), ("raw", raw)] if rep % 2 == 0 else [("raw", raw), ("ours", ours)]
+            for kind, out in pair:
+                t = time.perf_counter()
+                if kind == "ours":
+                    svc.map("add", [{"x": i} for i in range(n)], progress=False)
+                else:
+                    _raw_map(s.db, pid, sid, n)
+                out.append((time.perf_counter() - t) / n)
+        report(f"map: kernel, {n:,} inputs", s.size, statistics.median(ours), statistics.median(raw),
+               "<= 3x raw per execution, flat 1k..100k (issue 16 item 1)")
+    s.ws.services.get("k").update(concurrency=1, quiet=True)
+
+
+SIZED = {"list": bench_list, "page": bench_page, "poll": bench_poll, "execute": bench_execute,
+         "map": bench_map}
 SECTIONS: dict = {}  # name -> fn(args): sections of other helpers, run as they are
 
 
@@ -200,8 +247,10 @@ def main() -> None:
                         type=lambda t: [int(x) for x in t.split(",")])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--map-sizes", default="1000,10000", type=lambda t: [int(x) for x in t.split(",")],
+                        help="inputs per kernel map (section map)")
     args = parser.parse_args()
-    names = args.sections or list(SIZED)
+    names = args.sections or [n for n in SIZED if n != "map"]  # map grows the table: ask for it
     unknown = [n for n in names if n not in SIZED and n not in SECTIONS]
     if unknown:
         parser.error(f"unknown section {unknown[0]!r}; sections: {', '.join([*SIZED, *SECTIONS])}")

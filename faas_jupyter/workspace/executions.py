@@ -199,9 +199,13 @@ def _live_future(ex: Execution) -> Future | None:
 
 # -- starting ----------------------------------------------------------------------------------
 def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
-                    returns: list | None = None, rerun_of: str | None = None) -> Execution:
-    """Check the function and entity inputs, record the execution, run it."""
-    ws.check_member(f"execute {svc.name}.{function_name}")
+                    returns: list | None = None, rerun_of: str | None = None,
+                    member_checked: bool = False) -> Execution:
+    """Check the function and entity inputs, record the execution, run it.
+
+    ``member_checked``: the caller checked membership once for many (``svc.map``)."""
+    if not member_checked:
+        ws.check_member(f"execute {svc.name}.{function_name}")
     function = running.module.function(function_name)  # NotFound lists the functions
     if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
         ws.packagers.manager.check_artifact_types(returns)

@@ -84,18 +84,20 @@ class Service(ServiceModel):
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
-        from faas_jupyter.workspace.executions import start_execution
+        from faas_jupyter.workspace.executions import from_pending, start_execution
         running = self._running()
         inputs = list(inputs)
+        self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                   wait=False, returns=returns) for i in inputs]
+                                   wait=False, returns=returns, member_checked=True) for i in inputs]
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
                 ex.wait(_refresh=False)
                 bar.update(1)
         bridge.recorder_for(self._ws.store).flush()
-        return self._ws.executions._many([ex.id for ex in started])
+        # this process recorded every one of them: their final state is in memory, no re-read
+        return [from_pending(self._ws, ex._pending) for ex in started]
 
     # -- changing ------------------------------------------------------------------------------
     def update(self, revision: str | None = None, init_input: dict | None = None, *,
