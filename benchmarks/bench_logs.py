@@ -1,6 +1,6 @@
 """Log capture cost and the stored log's size (a real SQLite workspace, kernel runtime).
 
-    .venv/bin/python benchmarks/bench_logs.py [--mb-cr 8] [--mb-prints 100]
+    .venv/bin/python benchmarks/bench_logs.py [--mb-cr 8] [--mb-prints 100] [--runtime kernel|process]
 
 1. ``--mb-cr`` MB written as 80-character carriage-return frames (a progress bar, no
    newline at all): time inside the function with capture, against the same writes to
@@ -54,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb-cr", type=float, default=8)
     ap.add_argument("--mb-prints", type=float, default=100)
+    ap.add_argument("--runtime", default="kernel", choices=("kernel", "process"))
     args = ap.parse_args()
     import faas_jupyter as faas
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,7 +62,8 @@ def main() -> None:
         ws = faas.workspace(f"sqlite:///{db}", artifacts=f"{tmp}/artifacts", user="bench")
         pkg = ws.packages.push(codebase={"main.py": MAIN.encode(),
                                          "package.json": json.dumps(PACKAGE).encode()}, package_name="logbench")
-        svc = pkg.deploy(service_name="logbench")
+        svc = pkg.deploy(service_name="logbench", runtime=args.runtime)
+        print(f"runtime {args.runtime}")
         t = time.perf_counter()
         ex = svc.execute("bar", {"mb": args.mb_cr})
         total = time.perf_counter() - t
@@ -80,7 +82,7 @@ def main() -> None:
         print(f"{args.mb_prints:g} MB of prints: {ex.output:.2f} s in the function; stored log "
               f"{len(logs):,} chars (cap {cap:,}, within: {len(logs) <= cap}); database grew "
               f"{grown / 1e6:.1f} MB; read back in {read:.3f} s")
-        svc.delete() if hasattr(svc, "delete") else None
+        svc.delete()
         ws.close()
 
 

@@ -281,6 +281,85 @@ SIZED = {"list": bench_list, "page": bench_page, "poll": bench_poll, "execute": 
 SECTIONS: dict = {"json": bench_json}  # name -> fn(args): unsized sections (other helpers add theirs)
 
 
+# -- dask-map: svc.map on an external 2-worker cluster vs raw client.map (issue 16 item 1) -----
+DASK_TARGET = 0.7  # ours / raw throughput
+
+
+def _plus_one(x):  # the raw side: the same body as the service's function
+    return x + 1
+
+
+def _start_dask(tmp: str):
+    """``dask scheduler`` + two ``dask worker`` processes (1 thread each, no nanny)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dask = str(Path(sys.executable).parent / "dask")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], **quiet)]
+    address = f"tcp://127.0.0.1:{port}"
+    procs += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                "--local-directory", f"{tmp}/w{i}"], **quiet) for i in range(2)]
+    return address, procs
+
+
+def bench_dask_map(args) -> None:
+    """``svc.map`` of trivial executions (durably recorded) vs ``client.map`` + ``gather``."""
+    import faas_jupyter as faas
+    from distributed import Client
+    tmp = tempfile.mkdtemp(prefix="faas-dask-")
+    address, procs = _start_dask(tmp)
+    try:
+        for _ in range(100):
+            try:
+                client = Client(address, timeout="2s", set_as_default=False)
+                break
+            except OSError:
+                time.sleep(0.3)
+        client.wait_for_workers(2, timeout=60)
+        ws = faas.workspace(f"{tmp}/faas.db", artifacts=f"{tmp}/artifacts", home=f"{tmp}/home")
+        files = {"main.py": MAIN, "package.json": json.dumps(SPEC).encode()}
+        ws.packages.push(codebase=files, package_name="bench")
+        svc = ws.packages.get("bench").deploy(service_name="dmap", runtime="dask", scheduler=address,
+                                              concurrency=2, shared_filesystem=True)
+        svc.map("add", [{"x": i} for i in range(200)], progress=False)  # warm both sides
+        client.gather(client.map(_plus_one, range(200), pure=False))
+        for n in args.dask_sizes:
+            ours, raw = [], []
+            for _ in range(max(1, args.dask_reps)):
+                t = time.perf_counter()
+                client.gather(client.map(_plus_one, range(n), pure=False))
+                raw.append(n / (time.perf_counter() - t))
+                t = time.perf_counter()
+                done = svc.map("add", [{"x": i} for i in range(n)], progress=False)
+                ours.append(n / (time.perf_counter() - t))
+                assert all(e.status == "success" for e in done), "an execution failed"
+            o, r = statistics.median(ours), statistics.median(raw)
+            print(f"dask-map {n:>6,}: ours {o:7.0f} exec/s  raw client.map {r:7.0f} tasks/s  "
+                  f"ratio {o / r:.2f}x  (target >= {DASK_TARGET}x)", flush=True)
+        svc.stop()
+        client.close()
+        ws.close()
+    finally:
+        for proc in procs[1:] + procs[:1]:  # by PID, ours only: workers first, then the scheduler
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except Exception:  # noqa: BLE001 (subprocess.TimeoutExpired: force it)
+                proc.kill()
+                proc.wait(10)
+
+
+SECTIONS["dask-map"] = bench_dask_map
+
+
 def run_sized(names: list[str], args) -> None:
     s = Scaled(tempfile.mkdtemp(prefix="faas-scale-"))
     for size in args.sizes:
@@ -302,6 +381,9 @@ def main() -> None:
     parser.add_argument("--json-floats", type=int, default=1_000_000, help="floats in section json")
     parser.add_argument("--map-sizes", default="1000,10000", type=lambda t: [int(x) for x in t.split(",")],
                         help="inputs per kernel map (section map)")
+    parser.add_argument("--dask-sizes", default="2000,10000", type=lambda t: [int(x) for x in t.split(",")],
+                        help="dask-map: executions per map")
+    parser.add_argument("--dask-reps", type=int, default=3, help="dask-map: paired repetitions")
     args = parser.parse_args()
     names = args.sections or [n for n in SIZED if n != "map"]  # map grows the table: ask for it
     unknown = [n for n in names if n not in SIZED and n not in SECTIONS]

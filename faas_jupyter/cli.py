@@ -146,7 +146,8 @@ def delete(ws, args):
 
 @command("members", arg("--add", metavar="USER", help="add USER (with --role)"),
          arg("--role", default="developer",
-             help="owner, developer, annotationManager or annotator (default developer)"),
+             help="owner, developer, annotationManager or annotator, or Dataloop's names "
+                  "('Project Owner', 'Annotation Manager' ...) (default developer)"),
          arg("--remove", metavar="USER", help="remove USER"),
          help="list (or change) the members of the project")
 def members(ws, args):

@@ -124,3 +124,8 @@ def test_push_prints_what_inference_guessed(faas, tmp_path):
     code, out, err = faas("push", d)
     assert code == 0 and "warning: main.py line 6: annotation 'Box' of input 'box' is not a FunctionIO " \
         "type; Json will be used" in err
+
+
+def test_members_take_dataloops_role_names(faas):
+    code, out, _ = faas("members", "--add", "bob", "--role", "Annotation Manager", "--json")
+    assert code == 0 and {"user": "bob", "role": "annotationManager"} in json.loads(out)

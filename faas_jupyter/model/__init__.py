@@ -8,6 +8,7 @@ from .entities import (FINAL_STATUSES, ON_RESET, ROLES, RUNTIMES, WRITE_ROLES, A
 from .package import MISSING, FunctionIO, PackageFunction, PackageModule, PackageSpec
 from .types import (ENTITY_TYPES, VALID_TYPES, PackageInputType, array_of, base_type,
                     default_io_name, is_array, is_entity)
+from .roles import DATALOOP_ROLE_NAMES, normalize_role
 from .versions import FIRST_VERSION, bump_version, latest_version, parse_version, version_key
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "MISSING", "FunctionIO", "PackageFunction", "PackageModule", "PackageSpec",
     "ENTITY_TYPES", "VALID_TYPES", "PackageInputType", "array_of", "base_type", "default_io_name",
     "is_array", "is_entity",
+    "DATALOOP_ROLE_NAMES", "normalize_role",
     "FIRST_VERSION", "bump_version", "latest_version", "parse_version", "version_key",
 ]

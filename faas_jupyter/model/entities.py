@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from ..errors import ValidationError
 from . import _json as J
 from .package import PackageSpec
+from .roles import normalize_role
 from .versions import parse_version
 
 ROLES = ("owner", "developer", "annotationManager", "annotator")
@@ -164,6 +165,7 @@ class Member(JsonEntity):
         J.expect(self.user, str, "user", "a user name (string)")
         if not self.user:
             raise ValidationError("user name is empty", "user")
+        self.role = normalize_role(self.role)  # Dataloop's "Project Owner" ... -> "owner" ...
         _check_choice(self.role, ROLES, "role", "role")
 
     @property
@@ -241,7 +243,7 @@ def _check_scheduler(address: Any, runtime: str) -> None:
     if runtime != "dask":
         raise ValidationError(f"a scheduler is for runtime 'dask', not {runtime!r}; pass "
                               "runtime='dask' or drop scheduler", "scheduler")
-    if not _ADDRESS.match(address):
+    if not _ADDRESS.fullmatch(address):
         raise ValidationError(f"invalid Dask scheduler address {address!r}; use e.g. "
                               "'tcp://host:8786'", "scheduler")
 

@@ -24,6 +24,7 @@ from typing import Any, Iterator, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
 from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec  # noqa: F401 (public here)
+from faas_jupyter.packagers.bundle_flags import BundleFlags
 from faas_jupyter.packagers.clearing import make_class_callable, note_clearing_path, remove_path
 from faas_jupyter.packagers.typehints import type_name
 
@@ -122,9 +123,13 @@ class DataItem:
     def pickle_refusal(self) -> str | None:
         """Why this pickle may not be loaded under the read policy, or None."""
         creator, user = self.record.get("creator"), self.policy.user
-        if self.record.get("external") and not self.policy.trust:  # a path/URL an execution was given
+        if self.policy.trust:
+            return None
+        if self.record.get("external"):  # a path/URL an execution was given
             return "it is a path or URL given as an input, not an item of this project"
-        if self.policy.trust or user is None or creator in (None, user):
+        if self.record.get("pickle_refusal"):  # set by whoever knows more (an execution's inputs)
+            return self.record["pickle_refusal"]
+        if user is None or creator in (None, user):
             return None
         return f"it was written by {creator!r}, not by you ({user!r})"
 
@@ -292,7 +297,7 @@ def suggest(name: str, options: list[str]) -> str:
     return f"; did you mean {guess!r}?" if guess else ""
 
 
-class DefaultPackager(Packager):
+class DefaultPackager(BundleFlags, Packager):
     """Packager whose artifact types are its ``pack_<type>`` / ``unpack_<type>`` methods.
 
     Configurations are the keyword arguments of ``pack_<type>(obj, key, **config)``;
@@ -304,31 +309,6 @@ class DefaultPackager(Packager):
     PACK_SUBCLASSES = False
     DEFAULT_PACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
     DEFAULT_UNPACKING_ARTIFACT_TYPE = ArtifactType.OBJECT
-    BUNDLE_FROM_LIST = False   # True: bundle(list) builds this type, and unbundle() splits it
-    BUNDLE_FROM_DICT = False
-
-    # -- bundles (MLRun's flags) ------------------------------------------------
-    def can_bundle(self, bundle_hint: Any, collection_type: type) -> bool:
-        tp = typing.get_origin(self.PACKABLE_OBJECT_TYPE) or self.PACKABLE_OBJECT_TYPE
-        hint = typing.get_origin(bundle_hint) or bundle_hint
-        if not (isinstance(tp, type) and isinstance(hint, type) and isinstance(collection_type, type)):
-            return False
-        if not (hint is tp or (self.PACK_SUBCLASSES and issubclass(hint, tp))):
-            return False
-        return ((self.BUNDLE_FROM_LIST and issubclass(collection_type, (list, tuple)))
-                or (self.BUNDLE_FROM_DICT and issubclass(collection_type, dict)))
-
-    def can_unbundle(self, bundled_object: Any) -> bool:
-        return (self.BUNDLE_FROM_LIST or self.BUNDLE_FROM_DICT) and self.is_packable_type(type(bundled_object))
-
-    def bundle(self, collection: dict | list) -> Any:
-        return self.PACKABLE_OBJECT_TYPE(collection)
-
-    def unbundle(self, bundled_object: Any) -> dict | list:
-        if self.BUNDLE_FROM_DICT and hasattr(bundled_object, "keys"):
-            return {k: bundled_object[k] for k in bundled_object.keys()}
-        return list(bundled_object)
-
     def get_default_packing_artifact_type(self, obj: Any) -> str:
         return self.DEFAULT_PACKING_ARTIFACT_TYPE
 

@@ -81,6 +81,7 @@ class class_callable:
     def __init__(self, func):
         self.func = func
         self.name = func.__name__
+        self._found: dict[type, bool] = {}   # per instance class: is this the method it finds?
         functools.update_wrapper(self, func)
 
     def __set_name__(self, owner, name):
@@ -89,10 +90,11 @@ class class_callable:
     def __get__(self, instance, owner=None):
         if instance is not None:
             bound = types.MethodType(self.func, instance)
-            try:  # a non-data descriptor: the instance's own entry answers next time (hot path)
-                instance.__dict__[self.name] = bound
-            except AttributeError:  # __slots__: no instance dict
-                pass
+            if self._is_found_on(type(instance)):  # never cache a parent's method got via super()
+                try:  # a non-data descriptor: the instance's own entry answers next time (hot path)
+                    instance.__dict__[self.name] = bound
+                except AttributeError:  # __slots__: no instance dict
+                    pass
             return bound
         func = self.func
 
@@ -102,6 +104,14 @@ class class_callable:
                 return func(*args, **kwargs)
             return func(shared_instance(owner), *args, **kwargs)
         return on_class
+
+    def _is_found_on(self, cls) -> bool:
+        """Is this the method plain attribute lookup on ``cls`` finds (not an overridden one)?"""
+        found = self._found.get(cls)
+        if found is None:
+            owner = next((k for k in cls.__mro__ if self.name in k.__dict__), None)
+            found = self._found[cls] = owner is not None and owner.__dict__[self.name] is self
+        return found
 
 
 def make_class_callable(cls) -> None:

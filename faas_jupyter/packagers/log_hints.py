@@ -46,7 +46,7 @@ class LogHint:
         # Any name a packager supports is fine (custom types: "notes:text"); whether one does
         # is checked against the manager (``PackagersManager.check_artifact_types``).
         if self.artifact_type is not None and not (isinstance(self.artifact_type, str)
-                                                   and TYPE_RE.match(self.artifact_type)):
+                                                   and TYPE_RE.fullmatch(self.artifact_type)):
             raise ValidationError(f"log hint {self.key!r}: artifact type {self.artifact_type!r} is not a "
                                   f"name; use e.g. one of {list(ArtifactType.ALL)} or a type your "
                                   "packager supports")

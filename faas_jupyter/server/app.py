@@ -53,7 +53,7 @@ class FaasServer(LoggingConfigurable):
         self.base = workspace(self.db_url, artifacts=self.artifacts, user=self.owner, home=self.home,
                               storage_options=self.artifacts_options)
         self.pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="faas-rest")
-        self._workspaces: dict[str, Any] = {self.base.user: self.base}
+        self._workspaces: dict[str, Any] = {}  # request users, the owner too (never self.base)
         self._lock = threading.Lock()
         self.ready: Future = Future()  # done once the stored services were started again
 
@@ -73,6 +73,7 @@ class FaasServer(LoggingConfigurable):
                 # one Store object for all (the execution recorder and running services are per
                 # store) and the project start() opened
                 ws = self._workspaces[user] = self.base.as_user(user)
+                ws._served = True  # a request's user: Item inputs are item ids, never server paths
             return ws
 
     async def run(self, fn: Callable, *args, **kwargs):

@@ -2,9 +2,9 @@
 
 Each verb is ``@tornado.web.authenticated`` (403 without a token or session cookie;
 jupyter_server checks the XSRF token of cookie-authenticated writes). The acting
-user is the one Jupyter's IdentityProvider authenticated, and every route first
-checks that this user is a member of the project (403 otherwise, before any name is
-looked up), so a new route cannot forget it. The acting user's workspace does all
+user is the one Jupyter's IdentityProvider authenticated, and ``prepare`` checks that
+this user is a member of the project (403 otherwise, before the body is read or any
+name looked up), so a new route cannot forget it. The acting user's workspace does all
 the work, on the thread pool. Our errors become JSON ``{"message": ...}``:
 ValidationError 400, PermissionDenied 403, NotFound 404, Conflict 409 (any other
 FaasError 400), a body over ``FaasServer.max_body_bytes`` 413.
@@ -76,8 +76,10 @@ class FaasHandler(APIHandler):
     _too_large = False
 
     async def prepare(self) -> None:
-        await super().prepare()
         self._chunks = []
+        await super().prepare()  # authentication (current_user) and the XSRF check
+        if self.current_user is not None:  # anonymous requests get 403 from @web.authenticated
+            await self._check_member()
         declared = self.request.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.faas.max_body_bytes:
             self._too_large = True  # answered after the body is drained (a clean 413 for the client)
@@ -103,16 +105,22 @@ class FaasHandler(APIHandler):
     def user_name(self) -> str:
         return self.faas.acting_user(self.current_user)
 
+    async def _check_member(self) -> None:
+        """403 unless the acting user is a member of the project: on every route, before the
+        body is read or any name looked up (a handler cannot forget it)."""
+        user, action = self.user_name, f"{self.request.method} {self.request.path}"
+        try:
+            await self.faas.run(lambda: self.faas.workspace_for(user).check_member(action))
+        except FaasError as exc:
+            raise ApiError(http_status(exc), str(exc)) from None
+
     async def call(self, fn: Callable[..., Any], *args, **kwargs) -> Any:
         """``fn(workspace, *args, **kwargs)`` off the event loop; FaasError -> HTTP status."""
         self._check_size()
         user = self.user_name
-        action = f"{self.request.method} {self.request.path}"
 
         def work():
-            ws = self.faas.workspace_for(user)
-            ws.check_member(action)  # every route, before it looks anything up
-            return fn(ws, *args, **kwargs)
+            return fn(self.faas.workspace_for(user), *args, **kwargs)
         try:
             return await self.faas.run(work)
         except FaasError as exc:
@@ -125,11 +133,15 @@ class FaasHandler(APIHandler):
         except Exception as exc:  # noqa: BLE001 (logged at start; the request goes on)
             self.log.debug("faas_jupyter: service restart had failed: %s", exc)
 
-    def body(self) -> dict:
-        """The JSON object of the request body (400 when it is not an object, 413 when too big)."""
+    def get_json_body(self) -> Any:
+        """jupyter_server's name for the parsed body (streamed here: ``request.body`` stays empty)."""
         self._check_size()
         raw = b"".join(self._chunks).strip()
-        data = parse_json(raw) if raw else {}
+        return parse_json(raw) if raw else None
+
+    def body(self) -> dict:
+        """The JSON object of the request body (400 when it is not an object, 413 when too big)."""
+        data = self.get_json_body()
         if data is None:
             data = {}
         if not isinstance(data, dict):

@@ -30,6 +30,15 @@ def get_package(conn: Connection, project_id: str, name: str) -> dict | None:
     return dict(row) if row else None
 
 
+def get_revision_by_id(conn: Connection, project_id: str, revision_id: str) -> dict | None:
+    """A revision row of a package of ``project_id`` by its id, with ``package_name``."""
+    q = (select(revisions, packages.c.name.label("package_name"))
+         .join(packages, packages.c.id == revisions.c.package_id)
+         .where(revisions.c.id == revision_id, packages.c.project_id == project_id))
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
 def insert_package(conn: Connection, project_id: str, name: str, creator: str) -> dict:
     row = {"id": new_id(), "project_id": project_id, "name": name, "created_at": now(),
            "creator": creator}

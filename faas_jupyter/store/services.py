@@ -19,6 +19,12 @@ def get_service(conn: Connection, project_id: str, name: str) -> dict | None:
     return dict(row) if row else None
 
 
+def get_service_by_id(conn: Connection, project_id: str, service_id: str) -> dict | None:
+    q = _select().where(services.c.project_id == project_id, services.c.id == service_id)
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
 def list_services(conn: Connection, project_id: str) -> list[dict]:
     q = _select().where(services.c.project_id == project_id)
     return [dict(r) for r in conn.execute(q.order_by(services.c.name)).mappings()]

@@ -43,6 +43,8 @@ class Workspace:
         # a host process acting for the registry itself (the Jupyter server restarting the
         # services it hosts): it reads without being a member; writes still check roles
         self._system = False
+        # acts for a remote user (the Jupyter server's REST API): inputs never name server files
+        self._served = False
 
     def __repr__(self) -> str:
         return f"<Workspace user={self.user!r} db={self.settings.db_url!r}>"

@@ -63,6 +63,19 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
                           f"or a {type_name} object, not {type(value).__name__}")
 
 
+def stored_ref(value: Any) -> dict | None:
+    """The reference of an entity that is already stored (an input item returned as output),
+    so it is referenced rather than stored again as a copy; None for anything else."""
+    from faas_jupyter.model.entities import Annotation, Dataset, Item
+    if isinstance(value, Item) and value.id and value.key and value.artifact_type:
+        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
+    if isinstance(value, Dataset) and value.id:
+        return {"dataset_id": value.id, "name": value.name}
+    if isinstance(value, Annotation) and value.id:
+        return {"annotation_id": value.id, "item_id": value.item}
+    return None
+
+
 def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
     """(Front ends) ``["k=v", ...]`` -> dict; values are JSON when they parse, else strings."""
     out = {}
@@ -127,7 +140,8 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
         value = out[io.name]
         if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
             out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
-                                               lambda v, where: _lookup(ws, "Item", v, where), EntityRef)
+                                               lambda v, where: _lookup(ws, "Item", v, where), EntityRef,
+                                               locations=not ws._served)
         elif str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
             out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
         else:
@@ -148,7 +162,24 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
                        f"{ws.project.name!r}; list them with ws.{type_name.lower()}s.list()"
                        if type_name != "Annotation" else
                        f"input {input_name!r}: no Annotation with id {ident!r} in project {ws.project.name!r}")
+    if type_name == "Item":
+        record = _pickle_policy(ws, record)
     return EntityRef(type_name, record)
+
+
+def _pickle_policy(ws, record: dict) -> dict:
+    """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
+    execution may run in a shared server, they must be allowed to run code (push it) there."""
+    record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
+    if record.get("artifact_type") == "object" and not ws.settings.trust_pickles:
+        from faas_jupyter.store.projects import get_role
+        with ws.store.connect() as conn:
+            role = get_role(conn, ws.project.id, ws.user)
+        if role not in ("owner", "developer"):
+            record["pickle_refusal"] = (f"you ({ws.user!r}, role {role!r}) may not push code to project "
+                                        f"{ws.project.name!r}, while unpickling runs code; a developer "
+                                        f"or owner can pass it")
+    return record
 
 
 def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
@@ -284,7 +315,8 @@ class StoreResolver(_Lazy):
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
             return record if annotation is dict else artifacts.local_path(record["path"])
-        with self._lock:
+        from faas_jupyter.packagers.api import read_policy
+        with self._lock, read_policy(bool(record.get("trust_pickles")), record.get("reader")):
             return self.manager.unpack(record, annotation, artifacts)
 
 
@@ -351,7 +383,11 @@ class OutputPacker(_Lazy):
                                f"returns=[{key!r}] to store it as an item")
         if value is None:
             return PackedOutput(None)
+        if stored_ref(value) is not None:  # Dataloop's ``return item``: the stored entity itself
+            return PackedOutput(stored_ref(value))
         if type_name.endswith("[]") and isinstance(value, (list, tuple)):
+            if value and all(stored_ref(v) is not None for v in value):
+                return PackedOutput([stored_ref(v) for v in value])
             parts = [self._by_hints(v, [f"{key}_{i}"], prefix) for i, v in enumerate(value)]
             return PackedOutput([p.value for p in parts], [r for p in parts for r in p.items])
         return self._by_hints(value, [key], prefix)

@@ -32,9 +32,15 @@ def is_location(value: Any) -> bool:
     return isinstance(value, str) and ("/" in value or "\\" in value or "://" in value)
 
 
-def prepare(value: Any, name: str, array: bool, lookup: Callable[[Any, str], Any], ref_type) -> Any:
-    """An Item input's value with every id or location replaced by an ``EntityRef``."""
+def prepare(value: Any, name: str, array: bool, lookup: Callable[[Any, str], Any], ref_type,
+            locations: bool = True) -> Any:
+    """An Item input's value with every id or location replaced by an ``EntityRef``.
+
+    ``locations=False`` (the Jupyter server, acting for its users): item ids only; a path or
+    URL would let a user read what the server can read, outside their project."""
     def one(v, where):
+        if not locations:
+            return _id_only(v, where, lookup)
         return _one(v, where, lookup, ref_type)
     if isinstance(value, dict) and not is_reference(value):
         return {k: one(v, f"{name}[{k!r}]") for k, v in value.items()}
@@ -55,6 +61,15 @@ def _one(value: Any, name: str, lookup, ref_type):
         if is_location(value):
             raise NotFound(f"input {name!r}: no file {value!r} (and no item with that id)") from None
         raise
+
+
+def _id_only(value: Any, name: str, lookup):
+    if is_location(value):
+        from faas_jupyter.errors import ValidationError
+        raise ValidationError(f"input {name!r}: {value!r} is a path or URL; through the Jupyter server "
+                              "Item inputs are item ids of this project (log the file as an item first: "
+                              "ws.items.log(...))", name)
+    return lookup(value, name)
 
 
 def resolve_bundle(value: Any, annotation: Any, resolve_one: Callable[[Any, Any], Any], manager) -> Any:

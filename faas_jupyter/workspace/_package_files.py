@@ -10,6 +10,7 @@ from typing import Iterable
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.codebase import Codebase, CodebaseDiff
 from faas_jupyter.model.package import PackageModule, PackageSpec
+from faas_jupyter.model.package_check import check_against_code
 
 PACKAGE_JSON = "package.json"
 MANIFEST = "dataloop.json"
@@ -62,6 +63,16 @@ def resolve_spec(cb: Codebase, name: str | None, modules: Iterable | None, folde
         raise ValidationError(f"{source}: {exc.message}", exc.path, line=exc.line) from None
     spec.validate_codebase(cb.files)
     return spec
+
+
+def check_spec_against_code(spec: PackageSpec, cb: Codebase, from_package_json: bool) -> None:
+    """At push: the package JSON and the code agree both ways (``model.package_check``)."""
+    try:
+        check_against_code(spec, cb.files)
+    except ValidationError as exc:
+        source = PACKAGE_JSON if from_package_json else "the package JSON"
+        raise ValidationError(f"{source} does not match the code: {exc.message}",
+                              exc.path, line=exc.line) from None
 
 
 @dataclass
@@ -132,11 +143,21 @@ def manifest(pkg) -> dict:
             "components": {"modules": [m.to_json() for m in pkg.modules]}}
 
 
+def package_json_bytes(pkg) -> bytes:
+    """``package.json`` as a codebase holds it: the package JSON without its version."""
+    return (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
+
+
+def with_package_json(pkg, cb: Codebase) -> Codebase:
+    """``cb`` with ``pkg``'s package JSON as its ``package.json`` (``pkg.update()``'s codebase)."""
+    return Codebase({**cb.files, PACKAGE_JSON: package_json_bytes(pkg)})
+
+
 def export_folder(pkg, directory: str | Path) -> Path:
     """Write ``pkg``'s codebase plus ``package.json`` and ``dataloop.json`` under ``directory``."""
     root = Path(directory).expanduser()
     files = dict(pkg.codebase.files)
-    files[PACKAGE_JSON] = (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
+    files[PACKAGE_JSON] = package_json_bytes(pkg)
     files[MANIFEST] = (json.dumps(manifest(pkg), indent=2) + "\n").encode("utf-8")
     Codebase(files).extract(root)  # checks every path before writing any
     return root

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.schema import blobs, items, revision_files
+from faas_jupyter.store.schema import blobs, items, revision_files, revisions
 
 MIN_AGE = 3600.0
 
@@ -77,8 +77,11 @@ def _parts(store, dry_run: bool) -> list:
 
 
 def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
+    from faas_jupyter.runner.runtimes.base import codebase_path
     with ws.store.connect() as conn:
         used = {p for (p,) in conn.execute(select(items.c.path).where(items.c.path.is_not(None)).distinct())}
+        # the codebase zips Dask workers load services from stay while their revision exists
+        used |= {codebase_path(d) for (d,) in conn.execute(select(revisions.c.codebase_digest).distinct())}
     cutoff = time.time() - min_age
     removed = []
     for rel, size, mtime in store.files():

@@ -8,7 +8,9 @@ removed.  ``item.get()`` unpacks by the stored instructions (or to a type hint).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -82,6 +84,23 @@ class Item(ItemSpec):
     @property
     def annotations(self) -> "Annotations":
         return Annotations(self)
+
+    @property
+    def name(self) -> str:
+        """Dataloop's item name: the file name (``scores.csv``); the key for an inline result."""
+        return PurePosixPath(self.path).name if self.path else self.key
+
+    @property
+    def filename(self) -> str:
+        """Dataloop's remote path of the item: ``/<name>``."""
+        return "/" + self.name
+
+    def download(self, local_path: str | os.PathLike | None = None, overwrite: bool = True,
+                 **dataloop_options: Any) -> str:
+        """Write the item's file and return its path (dtlpy's ``item.download`` rules)."""
+        from faas_jupyter.dtlpy import Item as DataloopItem
+        return DataloopItem(id=self.id, key=self.key, path=self.path, value=self.value,
+                            _source=self._ws.artifacts).download(local_path, overwrite)
 
 
 @dataclass(eq=True)
@@ -165,6 +184,10 @@ class Items:
         return found
 
     def get(self, item_id: str) -> Item:
+        """The item ``item_id``; a ``codebase_id`` (``pkg.codebase_id``) gives that codebase's zip."""
+        from faas_jupyter.workspace._codebase_items import codebase_item, is_codebase_id
+        if is_codebase_id(item_id):
+            return codebase_item(self._ws, item_id)
         with self._ws.store.connect() as conn:
             self._ws.check_member(f"read item {item_id!r}", conn)
             found = self._rows(conn, items_t.c.id == item_id, items_t.c.project_id == self._ws.project.id)

@@ -21,7 +21,8 @@ from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
 from faas_jupyter.store.schema import services as services_table
-from faas_jupyter.workspace._package_files import PackageDiff, export_folder, resolve_spec
+from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
+                                                   export_folder, resolve_spec, with_package_json)
 
 _UNBOUND = ("this package is not in a workspace; push it first: "
             "ws.packages.push(codebase=..., modules=pkg.modules)")
@@ -63,6 +64,13 @@ class Package(PackageSpec):
         return self._packages().revisions(self.name)
 
     @property
+    def codebase_id(self) -> str:
+        """The id of this revision's codebase as a zip item: ``ws.items.get(item_id=...)``."""
+        from faas_jupyter.workspace._codebase_items import codebase_id
+        self._live()
+        return codebase_id(self._row["id"])
+
+    @property
     def codebase(self) -> Codebase:
         if self._codebase is None:
             with self._live().store.connect() as conn:
@@ -76,12 +84,17 @@ class Package(PackageSpec):
         return self._packages().get(self.name)
 
     def update(self, message: str = "", bump: str = "patch") -> "Package":
-        """A new revision with this package's JSON (edits included) and codebase."""
+        """A new revision with this package's JSON (edits included) and codebase.
+
+        The JSON is also written into the new revision's codebase as ``package.json``, so
+        downloading that revision and pushing it again never reverts the update.
+        """
         self.validate()
-        new = self._packages().push(package_name=self.name, codebase=self.codebase,
+        codebase = with_package_json(self, self.codebase)
+        new = self._packages().push(package_name=self.name, codebase=codebase,
                                     modules=self.modules, spec=self, message=message,
                                     bump=bump, force=True)
-        self._row, self.version = new._row, new.version
+        self._row, self.version, self._codebase = new._row, new.version, codebase
         return self
 
     def diff(self, a: str, b: str | None = None) -> PackageDiff:
@@ -141,10 +154,12 @@ class Packages:
             raise ValidationError(f"invalid bump {bump!r}: use one of {', '.join(BUMPS)}", "bump")
         cb = self._codebase(src_path, codebase)
         folder = Path(src_path).expanduser().resolve().name if src_path is not None else None
+        from_file = spec is None and modules is None and PACKAGE_JSON in cb.files
         from faas_jupyter.model.introspect import inference_context
         # inference knows the project's packagers; its warnings are shown as %%faas shows them
         with inference_context(self._ws.packagers.manager.packable_type_names()) as guessed:
             spec = resolve_spec(cb, package_name, modules, folder, base=spec)
+        check_spec_against_code(spec, cb, from_file)
         for w in guessed:
             warnings.warn(TypeInferenceWarning(str(w)), stacklevel=2)
         pushed, row = self._ws.store.write(lambda conn: self._push_txn(conn, spec, cb, message,

@@ -171,22 +171,27 @@ def _npy(item) -> dict:
     import numpy as np
     store = item._ws.artifacts
     with store.open(item.path) as f:
-        shape, dtype = _npy_header(f)
-    if dtype.hasobject or not store.local or len(shape) not in (1, 2):
-        return _text(f"array shape {tuple(shape)} dtype {dtype}" +
-                     ("; object arrays are pickles, not loaded for a preview" if dtype.hasobject else ""))
+        shape, fortran, dtype = _npy_header(f)
+        if dtype.hasobject or len(shape) not in (1, 2):
+            return _text(f"array shape {tuple(shape)} dtype {dtype}" +
+                         ("; object arrays are pickles, not loaded for a preview" if dtype.hasobject else ""))
+        if not store.local and not fortran:  # remote: the header, then the first rows' bytes
+            n = min(shape[0], PREVIEW_ROWS)
+            data = f.read(n * dtype.itemsize * (shape[1] if len(shape) == 2 else 1))
+            return _array(np.frombuffer(data, dtype).reshape((n, *shape[1:])), list(shape))
+    if not store.local:
+        return _text(f"array shape {tuple(shape)} dtype {dtype} (Fortran order)")
     arr = np.load(store.local_path(item.path), mmap_mode="r")  # only the rows shown are paged in
     return _array(arr, list(shape))
 
 
 def _npy_header(f) -> tuple:
-    """``(shape, dtype)`` from an npy header, reading nothing else (and never unpickling)."""
+    """``(shape, fortran_order, dtype)`` from an npy header, reading nothing else (never unpickling)."""
     import numpy as np
     fmt = np.lib.format
     major, _ = fmt.read_magic(f)
     read = fmt.read_array_header_1_0 if major == 1 else fmt.read_array_header_2_0
-    shape, _, dtype = read(f, max_header_size=1 << 20)
-    return shape, dtype
+    return read(f, max_header_size=1 << 20)  # (shape, fortran_order, dtype)
 
 
 def _npz(item) -> dict:
@@ -194,7 +199,7 @@ def _npz(item) -> dict:
     with item._ws.artifacts.open(item.path) as f, zipfile.ZipFile(f) as zf:
         for name in zf.namelist()[:200]:
             with zf.open(name) as member:
-                shape, dtype = _npy_header(member)
+                shape, _, dtype = _npy_header(member)
             lines.append(f"{name.removesuffix('.npy')}: shape {tuple(shape)} dtype {dtype}")
     return _text("\n".join(lines))
 

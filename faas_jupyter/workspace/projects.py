@@ -95,10 +95,10 @@ class Members:
 
     def add(self, user: str, role: str = "developer") -> Member:
         """Add ``user`` with ``role`` (or change the role of a member)."""
-        member = Member(user=user, role=role)  # validates the role
+        member = Member(user=user, role=role)  # validates the role (Dataloop's names accepted)
         _check_user(user)
         self._write(f"add member {user!r}",
-                    lambda conn: sql.set_member(conn, self._project.id, user, role), user, role)
+                    lambda conn: sql.set_member(conn, self._project.id, user, member.role), user, member.role)
         return member
 
     def list(self) -> list[Member]:

@@ -18,6 +18,7 @@ from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._package_ref import PackageRef
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
              "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
@@ -32,6 +33,17 @@ class Service(ServiceModel):
     """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    # The model's ``package`` field is the package name; here it is a PackageRef: still that
+    # name (a str), and Dataloop's ``service.package.codebase_id`` / ``.version`` / ``.revisions``.
+    # The dataclass __init__ assigns ``self.package = name``, which lands in the setter.
+    @property
+    def package(self) -> PackageRef:
+        return PackageRef(self.__dict__["_package_name"], self)
+
+    @package.setter
+    def package(self, value: str) -> None:
+        self.__dict__["_package_name"] = str(value)
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -162,7 +174,14 @@ class Services:
         svc._ws = self._ws
         return svc
 
-    def get(self, name: str) -> Service:
+    def get(self, name: str | None = None, *, service_id: str | None = None,
+            service_name: str | None = None) -> Service:
+        """The service called ``name`` (Dataloop's ``service_name=``), or the one with ``service_id``."""
+        name = name if name is not None else service_name
+        if (name is None) == (service_id is None):
+            raise ValidationError("give a service name or service_id=..., not both")
+        if service_id is not None:
+            return self._by_id(service_id)
         with self._ws.store.connect() as conn:
             self._ws.check_member(f"read service {name!r}", conn)
             row = sql.get_service(conn, self._ws.project.id, name)
@@ -175,6 +194,15 @@ class Services:
         if running is not None:
             running.active = svc.active  # another process may have paused it
         return svc
+
+    def _by_id(self, service_id: str) -> Service:
+        with self._ws.store.connect() as conn:
+            self._ws.check_member(f"read service {service_id!r}", conn)
+            row = sql.get_service_by_id(conn, self._ws.project.id, service_id)
+        if row is None:
+            raise NotFound(f"no service with id {service_id!r} in project {self._ws.project.name!r}; "
+                           "see ws.services.list() for ids")
+        return self.get(row["name"])
 
     def list(self, package: str | None = None) -> list[Service]:
         with self._ws.store.connect() as conn:

@@ -36,6 +36,16 @@ class ServiceRunner(BaseServiceRunner):
     def rows(self, table: pd.DataFrame) -> int:
         return int(len(table))
 
+    def block(self, x: int, marker: str) -> int:
+        """Says where it runs, then waits for ``marker`` to exist (the test decides when it ends)."""
+        print(f"begin {x} pid {os.getpid()}", flush=True)
+        for _ in range(12000):
+            if os.path.exists(marker):
+                break
+            time.sleep(0.01)
+        print(f"end {x}")
+        return os.getpid()
+
     def copy_of(self, item: str) -> list:
         """The local path the item arrived at, and whether it exists while running."""
         return [item, os.path.exists(item)]
@@ -47,6 +57,7 @@ FUNCTIONS = {
     "slow": ([("x", I), ("seconds", F, 1.0)], [("output", I)]), "span": ([("seconds", F, 0.4)], [("output", "Json")]),
     "frame": ([("n", I)], [("output", "Item")]), "rows": ([("table", "Item")], [("output", I)]),
     "copy_of": ([("item", "Item")], [("output", "Json")]),
+    "block": ([("x", I), ("marker", S)], [("output", I)]),
 }
 
 

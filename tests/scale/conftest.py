@@ -39,8 +39,7 @@ def s3(tmp_path_factory):
     proc = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     endpoint = f"http://127.0.0.1:{port}"
-    options = {"endpoint_url": endpoint, "key": "testing-key", "secret": "testing-secret",
-               "client_kwargs": {"region_name": "us-east-1"}}
+    options = {"endpoint_url": endpoint, "key": "testing-key", "secret": "testing-secret"}
     try:
         import s3fs
         deadline = time.monotonic() + 30

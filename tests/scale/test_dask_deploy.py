@@ -104,3 +104,13 @@ def test_workers_that_cannot_import_faas_jupyter_fail_the_deploy_once(lws, tmp_p
         assert str(err.value).count("\n") == 0 and open_clients() == before
     finally:
         stop_cluster(cluster)
+
+
+def test_gc_keeps_the_codebase_zip_workers_load_the_service_from(lws, dask_cluster):
+    from faas_jupyter.runner.runtimes.base import codebase_path
+    svc = lws.packages.get("scalepkg").deploy(service_name="kept", runtime="dask",
+                                              scheduler=dask_cluster.address, shared_filesystem=True)
+    digest = lws.packages.get("scalepkg").revisions[-1].codebase_digest
+    assert lws.artifacts.exists(codebase_path(digest))
+    lws.gc(min_age=0)
+    assert lws.artifacts.exists(codebase_path(digest)) and svc.execute("add", {"x": 1}).output == 1

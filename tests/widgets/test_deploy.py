@@ -84,3 +84,15 @@ def test_a_taken_name_is_a_one_line_conflict(ws, pkg):
     again.deploy_button.click()
     assert again.status.kind == "error" and "shapes" in again.status.message
     assert len(ws.services.list()) == 1
+
+
+def test_the_scheduler_field_goes_with_runtime_dask_only(ws, pkg):
+    from faas_jupyter.errors import ValidationError
+    panel = DeployPanel(ws, pkg, revision="1.0.0")
+    panel.scheduler.value = " tcp://sched:8786 "
+    with pytest.raises(ValidationError, match="a scheduler is for runtime 'dask'"):
+        panel.values()
+    panel.runtime.value = "dask"
+    assert panel.values()["scheduler"] == "tcp://sched:8786"
+    panel.scheduler.value = ""
+    assert "scheduler" not in panel.values()  # empty: a LocalCluster of this kernel

@@ -144,6 +144,7 @@ def test_a_developer_cannot_make_anyone_owner_nor_touch_an_owner(ws):
     members = _as(ws, "dev").project.members
     for attempt in (lambda: members.add("dev", role="owner"),        # promote self
                     lambda: members.add("zoe", role="owner"),        # make someone owner
+                    lambda: members.add("zoe", role="Project Owner"),  # in Dataloop's words
                     lambda: members.add("tester", role="developer"),  # demote an owner
                     lambda: members.remove("tester")):               # remove an owner
         with pytest.raises(PermissionDenied, match=r"user 'dev' may not .*\(an owner\) in project 'default': needs role owner,"):
@@ -204,6 +205,9 @@ NAME_ATTEMPTS = {
     "module": lambda ws, svc: ws.packages.get("svcpkg").deploy(service_name="s2", module_name="ok\n"),
     "dataset": lambda ws, svc: ws.datasets.create("ok\n"),
     "item key": lambda ws, svc: ws.items.log(1, key="ok\n"),
+    "artifact type": lambda ws, svc: ws.items.log(1, key="ok", artifact_type="result\n"),
+    "scheduler": lambda ws, svc: ws.packages.get("svcpkg").deploy(service_name="s2", runtime="dask",
+                                                                  scheduler="tcp://host:8786\n"),
     "version": lambda ws, svc: ws.packages.get("svcpkg", version="1.0.0\n"),
     "function": lambda ws, svc: svc.execute("add\n", {"x": 1}),
     "input": lambda ws, svc: svc.execute("add", {"x\n": 1}),
@@ -212,8 +216,9 @@ NAME_ATTEMPTS = {
 
 @pytest.mark.parametrize("attempt", NAME_ATTEMPTS.values(), ids=NAME_ATTEMPTS.keys())
 def test_names_are_matched_whole(ws, svc, attempt):
-    with pytest.raises((ValidationError, NotFound)):
+    with pytest.raises((ValidationError, NotFound)) as refused:
         attempt(ws, svc)
+    assert "\\n'" in str(refused.value) or "\n" in str(refused.value)  # it names the bad value
 
 
 @pytest.mark.parametrize("timeout", [math.nan, math.inf, -math.inf])

@@ -33,6 +33,9 @@ class ServiceRunner(dl.BaseServiceRunner):
 
     def note(self, annotation):
         return [annotation.item_id, annotation.label]
+
+    def echo(self, item, dataset):
+        return item, [item], dataset
 '''
 
 PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint": "main.py",
@@ -40,7 +43,10 @@ PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint":
     {"name": "describe", "input": [{"name": "item", "type": "Item"}, {"name": "out_dir", "type": "String"}]},
     {"name": "typed", "input": [{"name": "item", "type": "Item"}]},
     {"name": "names", "input": [{"name": "dataset", "type": "Dataset"}]},
-    {"name": "note", "input": [{"name": "annotation", "type": "Annotation"}]}]}]}
+    {"name": "note", "input": [{"name": "annotation", "type": "Annotation"}]},
+    {"name": "echo", "input": [{"name": "item", "type": "Item"}, {"name": "dataset", "type": "Dataset"}],
+     "output": [{"name": "same", "type": "Item"}, {"name": "many", "type": "Item[]"},
+                {"name": "ds", "type": "Dataset"}]}]}]}
 
 
 def _push(ws):
@@ -89,5 +95,39 @@ def test_dataset_and_annotation_inputs(ws, logged, runtime):
         assert names == sorted([Path(item.path).name, *[Path(i.path).name if i.path else i.key
                                                          for i in ws.items.list(key="pair")]])
         assert svc.execute("note", {"annotation": note.id}).output == [item.id, "cat"]
+    finally:
+        svc.stop()
+
+
+@pytest.mark.parametrize("runtime", ["kernel", "process"])
+def test_an_input_entity_returned_is_referenced_not_copied(ws, logged, runtime):
+    item, _ = logged
+    svc = _push(ws).deploy(service_name=f"echo-{runtime}", runtime=runtime)
+    try:
+        before = len(ws.items.list())
+        ex = svc.execute("echo", {"item": item.id, "dataset": "raw"})
+        ref = {"item_id": item.id, "key": "notes", "artifact_type": item.artifact_type}
+        assert ex.output == {"same": ref, "many": [ref],
+                             "ds": {"dataset_id": ws.datasets.get("raw").id, "name": "raw"}}
+        assert len(ws.items.list()) == before  # nothing stored again
+        assert [i.id for i in ex.output_items()] == [item.id, item.id]
+    finally:
+        svc.stop()
+
+
+FIXTURES = Path(__file__).parents[1] / "model" / "fixtures_dataloop"
+
+
+@pytest.mark.parametrize("runtime", ["kernel", "process"])
+def test_a_package_dlp_generate_wrote_runs_unchanged(ws, logged, runtime):
+    item, _ = logged
+    pkg = ws.packages.push(src_path=FIXTURES / "default_package_type")
+    svc = pkg.deploy(service_name=f"gen-{runtime}", runtime=runtime)
+    try:
+        for function, inputs in (("run", {"item": item.id}), ("hello", {})):
+            ex = svc.execute(function, inputs)
+            assert (str(ex.status), ex.error) == ("success", None)
+            assert {"status": "inProgress", "progress": 0} in [  # its progress.update(...) was recorded
+                {k: e[k] for k in ("status", "progress")} for e in ex.status_log]
     finally:
         svc.stop()

@@ -125,3 +125,44 @@ def test_a_changed_pickle_is_never_unpickled_without_trust(ws, tmp_path):
     assert not marker.exists()
     item.get(trust=True)  # an explicit opt-in loads it: its code runs
     assert marker.exists()
+
+
+PICKLE_SVC = '''
+import decimal
+from faas_jupyter import BaseServiceRunner
+
+
+class ServiceRunner(BaseServiceRunner):
+    def show(self, x: decimal.Decimal) -> str:
+        return str(x * 2)
+'''
+
+
+def test_an_item_input_that_is_someone_elses_pickle_fails_the_execution_without_trust(ws):
+    import decimal
+    import json
+
+    from faas_jupyter.workspace import _runtime_bridge as bridge
+    spec = {"name": "pick", "modules": [{"name": "m", "functions": [
+        {"name": "show", "input": [{"name": "x", "type": "Item"}], "output": [{"name": "output", "type": "String"}]}]}]}
+    pkg = ws.packages.push(codebase={"main.py": PICKLE_SVC.encode(), "package.json": json.dumps(spec).encode()},
+                           package_name="pick")
+    svc = pkg.deploy(service_name="pick")
+    try:
+        with pytest.warns(UserWarning, match="is pickled"):
+            item = ws.items.log(decimal.Decimal("1.25"), key="dec")
+        assert item.artifact_type == "object"
+        assert svc.execute("show", {"x": item.id}).output == "2.50"
+        ws.project.members.add("bob", role="developer")
+        ex = ws.as_user("bob").services.get("pick").execute("show", {"x": item.id})
+        assert str(ex.status) == "failed"
+        assert "item 'dec' is a pickle and it was written by 'tester', not by you ('bob')" in ex.error
+        ws.project.members.add("ann", role="annotationManager")
+        ann = ws.as_user("ann")
+        theirs = ann.items.log(decimal.Decimal("2"), key="dec2")
+        assert theirs.get() == decimal.Decimal("2")  # in their own process: their own pickle loads
+        ex = ann.services.get("pick").execute("show", {"x": theirs.id})
+        assert str(ex.status) == "failed" and "role 'annotationManager') may not push code" in ex.error
+        assert ws.services.get("pick").execute("show", {"x": theirs.id}).status == "failed"  # not tester's
+    finally:
+        bridge.stop(svc.id)

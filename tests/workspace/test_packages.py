@@ -87,7 +87,8 @@ def test_no_package_json_and_no_runner_says_what_to_add(ws, tmp_path):
 
 
 def test_in_memory_codebase_and_explicit_modules(ws):
-    module = faas.PackageModule(functions=[faas.PackageFunction(name="run")])
+    module = faas.PackageModule(functions=[faas.PackageFunction(
+        name="run", input=[faas.FunctionIO(name="item", type="Item")])])  # as run's signature says
     pkg = ws.packages.push(codebase={"main.py": MAIN.encode()}, package_name="mem",
                            modules=[module])
     assert pkg.codebase.files == {"main.py": MAIN.encode()}
@@ -131,15 +132,30 @@ def test_revisions_are_immutable(ws, src):
     assert again.codebase.digest == first.revisions[0].codebase_digest
 
 
-def test_update_makes_a_revision_with_the_same_codebase(ws, src):
+def test_update_makes_a_revision_with_the_same_code_and_the_updated_package_json(ws, src):
     pkg = ws.packages.push(src)
     pkg.modules[0].functions[0].description = "edited"
     pkg.update(message="doc")
     assert pkg.version == "1.0.1"
     latest = ws.packages.get("shapes")
-    assert latest.codebase.digest == ws.packages.get("shapes", "1.0.0").codebase.digest
+    assert latest.codebase.diff(ws.packages.get("shapes", "1.0.0").codebase).changed == ["package.json"]
     assert latest.modules[0].functions[0].description == "edited"
     assert latest.revisions[-1].message == "doc"
+    written = json.loads(latest.codebase["package.json"])
+    assert written["modules"][0]["functions"][0]["description"] == "edited" and "version" not in written
+
+
+def test_downloading_an_updated_revision_and_pushing_it_again_keeps_the_update(ws, src, tmp_path):
+    (src / "package.json").unlink()  # no package.json at first: update writes one
+    pkg = ws.packages.push(src)
+    pkg.modules[0].functions[0].input[0].description = "the table"
+    pkg.requirements = ["numpy>=1.26"]
+    pkg.update()
+    ws.packages.get(pkg.name).codebase.download(tmp_path / "again")
+    with pytest.warns(NoChangeWarning):  # the same JSON and code: nothing reverted, nothing new
+        again = ws.packages.push(tmp_path / "again", package_name=pkg.name)
+    assert again.version == "1.0.1" and again.requirements == ["numpy>=1.26"]
+    assert again.modules[0].functions[0].input[0].description == "the table"
 
 
 def test_codebase_zip_and_download(ws, src, tmp_path):
@@ -247,3 +263,20 @@ def test_imports_a_dataloop_generated_folder(ws, tmp_path):
     (d / "mock.json").write_text('{"init_params": {}, "inputs": []}')
     pkg = ws.packages.import_folder(d)
     assert pkg.name == "my-pkg" and pkg.to_json()["services"] == doc["services"]
+
+
+def test_package_json_that_does_not_match_the_code_is_refused_at_push(ws, src):
+    bad = json.loads(json.dumps(PACKAGE_JSON))
+    bad["modules"][0]["functions"].append({"name": "score", "input": []})
+    (src / "package.json").write_text(json.dumps(bad))
+    with pytest.raises(ValidationError) as err:
+        ws.packages.push(src)
+    assert err.value.path == "modules[0].functions[1].name"
+    assert "package.json does not match the code: function 'score' is not a method" in err.value.message
+    bad["modules"][0]["functions"].pop()
+    bad["modules"][0]["functions"][0]["input"].append({"name": "limt", "type": "Integer"})
+    (src / "package.json").write_text(json.dumps(bad))
+    with pytest.raises(ValidationError, match=r"input\[\d\]\.name: package.json does not match the code: "
+                                              r"input 'limt' is not a parameter of ServiceRunner.run"):
+        ws.packages.push(src)
+    assert "shapes" not in ws.packages  # nothing was pushed

@@ -13,6 +13,7 @@ import faas_jupyter as faas
 from faas_jupyter.store.schema import blobs, manifests, revisions
 
 pytestmark = pytest.mark.slow
+RUNNER = b"class ServiceRunner:\n    def run(self):\n        pass\n"  # what the modules below declare
 
 PUSHER = textwrap.dedent("""
     import os, sys, time
@@ -22,7 +23,7 @@ PUSHER = textwrap.dedent("""
     ws.store  # open (and migrate) before the start signal
     while not os.path.exists(go):
         time.sleep(0.005)
-    pkg = ws.packages.push(codebase={"main.py": b"# " + n.encode() + b"\\n"}, package_name="shared",
+    pkg = ws.packages.push(codebase={"main.py": b"class ServiceRunner:\\n    def run(self):\\n        pass\\n# " + n.encode() + b"\\n"}, package_name="shared",
                            modules=[faas.PackageModule(functions=[faas.PackageFunction()])],
                            message=n)
     print(pkg.version)
@@ -44,6 +45,7 @@ CRASHER = textwrap.dedent("""
             time.sleep(600)
 
     files = {f"f{i}.py": (f"# crash {i}\\n" * 100).encode() for i in range(50)}
+    files["f0.py"] = b"class ServiceRunner:\\n    def run(self):\\n        pass\\n" + files["f0.py"]  # the class the module names
     ws.packages.push(codebase=files, package_name="shared",
                      modules=[faas.PackageModule(entry_point="f0.py", functions=[faas.PackageFunction()])])
 """)
@@ -72,7 +74,7 @@ def test_eight_processes_push_contiguous_unique_versions(ws, tmp_path):
 
 
 def test_push_killed_mid_transaction_leaves_no_partial_revision(ws):
-    first = ws.packages.push(codebase={"main.py": b"x = 1\n"}, package_name="shared",
+    first = ws.packages.push(codebase={"main.py": RUNNER + b"x = 1\n"}, package_name="shared",
                              modules=[faas.PackageModule(functions=[faas.PackageFunction()])])
     proc = _run(CRASHER, ws.settings.db_url, ws.settings.artifacts)
     try:
@@ -87,6 +89,6 @@ def test_push_killed_mid_transaction_leaves_no_partial_revision(ws):
         assert conn.scalar(select(func.count()).select_from(revisions)) == 1
         assert conn.scalar(select(func.count()).select_from(manifests)) == 1  # the first one's
         assert conn.scalar(select(func.count()).select_from(blobs)) == 1
-    again = reopened.packages.push(codebase={"main.py": b"x = 2\n"}, package_name="shared",
+    again = reopened.packages.push(codebase={"main.py": RUNNER + b"x = 2\n"}, package_name="shared",
                                    modules=first.modules)
     assert again.version == "1.0.1"

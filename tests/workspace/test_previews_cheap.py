@@ -119,3 +119,17 @@ def test_previewing_a_3m_row_parquet_item_keeps_memory_flat(ws, store_url):
     result = json.loads(out.stdout)
     assert result["shape"] == [n, 4] and result["rows"] == 50
     assert result["growth_mb"] < 100, result  # the whole frame would be ~96 MB decoded, plus arrow's copy
+
+
+def test_previews_of_a_remote_root_read_headers_and_first_rows(store_url, tmp_home):
+    import uuid
+
+    import faas_jupyter as faas
+    ws = faas.workspace(store_url, artifacts=f"memory://previews-{uuid.uuid4().hex}", user="tester")
+    try:
+        p = preview(ws.items.log(np.arange(300).reshape(100, 3), key="a"))
+        assert (p["kind"], p["shape"], p["data"][:2], len(p["data"])) == ("array", [100, 3], [[0, 1, 2], [3, 4, 5]], 50)
+        p = preview(ws.items.log(FRAME, key="f"))
+        assert (p["kind"], p["shape"], len(p["data"])) == ("dataframe", [300, 3], 50)
+    finally:
+        ws.close()

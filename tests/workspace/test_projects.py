@@ -80,3 +80,18 @@ def test_as_user_shares_the_store_and_the_current_project(ws):
     assert bob.project.name == "vision" and bob.project._ws is bob
     with pytest.raises(PermissionDenied, match="user 'bob' may not add member 'eve' in project 'vision'"):
         bob.project.members.add("eve")
+
+
+def test_dataloop_role_names_are_accepted_and_mean_our_roles(ws):
+    proj = ws.projects.create("vision")
+    assert proj.members.add("bob", role="Annotation Manager").role == "annotationManager"
+    proj.members.add("carol", role="Annotator")
+    proj.members.add("dan", role="Project Owner")
+    assert [(m.user, m.role) for m in proj.members.list()][1:] == [
+        ("bob", "annotationManager"), ("carol", "annotator"), ("dan", "owner")]
+    _as(ws, "dan").projects.get("vision").members.add("eve", role="Developer")  # an owner may
+    assert proj.role_of("eve") == "developer"
+    with pytest.raises(PermissionDenied, match="needs role owner or developer, has role 'annotator'"):
+        _as(ws, "carol").projects.get("vision").members.add("fay", role="Annotator")
+    with pytest.raises(PermissionDenied, match="an owner"):  # "Project Owner" is owner for the rules too
+        _as(ws, "eve").projects.get("vision").members.add("gus", role="Project Owner")

@@ -5,13 +5,14 @@ execution, and reported as one ``FaasError`` naming the cause and the fix.
 """
 from __future__ import annotations
 
+import queue
 import threading
 from typing import Any, Callable
 
 from faas_jupyter.errors import Conflict, FaasError
 from faas_jupyter.runner.runtimes.base import ServiceConfig
 
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = "10s"
 
 
 def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
@@ -105,7 +106,8 @@ def digest_of(codebase: Any) -> str:
 def ship_codebase(config: ServiceConfig):
     """Put the codebase into the artifact store by digest (once); a ref for the workers."""
     from faas_jupyter.model.codebase import Codebase
-    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef, codebase_path
+    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef
+    from faas_jupyter.runner.runtimes.base import codebase_path
     files = dict(getattr(config.codebase, "files", None) or config.codebase)
     if config.artifacts is None:  # no store to share it through: the plugin carries it
         return CodebaseRef(digest_of(config.codebase), files)
@@ -122,38 +124,48 @@ def ship_codebase(config: ServiceConfig):
 
 
 class Collector:
-    """Collects finished tasks in batches: ``as_completed`` + one ``gather`` per batch."""
+    """Collects ended tasks in batches: one loop callback per submitted batch tracks its tasks,
+    ended ones queue up, and a thread takes all queued at once and gathers them in one call."""
 
     def __init__(self, client, callback: Callable[[list, dict], None]):
-        from distributed import as_completed
         self.client = client
         self.callback = callback
-        self.done = as_completed(loop=client.loop)
-        self.cond = threading.Condition()
+        self.ended: queue.SimpleQueue = queue.SimpleQueue()
         self.stopped = False
         self.thread = threading.Thread(target=self._loop, name="faas-dask-collect", daemon=True)
         self.thread.start()
 
     def add(self, tasks: list) -> None:
-        self.done.update(tasks)
-        with self.cond:
-            self.cond.notify()
+        self.client.loop.add_callback(self._track_all, list(tasks))
+
+    async def _track_all(self, tasks: list) -> None:
+        import asyncio
+        for task in tasks:
+            asyncio.ensure_future(self._track(task))
+
+    async def _track(self, task) -> None:
+        try:
+            await task._state.wait()
+        except Exception:  # noqa: BLE001 (cancelled or the client closing: report it as it is)
+            pass
+        self.ended.put(task)
 
     def stop(self) -> None:
-        with self.cond:
-            self.stopped = True
-            self.cond.notify()
+        self.stopped = True
+        self.ended.put(None)
 
     def _loop(self) -> None:
-        while not self.stopped:
-            with self.cond:
-                while self.done.is_empty() and not self.stopped:
-                    self.cond.wait(1.0)
+        while True:
+            batch = [self.ended.get()]
+            while True:
+                try:
+                    batch.append(self.ended.get_nowait())
+                except queue.Empty:
+                    break
             if self.stopped:
                 return
             try:
-                for batch in self.done.batches():
-                    self._handle(batch)
+                self._handle([t for t in batch if t is not None])
             except Exception:  # noqa: BLE001 (the client closed under us: stop collecting)
                 if self.stopped:
                     return

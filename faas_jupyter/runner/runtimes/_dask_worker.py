@@ -22,19 +22,14 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from faas_jupyter.errors import FaasError
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig, codebase_path
 
 STREAM_INTERVAL = 0.05
-CODEBASES = ".faas-codebases"  # artifact-root folder of content-addressed codebase zips
 
 _CONFIGS: dict[str, ServiceConfig] = {}
 _HOSTS: dict[str, Any] = {}
 _SEMAPHORES: dict[str, Any] = {}
 _LOCK = threading.Lock()
-
-
-def codebase_path(digest: str) -> str:
-    return f"{CODEBASES}/{digest.replace(':', '-')}.zip"
 
 
 @dataclass

@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 
+CODEBASES = ".faas-codebases"  # artifact-root folder of content-addressed codebase zips (dask workers)
+
+
+def codebase_path(digest: str) -> str:
+    """Where a codebase's zip lives in the artifact root (``ws.gc()`` keeps those of revisions)."""
+    return f"{CODEBASES}/{digest.replace(':', '-')}.zip"
+
+
 @dataclass
 class ServiceConfig:
     """What a runtime needs to serve one module of one revision."""
@@ -137,7 +145,8 @@ class Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="faas-watchdog", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][0] == when:  # only a new earliest deadline changes the thread's wait
+                self._cond.notify()
 
     def _loop(self) -> None:
         while True:

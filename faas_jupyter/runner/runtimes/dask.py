@@ -18,6 +18,7 @@ cluster has more threads than that.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import queue
 import threading
 import time
@@ -63,6 +64,7 @@ class DaskRuntime(Runtime):
         self._watchdog = Watchdog()
         self._stopped = False
         self._threads_seen = (0.0, 0)   # (when, total worker threads) for the semaphore decision
+        self._keys = itertools.count()  # task keys: execution id (a uuid) + attempt + this counter
 
     # -- starting ------------------------------------------------------------------------------
     def start(self, config: ServiceConfig) -> None:
@@ -101,16 +103,23 @@ class DaskRuntime(Runtime):
     def submit(self, call: CallSpec) -> "Future[CallResult]":
         outer: Future = Future()
         outer.set_running_or_notify_cancel()
-        entry = _Entry(call, outer, f"faas-{call.execution_id}-{call.attempt}-{uuid.uuid4().hex[:6]}")
+        entry = _Entry(call, outer, f"faas-{call.execution_id}-{call.attempt}-{next(self._keys)}")
         with self._lock:
             self._live[call.execution_id] = entry
             self._by_key[entry.key] = entry
-        if call.timeout:
-            self._watchdog.at(time.monotonic() + call.timeout, lambda: self._settle(entry, finished(
-                call, "failed", f"execution timed out after {call.timeout:g} s (execution_timeout)",
-                timed_out=True, error_type="TimeoutError"), cancel=True))
+        if call.timeout:  # the deadline holds the key only: an ended call is not kept alive
+            key = entry.key
+            self._watchdog.at(time.monotonic() + call.timeout, lambda: self._timed_out(key))
         self._queue.put(entry)
         return outer
+
+    def _timed_out(self, key: str) -> None:
+        entry = self._by_key.get(key)
+        if entry is not None:
+            call = entry.call
+            self._settle(entry, finished(call, "failed", f"execution timed out after {call.timeout:g} s "
+                                         "(execution_timeout)", timed_out=True, error_type="TimeoutError"),
+                         cancel=True)
 
     def _submit_loop(self) -> None:
         """Whatever queued up while the previous batch was sent goes as one graph."""

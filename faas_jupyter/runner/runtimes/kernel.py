@@ -63,8 +63,7 @@ class KernelRuntime(Runtime):
         with self._lock:
             self._live[call.execution_id] = (outer, scope, call)
         context = contextvars.copy_context()  # the caller's context, as if it ran in its thread
-        inner = self._helpers().submit(context.run, self.host.run, call, self.sink, scope)
-        inner.add_done_callback(lambda f: self._settle(call.execution_id, outer, _result_of(call, f)))
+        self._helpers().submit(self._run_helped, call, scope, outer, context)
         try:
             return outer.result(max(0.0, scope.deadline - time.monotonic()))
         except FutureTimeout:  # the caller itself expires it: no watchdog entry per call
@@ -75,6 +74,13 @@ class KernelRuntime(Runtime):
             self._settle(call.execution_id, outer, finished(
                 call, "aborted", "interrupted by the user (KeyboardInterrupt); its thread was asked to stop"))
             return outer.result()
+
+    def _run_helped(self, call: CallSpec, scope: ExecutionScope, outer: Future, context) -> None:
+        try:
+            result = context.run(self.host.run, call, self.sink, scope)
+        except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
+            result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
+        self._settle(call.execution_id, outer, result)
 
     def _helpers(self) -> "_Helpers":
         with self._lock:
@@ -161,24 +167,19 @@ class _Helpers:
         self._lock = threading.Lock()
         self._closed = False
 
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
+    def submit(self, fn, *args) -> None:
+        """Run ``fn(*args)`` on an idle helper (``fn`` reports its own result)."""
         with self._lock:
             inbox = self._idle.pop() if self._idle else None
         if inbox is None:
             inbox = queue.SimpleQueue()
             threading.Thread(target=self._serve, args=(inbox,), name=self.name, daemon=True).start()
-        inbox.put((future, fn, args))
-        return future
+        inbox.put((fn, args))
 
     def _serve(self, inbox: queue.SimpleQueue) -> None:
         while (job := inbox.get()) is not None:
-            future, fn, args = job
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(fn(*args))
-                except BaseException as exc:
-                    future.set_exception(exc)
+            fn, args = job
+            fn(*args)
             with self._lock:
                 if self._closed:
                     return
@@ -190,9 +191,3 @@ class _Helpers:
         for inbox in idle:
             inbox.put(None)
 
-
-def _result_of(call: CallSpec, future: Future) -> CallResult:
-    try:
-        return future.result()
-    except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
-        return finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
