@@ -169,7 +169,7 @@ def whoami(ws, args):
          arg("--dry-run", action="store_true", help="report what would be removed, remove nothing"),
          help="remove stale temp files, unreferenced artifacts and unused codebase blobs")
 def gc(ws, args):
-    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run)
+    report = ws.gc(min_age=args.min_age, dry_run=args.dry_run, quiet=True)
     return report.to_json() if args.json else str(report)
 
 

@@ -115,13 +115,15 @@ class Execution(ExecutionModel):
         raise Conflict(f"execution {self.id} runs in another process (not started by this one); "
                        "terminate it from there")
 
-    def rerun(self, wait: bool = True) -> "Execution":
-        """Run the same function with the same inputs again, as a new execution."""
+    def rerun(self, wait: bool = True, input: dict | None = None) -> "Execution":
+        """Run the same function again, as a new execution: with the same inputs, or with
+        ``input`` replacing some of them (the console's "Rerun with edited inputs")."""
         _check_others(self, "rerun")
         if self.service is None:
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
-        return start_execution(self._ws, svc, svc._running(), self.function_name, dict(self.input),
+        inputs = {**self.input, **(input or {})}
+        return start_execution(self._ws, svc, svc._running(), self.function_name, inputs,
                                wait=wait, returns=self._metadata.get("returns"), rerun_of=self.id)
 
     # -- logs and outputs ----------------------------------------------------------------------

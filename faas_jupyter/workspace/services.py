@@ -18,6 +18,7 @@ from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.dtlpy._spec import io_values
 from faas_jupyter.workspace._package_ref import PackageRef
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
@@ -96,20 +97,24 @@ class Service(ServiceModel):
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
-        from faas_jupyter.workspace.executions import from_pending, start_execution
+        from faas_jupyter.workspace.executions import start_execution
         running = self._running()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
-        started = [start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                   wait=False, returns=returns, member_checked=True) for i in inputs]
+        recorder = bridge.recorder_for(self._ws.store)
+        started, held = [], []
+        for i in inputs:
+            ex = start_execution(self._ws, self, running, function_name, dict(i or {}),
+                                 wait=False, returns=returns, member_checked=True)
+            started.append(ex)
+            held.append(recorder.pending(ex.id))  # its state in memory, kept for the result
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
                 ex.wait(_refresh=False)
                 bar.update(1)
-        bridge.recorder_for(self._ws.store).flush()
-        # this process recorded every one of them: their final state is in memory, no re-read
-        return [from_pending(self._ws, ex._pending) for ex in started]
+        recorder.flush()
+        return _final(self._ws, started, held)
 
     # -- changing ------------------------------------------------------------------------------
     def update(self, revision: str | None = None, init_input: dict | None = None, *,
@@ -118,7 +123,7 @@ class Service(ServiceModel):
         if revision is not None:
             changes["revision"] = revision
         if init_input is not None:
-            changes["init_input"] = init_input
+            changes["init_input"] = io_values(init_input)  # also Dataloop's FunctionIO(value=...)
         unknown = sorted(set(changes) - set(UPDATABLE))
         if unknown:
             raise ValidationError(f"svc.update cannot change {', '.join(unknown)}; it changes "
@@ -143,6 +148,16 @@ class Service(ServiceModel):
     def __repr__(self) -> str:
         state = "" if self.active else " paused"
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
+
+
+def _final(ws, started: list, held: list) -> list:
+    """The ended executions as stored, built from the state this process wrote (no re-read of
+    every row); only those it no longer held are read back."""
+    from faas_jupyter.workspace.executions import from_pending
+    out = [from_pending(ws, p) if p is not None and p.done.is_set() else None for p in held]
+    missing = [ex.id for ex, o in zip(started, out) if o is None]
+    fetched = dict(zip(missing, ws.executions._many(missing))) if missing else {}
+    return [o if o is not None else fetched[ex.id] for ex, o in zip(started, out)]
 
 
 def _runtime_config(text: str | None) -> dict:
@@ -238,7 +253,7 @@ class Services:
         module = target.module(module_name)
         name = service_name or pkg.name
         svc = Service(name=name, package=target.name, module_name=module.name, revision=target.version,
-                      init_input=dict(init_input or {}), runtime=runtime, concurrency=concurrency,
+                      init_input=io_values(init_input), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
                       project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
                       shared_filesystem=shared_filesystem, install_requirements=install_requirements)
