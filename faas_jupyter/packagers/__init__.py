@@ -3,10 +3,10 @@
 numpy/pandas packagers load only once those libraries are imported by the user,
 so importing this package stays light.
 """
-from faas_jupyter.packagers.api import (Artifact, ArtifactSink, ArtifactType, DataItem, DefaultPackager,
-                                        Packager)
+from faas_jupyter.packagers.api import (Artifact, ArtifactSink, ArtifactSpec, ArtifactType, DataItem,
+                                        DefaultPackager, Packager)
 from faas_jupyter.packagers.log_hints import LogHint, parse_hint, validate_hint
 from faas_jupyter.packagers.manager import ENTRY_POINT_GROUP, PackagersManager
 
-__all__ = ["Artifact", "ArtifactSink", "ArtifactType", "DataItem", "DefaultPackager", "Packager",
+__all__ = ["Artifact", "ArtifactSink", "ArtifactSpec", "ArtifactType", "DataItem", "DefaultPackager", "Packager",
            "LogHint", "parse_hint", "validate_hint", "ENTRY_POINT_GROUP", "PackagersManager"]

@@ -182,3 +182,83 @@ def test_a_super_call_never_replaces_the_override(manager):
     loud = Loud()
     assert loud.is_packable(Note("yes")) and not loud.is_packable(Note("no"))
     assert not loud.is_packable(Note("no"))  # still the override after super() was used
+
+
+class Tag:
+    def __init__(self, name):
+        self.name = name
+
+    def __eq__(self, other):
+        return type(other) is Tag and other.name == self.name
+
+
+class TagPackager(DefaultPackager):
+    """An Artifact given as ``body=``: the manager writes it into the store."""
+
+    PACKABLE_OBJECT_TYPE = Tag
+    DEFAULT_PACKING_ARTIFACT_TYPE = "label"
+    DEFAULT_UNPACKING_ARTIFACT_TYPE = "label"
+
+    def pack_label(self, obj, key):
+        return Artifact(key=key, body=obj.name, format="txt"), {}
+
+    def unpack_label(self, data_item):
+        with data_item.open() as f:
+            return Tag(f.read().decode())
+
+
+CUSTOM_ROWS = [
+    # (id, factory(scratch), hint, artifact_type, format)
+    ("text-src-path", lambda d: Note("hello", d), "n", "text", "txt"),
+    ("text-explicit", lambda d: Note("hi there", d), "n:text", "text", "txt"),
+    ("text-as-pickle", lambda d: Note("kept whole", d), "n:object", "object", "pkl"),
+    ("label-body", lambda d: Tag("urgent"), "t", "label", "txt"),
+    ("label-in-list", lambda d: [Tag("a"), Tag("b")], "*tags", "result", None),
+    ("notes-bundle", lambda d: Notes(x=Note("1", d), y=Note("2", d)), "*notes", "result", None),
+    ("notes-whole", lambda d: Notes(x=Note("1", d)), "notes", "result", None),
+]
+
+
+@pytest.mark.parametrize("factory,hint,artifact_type,fmt", [r[1:] for r in CUSTOM_ROWS],
+                         ids=[r[0] for r in CUSTOM_ROWS])
+def test_custom_type_roundtrip(notes, store, tmp_path, factory, hint, artifact_type, fmt):
+    notes.add(TagPackager)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    obj = factory(str(scratch))
+    with clearing_scope():
+        records = notes.pack(obj, hint, store, "rt")
+    top = records[-1]
+    assert (top["artifact_type"], top["format"]) == (artifact_type, fmt)
+    if top["packager"] == "bundle":
+        back = notes.unpack_bundle(top, {r["key"]: r for r in records}, None, store)
+    else:
+        back = notes.unpack(top, None, store)
+    assert type(back) is type(obj) and back == obj
+    assert not [p for p in os.listdir(scratch) if not p.endswith(".in.txt")]  # packers' files cleared
+
+
+PATH_ROWS = [
+    # (id, file name, write(path), hint, check(obj))
+    ("parquet-frame", "t.parquet", lambda p: __import__("pandas").DataFrame({"a": [1]}).to_parquet(p),
+     "pandas.DataFrame", lambda o: list(o["a"]) == [1]),
+    ("csv-frame", "t.csv", lambda p: p.write_text("a,b\n1,x\n"), "pandas.DataFrame",
+     lambda o: o.to_dict("list") == {"a": [1], "b": ["x"]}),
+    ("npy-array", "t.npy", lambda p: __import__("numpy").save(p, __import__("numpy").arange(3)),
+     "numpy.ndarray", lambda o: o.tolist() == [0, 1, 2]),
+    ("json-dict", "t.json", lambda p: p.write_text('{"k": [1, 2]}'), "dict", lambda o: o == {"k": [1, 2]}),
+    ("json-list", "t.json", lambda p: p.write_text("[1, 2]"), "list", lambda o: o == [1, 2]),
+    ("any-path", "t.bin", lambda p: p.write_bytes(b"\0\1"), "pathlib.Path", lambda o: o.read_bytes() == b"\0\1"),
+    ("bytes", "t.bin", lambda p: p.write_bytes(b"\0\1"), "bytes", lambda o: o == b"\0\1"),
+]
+
+
+@pytest.mark.parametrize("name,write,hint,check", [r[1:] for r in PATH_ROWS], ids=[r[0] for r in PATH_ROWS])
+def test_path_input_roundtrip(manager, tmp_path, name, write, hint, check):
+    from faas_jupyter.packagers.external import ExternalSource, external_record
+    from faas_jupyter.packagers.typehints import resolve_name
+    path = tmp_path / name
+    write(path)
+    obj = manager.unpack(external_record(str(path)), resolve_name(hint), ExternalSource())
+    assert isinstance(obj, resolve_name(hint)) and check(obj)
+    assert path.exists()  # a local input is never cleared
