@@ -76,7 +76,7 @@ await runScript(
     await executeFromSidebar(page, { service: o.service, fn: 'table', inputs: { n: opts.rows }, count }, opts);
     state = await sidebarState(page);
     const done = state.executions.filter(e => e.service === o.service && e.function === 'table');
-    check('execution succeeded', done.filter(e => e.status === 'success').length === count, done);
+    check('execution succeeded', done.filter(e => e.status === 'success').length === count, state.executions);
 
     const detail = await openExecution(page, 0, opts);
     await detail.locator('[data-testid="faas-logs"]', { hasText: 'making' }).waitFor({ timeout: opts.timeout });

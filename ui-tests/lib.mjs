@@ -85,7 +85,8 @@ export async function sidebarState(page) {
     whoami: await one('faas-whoami'),
     error: await one('faas-error'),
     versionWarning: await one('faas-version-warning'),
-    notice: await one('faas-notice'),
+    notice: await one('faas-inline-notice'),
+    inlineErrors: await texts(panel.locator('[data-testid="faas-inline-error"]')),
     packages: await texts(panel.locator('[data-testid="faas-package"] > summary .faas-name')),
     services: await panel.locator('[data-testid="faas-service"]').evaluateAll(nodes =>
       nodes.map(n => ({
@@ -97,8 +98,9 @@ export async function sidebarState(page) {
     ),
     executions: await panel.locator('[data-testid="faas-execution"]').evaluateAll(rows =>
       rows.map(r => {
-        const [service, fn, status, duration] = [...r.querySelectorAll('td')].map(td => td.textContent.trim());
-        return { service, function: fn, status, duration };
+        const [id, call, status, duration, created] = [...r.querySelectorAll('td')].map(td => td.textContent.trim());
+        const dot = call.lastIndexOf('.');
+        return { id, service: call.slice(0, dot), function: call.slice(dot + 1), status, duration, created };
       })
     )
   };

@@ -7,9 +7,13 @@ from faas_jupyter.dtlpy._spec import (FunctionIO, InstanceCatalog, ItemStatus, K
                                       PackageFunction, PackageInputType, PackageModule,
                                       PackageRequirement, TriggerAction, TriggerExecutionMode,
                                       TriggerResource, TriggerType)
-from faas_jupyter.model.entities import ExecutionStatus
+from faas_jupyter.model.entities import Execution, ExecutionStatus, Project, Service
+from faas_jupyter.model.package import PackageSpec as Package  # dtlpy's Package: the package JSON
 
-__all__ = ["Annotation", "AnnotationsList", "Dataset", "ExecutionStatus", "FunctionIO", "InstanceCatalog",
+# Execution, Service, Project and Package are our model records: package code that names them in
+# annotations imports; inputs of those types pass through as given (no entity lookup).
+__all__ = ["Annotation", "AnnotationsList", "Dataset", "Execution", "ExecutionStatus", "Package", "Project",
+           "Service", "FunctionIO", "InstanceCatalog",
            "Item", "ItemStatus", "ItemsList", "KubernetesRPSAutoscaler", "KubernetesRabbitmqAutoscaler",
            "KubernetesRuntime", "OnResetAction", "PackageFunction", "PackageInputType", "PackageModule",
            "PackageRequirement", "TriggerAction", "TriggerExecutionMode", "TriggerResource", "TriggerType"]

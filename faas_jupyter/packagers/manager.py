@@ -246,7 +246,7 @@ class PackagersManager(BundleMixin):
         except FaasError as exc:
             if repr(hint.key) in str(exc):
                 raise
-            raise type(exc)(f"output {hint.key!r}: {exc}") from exc
+            raise PackingError(f"output {hint.key!r}: {type(exc).__name__}: {exc}") from exc
         except Exception as exc:
             raise PackingError(f"packing {hint.key!r} ({type_name(type(obj))}) as {artifact_type!r} with "
                                f"{type(packager).__name__} failed: {type(exc).__name__}: {exc}") from exc

@@ -75,6 +75,8 @@ class ServiceHost:
         eid = call.execution_id
         try:
             output = self.invoker.call(call.function_name, call.inputs, progress, context)
+            if scope.timed_out:  # the caller already has it back failed: store nothing of a late result
+                return _timed_out(call)
             if self.config.pack_output is not None:
                 function = self.config.module.function(call.function_name)
                 output = self.config.pack_output(output, function, call)

@@ -14,8 +14,8 @@ PREFIX = "faas/api"
 
 def routes(base_url: str) -> list[tuple[str, type]]:
     """Every (URL pattern, handler) of the API below ``base_url``."""
-    from faas_jupyter.server import executions, packages, services
-    table = packages.ROUTES + services.ROUTES + executions.ROUTES
+    from faas_jupyter.server import console, executions, packages, services
+    table = packages.ROUTES + services.ROUTES + executions.ROUTES + console.ROUTES
     return [(url_path_join(base_url, PREFIX, pattern), handler) for pattern, handler in table]
 
 

@@ -30,7 +30,16 @@ def _start_time(pid: int) -> str:
         return "0"
 
 
-HOST = xxhash.xxh32_hexdigest(socket.gethostname().encode())
+def _host() -> str:
+    """This host and pid namespace: pids are only comparable inside one (containers)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return xxhash.xxh32_hexdigest(f"{socket.gethostname()}|{namespace}".encode())
+
+
+HOST = _host()
 _writer: tuple[int, str] | None = None
 
 

@@ -26,6 +26,7 @@ COLLECTIONS: dict[str, str] = {
     "items": "faas_jupyter.workspace.items:Items",
     "datasets": "faas_jupyter.workspace.datasets:Datasets",
     "packagers": "faas_jupyter.workspace.packagers:Packagers",
+    "console": "faas_jupyter.workspace.console:Console",
 }
 
 
@@ -127,14 +128,20 @@ class Workspace:
                 self._collections[name] = getattr(importlib.import_module(module), cls)(self)
             return self._collections[name]
 
-    def gc(self, min_age: float = 3600.0, dry_run: bool = False):
+    def gc(self, min_age: float = 3600.0, dry_run: bool = False, quiet: bool = False):
         """Remove stale temp files of interrupted writes, artifacts no item references (older
-        than ``min_age`` seconds) and unused codebase blobs; the report prints what was freed."""
+        than ``min_age`` seconds) and unused codebase blobs; print what was freed (unless
+        ``quiet``) and return the ``GcReport``."""
         from faas_jupyter.workspace.gc import collect
-        return collect(self, min_age, dry_run)
+        report = collect(self, min_age, dry_run)
+        if not quiet:
+            print(report)
+        return report
 
     def close(self) -> None:
         if self._store is not None:
+            from faas_jupyter.workspace._hosts import close_for
+            close_for(self._store)  # end this process's lease: nothing it holds stays in limbo
             self._store.close()
 
     def __enter__(self):

@@ -4,6 +4,7 @@
 the entity must answer without a store (an item's annotations and dataset, a dataset's
 items); ``entity`` runs where the function runs and builds the entity from that record.
 Only ``item.download()`` touches storage there, through the artifact root it is given.
+``stored_ref`` is the way back: an entity a function returns is referenced, not copied.
 """
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ def _dataset_row(conn, dataset_id: str | None) -> dict | None:
         return None
     row = conn.execute(select(datasets_t).where(datasets_t.c.id == dataset_id)).mappings().first()
     return {k: row[k] for k in _DATASET_KEYS} if row else None
+
+
+_EXTRAS = ("metadata", "annotations", "dataset_row", "project")
+
+
+def plain_record(record: dict) -> dict:
+    """The item record without what ``enrich`` added (what a ``dict`` parameter receives)."""
+    return {k: v for k, v in record.items() if k not in _EXTRAS}
 
 
 def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> dict:
@@ -98,3 +107,16 @@ def _metadata(record: dict) -> dict:
     meta["system"] = {**meta.get("system", {}), "size": record.get("size"), "originalname": name,
                       "mimetype": mimetypes.guess_type(name or "")[0]}
     return meta
+
+
+def stored_ref(value: Any) -> dict | None:
+    """The reference of an entity that is already stored (an input item returned as output),
+    so it is referenced rather than stored again as a copy; None for anything else."""
+    from faas_jupyter.model.entities import Annotation, Dataset, Item
+    if isinstance(value, Item) and value.id and value.key and value.artifact_type:
+        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
+    if isinstance(value, Dataset) and value.id:
+        return {"dataset_id": value.id, "name": value.name}
+    if isinstance(value, Annotation) and value.id:
+        return {"annotation_id": value.id, "item_id": value.item}
+    return None

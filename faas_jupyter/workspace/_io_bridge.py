@@ -20,7 +20,7 @@ from faas_jupyter.errors import NotFound, PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace import _item_inputs as item_inputs
-from faas_jupyter.workspace._entity_inputs import enrich, entity
+from faas_jupyter.workspace._entity_inputs import enrich, entity, plain_record, stored_ref
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 _EMPTY = inspect.Parameter.empty
@@ -61,19 +61,6 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
         return ident
     raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
                           f"or a {type_name} object, not {type(value).__name__}")
-
-
-def stored_ref(value: Any) -> dict | None:
-    """The reference of an entity that is already stored (an input item returned as output),
-    so it is referenced rather than stored again as a copy; None for anything else."""
-    from faas_jupyter.model.entities import Annotation, Dataset, Item
-    if isinstance(value, Item) and value.id and value.key and value.artifact_type:
-        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
-    if isinstance(value, Dataset) and value.id:
-        return {"dataset_id": value.id, "name": value.name}
-    if isinstance(value, Annotation) and value.id:
-        return {"annotation_id": value.id, "item_id": value.item}
-    return None
 
 
 def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
@@ -294,12 +281,7 @@ class StoreResolver(_Lazy):
                                                   self.manager)
         if not isinstance(value, EntityRef):  # not prepared (e.g. a direct Invoker call): as given
             return value
-        if isinstance(annotation, str):
-            from faas_jupyter.packagers.typehints import resolve_name
-            try:
-                annotation = resolve_name(annotation)
-            except ValidationError:
-                annotation = _EMPTY
+        annotation = _resolved(annotation)
         if value.type == "Item":
             return self._item(value.record, annotation)
         return entity(value.type, value.record, self.artifacts)  # dtlpy-style Dataset/Annotation
@@ -314,7 +296,7 @@ class StoreResolver(_Lazy):
             return entity("Item", record, self.artifacts)  # dl.Item's surface (download ...)
         artifacts = self._execution_artifacts()
         if annotation in (dict, str) and record.get("artifact_type") != "result":
-            return record if annotation is dict else artifacts.local_path(record["path"])
+            return plain_record(record) if annotation is dict else artifacts.local_path(record["path"])
         from faas_jupyter.packagers.api import read_policy
         with self._lock, read_policy(bool(record.get("trust_pickles")), record.get("reader")):
             return self.manager.unpack(record, annotation, artifacts)

@@ -42,16 +42,19 @@ class GcReport:
                 "blobs": self.blobs, "blobBytes": self.blob_bytes, "freed": self.freed,
                 "dryRun": self.dry_run}
 
-    def __str__(self) -> str:
+    def summary(self) -> str:
         verb = "would free" if self.dry_run else "freed"
+        return (f"{verb} {_mb(self.freed)}: {len(self.parts)} stale part file(s), "
+                f"{len(self.artifacts)} unreferenced artifact(s), {self.blobs} unreferenced "
+                f"codebase blob(s) ({_mb(self.blob_bytes)})")
+
+    def __str__(self) -> str:
         lines = [f"{'would remove' if self.dry_run else 'removed'} {p} ({s:,} bytes)"
                  for p, s in self.parts + self.artifacts]
-        lines.append(f"{verb} {_mb(self.freed)}: {len(self.parts)} stale part file(s), "
-                     f"{len(self.artifacts)} unreferenced artifact(s), {self.blobs} unreferenced "
-                     f"codebase blob(s) ({_mb(self.blob_bytes)})")
-        return "\n".join(lines)
+        return "\n".join(lines + [self.summary()])
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        return f"<GcReport {self.summary()}>"
 
 
 def _mb(n: int) -> str:

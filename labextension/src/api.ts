@@ -7,7 +7,17 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  IConsoleItem,
+  IConsoleQuery,
   IDataset,
+  IDiff,
+  IFilterValues,
+  IItemQuery,
+  ILineage,
+  ILogPage,
+  IPage,
+  IStats,
+  ISummary,
   IDeployRequest,
   IExecution,
   IExecutionQuery,
@@ -113,7 +123,7 @@ export class FaasApi {
     return this.request<IRevision>(`packages/${enc(pkg)}/revisions/${enc(version)}`);
   }
 
-  diff(pkg: string, a: string, b: string): Promise<Record<string, unknown>> {
+  diff(pkg: string, a: string, b: string): Promise<IDiff> {
     const q = URLExt.objectToQueryString({ a, b });
     return this.request(`packages/${enc(pkg)}/diff${q}`);
   }
@@ -195,6 +205,59 @@ export class FaasApi {
 
   preview(id: string): Promise<IPreview> {
     return this.request<IPreview>(`items/${enc(id)}/preview`);
+  }
+}
+
+function query(params: object): string {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') {
+      out[k] = String(v);
+    }
+  }
+  return Object.keys(out).length ? URLExt.objectToQueryString(out) : '';
+}
+
+/** The console's and the poll's routes (server/console.py). */
+export class ConsoleApi {
+  constructor(readonly api: FaasApi) {}
+
+  /** One poll tick: whoami, packages, services, the newest executions, datasets. */
+  summary(params: { status?: string; limit?: number } = {}): Promise<ISummary> {
+    return this.api.request<ISummary>(`summary${query(params)}`);
+  }
+
+  executions(q: IConsoleQuery): Promise<IPage<IExecution>> {
+    return this.api.request<IPage<IExecution>>(`console/executions${query(q)}`);
+  }
+
+  filters(): Promise<IFilterValues> {
+    return this.api.request<IFilterValues>('console/filters');
+  }
+
+  stats(q: IConsoleQuery): Promise<IStats> {
+    return this.api.request<IStats>(`console/stats${query(q)}`);
+  }
+
+  /** Log lines after offset `after` (0: from the start); pass `next` back. */
+  logLines(id: string, after: number): Promise<ILogPage> {
+    return this.api.request<ILogPage>(`executions/${enc(id)}/log-lines${query({ after })}`);
+  }
+
+  rerunWith(id: string, input: Record<string, unknown>): Promise<IExecution> {
+    return this.api.request<IExecution>(`executions/${enc(id)}/rerun-with`, {
+      method: 'POST',
+      body: JSON.stringify({ input }),
+      headers: { 'Content-Type': 'application/json' }
+    });
+  }
+
+  items(q: IItemQuery): Promise<IPage<IConsoleItem>> {
+    return this.api.request<IPage<IConsoleItem>>(`console/items${query(q)}`);
+  }
+
+  lineage(id: string): Promise<ILineage> {
+    return this.api.request<ILineage>(`items/${enc(id)}/lineage`);
   }
 }
 

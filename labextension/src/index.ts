@@ -1,10 +1,11 @@
 /** The faas-jupyter plugin: sidebar, palette commands and settings. */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { FaasApi } from './api';
 import { FaasSidebar, faasIcon, SIDEBAR_ID } from './components/sidebar';
+import { createConsole } from './console/widget';
 import { FaasModel } from './model';
 import { LABEXTENSION_VERSION } from './version';
 
@@ -13,12 +14,26 @@ const CATEGORY = 'FaaS';
 
 export namespace CommandIDs {
   export const open = 'faas-jupyter:open';
+  export const openConsole = 'faas-jupyter:open-console';
   export const refresh = 'faas-jupyter:refresh';
   export const deploy = 'faas-jupyter:deploy';
 }
 
 function addCommands(app: JupyterFrontEnd, sidebar: FaasSidebar, palette: ICommandPalette | null): void {
   const { commands, shell } = app;
+  let console: MainAreaWidget | null = null;
+  commands.addCommand(CommandIDs.openConsole, {
+    label: 'FaaS: Open Console',
+    caption: 'Executions, charts, items and package revisions in the main area',
+    icon: faasIcon,
+    execute: () => {
+      if (!console || console.isDisposed) {
+        console = createConsole(sidebar.model);
+        shell.add(console, 'main');
+      }
+      shell.activateById(console.id);
+    }
+  });
   commands.addCommand(CommandIDs.open, {
     label: 'Open FaaS Sidebar',
     icon: faasIcon,
@@ -37,7 +52,7 @@ function addCommands(app: JupyterFrontEnd, sidebar: FaasSidebar, palette: IComma
       sidebar.node.querySelector<HTMLDetailsElement>('[data-testid="faas-package"]')?.setAttribute('open', '');
     }
   });
-  for (const command of [CommandIDs.open, CommandIDs.refresh, CommandIDs.deploy]) {
+  for (const command of [CommandIDs.openConsole, CommandIDs.open, CommandIDs.refresh, CommandIDs.deploy]) {
     palette?.addItem({ command, category: CATEGORY });
   }
 }
@@ -54,7 +69,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const model = new FaasModel(new FaasApi(), { labextensionVersion: LABEXTENSION_VERSION });
-    const sidebar = new FaasSidebar(model);
+    const sidebar = new FaasSidebar(model, () => void app.commands.execute(CommandIDs.openConsole));
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, SIDEBAR_ID);
     addCommands(app, sidebar, palette);
@@ -71,7 +86,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     } else {
       model.setRefreshInterval(5);
     }
-    void model.refresh();
+    // the first poll happens when the sidebar or the console is shown
     console.log(`JupyterLab extension faas-jupyter ${LABEXTENSION_VERSION} is activated`);
   }
 };

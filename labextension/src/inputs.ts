@@ -42,7 +42,7 @@ export function coerceInput(io: IFunctionIO, raw: string | boolean): unknown {
   }
   const n = Number(text);
   if (text === '' || Number.isNaN(n) || (kind === 'integer' && !Number.isInteger(n))) {
-    throw new Error(`input '${io.name}' must be ${kind === 'integer' ? 'an integer' : 'a number'}, got '${text}'`);
+    throw new Error(`input '${io.name}' must be ${kind === 'integer' ? 'a whole number' : 'a number'}, not '${text}'`);
   }
   return n;
 }
@@ -75,4 +75,21 @@ export function collectInputs(
     out[io.name] = coerceInput(io, raw);
   }
   return out;
+}
+
+/** Every field checked at once: the values, or one message per bad field (shown beside it). */
+export function checkInputs(
+  ios: IFunctionIO[],
+  values: Record<string, string | boolean>
+): { input: Record<string, unknown>; errors: Record<string, string> } {
+  const input: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const io of ios) {
+    try {
+      Object.assign(input, collectInputs([io], values));
+    } catch (err) {
+      errors[io.name] = (err as Error).message.replace(`input '${io.name}' `, '');
+    }
+  }
+  return { input, errors };
 }

@@ -1,10 +1,13 @@
 /**
- * Sidebar state and polling. No DOM here: components read this model and
- * call its actions; every server error lands in `error` (never swallowed).
+ * Sidebar state and polling, shared with the console. No DOM here: components read this
+ * model and call its actions. A poll tick is one `summary` request, and it only runs while
+ * a view that shows the data is visible. An action's error is kept under the key of the
+ * control that caused it until the user dismisses it or uses that control again.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { FaasApi, FaasApiError } from './api';
+import { ConsoleApi, FaasApi } from './api';
+import { uiMessage } from './messages';
 import {
   FINAL_STATUSES,
   IDataset,
@@ -34,6 +37,9 @@ export interface IModelOptions {
   refreshInterval?: number;
 }
 
+/** Runtimes whose services the Jupyter server hosts: only their runs can be terminated here. */
+export const SERVER_RUNTIMES = new Set(['process', 'dask']);
+
 function isItemRef(v: unknown): v is { id: string; artifactType?: string } {
   return typeof v === 'object' && v !== null && typeof (v as any).id === 'string' && 'artifactType' in v;
 }
@@ -54,33 +60,81 @@ export function outputEntries(output: unknown): IOutputEntry[] {
   return Object.entries(output as Record<string, unknown>).map(([k, v]) => entry(k, v));
 }
 
+/** `base`, or `base-2`, `base-3`... the first that no existing service uses. */
+export function uniqueName(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const stem = base.slice(0, 60);
+  if (!used.has(stem)) {
+    return stem;
+  }
+  let n = 2;
+  while (used.has(`${stem}-${n}`)) {
+    n++;
+  }
+  return `${stem}-${n}`;
+}
+
+/** Log lines as one text: each line ends once (captured text keeps its own newline). */
+export function logText(lines: ILogLine[]): string {
+  return lines.map(l => (l.text.endsWith('\n') ? l.text : `${l.text}\n`)).join('');
+}
+
 export class FaasModel {
   constructor(
     readonly api: FaasApi,
     options: IModelOptions
   ) {
+    this.console = new ConsoleApi(api);
     this.labextensionVersion = options.labextensionVersion;
     this._interval = options.refreshInterval ?? 0;
   }
 
+  readonly console: ConsoleApi;
   readonly labextensionVersion: string;
   whoami: IWhoAmI | null = null;
+  /** The last poll's failure (cleared by a successful poll or by dismissing it). */
   error: string | null = null;
-  notice: string | null = null;
   loading = false;
   packages: IPackage[] = [];
   revisions = new Map<string, IRevision[]>();
   services: IService[] = [];
   executions: IExecution[] = [];
+  executionsTotal = 0;
   statusFilter = '';
   datasets: IDataset[] = [];
   items = new Map<string, IItem[]>();
   previews = new Map<string, IPreview>();
   selectedExecution: IExecution | null = null;
   logs: ILogLine[] = [];
+  /** Per-control state: the key names the control (e.g. `deploy:shapes/detector`). */
+  readonly errors = new Map<string, string>();
+  readonly notices = new Map<string, string>();
+  readonly busy = new Set<string>();
 
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+
+  /** The most recent notice of any control (for the header line). */
+  get notice(): string | null {
+    return this._lastNotice;
+  }
+
+  errorOf(key: string): string | null {
+    return this.errors.get(key) ?? null;
+  }
+
+  isBusy(key: string): boolean {
+    return this.busy.has(key);
+  }
+
+  dismiss(key: string): void {
+    if (key === 'refresh') {
+      this.error = null;
+    }
+    this.errors.delete(key);
+    this.notices.delete(key);
+    this.emit();
   }
 
   /** A warning when the server and this sidebar come from different releases. */
@@ -96,11 +150,33 @@ export class FaasModel {
     return this._interval;
   }
 
-  /** Poll every `seconds` (0 stops); restarts the timer. */
+  /** Poll every `seconds` (0 stops) while some view is visible; restarts the timer. */
   setRefreshInterval(seconds: number): void {
     this._interval = Math.max(0, seconds);
+    this.schedule();
+  }
+
+  /** A view (`who`) was shown or hidden: polling runs only while one is visible. */
+  setVisible(who: string, visible: boolean): void {
+    const was = this._visible.size > 0;
+    if (visible) {
+      this._visible.add(who);
+    } else {
+      this._visible.delete(who);
+    }
+    if (!was && visible) {
+      void this.refresh(); // fresh data at once, not one interval later
+    }
+    this.schedule();
+  }
+
+  get polling(): boolean {
+    return this._timer !== null;
+  }
+
+  private schedule(): void {
     this.stopPolling();
-    if (this._interval > 0 && !this._disposed) {
+    if (this._interval > 0 && !this._disposed && this._visible.size > 0) {
       this._timer = setInterval(() => void this.refresh(), this._interval * 1000);
     }
   }
@@ -118,7 +194,7 @@ export class FaasModel {
     Signal.clearData(this);
   }
 
-  /** Reload everything; the first failure is shown and the rest skipped. */
+  /** One tick: a single `summary` request, plus the open execution's new log lines. */
   async refresh(): Promise<void> {
     if (this.loading) {
       return; // a slow server must not pile up overlapping polls
@@ -126,37 +202,36 @@ export class FaasModel {
     this.loading = true;
     this.emit();
     try {
-      this.whoami = await this.api.whoami();
-      const [packages, services, executions, datasets] = await Promise.all([
-        this.api.packages(),
-        this.api.services(),
-        this.api.executions(this.statusFilter ? { status: this.statusFilter } : {}),
-        this.api.datasets()
-      ]);
-      Object.assign(this, { packages, services, executions, datasets });
-      await this.refreshRevisions();
+      const tick = await this.console.summary(this.statusFilter ? { status: this.statusFilter } : {});
+      this.whoami = tick.whoami;
+      this.packages = tick.packages;
+      this.services = tick.services;
+      this.executions = tick.executions.items;
+      this.executionsTotal = tick.executions.total;
+      this.datasets = tick.datasets;
+      this.forgetStaleRevisions();
       await this.refreshSelected();
       this.error = null;
     } catch (err) {
-      this.error = messageOf(err);
+      this.error = uiMessage(err);
     } finally {
       this.loading = false;
       this.emit();
     }
   }
 
-  /** Revisions of every package a service uses (for drift) or that is open. */
-  private async refreshRevisions(): Promise<void> {
-    const names = new Set<string>(this.revisions.keys());
-    for (const s of this.services) {
-      if (s.package) {
-        names.add(s.package);
+  /** Revision lists are fetched on demand; a list whose package has a newer latest is dropped. */
+  private forgetStaleRevisions(): void {
+    const latest = new Map(this.packages.map(p => [p.name, p.latestRevision ?? p.version]));
+    for (const [name, list] of [...this.revisions]) {
+      const known = latestVersion(list.map(r => r.version));
+      if (!latest.has(name)) {
+        this.revisions.delete(name);
+      } else if (known !== latest.get(name)) {
+        this.revisions.delete(name);
+        void this.loadRevisions(name);
       }
     }
-    const known = new Set(this.packages.map(p => p.name));
-    const wanted = [...names].filter(n => known.has(n));
-    const lists = await Promise.all(wanted.map(n => this.api.revisions(n)));
-    this.revisions = new Map(wanted.map((n, i) => [n, lists[i]]));
   }
 
   private async refreshSelected(): Promise<void> {
@@ -172,6 +247,9 @@ export class FaasModel {
 
   /** How many revisions the service's pinned one is behind latest (null: unknown). */
   behind(service: IService): number | null {
+    if (typeof service.behind === 'number') {
+      return service.behind;
+    }
     if (!service.package) {
       return null;
     }
@@ -179,45 +257,61 @@ export class FaasModel {
   }
 
   latestOf(pkg: string): string | null {
-    return latestVersion(this.versionsOf(pkg) ?? []);
+    const p = this.packages.find(x => x.name === pkg);
+    return p?.latestRevision ?? p?.version ?? latestVersion(this.versionsOf(pkg) ?? []);
   }
 
   async loadRevisions(pkg: string): Promise<void> {
-    await this.guard(async () => {
+    await this.guard(`revisions:${pkg}`, async () => {
       this.revisions.set(pkg, await this.api.revisions(pkg));
     });
   }
 
-  /** Fetch one revision in full (the list may leave out its spec). */
+  /** Fetch one revision in full (the list may leave out its spec); revisions never change. */
   async loadRevisionDetail(pkg: string, version: string): Promise<void> {
-    await this.guard(async () => {
+    if (this.revisionOf(pkg, version)?.spec) {
+      return;
+    }
+    await this.guard(`revisions:${pkg}`, async () => {
       const full = await this.api.revision(pkg, version);
-      const list = (this.revisions.get(pkg) ?? []).filter(r => r.version !== version);
-      this.revisions.set(pkg, [...list, full]);
+      this._details.set(`${pkg}@${version}`, full);
+      const list = this.revisions.get(pkg);
+      if (list) {
+        this.revisions.set(pkg, list.map(r => (r.version === version ? full : r)));
+      }
     });
   }
 
+  /** One revision, from the package's list or fetched alone (revisions never change). */
+  revisionOf(pkg: string, version: string): IRevision | undefined {
+    const inList = this.revisions.get(pkg)?.find(r => r.version === version);
+    return inList?.spec ? inList : this._details.get(`${pkg}@${version}`) ?? inList;
+  }
+
   async loadItems(dataset: string): Promise<void> {
-    await this.guard(async () => {
+    await this.guard(`dataset:${dataset}`, async () => {
       this.items.set(dataset, await this.api.items(dataset));
     });
   }
 
   async loadPreview(itemId: string): Promise<void> {
-    await this.guard(async () => {
+    await this.guard(`preview:${itemId}`, async () => {
       this.previews.set(itemId, await this.api.preview(itemId));
     });
   }
 
-  /** Open an execution: details and logs, refreshed while it runs. */
+  /** Open an execution: details and logs; later ticks fetch only new log lines. */
   async loadExecution(id: string, guarded = true): Promise<void> {
     const load = async () => {
-      const [ex, logs] = await Promise.all([this.api.execution(id), this.api.logs(id)]);
+      const fresh = this.selectedExecution?.id !== id;
+      const after = fresh ? 0 : this._logOffset;
+      const [ex, page] = await Promise.all([this.api.execution(id), this.console.logLines(id, after)]);
       this.selectedExecution = ex;
-      this.logs = logs;
+      this.logs = fresh ? page.lines : [...this.logs, ...page.lines];
+      this._logOffset = page.next;
     };
     if (guarded) {
-      await this.guard(load);
+      await this.guard('execution', load);
     } else {
       await load();
     }
@@ -226,99 +320,124 @@ export class FaasModel {
   closeExecution(): void {
     this.selectedExecution = null;
     this.logs = [];
+    this._logOffset = 0;
     this.emit();
   }
 
   async setStatusFilter(status: string): Promise<void> {
     this.statusFilter = status;
-    await this.guard(async () => {
-      this.executions = await this.api.executions(status ? { status } : {});
-    });
+    await this.refresh();
   }
 
-  deploy(req: IDeployRequest): Promise<boolean> {
-    return this.act(`deployed ${req.name} from ${req.package} ${req.packageRevision}`, () =>
+  /** Whether Terminate can work: a running execution of a service the server hosts. */
+  canTerminate(ex: IExecution): boolean {
+    if (FINAL_STATUSES.has(ex.status)) {
+      return false;
+    }
+    const svc = this.services.find(s => s.name === ex.service);
+    return Boolean(svc && SERVER_RUNTIMES.has(svc.runtime ?? ''));
+  }
+
+  /** A default service name no service of the project has yet. */
+  defaultServiceName(pkg: string, module: string): string {
+    return uniqueName(`${pkg}-${module}`, this.services.map(s => s.name));
+  }
+
+  deploy(req: IDeployRequest, key = `deploy:${req.package}/${req.moduleName}`): Promise<boolean> {
+    return this.act(key, `deployed ${req.name} from ${req.package} ${req.packageRevision}`, () =>
       this.api.deploy(req)
     );
   }
 
   updateToLatest(service: IService): Promise<boolean> {
+    const key = `service:${service.name}`;
     const latest = service.package ? this.latestOf(service.package) : null;
     if (!latest) {
-      return this.fail(`service '${service.name}': the latest revision of its package is unknown; refresh first`);
+      return this.fail(key, `the latest revision of ${service.package ?? 'its package'} is not known yet; press Refresh`);
     }
-    return this.act(`${service.name}: ${service.packageRevision} -> ${latest}`, () =>
+    return this.act(key, `${service.name}: ${service.packageRevision} -> ${latest}`, () =>
       this.api.updateService(service.name, latest)
     );
   }
 
-  rollBack(service: IService): Promise<boolean> {
+  async rollBack(service: IService): Promise<boolean> {
+    const key = `service:${service.name}`;
+    if (service.package && !this.revisions.has(service.package)) {
+      await this.loadRevisions(service.package);
+    }
     const prev = previousVersion(service.packageRevision, this.versionsOf(service.package ?? '') ?? []);
     if (!prev) {
-      return this.fail(`service '${service.name}' is on the oldest revision ${service.packageRevision}; nothing to roll back to`);
+      return this.fail(key, `${service.name} is on the oldest revision ${service.packageRevision}; there is nothing to roll back to`);
     }
-    return this.act(`${service.name}: ${service.packageRevision} -> ${prev}`, () =>
+    return this.act(key, `${service.name}: ${service.packageRevision} -> ${prev}`, () =>
       this.api.updateService(service.name, prev)
     );
   }
 
   pause(name: string): Promise<boolean> {
-    return this.act(`paused ${name}`, () => this.api.pauseService(name));
+    return this.act(`service:${name}`, `paused ${name}`, () => this.api.pauseService(name));
   }
 
   resume(name: string): Promise<boolean> {
-    return this.act(`resumed ${name}`, () => this.api.resumeService(name));
+    return this.act(`service:${name}`, `resumed ${name}`, () => this.api.resumeService(name));
   }
 
   deleteService(name: string): Promise<boolean> {
-    return this.act(`deleted ${name}`, () => this.api.deleteService(name));
+    return this.act(`service:${name}`, `deleted ${name}`, () => this.api.deleteService(name));
   }
 
   execute(service: string, fn: string, input: Record<string, unknown>): Promise<boolean> {
-    return this.act(`started ${service}.${fn}`, () => this.api.execute(service, fn, input));
+    return this.act(`execute:${service}`, `started ${service}.${fn}`, () => this.api.execute(service, fn, input));
   }
 
-  rerun(id: string): Promise<boolean> {
-    return this.act(`rerun of ${id} started`, () => this.api.rerun(id));
+  rerun(id: string, input?: Record<string, unknown>): Promise<boolean> {
+    const call = input ? () => this.console.rerunWith(id, input) : () => this.api.rerun(id);
+    return this.act(`execution:${id}`, `rerun of ${id.slice(0, 8)} started`, call);
   }
 
   terminate(id: string): Promise<boolean> {
-    return this.act(`terminating ${id}`, () => this.api.terminate(id));
+    return this.act(`execution:${id}`, `terminating ${id.slice(0, 8)}`, () => this.api.terminate(id));
   }
 
-  /** Run an action, show its outcome, then refresh. */
-  private async act(notice: string, call: () => Promise<unknown>): Promise<boolean> {
-    const ok = await this.guard(async () => {
+  /** Run an action under `key` (busy, then its notice or error), then refresh. */
+  async act(key: string, notice: string, call: () => Promise<unknown>): Promise<boolean> {
+    this.notices.delete(key);
+    const ok = await this.guard(key, async () => {
       await call();
     });
     if (ok) {
-      this.notice = notice;
+      this.notices.set(key, notice);
+      this._lastNotice = notice;
       await this.refresh();
     }
     return ok;
   }
 
-  private async fail(message: string): Promise<boolean> {
-    this.error = message;
+  private async fail(key: string, message: string): Promise<boolean> {
+    this.errors.set(key, message);
     this.emit();
     return false;
   }
 
-  private async guard(fn: () => Promise<void>): Promise<boolean> {
+  /** `fn` with `key` busy; its failure is kept under `key`, its success clears that. */
+  async guard(key: string, fn: () => Promise<void>): Promise<boolean> {
+    this.busy.add(key);
+    this.errors.delete(key);
+    this.emit();
     try {
       await fn();
-      this.error = null;
       return true;
     } catch (err) {
-      this.error = messageOf(err);
-      this.notice = null;
+      this.errors.set(key, uiMessage(err));
+      this.notices.delete(key);
       return false;
     } finally {
+      this.busy.delete(key);
       this.emit();
     }
   }
 
-  private emit(): void {
+  emit(): void {
     if (!this._disposed) {
       this._changed.emit();
     }
@@ -328,11 +447,10 @@ export class FaasModel {
   private _interval: number;
   private _timer: ReturnType<typeof setInterval> | null = null;
   private _disposed = false;
+  private _visible = new Set<string>();
+  private _logOffset = 0;
+  private _details = new Map<string, IRevision>();
+  private _lastNotice: string | null = null;
 }
 
-export function messageOf(err: unknown): string {
-  if (err instanceof FaasApiError || err instanceof Error) {
-    return err.message;
-  }
-  return String(err);
-}
+export { messageOf } from './messages';

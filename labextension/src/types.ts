@@ -71,6 +71,7 @@ export interface IService {
   runtime?: string;
   scheduler?: string | null;
   active?: boolean;
+  behind?: number | null;
   id?: string;
   createdAt?: string;
   updatedAt?: string;
@@ -119,6 +120,8 @@ export interface IExecution {
   createdAt?: string;
   startedAt?: string | null;
   finishedAt?: string | null;
+  creator?: string;
+  progress?: number | null;
 }
 
 export interface ILogLine {
@@ -174,4 +177,93 @@ export interface IDeployRequest {
   runtime: string;
   /** dask: the scheduler address (default: a LocalCluster of the server) */
   scheduler?: string;
+}
+
+/** GET summary: everything one sidebar poll tick shows, in one answer. */
+export interface ISummary {
+  whoami: IWhoAmI & { role?: string | null };
+  packages: IPackage[];
+  services: (IService & { behind?: number | null })[];
+  executions: { items: IExecution[]; total: number };
+  datasets: IDataset[];
+}
+
+/** Filters of the console's executions table (all optional). */
+export interface IConsoleQuery {
+  service?: string;
+  function?: string;
+  status?: string;
+  user?: string;
+  since?: string;
+  until?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface IPage<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface IFilterValues {
+  services: string[];
+  functions: string[];
+  users: string[];
+  itemTypes: string[];
+}
+
+export interface IStats {
+  bucket: 'minute' | 'hour' | 'day';
+  overTime: { t: string; counts: Record<string, number> }[];
+  durations: { function: string; count: number; p50: number | null; p95: number | null; max: number }[];
+  histogram: { edges: number[]; counts: number[] };
+}
+
+export interface ILogPage {
+  lines: ILogLine[];
+  next: number;
+  status: string;
+}
+
+/** An item of the console's Items tab (the producing execution's service and function). */
+export interface IConsoleItem extends IItem {
+  format?: string | null;
+  objectType?: string | null;
+  execution?: string | null;
+  executionService?: string | null;
+  executionFunction?: string | null;
+  creator?: string;
+}
+
+export interface IItemQuery {
+  search?: string;
+  type?: string;
+  dataset?: string;
+  execution?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ILineage {
+  item: IConsoleItem;
+  producedBy: IExecution | null;
+  inputs: { input: string; id: string; key: string; artifactType: string }[];
+  revision: { package: string; version: string } | null;
+  usedBy: IExecution[];
+}
+
+export interface IDiff {
+  package: string;
+  a: string;
+  b: string;
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unified: Record<string, string>;
+  specUnified: string;
+  specChangedKeys: string[];
 }

@@ -26,7 +26,7 @@ describe('inputs', () => {
 
   it('coerces and rejects with the input name', () => {
     expect(coerceInput({ name: 'n', type: 'Integer' }, '5')).toBe(5);
-    expect(() => coerceInput({ name: 'n', type: 'Integer' }, '1.5')).toThrow("input 'n' must be an integer, got '1.5'");
+    expect(() => coerceInput({ name: 'n', type: 'Integer' }, '1.5')).toThrow("input 'n' must be a whole number, not '1.5'");
     expect(() => coerceInput({ name: 't', type: 'Float' }, 'x')).toThrow(/'t' must be a number/);
     expect(coerceInput({ name: 'j', type: 'Json' }, '{"a": 1}')).toEqual({ a: 1 });
     expect(() => coerceInput({ name: 'j', type: 'Json' }, '{')).toThrow(/not valid JSON/);

@@ -14,6 +14,9 @@ def test_the_documented_names_are_covered():
                  "KubernetesRuntime", "InstanceCatalog", "TriggerResource", "exceptions", "entities"):
         assert name in dl.COVERED and getattr(dl, name) is not None
     assert dl.BaseServiceRunner is faas.BaseServiceRunner and dl.ExecutionStatus is faas.ExecutionStatus
+    # named in package code's annotations (def run(self, execution: dl.Execution)): they must exist
+    assert {"Execution", "Service", "Project", "Package"} <= set(dl.COVERED)
+    assert dl.Package is faas.PackageSpec
 
 
 def test_a_name_that_needs_a_dataloop_server_says_it_is_not_covered():
@@ -58,3 +61,13 @@ def test_runtime_records_write_dataloops_json():
                                                 "queueLength": 10}
     assert dl.PackageRequirement(name="numpy", version="1.26", operator=">=").to_json() == {
         "name": "numpy", "version": "1.26", "operator": ">="}
+
+
+def test_init_input_values_take_dataloops_function_ios():
+    from faas_jupyter.dtlpy._spec import io_values
+    assert io_values(dl.FunctionIO(type="Json", name="cfg", value={"t": 0.5})) == {"cfg": {"t": 0.5}}
+    assert io_values([dl.FunctionIO(type="Float", name="a", value=1.0),
+                      dl.FunctionIO(type="String", name="b", value="x")]) == {"a": 1.0, "b": "x"}
+    assert io_values({"a": 1}) == {"a": 1} and io_values(None) == {}
+    with pytest.raises(ValidationError, match="init_input takes"):
+        io_values(3)

@@ -33,3 +33,20 @@ def test_a_waited_call_without_timeout_runs_in_the_calling_thread(make_config):
         assert seen == [threading.current_thread()]
     finally:
         runtime.stop()
+
+
+def test_an_interrupt_while_waiting_aborts_the_execution_and_returns(make_config):
+    import os
+    import signal
+    config = make_config(execution_timeout=60)
+    runtime = KernelRuntime()
+    runtime.start(config)
+    try:
+        sup = Supervisor(runtime, MemoryRecorder(), 1, config.execution_timeout)
+        # the notebook's interrupt button: SIGINT to the kernel, which waits in this (main) thread
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        result = sup.submit("w4", "hang", {}, block=True).result()
+        assert result.status == "aborted" and "KeyboardInterrupt" in result.error
+        assert sup.submit("w5", "plain", {"x": 1}, block=True).result().output == 2
+    finally:
+        runtime.stop()

@@ -114,3 +114,16 @@ def test_gc_keeps_the_codebase_zip_workers_load_the_service_from(lws, dask_clust
     assert lws.artifacts.exists(codebase_path(digest))
     lws.gc(min_age=0)
     assert lws.artifacts.exists(codebase_path(digest)) and svc.execute("add", {"x": 1}).output == 1
+
+
+def test_update_changes_where_it_runs_and_a_refused_change_saves_nothing(lws, dask_cluster, capsys):
+    svc = lws.packages.get("scalepkg").deploy(service_name="moving", runtime="dask",
+                                              scheduler=dask_cluster.address, shared_filesystem=True)
+    with pytest.raises(FaasError, match="is a folder on this machine"):
+        svc.update(shared_filesystem=False)
+    assert lws.services.get("moving").shared_filesystem is True
+    svc.update(install_requirements=False)
+    assert "install_requirements: True -> False" in capsys.readouterr().out
+    stored = lws.services.get("moving")
+    assert (stored.install_requirements, stored.scheduler) == (False, dask_cluster.address)
+    assert stored.execute("add", {"x": 5}).output == 5

@@ -66,3 +66,16 @@ def test_storage_options_come_from_the_workspace_the_environment_and_the_cli(tmp
     code = main(["--db", str(tmp_path / "c.db"), "--artifacts", s3.url, "--artifacts-options",
                  json.dumps(s3.options), "--home", str(tmp_path / "h"), "whoami"])
     assert code == 0
+
+
+def test_the_jupyter_server_takes_storage_options(tmp_path, s3):
+    from faas_jupyter.server.app import FaasServer
+    server = FaasServer(db_url=str(tmp_path / "srv.db"), artifacts=s3.url, home=str(tmp_path / "h"),
+                        artifacts_options=json.dumps(s3.options), restart_services=False)
+    try:
+        assert server.base.settings.artifacts_options == s3.options
+        server.base.artifacts.write_bytes("probe/server.txt", b"via --FaasServer.artifacts_options")
+        assert s3.fs.cat("faas/root/probe/server.txt") == b"via --FaasServer.artifacts_options"
+    finally:
+        server.pool.shutdown(wait=False)
+        server.base.close()

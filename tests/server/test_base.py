@@ -20,6 +20,9 @@ ROUTES = [
     ("executions", ["GET"]), ("executions/changes", ["GET"]), ("executions/x", ["GET"]), ("executions/x/logs", ["GET"]),
     ("executions/x/rerun", ["POST"]), ("executions/x/terminate", ["POST"]), ("datasets", ["GET"]),
     ("datasets/raw/items", ["GET"]), ("items/x", ["GET"]), ("items/x/preview", ["GET"]),
+    ("summary", ["GET"]), ("console/executions", ["GET"]), ("console/filters", ["GET"]),
+    ("console/stats", ["GET"]), ("console/items", ["GET"]), ("executions/x/log-lines", ["GET"]),
+    ("executions/x/rerun-with", ["POST"]), ("items/x/lineage", ["GET"]),
 ]
 CASES = [(path, verb) for path, verbs in ROUTES for verb in verbs]
 

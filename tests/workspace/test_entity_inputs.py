@@ -1,4 +1,4 @@
-"""Entity inputs as Dataloop passes them (issue 13 item 2), in the kernel and process runtimes.
+"""Entity inputs as Dataloop passes them (issue 13 item 2), in the kernel, process and dask runtimes.
 
 The package is written for Dataloop (``import dtlpy as dl``); the real dtlpy is not
 installed, so the loader gives it ``faas_jupyter.dtlpy``.
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import faas_jupyter as faas
 
 MAIN = '''
 import dtlpy as dl
@@ -36,6 +35,9 @@ class ServiceRunner(dl.BaseServiceRunner):
 
     def echo(self, item, dataset):
         return item, [item], dataset
+
+    def record(self, item: dict):
+        return sorted(item)
 '''
 
 PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint": "main.py",
@@ -46,7 +48,8 @@ PACKAGE = {"name": "dlpkg", "modules": [{"name": "default_module", "entryPoint":
     {"name": "note", "input": [{"name": "annotation", "type": "Annotation"}]},
     {"name": "echo", "input": [{"name": "item", "type": "Item"}, {"name": "dataset", "type": "Dataset"}],
      "output": [{"name": "same", "type": "Item"}, {"name": "many", "type": "Item[]"},
-                {"name": "ds", "type": "Dataset"}]}]}]}
+                {"name": "ds", "type": "Dataset"}]},
+    {"name": "record", "input": [{"name": "item", "type": "Item"}]}]}]}
 
 
 def _push(ws):
@@ -111,6 +114,8 @@ def test_an_input_entity_returned_is_referenced_not_copied(ws, logged, runtime):
                              "ds": {"dataset_id": ws.datasets.get("raw").id, "name": "raw"}}
         assert len(ws.items.list()) == before  # nothing stored again
         assert [i.id for i in ex.output_items()] == [item.id, item.id]
+        keys = svc.execute("record", {"item": item.id}).output  # a dict parameter: the plain record
+        assert {"id", "key", "path"} <= set(keys) and not {"annotations", "dataset_row"} & set(keys)
     finally:
         svc.stop()
 
@@ -129,5 +134,37 @@ def test_a_package_dlp_generate_wrote_runs_unchanged(ws, logged, runtime):
             assert (str(ex.status), ex.error) == ("success", None)
             assert {"status": "inProgress", "progress": 0} in [  # its progress.update(...) was recorded
                 {k: e[k] for k in ("status", "progress")} for e in ex.status_log]
+    finally:
+        svc.stop()
+
+
+def test_deploy_takes_init_input_as_dataloop_function_ios(ws):
+    import faas_jupyter.dtlpy as dl
+    code = "class ServiceRunner:\n    def __init__(self, cfg):\n        self.cfg = cfg\n\n" \
+           "    def run(self):\n        return self.cfg\n"
+    module = dl.PackageModule(init_inputs=[dl.FunctionIO(type=dl.PackageInputType.JSON, name="cfg")],
+                              functions=[dl.PackageFunction(name="run")])
+    pkg = ws.packages.push(codebase={"main.py": code}, package_name="cfgpkg", modules=[module])
+    svc = pkg.deploy(init_input=dl.FunctionIO(type="Json", name="cfg", value={"t": 0.5}))
+    try:
+        assert svc.init_input == {"cfg": {"t": 0.5}} and svc.execute("run").output == {"t": 0.5}
+        svc.update(init_input=[dl.FunctionIO(type="Json", name="cfg", value={"t": 0.7})], quiet=True)
+        assert ws.services.get(svc.name).execute("run").output == {"t": 0.7}
+    finally:
+        svc.stop()
+
+
+def test_without_package_json_an_unannotated_item_parameter_is_inferred_and_gets_the_entity(ws, logged):
+    item, _ = logged
+    code = ("import dtlpy as dl\n\n\nclass ServiceRunner(dl.BaseServiceRunner):\n"
+            "    def run(self, item, dataset):\n"
+            "        return [item.name, item.dataset.name, [i.name for i in dataset.items.list()]]\n")
+    pkg = ws.packages.push(codebase={"main.py": code}, package_name="inferred")
+    assert [io.type.value for io in pkg.module().function("run").input] == ["Item", "Dataset"]
+    svc = pkg.deploy()
+    try:
+        name = Path(item.path).name
+        out = svc.execute("run", {"item": item.id, "dataset": "raw"}).output
+        assert out[:2] == [name, "raw"] and name in out[2]
     finally:
         svc.stop()

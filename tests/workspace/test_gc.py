@@ -76,6 +76,8 @@ def test_gc_removes_unreferenced_artifacts_older_than_min_age_and_unused_blobs(w
     assert [Path(p).name for p, _ in report.parts] == [legacy.name] and not legacy.exists()
     assert report.blobs >= 1 and report.freed >= 5010
     assert "freed" in str(report) and "orphan/x.bin" in str(report)
+    printed = capsys.readouterr().out
+    assert f"removed {orphan} (5,000 bytes)" in printed and report.summary() in printed
     assert kept.get().tolist() == list(range(100))
     assert ws.gc(min_age=0).freed == 0
 

@@ -35,6 +35,11 @@ class ServiceRunner(BaseServiceRunner):
 
     def fails(self, scratch: str):
         raise ValueError("the body failed")
+
+    def late(self, seconds: float):
+        import time
+        time.sleep(seconds)
+        return b"late bytes"
 '''
 
 RUNTIMES = ["kernel", "process",
@@ -119,3 +124,23 @@ def test_items_log_of_a_bundle_type_comes_back_as_that_type(ws, tmp_path):
     back = bundle.get()
     assert type(back) is Notes and back == {"x": Note("ex"), "y": Note("why")}
     assert sorted(i.key for i in ws.items.list()) == ["memo", "memo_x", "memo_y"]
+
+
+def test_a_late_result_after_the_kernel_timeout_stores_nothing(ws, deploy, tmp_path):
+    import time
+    svc = deploy("kernel")
+    quick = svc._ws.packages.get("notes").deploy(service_name="notes-quick", runtime="kernel",
+                                                   execution_timeout=0.3)
+    try:
+        ex = quick.execute("late", {"seconds": 1.0}, returns=["blob"])
+        assert str(ex.status) == "failed" and "timed out" in ex.error
+        helpers = bridge.get_running(quick.id).runtime._waited_pool
+        deadline = time.monotonic() + 60
+        while not helpers._idle:  # the helper thread is back once the late body has fully ended
+            assert time.monotonic() < deadline, "the late body never ended"
+            time.sleep(0.05)
+        root = tmp_path / "artifacts"
+        assert not [p for p in root.rglob("*") if p.is_file() and ex.id in str(p)]
+        assert ws.executions.get(ex.id).status == "failed" and ws.items.list() == []
+    finally:
+        bridge.stop(quick.id)

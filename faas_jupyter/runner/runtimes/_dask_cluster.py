@@ -45,7 +45,14 @@ def wait_for_workers(client, address: str | None, timeout: float) -> None:
 
 def check_imports(client, address: str | None) -> None:
     """Every worker must import faas_jupyter (``eval`` pickles by reference everywhere)."""
-    versions = client.run(eval, "__import__('faas_jupyter').__version__", on_error="return")
+    probe = "__import__('faas_jupyter').__version__"
+    try:  # the scheduler unpickles task graphs: it needs faas_jupyter too
+        client.run_on_scheduler(eval, probe)
+    except Exception as exc:  # noqa: BLE001 (ModuleNotFoundError or ImportError from there)
+        raise FaasError(f"the Dask scheduler at {address} cannot import faas_jupyter "
+                        f"({type(exc).__name__}: {exc}); install it in the scheduler's environment "
+                        "(pip install 'faas_jupyter[dask]') and restart it") from None
+    versions = client.run(eval, probe, on_error="return")
     bad = {w: v for w, v in versions.items() if isinstance(v, BaseException)}
     if bad:
         first = next(iter(bad.values()))

@@ -41,7 +41,12 @@ class CodebaseRef:
 
 
 class ServicePlugin(WorkerPlugin):
-    """Gives every worker a service's config (the code stays in the artifact store)."""
+    """Gives every worker a service's config (the code stays in the artifact store).
+
+    The name holds a digest of the config, so registering it again (another process starting
+    the same service) changes nothing and leaves the workers' instances alone."""
+
+    idempotent = True
 
     def __init__(self, token: str, config: ServiceConfig):
         self.token = token

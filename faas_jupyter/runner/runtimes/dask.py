@@ -170,8 +170,9 @@ class DaskRuntime(Runtime):
                 result = results[task.key]
                 replay(self.sink, result.events)
                 result.events = []
-            elif task.status == "cancelled":
-                result = finished(entry.call, "terminated", "the Dask task was cancelled")
+            elif task.status == "cancelled":  # not by us (we settle first): the cluster dropped it
+                result = finished(entry.call, "system-failure", "the Dask cluster cancelled the task "
+                                  "(scheduler restarted or lost?)", error_type="WorkerLost")
             else:
                 result = _failure(entry, task)
             self._settle(entry, result)

@@ -2,7 +2,7 @@
 import * as React from 'react';
 
 import { FaasModel } from '../model';
-import { Button, Empty, LazyDetails, PreviewView, Section } from './common';
+import { Button, Empty, InlineMessage, LazyDetails, PreviewView, Section } from './common';
 
 export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
   const { model } = props;
@@ -24,7 +24,8 @@ export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
               </>
             }
           >
-            {!items && <Empty text="loading items…" />}
+            <InlineMessage model={model} k={`dataset:${d.name}`} />
+            {!items && !model.errorOf(`dataset:${d.name}`) && <Empty text="loading items…" />}
             {items && items.length === 0 && <Empty text="empty dataset" />}
             <ul className="faas-list">
               {(items ?? []).map(it => {
@@ -33,7 +34,10 @@ export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
                   <li key={it.id} data-testid="faas-item">
                     <span className="faas-name">{it.key ?? it.name ?? it.id}</span>{' '}
                     <span className="faas-dim">{it.artifactType}</span>
-                    {!preview && <Button label="Preview" onClick={() => void model.loadPreview(it.id)} />}
+                    {!preview && (
+                      <Button label="Preview" busy={model.isBusy(`preview:${it.id}`)} onClick={() => void model.loadPreview(it.id)} />
+                    )}
+                    <InlineMessage model={model} k={`preview:${it.id}`} />
                     {preview && <PreviewView preview={preview} />}
                   </li>
                 );

@@ -1,11 +1,11 @@
 /** Packages -> revisions -> modules -> functions, with a deploy form per module. */
 import * as React from 'react';
 
-import { collectInputs } from '../inputs';
+import { checkInputs } from '../inputs';
 import { FaasModel } from '../model';
 import { IDeployRequest, IPackageModule, IRevision } from '../types';
 import { sortVersions } from '../versions';
-import { Button, Empty, InputFields, ioText, LazyDetails, Section } from './common';
+import { Button, Empty, InlineMessage, InputFields, ioText, LazyDetails, Section } from './common';
 
 const RUNTIMES = ['process', 'dask'];
 
@@ -18,25 +18,23 @@ export function DeployForm(props: {
   onDone: () => void;
 }): JSX.Element {
   const { model, pkg, revision, module } = props;
-  const [name, setName] = React.useState(`${pkg}-${module.name}`.slice(0, 64));
+  const key = `deploy:${pkg}/${module.name}`;
+  const [name, setName] = React.useState(() => model.defaultServiceName(pkg, module.name));
   const [runtime, setRuntime] = React.useState(RUNTIMES[0]);
   const [scheduler, setScheduler] = React.useState('');
   const [values, setValues] = React.useState<Record<string, string | boolean>>({});
-  const [formError, setFormError] = React.useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
   const submit = async () => {
-    let initInput: Record<string, unknown>;
-    try {
-      initInput = collectInputs(module.initInputs ?? [], values);
-    } catch (err) {
-      setFormError((err as Error).message);
+    const { input, errors } = checkInputs(module.initInputs ?? [], values);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length) {
       return;
     }
-    setFormError(null);
-    const request: IDeployRequest = { name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: initInput, runtime };
+    const request: IDeployRequest = { name, package: pkg, moduleName: module.name, packageRevision: revision, initParams: input, runtime };
     if (runtime === 'dask' && scheduler.trim()) {
       request.scheduler = scheduler.trim(); // empty: a LocalCluster of the Jupyter server
     }
-    const ok = await model.deploy(request);
+    const ok = await model.deploy(request, key);
     if (ok) {
       props.onDone();
     }
@@ -70,9 +68,15 @@ export function DeployForm(props: {
           />
         </label>
       )}
-      <InputFields ios={module.initInputs ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
-      {formError && <div className="faas-error">{formError}</div>}
-      <Button label="Deploy" accept testid="faas-deploy-submit" onClick={() => void submit()} />
+      <InputFields
+        ios={module.initInputs ?? []}
+        values={values}
+        errors={fieldErrors}
+        model={model}
+        onChange={(k, v) => setValues({ ...values, [k]: v })}
+      />
+      <InlineMessage model={model} k={key} />
+      <Button label="Deploy" accept testid="faas-deploy-submit" busy={model.isBusy(key)} busyLabel="Deploying…" onClick={() => void submit()} />
       <Button label="Cancel" onClick={props.onDone} />
     </div>
   );
@@ -128,6 +132,7 @@ function RevisionView(props: { model: FaasModel; rev: IRevision }): JSX.Element 
           <ModuleView key={m.name} model={props.model} pkg={r.package} revision={r.version} module={m} />
         ))}
       </ul>
+      <InlineMessage model={props.model} k={`revisions:${r.package}`} />
       <a className="faas-link" href={props.model.api.codebaseUrl(r.package, r.version)} download>
         codebase.zip
       </a>

@@ -1,50 +1,76 @@
 /** Services: pinned revision, drift, actions, and an execute form. */
 import * as React from 'react';
 
-import { collectInputs } from '../inputs';
+import { checkInputs } from '../inputs';
 import { FaasModel } from '../model';
 import { IPackageFunction, IService } from '../types';
-import { Button, Empty, InputFields, Section } from './common';
+import { Button, Empty, InlineMessage, InputFields, Section } from './common';
 
 /** The functions of a service's module, from its pinned revision's spec. */
 function functionsOf(model: FaasModel, s: IService): IPackageFunction[] {
-  const rev = model.revisions.get(s.package ?? '')?.find(r => r.version === s.packageRevision);
+  const rev = model.revisionOf(s.package ?? '', s.packageRevision);
   const mod = rev?.spec?.modules.find(m => m.name === s.moduleName);
   return mod?.functions ?? [];
 }
 
 function ExecuteForm(props: { model: FaasModel; service: IService; onDone: () => void }): JSX.Element {
-  const fns = functionsOf(props.model, props.service);
-  const [fname, setFname] = React.useState(fns[0]?.name ?? '');
+  const { model, service } = props;
+  const key = `execute:${service.name}`;
+  React.useEffect(() => {
+    if (service.package) {
+      void model.loadRevisionDetail(service.package, service.packageRevision);
+    }
+  }, [service.package, service.packageRevision]);
+  const fns = functionsOf(model, service);
+  const [chosen, setFname] = React.useState('');
+  const fname = chosen || fns[0]?.name || '';
   const [values, setValues] = React.useState<Record<string, string | boolean>>({});
-  const [formError, setFormError] = React.useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = React.useState<Record<string, string>>({});
   const fn = fns.find(f => f.name === fname);
   const submit = async () => {
-    let input: Record<string, unknown>;
-    try {
-      input = collectInputs(fn?.input ?? [], values);
-    } catch (err) {
-      setFormError((err as Error).message);
+    const { input, errors } = checkInputs(fn?.input ?? [], values);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length) {
       return;
     }
-    setFormError(null);
-    if (await props.model.execute(props.service.name, fname, input)) {
+    if (await model.execute(service.name, fname, input)) {
       props.onDone();
     }
   };
   if (!fns.length) {
-    return <Empty text="functions unknown: open the package's revision or refresh" />;
+    return (
+      <>
+        <Empty text={model.isBusy(`revisions:${service.package}`) ? 'loading functions…' : 'functions unknown'} />
+        <InlineMessage model={model} k={`revisions:${service.package}`} />
+      </>
+    );
   }
   return (
     <div className="faas-form" data-testid="faas-execute-form">
-      <select className="jp-mod-styled" value={fname} onChange={e => setFname(e.target.value)}>
+      <select
+        className="jp-mod-styled"
+        value={fname}
+        aria-label="function"
+        onChange={e => {
+          setFname(e.target.value);
+          setValues({}); // another function: its own inputs, no stale messages
+          setFieldErrors({});
+          model.dismiss(key);
+        }}
+      >
         {fns.map(f => (
           <option key={f.name}>{f.name}</option>
         ))}
       </select>
-      <InputFields ios={fn?.input ?? []} values={values} onChange={(k, v) => setValues({ ...values, [k]: v })} />
-      {formError && <div className="faas-error">{formError}</div>}
-      <Button label="Run" accept testid="faas-execute-submit" onClick={() => void submit()} />
+      <InputFields
+        ios={fn?.input ?? []}
+        values={values}
+        errors={fieldErrors}
+        model={model}
+        onChange={(k, v) => setValues({ ...values, [k]: v })}
+      />
+      <InlineMessage model={model} k={key} />
+      <Button label="Run" accept testid="faas-execute-submit" busy={model.isBusy(key)} busyLabel="Starting…" onClick={() => void submit()} />
       <Button label="Cancel" onClick={props.onDone} />
     </div>
   );
@@ -52,10 +78,12 @@ function ExecuteForm(props: { model: FaasModel; service: IService; onDone: () =>
 
 function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element {
   const { model, service: s } = props;
+  const key = `service:${s.name}`;
   const [executing, setExecuting] = React.useState(false);
   const [confirming, setConfirming] = React.useState(false);
   const behind = model.behind(s);
   const paused = s.active === false;
+  const busy = model.isBusy(key);
   return (
     <li className="faas-service" data-testid="faas-service">
       <div className="faas-row">
@@ -71,20 +99,22 @@ function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element
         {paused && <span className="faas-status faas-status-paused">paused</span>}
       </div>
       <div className="faas-actions">
-        <Button label="Execute…" accept testid="faas-execute" disabled={paused} onClick={() => setExecuting(!executing)} />
-        <Button label="Update to latest" disabled={!behind} onClick={() => void model.updateToLatest(s)} />
-        <Button label="Roll back" onClick={() => void model.rollBack(s)} />
+        <Button label="Execute…" accept testid="faas-execute" disabled={paused || busy} onClick={() => setExecuting(!executing)} />
+        <Button label="Update to latest" disabled={!behind || busy} onClick={() => void model.updateToLatest(s)} />
+        <Button label="Roll back" disabled={busy} onClick={() => void model.rollBack(s)} />
         {paused ? (
-          <Button label="Resume" onClick={() => void model.resume(s.name)} />
+          <Button label="Resume" disabled={busy} onClick={() => void model.resume(s.name)} />
         ) : (
-          <Button label="Pause" onClick={() => void model.pause(s.name)} />
+          <Button label="Pause" disabled={busy} onClick={() => void model.pause(s.name)} />
         )}
         {confirming ? (
-          <Button label={`Delete ${s.name}?`} warn onClick={() => void model.deleteService(s.name)} />
+          <Button label={`Delete ${s.name}?`} warn busy={busy} busyLabel="Deleting…" onClick={() => void model.deleteService(s.name)} />
         ) : (
-          <Button label="Delete" onClick={() => setConfirming(true)} />
+          <Button label="Delete" disabled={busy} onClick={() => setConfirming(true)} />
         )}
+        {busy && <span className="faas-dim" role="status">working…</span>}
       </div>
+      <InlineMessage model={model} k={key} />
       {executing && <ExecuteForm model={model} service={s} onDone={() => setExecuting(false)} />}
     </li>
   );

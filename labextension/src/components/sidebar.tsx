@@ -1,5 +1,6 @@
 /** The left sidebar widget: a header, banners, then the four sections. */
 import { LabIcon, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { FaasModel } from '../model';
@@ -20,7 +21,7 @@ export const faasIcon = new LabIcon({
     '<path fill="#fff" d="M7.5 18.5 11 10.3 9.6 7H8V5h3l5 11.5h1.5v2H15l-2.9-6.6-2.4 6.6z"/></svg>'
 });
 
-function SidebarView(props: { model: FaasModel }): JSX.Element {
+function SidebarView(props: { model: FaasModel; openConsole?: () => void }): JSX.Element {
   const { model } = props;
   const who = model.whoami;
   return (
@@ -31,7 +32,8 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
         <span className="faas-dim" data-testid="faas-whoami">
           {who ? `${who.user} · ${who.project} · v${who.version}` : ''}
         </span>
-        <Button label={model.loading ? 'Refreshing…' : 'Refresh'} testid="faas-refresh" onClick={() => void model.refresh()} />
+        {props.openConsole && <Button label="Console" accept testid="faas-open-console" title="FaaS: Open Console" onClick={props.openConsole} />}
+        <Button label="Refresh" busy={model.loading} busyLabel="Refreshing…" testid="faas-refresh" onClick={() => void model.refresh()} />
       </div>
       {model.versionWarning && (
         <div className="faas-warning" data-testid="faas-version-warning">
@@ -39,13 +41,11 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
         </div>
       )}
       {model.error && (
-        <div className="faas-error" role="alert" data-testid="faas-error">
-          {model.error}
-        </div>
-      )}
-      {model.notice && !model.error && (
-        <div className="faas-notice" data-testid="faas-notice">
-          {model.notice}
+        <div className="faas-error faas-inline-message" role="alert" data-testid="faas-error">
+          <span>{model.error}</span>
+          <button className="faas-dismiss" aria-label="Dismiss" title="Dismiss" onClick={() => model.dismiss('refresh')}>
+            ×
+          </button>
         </div>
       )}
       </div>
@@ -53,7 +53,7 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
         <>
           <PackagesSection model={model} />
           <ServicesSection model={model} />
-          <ExecutionsSection model={model} />
+          <ExecutionsSection model={model} openConsole={props.openConsole} />
           <DatasetsSection model={model} />
         </>
       )}
@@ -62,7 +62,11 @@ function SidebarView(props: { model: FaasModel }): JSX.Element {
 }
 
 export class FaasSidebar extends ReactWidget {
-  constructor(readonly model: FaasModel) {
+  /** `openConsole` opens the main-area console (the `FaaS: Open Console` command). */
+  constructor(
+    readonly model: FaasModel,
+    readonly openConsole?: () => void
+  ) {
     super();
     this.id = SIDEBAR_ID;
     this.addClass('faas-sidebar');
@@ -71,6 +75,24 @@ export class FaasSidebar extends ReactWidget {
   }
 
   render(): JSX.Element {
-    return <UseSignal signal={this.model.changed}>{() => <SidebarView model={this.model} />}</UseSignal>;
+    return (
+      <UseSignal signal={this.model.changed}>{() => <SidebarView model={this.model} openConsole={this.openConsole} />}</UseSignal>
+    );
+  }
+
+  // polling runs only while a view of the model is visible
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.model.setVisible(SIDEBAR_ID, true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.setVisible(SIDEBAR_ID, false);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.model.setVisible(SIDEBAR_ID, false);
+    super.onBeforeDetach(msg);
   }
 }
