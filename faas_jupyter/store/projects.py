@@ -17,6 +17,11 @@ def list_projects(conn: Connection) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def project_ids_of(conn: Connection, user: str) -> set[str]:
+    """The ids of the projects ``user`` is a member of."""
+    return set(conn.execute(select(members.c.project_id).where(members.c.user == user)).scalars())
+
+
 def insert_project(conn: Connection, name: str, creator: str, owner_role: str = "owner") -> dict:
     """Create a project whose creator is a member with ``owner_role``."""
     row = {"id": new_id(), "name": name, "created_at": now(), "creator": creator}
