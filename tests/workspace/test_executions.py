@@ -2,6 +2,7 @@
 terminate, logs under concurrency, map (real workspace, SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,9 @@ def test_a_failure_keeps_the_error_and_a_traceback_starting_in_user_code(ws, svc
     assert str(ex.status) == "failed" and ex.error == "ValueError: bad thing"
     assert "main.py" in ex.traceback and 'raise ValueError("bad thing")' in ex.traceback
     assert "faas_jupyter/runner" not in ex.traceback
+    # the frame names the file as written in the codebase, not its extracted copy
+    assert re.search(r'File "main\.py", line \d+, in ', ex.traceback), ex.traceback
+    assert "codebases" not in ex.traceback
 
 
 @pytest.mark.parametrize(("inputs", "message"), [
@@ -148,6 +152,8 @@ def test_map_keeps_input_order_and_uses_the_concurrency(ws, svc):
     assert all(str(e.status) == "success" for e in exs)
     assert len(ws.executions.list(service="calc", function="add", status="success", limit=100)) == 50
     assert [e.id for e in ws.executions.list(limit=5, offset=5)] == [e.id for e in ws.executions.list()[5:10]]
+    stored = ws.executions._many([e.id for e in exs])  # map built them from memory: the same
+    assert [e.to_json() for e in exs] == [e.to_json() for e in stored]
 
 
 def test_a_dataframe_output_becomes_an_item_and_an_item_input_a_dataframe(ws, svc):
