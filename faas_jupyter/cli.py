@@ -20,7 +20,8 @@ from faas_jupyter import _text
 from faas_jupyter.errors import FaasError, NoChangeWarning, TypeInferenceWarning
 
 # modules whose import registers more @command functions (e.g. "faas_jupyter.cli_services")
-COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services"]
+COMMAND_MODULES: list[str] = ["faas_jupyter.cli_notebook", "faas_jupyter.cli_services",
+                               "faas_jupyter.cli_serve"]
 
 
 @dataclass
@@ -124,9 +125,14 @@ def diff(ws, args):
 
 
 @command("download", arg("package", help="NAME or NAME@VERSION"), arg("dir"), VERSION,
+         arg("--zip", action="store_true",
+             help="write DIR/VERSION.zip (the codebase item Dataloop code downloads) instead of files"),
          help="write a revision's codebase files into DIR")
 def download(ws, args):
     pkg = ws.packages.get(*_split_ref(args.package, args.version))
+    if args.zip:  # the same bytes as ws.items.get(item_id=pkg.codebase_id).download(DIR)
+        path = ws.items.get(item_id=pkg.codebase_id).download(local_path=args.dir)
+        return {"name": pkg.name, "version": pkg.version, "dir": path}
     return {"name": pkg.name, "version": pkg.version, "dir": str(pkg.codebase.download(args.dir))}
 
 

@@ -8,7 +8,8 @@ ValidationError whose ``path`` is the JSON path (``modules[0].functions[1].input
 
 Nothing is imported or executed. What the source does not show is not guessed at: a class
 built at run time, or inheriting from a class outside the codebase, is checked only as far as
-its source goes (a declared function may be inherited), and ``**kwargs`` takes any input.
+its source goes (a declared function may be inherited), a method assigned in the class body
+(``run = staticmethod(impl)``) is not checked, and ``**kwargs`` takes any input.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class _Class:
     path: str                               # the file it is defined in
     methods: dict[str, _Signature] = field(default_factory=dict)
     complete: bool = True                   # False: may inherit methods we cannot see
+    opaque: set[str] = field(default_factory=set)  # assigned in the body (``run = impl``): unseen
 
 
 def check_against_code(spec: PackageSpec, files: Mapping[str, bytes]) -> None:
@@ -60,6 +62,8 @@ def _check_module(module: PackageModule, cls: _Class, where: str) -> None:
 
 def _check_function(fn: PackageFunction, cls: _Class, where: str) -> None:
     sig = cls.methods.get(fn.name)
+    if fn.name in cls.opaque:
+        return  # ``run = staticmethod(impl)``: its signature is not in the class body
     if sig is None or fn.name.startswith("_"):
         if not cls.complete and not fn.name.startswith("_"):
             return  # may be inherited from a base outside the codebase
@@ -164,12 +168,20 @@ def _class(node: ast.ClassDef, classes: dict[str, ast.ClassDef], path: str,
         if base_name in classes and base_name not in _seen | {node.name}:
             parent = _class(classes[base_name], classes, path, _seen | {node.name})
             out.methods.update(parent.methods)
+            out.opaque |= parent.opaque
             out.complete &= parent.complete
         elif base_name.rsplit(".", 1)[-1] not in _PLAIN_BASES:
             out.complete = False
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and _callable(item):
             out.methods[item.name] = _signature(item)
+            out.opaque.discard(item.name)
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    out.opaque.add(t.id)
+                    out.methods.pop(t.id, None)
     return out
 
 

@@ -3,9 +3,11 @@
 One shared store and artifact root; one workspace per acting user on top of them
 (so roles apply per user, and every user sees the same running services and
 in-memory execution state). Blocking work runs on a thread pool, never on the
-event loop. On load, the services of the project that run in worker processes
-are started again in this server process; starting a service settles the
-executions a dead process left unfinished (``on_reset``).
+event loop. On load, the server becomes a *host process* of its project: it adopts
+the process services that have no live home (its own from before a restart, or ones
+whose home's lease expired), runs the executions queued for them from any process,
+and settles what a dead process left unfinished (``on_reset``). Services another live
+process hosts stay there: a server restarts only the services it hosts.
 """
 from __future__ import annotations
 
@@ -106,24 +108,18 @@ class FaasServer(LoggingConfigurable):
             self.ready.set_exception(exc)
 
     def start_stored_services(self) -> list[str]:
-        """Start every stored service of the project that runs in worker processes here."""
-        started = []
-        for svc in self.host.services.list():
-            if svc.runtime not in HOSTED_RUNTIMES:
-                continue
-            try:
-                svc.start()
-                started.append(svc.name)
-                self.log.info("faas_jupyter: service %r is running again (%s)", svc.name, svc.runtime)
-            except Exception as exc:  # one broken service must not keep the others down
-                self.log.error("faas_jupyter: service %r could not start: %s", svc.name, exc)
+        """Host the project's process services that have no live home (see ``faas serve``)."""
+        from faas_jupyter.workspace.hosting import serve
+        started = serve(self.host, kind="server")  # the system workspace: every member's
+        for name in started:
+            self.log.info("faas_jupyter: service %r is hosted by this server", name)
         return started
 
     def stop(self) -> None:
         """Stop the services this server started (their worker processes)."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         try:
-            for svc in getattr(self, "host", self.base).services.list():
-                svc.stop()
+            from faas_jupyter.workspace.hosting import unserve
+            unserve(getattr(self, "host", self.base))
         except Exception as exc:  # noqa: BLE001 (at exit the store may be gone already)
             self.log.debug("faas_jupyter: stopping services: %s", exc)

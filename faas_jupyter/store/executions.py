@@ -221,7 +221,7 @@ def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict
 
 # -- the batched writer ------------------------------------------------------------------------
 _UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration", "output", "error",
-                   "metadata", "change_seq")
+                   "metadata", "revision", "change_seq")
 
 
 def _sqlite_insert(table) -> tuple[str, list[str]]:
@@ -243,10 +243,11 @@ def _sqlite_reserve(raw, n: int):
     return iter(range(last - n + 1, last + 1))
 
 
-# ``finished_at IS NULL``: an execution settled elsewhere (its service deleted, its owner's
-# lease expired) keeps that final record; a late result from the old owner does not overwrite it
+# ``finished_at IS NULL`` and the same owner: an execution settled elsewhere (its service
+# deleted, its owner's lease expired, requeued for on_reset=rerun) keeps that record; a late
+# result from the old owner does not overwrite it
 _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE_COLUMNS)} "
-                  "WHERE id = ? AND finished_at IS NULL")
+                  "WHERE id = ? AND finished_at IS NULL AND owner IS ?")
 
 
 def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
@@ -264,7 +265,8 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
             for u in updates:
                 values = {k: u[k] for k in _UPDATE_COLUMNS if k != "change_seq"}
                 conn.execute(update(executions).where(executions.c.id == u["id"],
-                                                      executions.c.finished_at.is_(None))
+                                                      executions.c.finished_at.is_(None),
+                                                      executions.c.owner.is_not_distinct_from(u.get("owner")))
                              .values(**values, change_seq=next_change_seq(conn)))
             add_events(conn, events)
             add_logs(conn, logs)  # coalescing again is a no-op
@@ -285,7 +287,8 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
                     else:
                         raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
             if updates:
-                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS[:-1]] + [next(seq), u["id"]]
+                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS[:-1]]
+                                                 + [next(seq), u["id"], u.get("owner")]
                                                  for u in updates])
             raw.execute("COMMIT")
         except BaseException:

@@ -88,8 +88,24 @@ def _m004_revision_manifests(conn: Connection) -> None:
     conn.execute(f.delete())
 
 
+def _m005_hosts_and_queue(conn: Connection) -> None:
+    """hosts (leases), services.home, executions.owner: the durable queue and its homes."""
+    insp = inspect(conn)
+    if not insp.has_table("hosts"):
+        schema.hosts.create(conn)
+    if insp.has_table("services") and "home" not in {c["name"] for c in insp.get_columns("services")}:
+        conn.execute(text("ALTER TABLE services ADD COLUMN home VARCHAR(32)"))
+    if not insp.has_table("executions"):
+        return
+    if "owner" not in {c["name"] for c in insp.get_columns("executions")}:
+        conn.execute(text("ALTER TABLE executions ADD COLUMN owner VARCHAR(32)"))
+    if "ix_executions_status_owner" not in {i["name"] for i in insp.get_indexes("executions")}:
+        conn.execute(text("CREATE INDEX ix_executions_status_owner ON executions (status, owner)"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers,
-                                                  _m003_execution_indexes, _m004_revision_manifests]
+                                                  _m003_execution_indexes, _m004_revision_manifests,
+                                                  _m005_hosts_and_queue]
 
 
 def current_version(conn: Connection) -> int:

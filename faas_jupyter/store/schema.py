@@ -126,6 +126,7 @@ services = Table(
     Column("updated_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
     Column("metadata", Text, nullable=False, default="{}"),
+    Column("home", ID, nullable=True),  # hosts.id of the process that runs it (migration 3)
     UniqueConstraint("project_id", "name", name="uq_services_project_name"),
 )
 
@@ -156,6 +157,9 @@ executions = Table(
     Column("creator", String(255), nullable=False),
     Column("rerun_of", ID, nullable=True),
     Column("metadata", Text, nullable=False, default="{}"),
+    # hosts.id of the process that runs/records it; NULL while ``created`` = queued for the
+    # service's home (migration 5)
+    Column("owner", ID, nullable=True),
     # the change counter's value at this row's last write (migration 3): delta polls read
     # "change_seq > cursor"; see store/executions.py next_change_seq
     Column("change_seq", Integer, nullable=False, default=0),
@@ -167,6 +171,22 @@ change_counters = Table(
     "change_counters", metadata,
     Column("name", String(32), primary_key=True),
     Column("value", Integer, nullable=False),
+)
+
+# One row per process that owns executions or hosts services; its lease is renewed by a
+# heartbeat. A row whose ``lease_until`` passed belongs to a process that is gone (migration 5).
+hosts = Table(
+    "hosts", metadata,
+    _id(),
+    Column("hostname", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("pid_start", String(32), nullable=True),  # tells a reused pid apart on one machine
+    Column("kind", String(16), nullable=False),      # kernel | server | serve | process
+    Column("project_id", ID, nullable=True),         # the project a server/serve host serves
+    Column("started_at", TS, nullable=False),
+    Column("heartbeat_at", TS, nullable=False),
+    Column("lease_until", TS, nullable=False, index=True),
+    Column("metadata", Text, nullable=False, default="{}"),
 )
 
 # Append-only: the status log and progress updates of an execution.
@@ -246,6 +266,7 @@ custom_packagers = Table(
 )
 
 Index("ix_executions_service_created", executions.c.service_id, executions.c.created_at)
+Index("ix_executions_status_owner", executions.c.status, executions.c.owner)  # queue, settling
 EXECUTION_INDEXES = [
     Index("ix_executions_project_created", executions.c.project_id, executions.c.created_at,
           executions.c.id),

@@ -140,6 +140,8 @@ class Workspace:
 
     def close(self) -> None:
         if self._store is not None:
+            from faas_jupyter.workspace._hosts import close_for
+            close_for(self._store)  # end this process's lease: nothing it holds stays in limbo
             self._store.close()
 
     def __enter__(self):

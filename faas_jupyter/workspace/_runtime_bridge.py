@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import threading
 import time
 import uuid
@@ -18,11 +17,11 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from faas_jupyter.errors import Conflict
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
 from faas_jupyter.runner.supervisor import Supervisor
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import now
+from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace._io_bridge import OutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import StoreRecorder
 
@@ -31,38 +30,21 @@ _LOCK = threading.RLock()
 _RECORDERS: "weakref.WeakKeyDictionary[Any, StoreRecorder]" = weakref.WeakKeyDictionary()
 
 
-def _start_time(pid: int) -> str | None:
-    try:  # field 22 of /proc/<pid>/stat: start time in clock ticks; tells a reused pid apart
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-HOST = socket.gethostname()
-OWNER = f"{HOST}:{os.getpid()}:{_start_time(os.getpid()) or ''}"
-
-
-def owner_alive(owner: str | None) -> bool | None:
-    """Is the process that owns an execution alive? None when it cannot be told (another host)."""
+def legacy_owner_alive(owner: str | None) -> bool | None:
+    """For rows written before hosts existed (``metadata.owner`` = ``host:pid:start``): is
+    that process alive? None when it cannot be told (another machine)."""
     if not owner or owner.count(":") < 2:
         return False
     host, pid, start = owner.rsplit(":", 2)
-    if host != HOST:
+    if host != _hosts.hostname():
         return None
-    if owner == current_owner():
-        return True
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return False
     except (PermissionError, ValueError):
         return True
-    return not start or _start_time(int(pid)) == start
-
-
-def current_owner() -> str:
-    pid = os.getpid()
-    return OWNER if OWNER.split(":")[1] == str(pid) else f"{HOST}:{pid}:{_start_time(pid) or ''}"
+    return not start or _hosts.pid_start(int(pid)) == start
 
 
 def recorder_for(store) -> StoreRecorder:
@@ -78,6 +60,8 @@ class RunningService:
 
     def __init__(self, ws, service, spec, codebase):
         self.id = service.id
+        self.ws = ws                    # the workspace it runs for (claimed executions use it)
+        self.home: str | None = None    # this process's host id once it is the service's home
         self.service = service          # the model Service it was started with
         self.module = spec.module(service.module_name)
         self.recorder = recorder_for(ws.store)
@@ -155,9 +139,19 @@ def get_running(service_id: str) -> RunningService | None:
     return _RUNNING.get(service_id)
 
 
+def running_services() -> list[RunningService]:
+    with _LOCK:
+        return list(_RUNNING.values())
+
+
 def start(ws, service, spec, codebase) -> RunningService:
-    """Start ``service`` here (replacing a running instance of it) and settle its leftovers."""
+    """Start ``service`` here (replacing a running instance of it) and settle its leftovers.
+
+    This process becomes its home (``_queue`` decides when that is allowed); a service not
+    stored yet (a deploy checking its init inputs) gets its home when it is inserted.
+    """
     running = RunningService(ws, service, spec, codebase)  # fails before the old one is touched
+    running.home = _hosts.host_for(ws.store).ensure()
     with _LOCK:
         old = _RUNNING.pop(service.id, None)
         _RUNNING[service.id] = running
@@ -174,8 +168,15 @@ def stop(service_id: str, reason: str | None = None) -> None:
         running.stop(reason)
 
 
-def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | None = None) -> dict:
-    """An executions row in state ``created`` (all columns), owned by this process."""
+_OWN = object()
+
+
+def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | None = None,
+            owner: Any = _OWN) -> dict:
+    """An executions row in state ``created`` (all columns), owned by this process unless
+    ``owner`` says otherwise (None: queued for the service's home)."""
+    if owner is _OWN:
+        owner = _hosts.host_for(ws.store).ensure()
     return {"id": uuid.uuid4().hex, "project_id": ws.project.id, "service_id": service.id,
             "service_name": service.name, "package_name": service.package,
             "revision": service.revision, "module_name": service.module_name,
@@ -183,7 +184,7 @@ def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | No
             "input": json.dumps(inputs, default=_json_ref), "output": None, "error": None,
             "attempts": 0, "max_attempts": service.max_attempts, "created_at": now(),
             "started_at": None, "finished_at": None, "duration": None, "creator": ws.user,
-            "rerun_of": rerun_of, "metadata": json.dumps({"owner": current_owner()})}
+            "rerun_of": rerun_of, "metadata": "{}", "owner": owner}
 
 
 def _json_ref(value: Any) -> Any:
@@ -192,47 +193,20 @@ def _json_ref(value: Any) -> Any:
     return ident if isinstance(ident, str) else repr(value)
 
 
-def recover(ws, running: RunningService) -> list[str]:
-    """Settle unfinished executions of this service whose owner process went away."""
+def recover(ws, running: RunningService) -> set[str]:
+    """Settle this service's executions whose owner went away (``_settle``); the ones that
+    go back to the queue (``on_reset="rerun"``) are claimed by this home right after."""
+    from faas_jupyter.workspace._settle import settle
     with ws.store.connect() as conn:
         rows = sql.unfinished(conn, running.id)
-    settled = []
-    for row in rows:
-        if running.recorder.pending(row["id"]) is not None:
-            continue
-        owner = json.loads(row.get("metadata") or "{}").get("owner")
-        if owner == current_owner() or owner_alive(owner) is not False:
-            continue
-        settled.append(row["id"])
-        _reset(ws, running, row, owner)
-    return settled
+    return settle(ws, rows, running.recorder.pending)
 
 
-def _reset(ws, running: RunningService, row: dict, owner: str | None) -> None:
-    ts = time.time()
-    why = f"the process running it went away ({owner or 'unknown owner'})"
-    meta = json.loads(row.get("metadata") or "{}")
-    rec = running.recorder
-    if running.service.on_reset == "rerun":
-        meta.update(owner=current_owner(), reset_from=owner)
-        row = {**row, "metadata": json.dumps(meta), "status": "created"}
-        rec.begin(row, inserted=True)
-        rec.status(row["id"], "failed", ts, f"{why}; on_reset=rerun: running it again", row["attempts"] or 1)
-        from faas_jupyter.workspace._io_bridge import prepare_inputs
-        inputs = prepare_inputs(ws, running.module.function(row["function_name"]), json.loads(row["input"]))
-        future = running.supervisor.submit(row["id"], row["function_name"], inputs)
-        running.futures[row["id"]] = future
-        future.add_done_callback(lambda _f: running.futures.pop(row["id"], None))
-        return
-    rec.begin(row, inserted=True, sync=True)
-    rec.status(row["id"], "failed", ts, f"{why}; on_reset=failed", row["attempts"] or 1)
+def fail_row(running: RunningService, row: dict, error: str) -> None:
+    """Record a claimed execution as failed before it ran (its inputs could not be prepared)."""
     from faas_jupyter.runner.runtimes.base import CallResult
-    rec.finished(row["id"], CallResult(row["id"], "failed", error=f"{why} while the execution was "
-                                       f"{row['status']} (on_reset=failed)", error_type="ServiceReset",
-                                       finished_at=ts), row["attempts"] or 1)
-
-
-def check_active(running: RunningService, name: str) -> None:
-    if not running.active:
-        raise Conflict(f"service {name!r} is paused: executions are refused; svc.resume() "
-                       f"(or %faas resume {name}) lets it run again")
+    rec, ts = running.recorder, time.time()
+    rec.begin(row, inserted=True, sync=True)
+    rec.status(row["id"], "failed", ts, error, 1)
+    rec.finished(row["id"], CallResult(row["id"], "failed", error=error, error_type="ValidationError",
+                                       finished_at=ts), 1)

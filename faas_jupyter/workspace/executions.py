@@ -20,6 +20,7 @@ from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
 from faas_jupyter.workspace._recorder import Pending, decode_row
+from faas_jupyter.workspace._settle import settle
 
 _FINAL = {s.value for s in FINAL_STATUSES}
 
@@ -84,12 +85,13 @@ class Execution(ExecutionModel):
             if pending is not None:
                 pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
-        delay = 0.05
+        delay = 0.002
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
             if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError(f"execution {self.id} is still {self.status} after {timeout:g} s")
+                raise TimeoutError(f"execution {self.id} is still {self.status} after {timeout:g} s"
+                                   + _last_message(self))
             time.sleep(min(delay, _left(deadline, delay)))
-            delay = min(delay * 1.5, 1.0)
+            delay = min(delay * 1.5, 0.25)
         return self
 
     def _state(self) -> str:
@@ -123,7 +125,7 @@ class Execution(ExecutionModel):
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
         inputs = {**self.input, **(input or {})}
-        return start_execution(self._ws, svc, svc._running(), self.function_name, inputs,
+        return start_execution(self._ws, svc, svc._route(), self.function_name, inputs,
                                wait=wait, returns=self._metadata.get("returns"), rerun_of=self.id)
 
     # -- logs and outputs ----------------------------------------------------------------------
@@ -167,6 +169,11 @@ class Execution(ExecutionModel):
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
 
 
+def _last_message(ex: Execution) -> str:
+    messages = [e["message"] for e in ex.status_log if e.get("message")]
+    return f" ({messages[-1]})" if messages else ""
+
+
 def _check_others(ex: Execution, action: str) -> None:
     """Members act on their own executions; someone else's needs owner or developer."""
     ws = ex._ws
@@ -203,19 +210,27 @@ def _live_future(ex: Execution) -> Future | None:
 def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None,
                     member_checked: bool = False) -> Execution:
-    """Check the function and entity inputs, record the execution, run it.
+    """Check the function and entity inputs, record the execution, run it (``running`` None:
+    queue it for the service's home in another process, see ``_queue``).
 
     ``member_checked``: the caller checked membership once for many (``svc.map``)."""
     if not member_checked:
         ws.check_member(f"execute {svc.name}.{function_name}")
-    function = running.module.function(function_name)  # NotFound lists the functions
     if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
         ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
+    if running is None:
+        from faas_jupyter.workspace import _queue
+        state = _queue.state_of(ws, svc.id, svc.name)
+        row = _queue.enqueue(ws, svc, state, function_name, inputs, returns=returns, rerun_of=rerun_of)
+        with ws.store.connect() as conn:
+            ex = from_row(ws, row, sql.events_of(conn, row["id"]))
+        return ex.wait() if wait else ex
+    function = running.module.function(function_name)  # NotFound lists the functions
     from faas_jupyter.runner.invoke import check_inputs
     check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
-    row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of)
+    row = bridge.new_row(ws, running.service, function_name, inputs, rerun_of=rerun_of)
     if returns:
         row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
     pending = running.submit(row, prepared, wait=wait, returns=returns)
@@ -286,6 +301,10 @@ class Executions:
                 if pending is not None:
                     return from_pending(self._ws, pending)
                 row = sql.get_execution(conn, full_id)
+        if settle(self._ws, [row], rec.pending):  # its owner is gone: settled just now
+            with self._ws.store.connect() as conn:
+                row = sql.get_execution(conn, row["id"])
+        with self._ws.store.connect() as conn:
             return from_row(self._ws, row, sql.events_of(conn, row["id"]))
 
     def _unique_id(self, conn, prefix: str) -> str:
@@ -301,16 +320,21 @@ class Executions:
              limit: int | None = PAGE, offset: int = 0) -> list[Execution]:
         """Newest first, one page (``limit=None``: all); ``service`` is a name or a Service,
         ``status`` one status or several."""
-        bridge.recorder_for(self._ws.store).flush()
+        rec = bridge.recorder_for(self._ws.store)
+        rec.flush()
         name = getattr(service, "name", service)
         if status is not None and not isinstance(status, str):
             status = [str(s) for s in status]
         elif status is not None:
             status = str(status)
+        query = dict(service_name=name, function=function, status=status, limit=limit, offset=offset)
         with self._ws.store.connect() as conn:
             self._ws.check_member("list executions", conn)
-            rows = sql.list_executions(conn, self._ws.project.id, service_name=name, function=function,
-                                       status=status, limit=limit, offset=offset)
+            rows = sql.list_executions(conn, self._ws.project.id, **query)
+        if settle(self._ws, rows, rec.pending):  # some owners are gone: settled just now
+            with self._ws.store.connect() as conn:
+                rows = sql.list_executions(conn, self._ws.project.id, **query)
+        with self._ws.store.connect() as conn:
             events = sql.events_for(conn, [r["id"] for r in rows])
         return [from_row(self._ws, r, events[r["id"]]) for r in rows]
 

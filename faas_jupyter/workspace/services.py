@@ -17,6 +17,7 @@ from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
+from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.dtlpy._spec import io_values
 from faas_jupyter.workspace._package_ref import PackageRef
@@ -66,22 +67,20 @@ class Service(ServiceModel):
 
     # -- running -------------------------------------------------------------------------------
     def start(self) -> "Service":
-        """Start this service's runtime in this process unless it runs already (e.g. a stored
-        service after a restart; ``execute`` starts it on first use too)."""
-        self._started()
+        """Host this service here unless it runs already: this process becomes its home
+        (``execute`` does so on first use when no other live process hosts it). A Conflict
+        names the live home when another process runs it."""
+        state = _queue.state_of(self._ws, self.id, self.name)
+        if _queue.route(self._ws, self) is None and state["runtime"] in _queue.HOMED:
+            raise Conflict(f"service {self.name!r} runs in another process ({_home_text(self._ws, state)}); "
+                           "executions submitted here are queued to it; stop it there first")
         return self
 
-    def _started(self) -> bridge.RunningService:
-        running = bridge.get_running(self.id)
-        if running is None:
-            target = self._ws.packages.get(self.package, version=self.revision)
-            running = bridge.start(self._ws, self, target, target.codebase)
-        return running
+    def _route(self) -> bridge.RunningService | None:
+        """Where the next execution runs: here (the running service) or None (queued for the home)."""
+        return _queue.route(self._ws, self)
 
-    def _running(self) -> bridge.RunningService:
-        running = self._started()
-        bridge.check_active(running, self.name)
-        return running
+    _running = _route  # the name benchmarks and older callers use
 
     def execute(self, function_name: str = "run", execution_input: dict | None = None,
                 wait: bool = True, returns: list | None = None):
@@ -91,14 +90,14 @@ class Service(ServiceModel):
         that override how the outputs are packed, e.g. ``["scores:file"]``.
         """
         from faas_jupyter.workspace.executions import start_execution
-        return start_execution(self._ws, self, self._running(), function_name,
+        return start_execution(self._ws, self, self._route(), function_name,
                                dict(execution_input or {}), wait=wait, returns=returns)
 
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
         from faas_jupyter.workspace.executions import start_execution
-        running = self._running()
+        running = self._route()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         recorder = bridge.recorder_for(self._ws.store)
@@ -138,8 +137,10 @@ class Service(ServiceModel):
         return self._ws.services._set_active(self, True)
 
     def stop(self) -> None:
-        """Stop this service's runtime in this process (it starts again on next use)."""
+        """Stop this service's runtime in this process and give up hosting it, so another
+        process (a Jupyter server, ``faas serve``, the next submitter) can become its home."""
         bridge.stop(self.id)
+        _queue.release(self._ws, self.id)
 
     def delete(self) -> None:
         """Stop the service and delete it (its executions stay, unlinked)."""
@@ -148,6 +149,13 @@ class Service(ServiceModel):
     def __repr__(self) -> str:
         state = "" if self.active else " paused"
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
+
+
+def _home_text(ws, state: dict) -> str:
+    from faas_jupyter.workspace import _hosts
+    from faas_jupyter.store import hosts as host_sql
+    with ws.store.connect() as conn:
+        return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
 def _final(ws, started: list, held: list) -> list:
@@ -188,6 +196,14 @@ class Services:
                       **_runtime_config(row.get("runtime_config")))
         svc._ws = self._ws
         return svc
+
+    def _bind_state(self, state: dict) -> Service:
+        """A Service from a bare ``services`` row (as the queue reads it)."""
+        with self._ws.store.connect() as conn:
+            row = sql.get_service(conn, state["project_id"], state["name"])
+        if row is None:
+            raise NotFound(f"service {state['name']!r} was deleted")
+        return self._bind(row)
 
     def get(self, name: str | None = None, *, service_id: str | None = None,
             service_name: str | None = None) -> Service:
@@ -266,15 +282,20 @@ class Services:
         import uuid
         svc.id, svc._ws = uuid.uuid4().hex, self._ws
         bridge.start(self._ws, svc, target, target.codebase)  # a bad init input fails here: nothing saved
+        home = _queue.first_home(self._ws, svc)
         try:
-            row = self._ws.store.write(lambda conn: self._insert(conn, svc, target))
+            row = self._ws.store.write(lambda conn: self._insert(conn, svc, target, home))
         except BaseException:
             bridge.stop(svc.id)
             raise
+        if home is None:  # a host process (Jupyter server, faas serve) adopts it
+            bridge.stop(svc.id)
+        else:
+            _queue.watch(self._ws)
         svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
         return svc
 
-    def _insert(self, conn, svc: Service, target) -> dict:
+    def _insert(self, conn, svc: Service, target, home: str | None) -> dict:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
@@ -286,7 +307,8 @@ class Services:
             module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
-            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}))
+            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}),
+            home=home)
 
     # -- change --------------------------------------------------------------------------------
     def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:

@@ -76,8 +76,11 @@ code("""broken = ws.items.log(pd.DataFrame({"product": ["tea"], "price": [3.0], 
 ex = svc.execute("check", {"orders": broken.id})
 print(ex.status, "|", ex.error)
 print("\\n".join(ex.traceback.splitlines()[1:]))  # the frames, from the user's code on"""),
-md("Bad inputs fail before the function runs, naming the input:"),
-code("""print(svc.execute("histogram", {"orders": item.id, "bins": "many"}).error)"""),
+md("Bad inputs are refused before anything is stored or run, naming the input and what it must be:"),
+code("""try:
+    svc.execute("histogram", {"orders": item.id, "bins": "many"})
+except faas.ValidationError as err:   # refused before anything is stored or run
+    print(err)"""),
 code("""%faas executions shop-svc"""),
 ]
 

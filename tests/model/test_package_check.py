@@ -107,6 +107,8 @@ def test_what_the_source_cannot_show_is_not_guessed():
     assert _error(_spec([{"name": "own", "input": [{"name": "b", "type": "Json"}]}], init=[]),
                   inherits).path == "modules[0].functions[0].input[0].name"
     _check(_spec([{"name": "x"}]), {"main.py": b"def broken(:\n"})  # the loader reports syntax errors
+    assigned = {"main.py": b"def impl(a, b):\n    pass\n\nclass ServiceRunner:\n    run = staticmethod(impl)\n"}
+    _check(_spec([{"name": "run", "input": [{"name": "zzz", "type": "Json"}]}], init=[]), assigned)
 
 
 FIXTURES = Path(__file__).parent / "fixtures_dataloop"

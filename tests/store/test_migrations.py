@@ -55,3 +55,33 @@ def test_migration_2_adds_is_mandatory_to_a_version_1_database(tmp_path):
     with store.connect() as conn:
         assert migrations.current_version(conn) == len(migrations.MIGRATIONS)
         assert conn.execute(sa.text("SELECT is_mandatory FROM custom_packagers")).scalar() in (0, False)
+
+
+def test_migration_5_adds_hosts_homes_and_owners_to_an_older_database(tmp_path):
+    """A database at version 4 (before hosts and the queue) is upgraded in place, rows kept."""
+    import sqlalchemy as sa
+
+    from faas_jupyter.store import migrations
+    from faas_jupyter.store.db import Store
+
+    url = f"sqlite:///{tmp_path / 'v2.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for name in migrations.V1_TABLES:  # version 4's shape: today's tables minus the new columns
+            table = migrations.schema.metadata.tables[name]
+            cols = [c._copy() for c in table.c if c.name not in ("home", "owner")]  # no public copy
+            sa.Table(name, sa.MetaData(), *cols).create(conn)
+        conn.execute(sa.text("INSERT INTO executions (id, project_id, function_name, status, input, attempts, "
+                             "max_attempts, created_at, creator, metadata, change_seq) VALUES "
+                             "('e', 'p', 'run', 'in-progress', '{}', 1, 1, 't', 'u', '{}', 0)"))
+        migrations.schema.schema_version.create(conn)
+        for version in (1, 2, 3, 4):
+            conn.execute(sa.insert(migrations.schema.schema_version).values(version=version, applied_at="t"))
+    engine.dispose()
+    store = Store(url)
+    with store.connect() as conn:
+        assert migrations.current_version(conn) == len(migrations.MIGRATIONS)
+        assert conn.execute(sa.text("SELECT owner FROM executions WHERE id = 'e'")).scalar() is None
+        assert conn.execute(sa.text("SELECT count(*) FROM hosts")).scalar() == 0
+        assert "home" in {c["name"] for c in sa.inspect(conn).get_columns("services")}
+    store.close()

@@ -82,6 +82,9 @@ def test_the_codebase_item_downloads_the_pinned_revisions_zip_like_faas_download
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert {n: zf.read(n) for n in zf.namelist()} == written
     assert b"x + 1" in written["main.py"]  # the pinned revision, not the latest
+    code = main(["download", "calc@1.0.0", str(tmp_path / "cli-zip"), "--zip", "--db", settings.db_url,
+                 "--artifacts", str(settings.artifacts), "--user", ws.user])
+    assert code == 0 and (tmp_path / "cli-zip" / "1.0.0.zip").read_bytes() == data
 
 
 def test_a_codebase_id_of_another_project_is_not_found(ws, deployed):

@@ -1,4 +1,4 @@
-"""Entity inputs as Dataloop passes them (issue 13 item 2), in the kernel and process runtimes.
+"""Entity inputs as Dataloop passes them (issue 13 item 2), in the kernel, process and dask runtimes.
 
 The package is written for Dataloop (``import dtlpy as dl``); the real dtlpy is not
 installed, so the loader gives it ``faas_jupyter.dtlpy``.
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import faas_jupyter as faas
 
 MAIN = '''
 import dtlpy as dl

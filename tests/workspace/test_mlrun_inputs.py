@@ -4,6 +4,7 @@ through the hinted type's packager."""
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import sys
 import tempfile
@@ -120,7 +121,12 @@ def _ok(ex):
     return ex.output
 
 
-@pytest.mark.parametrize("runtime", ["kernel", "process"])
+RUNTIMES = ["kernel", "process",
+            pytest.param("dask", marks=pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+                                                          reason="dask.distributed is not installed"))]
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
 def test_dicts_and_lists_of_item_ids_are_unpacked_and_bundled(notes_ws, service, runtime, tmp_path):
     from mlrun_notes import Note
     svc = service(runtime)
@@ -132,7 +138,7 @@ def test_dicts_and_lists_of_item_ids_are_unpacked_and_bundled(notes_ws, service,
     assert _ok(svc.execute("read", {"note": a})) == "one"
 
 
-@pytest.mark.parametrize("runtime", ["kernel", "process"])
+@pytest.mark.parametrize("runtime", RUNTIMES)
 def test_paths_are_unpacked_through_the_hinted_types_packager(service, runtime, tmp_path):
     import pandas as pd
     svc = service(runtime)

@@ -1,0 +1,113 @@
+"""SQL for hosts (processes with a lease), service homes and the queue of ``created`` rows.
+
+A host renews ``lease_until`` with a heartbeat; a row whose lease passed belongs to a
+process that is gone. Queued executions are ``created`` rows with no ``owner``: the
+service's home claims them with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (two
+homes never take the same row, and neither waits for the other), inside the
+``BEGIN IMMEDIATE`` write transaction on SQLite (one writer at a time anyway).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+
+from faas_jupyter.store.schema import executions, hosts, services
+
+
+def insert_host(conn: Connection, **values) -> None:
+    conn.execute(insert(hosts).values(**values))
+
+
+def mark_server(conn: Connection, host_id: str, kind: str, project_id: str) -> None:
+    conn.execute(update(hosts).where(hosts.c.id == host_id).values(kind=kind, project_id=project_id))
+
+
+def renew(conn: Connection, host_id: str, heartbeat_at: str, lease_until: str) -> bool:
+    """Extend a host's lease; False when its row is gone (it was declared dead)."""
+    q = update(hosts).where(hosts.c.id == host_id).values(heartbeat_at=heartbeat_at, lease_until=lease_until)
+    return bool(conn.execute(q).rowcount)
+
+
+def expire(conn: Connection, host_id: str, ts: str) -> None:
+    """End a host's lease now (a clean exit): its leftovers are settled at once."""
+    conn.execute(update(hosts).where(hosts.c.id == host_id).values(lease_until=ts))
+
+
+def forget_before(conn: Connection, ts: str) -> None:
+    """Drop host rows whose lease ended before ``ts`` and that no longer own anything."""
+    owned = select(executions.c.owner).where(executions.c.owner.is_not(None),
+                                             executions.c.status.in_(("created", "in-progress")))
+    homes = select(services.c.home).where(services.c.home.is_not(None))
+    conn.execute(delete(hosts).where(hosts.c.lease_until < ts, hosts.c.id.not_in(owned),
+                                     hosts.c.id.not_in(homes)))
+
+
+def get_hosts(conn: Connection, ids) -> dict[str, dict]:
+    ids = [i for i in set(ids) if i]
+    if not ids:
+        return {}
+    return {r["id"]: dict(r) for r in conn.execute(select(hosts).where(hosts.c.id.in_(ids))).mappings()}
+
+
+def live_servers(conn: Connection, project_id: str, now: str) -> list[dict]:
+    """Host processes (a Jupyter server, ``faas serve``) serving a project, lease valid."""
+    q = select(hosts).where(hosts.c.kind.in_(("server", "serve")), hosts.c.project_id == project_id,
+                            hosts.c.lease_until >= now)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+# -- homes -------------------------------------------------------------------------------------
+def service_state(conn: Connection, service_id: str) -> dict | None:
+    row = conn.execute(select(services).where(services.c.id == service_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:
+    """Compare-and-set a service's home: True if it was ``expected`` and is now ``home``."""
+    col = services.c.home
+    q = update(services).where(services.c.id == service_id,
+                               col.is_(None) if expected is None else col == expected)
+    return bool(conn.execute(q.values(home=home)).rowcount)
+
+
+def homed_services(conn: Connection, project_id: str, runtimes) -> list[dict]:
+    q = select(services).where(services.c.project_id == project_id, services.c.runtime.in_(list(runtimes)))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+# -- the queue ---------------------------------------------------------------------------------
+def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> list[dict]:
+    """Take up to ``limit`` queued executions of ``service_ids`` (oldest first) for ``owner``."""
+    if not service_ids:
+        return []
+    homed = select(services.c.id).where(services.c.id.in_(service_ids), services.c.home == owner)
+    q = (select(executions).where(executions.c.status == "created", executions.c.owner.is_(None),
+                                  executions.c.service_id.in_(homed))
+         .order_by(executions.c.created_at).limit(limit))
+    if conn.dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    rows = [dict(r) for r in conn.execute(q).mappings()]
+    if rows:
+        conn.execute(update(executions).where(executions.c.id.in_([r["id"] for r in rows]),
+                                              executions.c.owner.is_(None)).values(owner=owner))
+    for r in rows:
+        r["owner"] = owner
+    return rows
+
+
+def any_queued(conn: Connection, service_ids: list[str]) -> bool:
+    """A read-only look before claiming (a home polls this; the write lock only when needed)."""
+    q = select(executions.c.id).where(executions.c.status == "created", executions.c.owner.is_(None),
+                                      executions.c.service_id.in_(service_ids)).limit(1)
+    return conn.execute(q).first() is not None
+
+
+def unfinished_of(conn: Connection, project_id: str, ids: list[str] | None = None,
+                  service_id: str | None = None) -> list[dict]:
+    """Unfinished executions of a project (only ``ids`` / one service when given)."""
+    q = select(executions).where(executions.c.project_id == project_id,
+                                 executions.c.status.in_(("created", "in-progress")))
+    if ids is not None:
+        q = q.where(executions.c.id.in_(ids))
+    if service_id is not None:
+        q = q.where(or_(executions.c.service_id == service_id))
+    return [dict(r) for r in conn.execute(q.order_by(executions.c.created_at)).mappings()]

@@ -1,0 +1,188 @@
+"""One service, one home: where an execution runs, the durable queue, and adopting services.
+
+Every ``kernel`` and ``process`` service has one *home*, the process that runs it
+(``services.home``, a ``hosts`` id): the kernel that deployed a kernel service; for a
+process service a host process (a Jupyter server or ``faas serve``) when one serves the
+project, else the process that uses it. ``route`` decides per submission:
+
+* this process is the home: run here, after checking the stored service (one read) so an
+  ``update``/``pause``/``delete`` from anywhere takes effect at the next execution;
+* another live process is the home: insert a ``created`` row with no owner (the queue);
+  the home claims it (``claim_tick``, every ``FAAS_QUEUE_POLL_SECONDS``) and runs it at
+  the service's current revision, which is what the row records;
+* no live home: adopt the service (compare-and-set ``services.home``) and run here;
+  a non-host process leaves process services to a live host process instead.
+
+``dask`` services have no home here: every submitter sends them to their cluster.
+"""
+from __future__ import annotations
+
+import json
+
+from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.store import executions as exec_sql
+from faas_jupyter.store import hosts as sql
+from faas_jupyter.store.db import now
+from faas_jupyter.workspace import _hosts
+from faas_jupyter.workspace import _runtime_bridge as bridge
+
+HOMED = ("kernel", "process")
+HOSTED = ("process",)           # runtimes a host process (server, faas serve) adopts on its own
+CLAIM_BATCH = 64
+# the fields whose change means "restart the service at its new configuration"
+CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
+          "module_name")
+
+
+def state_of(ws, service_id: str, name: str) -> dict:
+    with ws.store.connect() as conn:
+        state = sql.service_state(conn, service_id)
+    if state is None:
+        raise NotFound(f"service {name!r} was deleted (in this or another process); "
+                       "deploy it again with pkg.deploy(...)")
+    return state
+
+
+def check_active(state: dict) -> None:
+    if not state["active"]:
+        name = state["name"]
+        raise Conflict(f"service {name!r} is paused: executions are refused; svc.resume() "
+                       f"(or %faas resume {name}) lets it run again")
+
+
+def route(ws, svc) -> "bridge.RunningService | None":
+    """The running service to execute on here, or None: queue it for the live home elsewhere."""
+    state = state_of(ws, svc.id, svc.name)
+    check_active(state)
+    if state["runtime"] not in HOMED:
+        return local(ws, svc, state)
+    host = _hosts.host_for(ws.store)
+    me = host.ensure()
+    home = state["home"]
+    if home == me:
+        return local(ws, svc, state)
+    with ws.store.connect() as conn:
+        home_row = sql.get_hosts(conn, [home]).get(home) if home else None
+        servers = sql.live_servers(conn, state["project_id"], now()) if state["runtime"] in HOSTED else []
+    if home_row is not None and _hosts.alive(home_row):
+        return None
+    if servers and host.kind not in ("server", "serve"):
+        return None  # a host process adopts it within a heartbeat; the row waits in the queue
+    if not ws.store.write(lambda conn: sql.set_home(conn, svc.id, me, home)):
+        return route(ws, svc)  # another process adopted it first: go through its home
+    return local(ws, svc, state, adopted=True)
+
+
+def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService":
+    """Run here: start the service, or restart it when its stored configuration changed."""
+    running = bridge.get_running(svc.id)
+    if running is None or changed(running.service, state):
+        fresh = ws.services._bind_state(state)
+        target = ws.packages.get(fresh.package, version=fresh.revision)
+        running = bridge.start(ws, fresh, target, target.codebase)
+    running.active = bool(state["active"])
+    if adopted or state["runtime"] in HOMED:
+        watch(ws)
+    return running
+
+
+def changed(service, state: dict) -> bool:
+    for key in CONFIG:
+        value = json.loads(state[key]) if key == "init_input" else state[key]
+        if getattr(service, key) != value:
+            return True
+    # where a runtime runs (a Dask scheduler, ...) lives in runtime_config
+    stored = json.loads(state.get("runtime_config") or "{}")
+    return any(getattr(service, key, value) != value for key, value in stored.items())
+
+
+def first_home(ws, svc) -> str | None:
+    """The home of a service being deployed here: this process, except that a process
+    service goes to a live host process of the project when there is one (None: it adopts)."""
+    if svc.runtime not in HOMED:
+        return None
+    host = _hosts.host_for(ws.store)
+    me = host.ensure()
+    if svc.runtime in HOSTED and host.kind not in ("server", "serve"):
+        with ws.store.connect() as conn:
+            if sql.live_servers(conn, ws.project.id, now()):
+                return None
+    return me
+
+
+def release(ws, service_id: str) -> None:
+    """Stop being the home of a service (``svc.stop()``): the next submitter or a host adopts it."""
+    me = _hosts.host_for(ws.store).id
+    ws.store.write(lambda conn: sql.set_home(conn, service_id, None, me))
+
+
+# -- the submitter's side ------------------------------------------------------------------------
+def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None, rerun_of=None) -> dict:
+    """Insert a queued execution (``created``, no owner) for the home; returns its row."""
+    from faas_jupyter.workspace._io_bridge import prepare_inputs
+    target = ws.packages.get(svc.package, version=state["revision"])
+    function = target.module(state["module_name"]).function(function_name)  # NotFound lists them
+    prepare_inputs(ws, function, inputs)  # a missing item fails here, before anything is stored
+    row = bridge.new_row(ws, svc, function_name, inputs, rerun_of=rerun_of, owner=None)
+    row.update(revision=state["revision"], module_name=state["module_name"],
+               max_attempts=state["max_attempts"])
+    if returns:
+        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": list(returns)}, default=str)
+    event = {"execution_id": row["id"], "ts": row["created_at"], "kind": "status", "status": "created",
+             "progress": None, "message": "queued for the service's home", "data": None}
+    ws.store.write(lambda conn: (exec_sql.insert_executions(conn, [row]), exec_sql.add_events(conn, [event])))
+    return row
+
+
+# -- the home's side -------------------------------------------------------------------------------
+def watch(ws) -> None:
+    """Make this process's host claim queued executions of the services homed here."""
+    host = _hosts.host_for(ws.store)
+    host.ensure()
+    if claim_tick not in host.ticks:
+        host.ticks.append(claim_tick)
+        host.wake()
+
+
+def homed_here(host) -> list:
+    return [r for r in bridge.running_services() if r.home == host.id]
+
+
+def claim_tick(host) -> None:
+    """Claim queued executions of the services homed here and run them."""
+    homed = [r for r in homed_here(host) if r.active]
+    if not homed:
+        return
+    by_id = {r.id: r for r in homed}
+    with host.store.connect() as conn:
+        if not sql.any_queued(conn, list(by_id)):
+            return
+    rows = host.store.write(lambda conn: sql.claim(conn, list(by_id), host.id, CLAIM_BATCH))
+    for row in rows:
+        run_claimed(by_id[row["service_id"]], row)
+    if rows:
+        host.wake()  # more may be waiting
+
+
+def run_claimed(running, row: dict) -> None:
+    """Run a claimed row here, at the running (current) revision, which the row records."""
+    ws = running.ws
+    try:
+        running = refreshed(running)
+        from faas_jupyter.workspace._io_bridge import prepare_inputs
+        inputs = prepare_inputs(ws, running.module.function(row["function_name"]), json.loads(row["input"]))
+    except Exception as exc:  # noqa: BLE001 (recorded on the execution, the home goes on)
+        bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
+        return
+    row.update(revision=running.service.revision, module_name=running.service.module_name)
+    returns = json.loads(row.get("metadata") or "{}").get("returns")
+    running.submit(row, inputs, wait=False, returns=returns, inserted=True)
+
+
+def refreshed(running):
+    """The home restarts a service whose stored configuration changed since it started."""
+    state = state_of(running.ws, running.id, running.service.name)
+    running.active = bool(state["active"])
+    if not changed(running.service, state):
+        return running
+    return local(running.ws, running.service, state)
