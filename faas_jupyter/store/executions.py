@@ -116,17 +116,55 @@ def list_executions(conn: Connection, project_id: str, *,
                     status: str | Iterable[str] | None = None, limit: int | None = None,
                     offset: int = 0) -> list[dict]:
     """Newest first (ties by id, newest-first too, so one index scan serves the ORDER BY)."""
+    statuses = None if status is None else [status] if isinstance(status, str) else list(status)
+    raw = _sqlite_driver(conn)
+    if raw is not None:
+        return _raw_list(raw, project_id, service_name, function, statuses, limit, offset)
     q = select(executions).where(executions.c.project_id == project_id)
     if service_name is not None:
         q = q.where(executions.c.service_name == service_name)
     if function is not None:
         q = q.where(executions.c.function_name == function)
-    if status is not None:
-        q = q.where(executions.c.status.in_([status] if isinstance(status, str) else list(status)))
+    if statuses is not None:
+        q = q.where(executions.c.status.in_(statuses))
     q = q.order_by(executions.c.created_at.desc(), executions.c.id.desc()).offset(offset)
     if limit is not None:
         q = q.limit(limit)
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return dicts(conn, q)
+
+
+def _sqlite_driver(conn: Connection):
+    """The sqlite3 connection under ``conn`` (None on PostgreSQL). The fronts' hot reads run
+    their portable SQL text on it directly: SQLAlchemy's execution and row layers cost more
+    than the indexed read itself (~0.3 ms of a 0.5 ms list)."""
+    return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+
+
+def _raw_dicts(raw, text: str, params: list) -> list[dict]:
+    cursor = raw.execute(text, params)
+    keys = [d[0] for d in cursor.description]
+    return [dict(zip(keys, row)) for row in cursor.fetchall()]
+
+
+def _raw_list(raw, project_id, service_name, function, statuses, limit, offset) -> list[dict]:
+    where, params = ["project_id = ?"], [project_id]
+    for column, value in (("service_name", service_name), ("function_name", function)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if statuses is not None:
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    text = (f"SELECT * FROM executions WHERE {' AND '.join(where)} "
+            f"ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
+    return _raw_dicts(raw, text, params + [-1 if limit is None else limit, offset])
+
+
+def dicts(conn: Connection, q) -> list[dict]:
+    """The rows of ``q`` as dicts (zip over the keys: a third of the cost of ``.mappings()``)."""
+    result = conn.execute(q)
+    keys = list(result.keys())
+    return [dict(zip(keys, row)) for row in result]
 
 
 def change_cursor(conn: Connection) -> int:
@@ -141,9 +179,13 @@ def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int 
     Callers wanting one service filter these rows themselves and still advance their cursor
     past the others, so a busy neighbour service is never scanned twice.
     """
+    raw = _sqlite_driver(conn)
+    if raw is not None:
+        return _raw_dicts(raw, "SELECT * FROM executions WHERE project_id = ? AND change_seq > ? "
+                               "ORDER BY change_seq LIMIT ?", [project_id, cursor, limit])
     q = (select(executions).where(executions.c.project_id == project_id, executions.c.change_seq > cursor)
          .order_by(executions.c.change_seq).limit(limit))
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return dicts(conn, q)
 
 
 def unfinished(conn: Connection, service_id: str) -> list[dict]:
@@ -201,12 +243,17 @@ def logs_of(conn: Connection, execution_id: str) -> list[dict]:
 def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dict]]:
     """Events of many executions in one query per 500 ids: ``{id: [event, ...]}``."""
     out: dict[str, list[dict]] = {i: [] for i in execution_ids}
+    raw = _sqlite_driver(conn)
     for start in range(0, len(execution_ids), 500):
         chunk = execution_ids[start:start + 500]
-        q = (select(execution_events).where(execution_events.c.execution_id.in_(chunk))
-             .order_by(execution_events.c.id))
-        for r in conn.execute(q).mappings():
-            out[r["execution_id"]].append(dict(r))
+        if raw is not None:
+            rows = _raw_dicts(raw, f"SELECT * FROM execution_events WHERE execution_id IN "
+                                   f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk)
+        else:
+            rows = dicts(conn, select(execution_events).where(execution_events.c.execution_id.in_(chunk))
+                         .order_by(execution_events.c.id))
+        for r in rows:
+            out[r["execution_id"]].append(r)
     return out
 
 

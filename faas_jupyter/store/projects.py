@@ -17,6 +17,11 @@ def list_projects(conn: Connection) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def project_ids_of(conn: Connection, user: str) -> set[str]:
+    """The ids of the projects ``user`` is a member of."""
+    return set(conn.execute(select(members.c.project_id).where(members.c.user == user)).scalars())
+
+
 def insert_project(conn: Connection, name: str, creator: str, owner_role: str = "owner") -> dict:
     """Create a project whose creator is a member with ``owner_role``."""
     row = {"id": new_id(), "name": name, "created_at": now(), "creator": creator}
@@ -26,6 +31,11 @@ def insert_project(conn: Connection, name: str, creator: str, owner_role: str = 
 
 
 def get_role(conn: Connection, project_id: str, user: str) -> str | None:
+    if conn.dialect.name == "sqlite":  # checked on every execute/list/poll: skip SQLAlchemy's
+        # execution layer (~0.1 ms) for this primary-key read on the same connection
+        row = conn.connection.driver_connection.execute(
+            'SELECT role FROM members WHERE project_id = ? AND "user" = ?', (project_id, user)).fetchone()
+        return None if row is None else row[0]
     q = select(members.c.role).where(members.c.project_id == project_id, members.c.user == user)
     return conn.scalar(q)
 

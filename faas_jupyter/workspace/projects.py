@@ -56,7 +56,7 @@ class Projects:
         with self._ws.store.connect() as conn:
             row = sql.get_project(conn, name)
             if row is None:
-                names = ", ".join(p["name"] for p in sql.list_projects(conn)) or "none"
+                names = ", ".join(p["name"] for p in self._visible(conn)) or "none"
                 raise NotFound(f"no project {name!r}; projects: {names}; "
                                f"create it with ws.projects.create({name!r})")
         return _bind(self._ws, row)
@@ -69,8 +69,16 @@ class Projects:
         return _bind(self._ws, row or self._ws.store.write(fn))
 
     def list(self) -> list[Project]:
+        """The projects this user is a member of, by name (non-members see nothing of a project)."""
         with self._ws.store.connect() as conn:
-            return [_bind(self._ws, r) for r in sql.list_projects(conn)]
+            return [_bind(self._ws, r) for r in self._visible(conn)]
+
+    def _visible(self, conn) -> list[dict]:
+        rows = sql.list_projects(conn)
+        if self._ws._system:
+            return rows
+        mine = sql.project_ids_of(conn, self._ws.user)
+        return [r for r in rows if r["id"] in mine]
 
 
 class Members:

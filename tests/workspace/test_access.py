@@ -86,6 +86,15 @@ def test_a_non_member_is_denied_every_read_and_execute(ws, world, call):
     assert len(ws.executions.list()) == before  # nothing was recorded for eve
 
 
+def test_projects_list_shows_a_user_only_their_projects(ws):
+    ws.projects.create("vision")
+    ws.projects.get("vision").members.add("ann", role="annotator")
+    assert [p.name for p in ws.as_user("ann").projects.list()] == ["vision"]
+    assert ws.as_user("eve").projects.list() == []
+    with pytest.raises(NotFound, match="no project 'nope'; projects: vision;"):
+        ws.as_user("ann").projects.get("nope")
+
+
 def test_a_non_member_cannot_tell_a_missing_name_from_a_hidden_one(ws, world):
     eve = _as(ws, "eve")
     with pytest.raises(PermissionDenied):

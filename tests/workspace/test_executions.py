@@ -148,6 +148,8 @@ def test_map_keeps_input_order_and_uses_the_concurrency(ws, svc):
     assert all(str(e.status) == "success" for e in exs)
     assert len(ws.executions.list(service="calc", function="add", status="success", limit=100)) == 50
     assert [e.id for e in ws.executions.list(limit=5, offset=5)] == [e.id for e in ws.executions.list()[5:10]]
+    stored = ws.executions._many([e.id for e in exs])  # map built them from memory: the same
+    assert [e.to_json() for e in exs] == [e.to_json() for e in stored]
 
 
 def test_a_dataframe_output_becomes_an_item_and_an_item_input_a_dataframe(ws, svc):
