@@ -23,12 +23,26 @@ await runScript(
     await browser.waitFor({ timeout });
     await panel.waitFor({ timeout });
     check('revision browser rendered', await browser.isVisible());
-    const table = await textOf(browser.locator('table'));
+    const rows = browser.locator('.faas-revision-rows select');
+    const table = await textOf(rows);
     check('revisions table lists both versions', table?.includes('1.0.0') && table?.includes('1.0.1'), table);
     const diff = browser.locator('.faas-diff');
     await diff.waitFor({ timeout });
     check('coloured diff rendered (anywidget)', (await diff.locator('.faas-diff-add').count()) > 0,
           await textOf(diff.locator('.faas-diff-title')));
+    await rows.selectOption({ index: 1 }); // a click on the second row: 1.0.0 (latest first)
+    const deployLabel = browser.locator('button', { hasText: /^Deploy 1\.0\.0$/ });
+    await deployLabel.waitFor({ timeout });
+    check('a row click chooses that revision', await deployLabel.isVisible());
+    await browser.locator('button', { hasText: 'Download 1.0.0.zip' }).click();
+    const link = browser.locator('a.faas-download');
+    await link.waitFor({ timeout });
+    const href = await link.getAttribute('href');
+    const zip = await page.request.get(new URL(href, opts.url).toString());
+    const body = await zip.body();
+    check('codebase download is a file the server extension serves',
+          zip.status() === 200 && zip.headers()['content-type'] === 'application/zip' && body.subarray(0, 2).toString() === 'PK',
+          { href, status: zip.status(), type: zip.headers()['content-type'] });
     check('deploy panel rendered', await panel.isVisible());
     result.screenshots.push(await screenshot(page, opts.out, 'widgets-before-deploy.png'));
 

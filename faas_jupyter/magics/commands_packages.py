@@ -56,8 +56,8 @@ def revisions(magics, args):
 @command("diff", arg("package"), arg("a", help="from version"), arg("b", help="to version"),
          help="show what changed between two revisions (files and package JSON)")
 def diff(magics, args):
-    result = magics.ws.packages.get(args.package).diff(args.a, args.b)
-    print(getattr(result, "unified", None) or str(result) or "(no differences)")
+    from faas_jupyter.widgets import show_diff  # coloured HTML in a rich front end, else text
+    return show_diff(magics.ws, args.package, args.a, args.b)
 
 
 @command("show", arg("package"), arg("--version", help="a revision (default latest)"),

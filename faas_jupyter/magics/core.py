@@ -28,6 +28,16 @@ def _split(line: str) -> list[str]:
     return arg_split(line, posix=True)
 
 
+def check_command(words: list[str]) -> None:
+    """An unknown subcommand names the nearest known one (``deplyo`` -> ``deploy``)."""
+    if not words or words[0].startswith("-") or words[0] in COMMANDS:
+        return
+    import difflib
+    near = difflib.get_close_matches(words[0], COMMANDS, n=1, cutoff=0.6)
+    hint = f"did you mean %faas {near[0]}?" if near else f"use one of: {', '.join(sorted(COMMANDS))}"
+    raise UsageError(f"%faas has no command {words[0]!r}; {hint} (%faas? lists them)")
+
+
 def user_error(err: Exception, cell_offset: int = 0) -> UsageError:
     """One line that names the thing and the fix; cell lines count the magic line."""
     if isinstance(err, ValidationError) and err.line is not None:
@@ -59,7 +69,9 @@ class FaasMagics(Magics):
 
     @line_magic("faas")
     def faas(self, line: str):
-        args = self.line_parser.parse_args(_split(line))
+        words = _split(line)
+        check_command(words)
+        args = self.line_parser.parse_args(words)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", NoChangeWarning)

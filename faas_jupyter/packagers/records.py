@@ -28,7 +28,8 @@ def record(key: str, obj, packager: Packager, artifact_type: str, out, ctx: Pack
             raise PackingError(f"output {key!r}: {name}.pack returned a result with keys "
                                f"{sorted(map(str, out))}; a result is {{{key!r}: value}}")
         rec.update(artifact_type="result", value=out[key])
-        check_json(rec["value"], key, f"the result {name}.pack returned")
+        if not _builtin(packager):  # builtins encode results as JSON already (tagged.encode)
+            check_json(rec["value"], key, f"the result {name}.pack returned")
         return rec
     if not (isinstance(out, tuple) and len(out) == 2 and isinstance(out[0], Artifact)):
         raise PackingError(f"output {key!r}: {name}.pack returned {type(out).__name__}; return "
@@ -45,6 +46,10 @@ def record(key: str, obj, packager: Packager, artifact_type: str, out, ctx: Pack
         if getattr(artifact, extra):
             rec[extra] = dict(getattr(artifact, extra))
     return rec
+
+
+def _builtin(packager: Packager) -> bool:
+    return type(packager).__module__.startswith("faas_jupyter.packagers.")
 
 
 def store_content(artifact: Artifact, key: str, ctx: PackContext, packager: str) -> None:

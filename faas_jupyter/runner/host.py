@@ -6,6 +6,7 @@ log capture, progress and context injection, error classification.
 """
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from typing import Any
@@ -110,12 +111,18 @@ def _failed(eid: str, exc: BaseException) -> CallResult:
                       error_type="ValidationError" if isinstance(exc, ValidationError) else kind)
 
 
+# a frame of a codebase file: <cache>/<64-hex codebase digest>/<path in the codebase>
+_CODEBASE_FILE = re.compile(r'File "[^"]*?[/\\][0-9a-f]{64}[/\\]([^"]+)"')
+
+
 def user_traceback(exc: BaseException) -> str:
-    """The traceback without the runner's own frames, so it starts in user code."""
+    """The traceback without the runner's own frames, so it starts in user code; frames of
+    codebase files name the file as the user wrote it (``main.py``), not the extracted copy."""
     tb = exc.__traceback__
     while tb is not None and "faas_jupyter/runner/" in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
+    text = "".join(traceback.format_exception(type(exc), exc, tb))
+    return _CODEBASE_FILE.sub(lambda m: f'File "{m.group(1).replace(chr(92), "/")}"', text)
 
 
 def host_for(config: ServiceConfig) -> Any:

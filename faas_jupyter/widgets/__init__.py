@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._frontend import widgets_enabled
 
-__all__ = ["show_revisions", "show_deploy", "show_function_form", "show_executions",
+__all__ = ["show_diff", "show_revisions", "show_deploy", "show_function_form", "show_executions",
            "widgets_enabled", "RevisionBrowser", "DeployPanel", "FunctionForm", "ExecutionMonitor",
            "DiffView"]
 
@@ -35,6 +35,16 @@ def _widget_or_text(widget: str, args: tuple, text):
     if widgets_enabled():
         return __getattr__(widget)(*args)
     print(text())
+    return None
+
+
+def show_diff(ws, pkg, a: str, b: str | None):
+    """``%faas diff PKG A B``: coloured HTML in a rich front end, else the unified text printed."""
+    result = _package(ws, pkg).diff(a, b)
+    if widgets_enabled():
+        from .diff_html import DiffDisplay
+        return DiffDisplay(result)
+    print(getattr(result, "unified", None) or str(result) or "(no differences)")
     return None
 
 

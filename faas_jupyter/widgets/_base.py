@@ -10,6 +10,14 @@ import ipywidgets as W
 from faas_jupyter.errors import FaasError
 
 
+# colours are JupyterLab theme variables (with fallbacks for front ends without them): the
+# text keeps the theme's text colour, the status colour only marks the edge
+OK_STYLE = ("color:var(--jp-ui-font-color1,#1f2328);border-left:3px solid var(--jp-success-color1,#1a7f37);"
+            "padding-left:4px")
+ERROR_STYLE = ("color:var(--jp-ui-font-color1,#1f2328);border-left:3px solid var(--jp-error-color1,#cf222e);"
+               "padding-left:4px")
+
+
 def esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -21,11 +29,11 @@ class StatusLine(W.HTML):
 
     def ok(self, message: str) -> None:
         self.kind, self.message = "ok", message
-        self.value = f'<span class="faas-ok" style="color:#116329">✔ {esc(message)}</span>'
+        self.value = f'<span class="faas-ok" role="status" style="{OK_STYLE}">✔ {esc(message)}</span>'
 
     def error(self, message: str) -> None:
         self.kind, self.message = "error", message
-        self.value = f'<span class="faas-error" style="color:#b00020">✖ {esc(message)}</span>'
+        self.value = f'<span class="faas-error" role="alert" style="{ERROR_STYLE}">✖ {esc(message)}</span>'
 
     def clear(self) -> None:
         self.kind, self.message, self.value = "", "", ""

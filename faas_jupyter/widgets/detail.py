@@ -7,7 +7,7 @@ import ipywidgets as W
 
 from faas_jupyter.errors import FaasError
 
-from ._base import esc, html_table
+from ._base import ERROR_STYLE, esc, html_table
 from .previews import _pre, _short, preview_item, section
 from .text import duration_of, progress_of, when
 
@@ -83,7 +83,7 @@ class ExecutionDetail(W.VBox):
         try:
             return preview_item(self.ws.items.get(ref))
         except FaasError as e:
-            return f"<span style='color:#b00020'>{esc(e)}</span>"
+            return f"<span class='faas-error' style='{ERROR_STYLE}'>{esc(e)}</span>"
 
     def _status_log(self, ex) -> str:
         rows = [[when(e.get("timestamp")), e.get("status"), e.get("progress"), e.get("message")]

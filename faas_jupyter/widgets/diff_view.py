@@ -57,15 +57,16 @@ export default { render };
 _CSS = """
 .faas-diff { font-family: var(--jp-code-font-family, monospace); font-size: 12px; }
 .faas-diff-title { font-weight: bold; margin: 4px 0; }
-.faas-diff-empty { color: #666; font-style: italic; }
+.faas-diff-empty { color: var(--jp-ui-font-color2, #59636e); font-style: italic; }
 .faas-diff-file summary { cursor: pointer; font-weight: bold; }
 .faas-diff pre { margin: 2px 0 8px; padding: 4px; background: var(--jp-layout-color1, #fafafa);
                  overflow-x: auto; border: 1px solid var(--jp-border-color2, #ddd); }
-.faas-diff pre span { display: block; white-space: pre; }
-.faas-diff-add { background: #e6ffec; color: #116329; }
-.faas-diff-del { background: #ffebe9; color: #82071e; }
-.faas-diff-hunk { color: #0550ae; background: #ddf4ff; }
-.faas-diff-head { color: #57606a; font-weight: bold; }
+.faas-diff pre span { display: block; white-space: pre; color: var(--jp-content-font-color1, #1f2328); }
+/* theme colours only: a tint of the status colour over the page, text in the content colour */
+.faas-diff-add { background: color-mix(in srgb, var(--jp-success-color1, #2da44e) 22%, var(--jp-layout-color1, #fff)); }
+.faas-diff-del { background: color-mix(in srgb, var(--jp-error-color1, #cf222e) 22%, var(--jp-layout-color1, #fff)); }
+.faas-diff-hunk { background: color-mix(in srgb, var(--jp-brand-color1, #0969da) 15%, var(--jp-layout-color1, #fff)); }
+.faas-diff .faas-diff-head { color: var(--jp-ui-font-color2, #59636e); font-weight: bold; }
 """
 
 

@@ -101,7 +101,12 @@ class ExecutionMonitor(TextRepr, W.VBox):
     def _show_selected(self) -> None:
         ex = self.selected
         self.rerun_button.disabled = ex is None or not ex.done
-        self.terminate_button.disabled = ex is None or ex.done
+        # offered only where it can work: a run hosted by another process (the Jupyter server)
+        # is terminated there, e.g. from the FaaS console
+        self.terminate_button.disabled = ex is None or not ex.terminable
+        self.terminate_button.tooltip = (
+            "" if ex is None or ex.done or ex.terminable else
+            "this run is hosted by another process (the Jupyter server): terminate it from the FaaS console")
         key = None if ex is None else (ex.id, str(ex.status), execution_row(ex)[4], ex.duration)
         if key != self._shown and ex is not None:
             self.detail.show(ex)
@@ -124,11 +129,20 @@ class ExecutionMonitor(TextRepr, W.VBox):
             self.refresh()
             return True
         delta = self.ws.executions.changes(self._cursor, service=self.service)
-        if delta.executions or delta.more:
+        changed = bool(delta.executions or delta.more)
+        if changed:
             self.refresh()
-            return True
-        self._cursor = delta.cursor  # others' changes: skip them next time
-        return False
+        else:
+            self._cursor = delta.cursor  # others' changes: skip them next time
+        self._stream_logs()
+        return changed
+
+    def _stream_logs(self) -> None:
+        """A running execution that is open shows its new log lines each tick (a new log line
+        does not change the execution's row, so the delta read does not see it)."""
+        ex = self.selected
+        if ex is not None and not ex.done:
+            self.detail.show(ex)
 
     def _poll(self) -> None:
         while not self._stop.wait(self.interval):

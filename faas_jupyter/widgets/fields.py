@@ -5,6 +5,8 @@ Shared by DeployPanel (init inputs) and FunctionForm (function inputs).
 from __future__ import annotations
 
 import json
+import re
+from html import escape as html_escape
 from typing import Any
 
 import ipywidgets as W
@@ -13,8 +15,14 @@ from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.types import PackageInputType as T
 from faas_jupyter.model.types import base_type, is_array
 
+from ._base import ERROR_STYLE
+
 LABEL_WIDTH = "180px"
-_NUMBERS = {T.INTEGER: W.IntText, T.FLOAT: W.FloatText, T.NUMBER: W.FloatText}
+# numbers are typed as text and checked: IntText would turn 1.5 into 1 and keep the old
+# value for "abc" without a word, so a run would start with a value nobody typed
+_NUMBERS = {T.INTEGER: "a whole number", T.FLOAT: "a number", T.NUMBER: "a number"}
+_INTEGER = re.compile(r"[+-]?\d+")
+_INPUT_NAME = re.compile(r"input '([^']+)'")
 _PICKERS = {T.ITEM: "items", T.DATASET: "datasets"}
 
 
@@ -39,7 +47,11 @@ class Field:
         self.widget = self._make_widget()
         label = W.Label(f"{io.name} ({self.type.value})", layout=W.Layout(width=LABEL_WIDTH))
         label.tooltip = io.description or None
-        self.box = W.HBox([label, self.widget])
+        self.message = W.HTML()  # this field's own error, beside it
+        self.message.add_class("faas-field-message")
+        self.box = W.HBox([label, self.widget, self.message])
+        if self.type in _NUMBERS:
+            self.widget.observe(lambda _: self.check(), "value")
 
     @property
     def name(self) -> str:
@@ -51,7 +63,9 @@ class Field:
     def _make_widget(self) -> W.Widget:
         t = self.type
         if t in _NUMBERS:
-            return _NUMBERS[t](value=self._default(0))
+            default = self._default(None)
+            return W.Text(value="" if default is None else str(default), placeholder=_NUMBERS[t],
+                          layout=W.Layout(width="160px"))
         if t is T.BOOLEAN:
             return W.Checkbox(value=bool(self._default(False)), indent=False)
         if t is T.STRING:
@@ -70,11 +84,28 @@ class Field:
         return W.Text(value=str(self._default("")), placeholder=f"{t.value} id")  # other entities
 
     def _fail(self, message: str):
+        self.show(message)
         raise ValidationError(f"{self.what} {self.name!r} ({self.type.value}): {message}", self.name)
+
+    def show(self, message: str | None) -> None:
+        """Show ``message`` beside the field (None clears it)."""
+        self.message.value = "" if not message else (
+            f'<span class="faas-field-error" role="alert" style="{ERROR_STYLE}">{html_escape(message, quote=False)}</span>')
+
+    def check(self) -> bool:
+        """Check the field now (as the user types); True if its value is fine."""
+        try:
+            self.value()
+        except ValidationError:
+            return False
+        self.show(None)
+        return True
 
     def value(self) -> Any:
         """The checked value, or ``_OMIT`` when empty with a default (the default then applies)."""
         w, v = self.widget, self.widget.value
+        if self.type in _NUMBERS:
+            return self._number(v)
         if isinstance(w, W.Textarea):
             return self._json_value(v)
         if isinstance(w, W.SelectMultiple):
@@ -89,6 +120,22 @@ class Field:
                 return _OMIT if self.io.has_default else self._fail(f"enter a {self.type.value} id")
             return v.strip()
         return v
+
+    def _number(self, text: str) -> Any:
+        text = text.strip()
+        if not text:
+            return _OMIT if self.io.has_default else self._fail(f"enter {_NUMBERS[self.type]}")
+        if self.type is T.INTEGER:
+            if not _INTEGER.fullmatch(text):
+                self._fail(f"must be a whole number, not {text!r}")
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            self._fail(f"must be a number, not {text!r}")
+        if number != number or number in (float("inf"), float("-inf")):
+            self._fail(f"must be a finite number, not {text!r}")
+        return number
 
     def _json_value(self, text: str) -> Any:
         if not text.strip():
@@ -119,9 +166,27 @@ class Form:
         return self.fields[name]
 
     def values(self) -> dict:
-        out = {}
+        """Every field checked (each shows its own message); raises naming the bad ones."""
+        out, bad = {}, []
         for name, f in self.fields.items():
-            v = f.value()
+            try:
+                v = f.value()
+            except ValidationError as e:
+                bad.append(e)
+                continue
+            f.show(None)
             if v is not _OMIT:
                 out[name] = v
+        if bad:  # each field shows its own; the error carries them all
+            raise ValidationError("; ".join(e.message for e in bad), bad[0].path)
         return out
+
+    def blame(self, error: BaseException) -> bool:
+        """Show a server-side error about one input (a bad item id, a bad integer) beside that
+        field, as a local check would; True if a field took it."""
+        found = _INPUT_NAME.search(str(error))
+        field = self.fields.get(found.group(1)) if found else None
+        if field is None:
+            return False
+        field.show(str(error).split(": ", 1)[-1] if str(error).startswith("input") else str(error))
+        return True

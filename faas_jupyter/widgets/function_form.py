@@ -29,7 +29,7 @@ class FunctionForm(TextRepr, W.VBox):
         self.result = ExecutionDetail(self.ws)
         self.execution = None
         title = W.HTML(f"<b>{esc(self.svc.name)}.{esc(function_name)}</b> "
-                       f"<span style='color:#666'>{esc(self.function.description or '')}</span>")
+                       f"<span class='faas-dim'>{esc(self.function.description or '')}</span>")
         self.children = [title, self.form.box, self.run_button, self.status, self.result]
 
     def run(self):
@@ -46,6 +46,7 @@ class FunctionForm(TextRepr, W.VBox):
                 self.status.error(error_line(e))
                 return None
         except FaasError as e:  # bad input, paused service...: nothing ran
+            self.form.blame(e)  # a bad item id shows beside its field, as a bad integer does
             self.status.error(error_line(e))
             return None
         self.execution = ex

@@ -11,14 +11,16 @@ import os
 import sys
 from pathlib import Path
 
-from ._base import esc, html_table
+from ._base import ERROR_STYLE, esc, html_table
 
 HEAD_ROWS = 5
 MAX_REPR = 400
 
 
 def _pre(text: str, cls: str = "") -> str:
-    style = "max-height:240px;overflow:auto;margin:2px 0;padding:4px;background:#f6f8fa"
+    style = ("max-height:240px;overflow:auto;margin:2px 0;padding:4px;"
+             "color:var(--jp-content-font-color1,#1f2328);background:var(--jp-layout-color0,#f6f8fa);"
+             "border:1px solid var(--jp-border-color2,#d1d9e0)")
     return f"<pre class='{cls}' style='{style}'>{esc(text)}</pre>"
 
 
@@ -61,12 +63,12 @@ def file_summary(path: Path) -> str:
 
 def preview_item(item) -> str:
     """An item's key, type and a preview of its content (a load error is shown, not raised)."""
-    head = (f"<b>{esc(item.key)}</b> <span style='color:#666'>{esc(item.artifact_type or '')}"
+    head = (f"<b>{esc(item.key)}</b> <span style='color:var(--jp-ui-font-color2,#59636e)'>{esc(item.artifact_type or '')}"
             f" · item {esc(str(item.id)[:8])}</span>")
     try:
         body = preview_object(item.get())
     except Exception as e:  # a broken artifact must not break the monitor
-        body = f"<span class='faas-error' style='color:#b00020'>cannot load: {esc(e)}</span>"
+        body = f"<span class='faas-error' style='{ERROR_STYLE}'>cannot load: {esc(e)}</span>"
     return head + body
 
 

@@ -1,16 +1,21 @@
 """``RevisionBrowser``: a package's revisions, a diff of any two, deploy / move / download."""
 from __future__ import annotations
 
-import base64
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 import ipywidgets as W
 
-from ._base import StatusLine, TextRepr, esc, guarded, html_table
+from ._base import StatusLine, TextRepr, esc, guarded
 from .diff_view import DiffView
 from .text import REVISION_HEADERS, revision_rows, revisions_text
 
-MAX_DATA_URL_BYTES = 20_000_000  # larger zips are saved to a path instead of inlined
+API = "faas/api"  # the server extension's REST prefix below the Jupyter base URL
+
+
+def _row_label(row: list) -> str:
+    return "  ".join(str(v) for v in row)
 
 
 class RevisionBrowser(TextRepr, W.VBox):
@@ -20,7 +25,11 @@ class RevisionBrowser(TextRepr, W.VBox):
         super().__init__()
         self.ws = ws
         self.package = package if isinstance(package, str) else package.name  # refresh() reads it
-        self.header, self.table = W.HTML(), W.HTML()
+        self.header = W.HTML()
+        # one row per revision; a click on a row chooses it (and diffs it against its predecessor)
+        self.rows = W.Select(layout=W.Layout(width="auto"))
+        self.rows.add_class("faas-revision-rows")
+        self.rows_head = W.HTML()
         self.a = W.Dropdown(description="from", layout=W.Layout(width="180px"))
         self.b = W.Dropdown(description="to", layout=W.Layout(width="180px"))
         self.diff = DiffView()
@@ -34,7 +43,8 @@ class RevisionBrowser(TextRepr, W.VBox):
         self.add_class("faas-revision-browser")
         self.a.observe(self._on_pick, "value")
         self.b.observe(self._on_pick, "value")
-        self.children = [self.header, self.table, W.HBox([self.a, self.b, self.refresh_button]),
+        self.rows.observe(self._on_row, "value")
+        self.children = [self.header, self.rows_head, self.rows, W.HBox([self.a, self.b, self.refresh_button]),
                          self.diff, self.actions, self.status, self.download, self.deploy_slot]
 
     def _build_actions(self) -> None:
@@ -65,13 +75,17 @@ class RevisionBrowser(TextRepr, W.VBox):
         versions = [r.version for r in reversed(self.revisions)]  # latest first
         self.header.value = (f"<b>package {esc(self.pkg.name)}</b>: {len(versions)} revision(s), "
                              f"latest {esc(self.pkg.version)}")
-        self.table.value = html_table(revision_rows(self.pkg), REVISION_HEADERS)
+        table = revision_rows(self.pkg)
+        self.rows_head.value = f"<code>{esc(_row_label(REVISION_HEADERS))}</code> (click a row to choose it)"
         keep_a, keep_b = self.a.value, self.b.value
         self._quiet = True  # setting options fires value changes: diff once, below
         try:
             self.a.options, self.b.options = versions, versions
+            self.rows.options = [(_row_label(r), r[0]) for r in table]
+            self.rows.rows = min(8, max(2, len(table)))
             self.b.value = keep_b if keep_b in versions else versions[0]
             self.a.value = keep_a if keep_a in versions else versions[min(1, len(versions) - 1)]
+            self.rows.value = self.b.value
         finally:
             self._quiet = False
         self._refresh_services()
@@ -96,8 +110,27 @@ class RevisionBrowser(TextRepr, W.VBox):
     def _on_pick(self, _change) -> None:
         if self._quiet:
             return
+        self._quiet = True
+        try:
+            self.rows.value = self.b.value
+        finally:
+            self._quiet = False
+        self.status.clear()  # the last action's line is about another revision
         self._label_actions()
         self.show_diff()
+
+    def _on_row(self, change) -> None:
+        """A row click: choose that revision, diffed against the one before it."""
+        if self._quiet or change["new"] is None:
+            return
+        versions = list(self.b.options)  # latest first
+        i = versions.index(change["new"])
+        self._quiet = True
+        try:
+            self.a.value = versions[min(i + 1, len(versions) - 1)]
+        finally:
+            self._quiet = False
+        self.b.value = change["new"]
 
     def show_diff(self) -> None:
         if self.a.value and self.b.value:
@@ -132,19 +165,17 @@ class RevisionBrowser(TextRepr, W.VBox):
         return self.ws.packages.get(self.pkg.name, version=self.b.value).codebase.zip()
 
     def make_download(self) -> None:
-        """A download link holding the chosen revision's codebase zip as a data: URL."""
-        data, _ = guarded(self.status, self._zip)
-        if data is None:
+        """A link to the chosen revision's zip, served by the Jupyter server's FaaS extension
+        (a real file download: nothing is inlined into the notebook)."""
+        version = self.b.value
+        found, _ = guarded(self.status, lambda: self.ws.packages.get(self.pkg.name, version=version))
+        if found is None:
             return
-        name = f"{self.pkg.name}-{self.b.value}.zip"
-        if len(data) > MAX_DATA_URL_BYTES:
-            self.status.error(f"{name} is {len(data) / 1e6:.0f} MB, too big for a link; "
-                              "type a path and click Save zip")
-            return
-        url = "data:application/zip;base64," + base64.b64encode(data).decode("ascii")
-        self.download.value = (f'<a class="faas-download" download="{esc(name)}" href="{url}">'
-                               f"⬇ {esc(name)}</a> ({len(data):,} bytes)")
-        self.status.ok(f"{name} ready: click the link to download")
+        name = f"{self.pkg.name}-{version}.zip"
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/").rstrip("/") + "/"
+        url = f"{prefix}{API}/packages/{quote(self.pkg.name)}/revisions/{quote(version)}/codebase.zip"
+        self.download.value = f'<a class="faas-download" download="{esc(name)}" href="{esc(url)}">⬇ {esc(name)}</a>'
+        self.status.ok(f"{name}: click the link (the Jupyter server sends the file), or save it to a path")
 
     def save_zip(self):
         """Write the chosen revision's zip to the typed path (a folder gets <pkg>-<ver>.zip)."""

@@ -36,7 +36,7 @@ def _package(tmp_path) -> None:
 
 
 def test_revision_browser_and_deploy_panel_render_and_deploy(make_lab, tmp_path):
-    lab = make_lab(extension=False)
+    lab = make_lab(extension=True)  # the codebase download link is served by the extension
     _package(tmp_path)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -244,3 +244,29 @@ def test_workspace_whoami_ls_show_delete(ip, capsys, tmp_path):
         ip.run_line_magic("faas", "show scoring")
     ip.run_line_magic("faas", f"import {tmp_path / 'out'} --name scoring2")
     assert ip.faas.ws.packages.get("scoring2").version == "1.0.0"
+
+
+@pytest.mark.parametrize("typed, near", [("deplyo", "deploy"), ("revsions", "revisions"), ("pussh", "push")])
+def test_an_unknown_subcommand_names_the_nearest(ip, typed, near):
+    with pytest.raises(UsageError, match=f"no command '{typed}'; did you mean %faas {near}\\?"):
+        ip.run_line_magic("faas", f"{typed} x")
+
+
+def test_an_unknown_subcommand_far_from_all_lists_them(ip):
+    with pytest.raises(UsageError, match="no command 'zzzzzz'; use one of: .*deploy"):
+        ip.run_line_magic("faas", "zzzzzz")
+
+
+def test_diff_is_coloured_html_in_a_rich_front_end(ip, monkeypatch):
+    run_cells(ip)
+    ip.run_line_magic("faas", "push scoring -m first")
+    ip.run_cell_magic("faas", "file helpers.py --package scoring", HELPER.replace("title", "upper"))
+    ip.run_line_magic("faas", "push scoring -m second")
+    monkeypatch.setenv("FAAS_WIDGETS", "1")  # as in a kernel with a widget front end
+    shown = ip.run_line_magic("faas", "diff scoring 1.0.0 1.0.1")
+    html = shown._repr_html_()
+    assert "scoring 1.0.0 → 1.0.1" in html and "helpers.py" in html
+    removed = next(line for line in html.split("<span") if "return s.strip().title()" in line)
+    added = next(line for line in html.split("<span") if "return s.strip().upper()" in line)
+    assert "--jp-error-color1" in removed and "--jp-success-color1" in added
+    assert "+    return s.strip().upper()" in repr(shown)  # the plain-text form

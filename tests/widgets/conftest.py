@@ -28,6 +28,13 @@ MAIN = textwrap.dedent('''
             import time
             time.sleep(seconds)
             return seconds
+
+        def ticker(self, n: int):
+            import time
+            for i in range(n):
+                self.kill_event()  # a terminated run stops here (a kernel thread cannot be killed)
+                print("tick", i, flush=True)
+                time.sleep(0.1)
 ''')
 
 

@@ -11,7 +11,7 @@ def test_pickers_and_init_form_follow_the_revision(ws, pkg):
     assert panel.module.options == ("default_module",)
     assert list(panel.form.fields) == ["threshold", "retries", "verbose", "config", "label"]
     kinds = {n: type(f.widget).__name__ for n, f in panel.form.fields.items()}
-    assert kinds == {"threshold": "FloatText", "retries": "IntText", "verbose": "Checkbox",
+    assert kinds == {"threshold": "Text", "retries": "Text", "verbose": "Checkbox",
                      "config": "Textarea", "label": "Text"}
     assert panel.service_name.value == "shapes"
     panel.revision.value = "1.0.0"
@@ -20,7 +20,7 @@ def test_pickers_and_init_form_follow_the_revision(ws, pkg):
 
 def test_values_collect_the_form(ws, pkg):
     panel = DeployPanel(ws, pkg, revision="1.0.0")
-    panel.form["threshold"].widget.value = 0.9
+    panel.form["threshold"].widget.value = "0.9"
     panel.form["config"].widget.value = '{"k": 1}'
     panel.runtime.value = "process"
     panel.concurrency.value = 3
@@ -46,7 +46,7 @@ def test_invalid_values_give_one_error_line(ws, pkg, field, value, message):
 
 def test_text_lists_modules_and_init_inputs(ws, pkg):
     text = DeployPanel(ws, "shapes").text()
-    assert "module default_module (functions: run, fail, frame, sleepy)" in text
+    assert "module default_module (functions: run, fail, frame, sleepy, ticker)" in text
     assert "threshold  Float    0.5" in text
 
 
@@ -56,7 +56,7 @@ def test_deploy_button_creates_the_service(ws, pkg):
     panel.on_deployed(seen.append)
     panel.revision.value = "1.0.0"
     panel.service_name.value = "shapes-v0"
-    panel.form["threshold"].widget.value = 0.7
+    panel.form["threshold"].widget.value = "0.7"
     panel.concurrency.value = 2
     panel.deploy_button.click()
     assert panel.status.kind == "ok", panel.status.message

@@ -110,3 +110,38 @@ def test_closing_from_the_front_end_stops_the_polling(ws, svc):
     mon.comm.handle_close({"content": {"comm_id": mon.comm.comm_id, "data": {}}})
     mon._thread.join(timeout=10)
     assert not mon.polling
+
+
+def _poll_until(mon, predicate, deadline=30.0):
+    import time
+    end = time.monotonic() + deadline
+    while not predicate():
+        assert time.monotonic() < end, mon.detail.html.value[-500:]
+        mon.poll()
+        time.sleep(0.1)
+
+
+def test_a_live_monitor_streams_the_logs_of_the_open_running_execution(ws, pkg):
+    svc = pkg.deploy(service_name="tick", module_name="default_module", runtime="kernel")
+    ex = svc.execute("ticker", execution_input={"n": 600}, wait=False)
+    mon = ExecutionMonitor(ws, service="tick", live=False)
+    _poll_until(mon, lambda: mon.table.options)
+    mon.select(ex.id)
+    _poll_until(mon, lambda: "tick 2" in mon.detail.html.value)
+    seen = mon.detail.html.value.count("tick ")
+    _poll_until(mon, lambda: mon.detail.html.value.count("tick ") > seen)  # more lines, same run
+    assert not mon.terminate_button.disabled  # it runs in this kernel: Terminate works here
+    mon.terminate_button.click()
+    assert ex.wait(timeout=60).status == "terminated"
+
+
+def test_terminate_is_offered_only_where_it_can_work(ws, svc):
+    done = svc.execute("run", execution_input={"x": 1})
+    mon = ExecutionMonitor(ws, service="calc", live=False)
+    mon.select(done.id)
+    assert mon.terminate_button.disabled and not done.terminable
+    # a run whose service this process does not host (another kernel, the Jupyter server)
+    other = ws.executions.get(done.id)
+    other._service_id = "0" * 32
+    object.__setattr__(other, "status", type(other.status)("in-progress"))
+    assert not other.terminable

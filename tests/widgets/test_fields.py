@@ -12,8 +12,8 @@ def io(name, type_, **kw):
     return FunctionIO(name=name, type=type_, **kw)
 
 
-@pytest.mark.parametrize("type_, cls", [("Integer", W.IntText), ("Float", W.FloatText),
-                                        ("Number", W.FloatText), ("Boolean", W.Checkbox),
+@pytest.mark.parametrize("type_, cls", [("Integer", W.Text), ("Float", W.Text),
+                                        ("Number", W.Text), ("Boolean", W.Checkbox),
                                         ("String", W.Text), ("Json", W.Textarea),
                                         ("String[]", W.Textarea), ("Model", W.Text)])
 def test_widget_kind_follows_the_type(type_, cls):
@@ -24,9 +24,40 @@ def test_defaults_prefill_and_values_convert():
     form = Form([io("n", "Integer", default=3), io("on", "Boolean", default=True),
                  io("cfg", "Json", default={"a": 1}), io("s", "String")])
     assert form.values() == {"n": 3, "on": True, "cfg": {"a": 1}, "s": ""}
-    form["n"].widget.value = 7
+    form["n"].widget.value = "7"
     form["cfg"].widget.value = '{"b": [1, 2]}'
     assert form.values()["n"] == 7 and form.values()["cfg"] == {"b": [1, 2]}
+
+
+@pytest.mark.parametrize("typed, message", [("1.5", "must be a whole number, not '1.5'"),
+                                            ("abc", "must be a whole number, not 'abc'"),
+                                            ("", "enter a whole number")])
+def test_an_integer_field_refuses_what_is_not_a_whole_number_beside_the_field(typed, message):
+    form = Form([io("n", "Integer"), io("x", "Float")])
+    form["x"].widget.value = "2.5"
+    form["n"].widget.value = typed  # checked as typed (and again on Run)
+    with pytest.raises(ValidationError, match=message):
+        form.values()  # nothing is coerced: 1.5 never becomes 1
+    assert message in form["n"].message.value
+    form["n"].widget.value = "15"
+    assert form["n"].message.value == ""
+    assert form.values() == {"n": 15, "x": 2.5}
+
+
+def test_a_float_field_refuses_letters_and_nan():
+    form = Form([io("x", "Float")])
+    for typed in ("abc", "nan"):
+        form["x"].widget.value = typed
+        with pytest.raises(ValidationError, match="number"):
+            form.values()
+        assert "number" in form["x"].message.value
+
+
+def test_a_server_error_about_an_input_shows_beside_that_field():
+    form = Form([io("item", "Item"), io("n", "Integer")])
+    assert form.blame(ValidationError("input 'item' of function 'run': no item 'zz' in project 'default'"))
+    assert "no item 'zz'" in form["item"].message.value
+    assert not form.blame(ValidationError("service 'svc' is paused"))
 
 
 def test_bad_json_names_the_field_and_position():

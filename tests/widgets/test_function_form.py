@@ -15,12 +15,12 @@ def test_fields_follow_the_function_inputs(svc):
     form = FunctionForm(svc, "run")
     kinds = {n: type(f.widget).__name__ for n, f in form.form.fields.items()}
     assert list(kinds) == ["x", "scale", "tags", "name"]
-    assert kinds["x"] == "IntText" and kinds["scale"] == "FloatText" and kinds["name"] == "Text"
+    assert kinds["x"] == kinds["scale"] == kinds["name"] == "Text"  # numbers are checked text
 
 
 def test_run_executes_and_shows_the_result(ws, svc):
     form = FunctionForm(svc, "run")
-    form.form["x"].widget.value = 3
+    form.form["x"].widget.value = "3"
     form.run_button.click()
     [ex] = ws.executions.list(service="calc")
     assert ex.status == "success" and ex.output == 1.5 and ex.input["x"] == 3
@@ -35,6 +35,15 @@ def test_bad_input_runs_nothing(ws, svc):
     form.run_button.click()
     assert form.status.kind == "error" and "input 'tags'" in form.status.message
     assert ws.executions.list(service="calc") == []
+
+
+@pytest.mark.parametrize("typed", ["1.5", "abc"])
+def test_an_integer_field_refuses_a_non_integer_inline_and_runs_nothing(ws, svc, typed):
+    form = FunctionForm(svc, "run")
+    form.form["x"].widget.value = typed
+    form.run_button.click()
+    assert f"must be a whole number, not '{typed}'" in form.form["x"].message.value
+    assert form.status.kind == "error" and ws.executions.list(service="calc") == []
 
 
 def test_a_failing_function_shows_error_and_traceback(ws, svc):

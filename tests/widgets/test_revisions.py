@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import base64
-import io
 import re
 import zipfile
 
@@ -11,9 +9,9 @@ from faas_jupyter.widgets.revisions import RevisionBrowser
 def test_table_pickers_and_diff(ws, pkg):
     rb = RevisionBrowser(ws, "shapes")
     assert "latest 1.0.1" in rb.header.value
-    rows = re.findall(r"<tr><td[^>]*>([\d.]+)</td>", rb.table.value)
-    assert rows == ["1.0.1", "1.0.0"]
-    assert "second" in rb.table.value and "1 added, 1 changed" in rb.table.value
+    assert [version for _, version in rb.rows.options] == ["1.0.1", "1.0.0"]
+    label = rb.rows.options[0][0]
+    assert "second" in label and "1 added, 1 changed" in label
     assert (rb.a.value, rb.b.value) == ("1.0.0", "1.0.1")
     assert [s["title"] for s in rb.diff.sections] == ["main.py", "utils.py"]
     rb.a.value = "1.0.1"
@@ -56,15 +54,27 @@ def test_move_without_services_is_a_clear_error(ws, pkg):
     assert rb.status.message == "no service of package 'shapes' to move; deploy one first"
 
 
-def test_download_link_holds_the_revision_zip(ws, pkg):
+def test_a_row_click_chooses_that_revision_against_its_predecessor(ws, pkg):
+    rb = RevisionBrowser(ws, "shapes")
+    rb.status.error("an old message")
+    rb.rows.value = "1.0.0"  # what a click on the row does
+    assert (rb.a.value, rb.b.value) == ("1.0.0", "1.0.0")
+    assert rb.deploy_button.description == "Deploy 1.0.0" and rb.status.kind == ""  # old line cleared
+    rb.rows.value = "1.0.1"
+    assert (rb.a.value, rb.b.value) == ("1.0.0", "1.0.1")
+    assert [s["title"] for s in rb.diff.sections] == ["main.py", "utils.py"]
+
+
+def test_download_is_a_link_the_server_extension_serves(ws, pkg, monkeypatch):
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
     rb = RevisionBrowser(ws, "shapes")
     rb.b.value = "1.0.0"
     rb.zip_button.click()
-    b64 = re.search(r'href="data:application/zip;base64,([^"]+)"', rb.download.value).group(1)
-    data = base64.b64decode(b64)
-    assert data == ws.packages.get("shapes", version="1.0.0").codebase.zip()
-    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["main.py"]
-    assert 'download="shapes-1.0.0.zip"' in rb.download.value
+    assert 'href="/faas/api/packages/shapes/revisions/1.0.0/codebase.zip"' in rb.download.value
+    assert 'download="shapes-1.0.0.zip"' in rb.download.value and "base64" not in rb.download.value
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann/")
+    rb.zip_button.click()
+    assert 'href="/user/ann/faas/api/packages/shapes/' in rb.download.value
 
 
 def test_save_zip_to_a_folder_or_file_and_report_bad_paths(ws, pkg, tmp_path):
@@ -85,7 +95,7 @@ def test_refresh_shows_a_new_push(ws, pkg, src):
     ws.packages.push(src_path=str(src), package_name="shapes", message="third")
     rb.refresh_button.click()
     assert rb.b.value == "1.0.1" and rb.a.value == "1.0.0"  # the picks are kept
-    assert rb.b.options[0] == "1.0.2" and "third" in rb.table.value
+    assert rb.b.options[0] == "1.0.2" and "third" in rb.rows.options[0][0]
 
 
 def test_text_form_is_the_revisions_table(ws, pkg):

@@ -2,6 +2,7 @@
 terminate, logs under concurrency, map (real workspace, SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,9 @@ def test_a_failure_keeps_the_error_and_a_traceback_starting_in_user_code(ws, svc
     assert str(ex.status) == "failed" and ex.error == "ValueError: bad thing"
     assert "main.py" in ex.traceback and 'raise ValueError("bad thing")' in ex.traceback
     assert "faas_jupyter/runner" not in ex.traceback
+    # the frame names the file as written in the codebase, not its extracted copy
+    assert re.search(r'File "main\.py", line \d+, in ', ex.traceback), ex.traceback
+    assert "codebases" not in ex.traceback
 
 
 @pytest.mark.parametrize(("inputs", "message"), [
