@@ -35,8 +35,7 @@ CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout
 
 
 def state_of(ws, service_id: str, name: str) -> dict:
-    with ws.store.connect() as conn:
-        state = sql.service_state(conn, service_id)
+    state = sql.read_service_state(ws.store, service_id)
     if state is None:
         raise NotFound(f"service {name!r} was deleted (in this or another process); "
                        "deploy it again with pkg.deploy(...)")
