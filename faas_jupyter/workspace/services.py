@@ -288,7 +288,9 @@ class Services:
         except BaseException:
             bridge.stop(svc.id)
             raise
-        if home is None:  # a host process (Jupyter server, faas serve) adopts it
+        if svc.runtime not in _queue.HOMED:
+            pass  # dask: every submitter sends to its cluster; the runtime started here stays
+        elif home is None:  # a host process (Jupyter server, faas serve) adopts it
             bridge.stop(svc.id)
         else:
             _queue.watch(self._ws)

@@ -46,6 +46,18 @@ class ServiceRunner(BaseServiceRunner):
         print(f"end {x}")
         return os.getpid()
 
+    def spin(self, marker: str) -> str:
+        """Runs until terminated (at kill_event), then leaves ``marker`` behind."""
+        print(f"spinning pid {os.getpid()}", flush=True)
+        try:
+            for _ in range(6000):
+                self.kill_event()
+                time.sleep(0.01)
+        except InterruptedError:
+            open(marker, "w").write("stopped")
+            raise
+        return "never stopped"
+
     def copy_of(self, item: str) -> list:
         """The local path the item arrived at, and whether it exists while running."""
         return [item, os.path.exists(item)]
@@ -58,6 +70,7 @@ FUNCTIONS = {
     "frame": ([("n", I)], [("output", "Item")]), "rows": ([("table", "Item")], [("output", I)]),
     "copy_of": ([("item", "Item")], [("output", "Json")]),
     "block": ([("x", I), ("marker", S)], [("output", I)]),
+    "spin": ([("marker", S)], [("output", S)]),
 }
 
 

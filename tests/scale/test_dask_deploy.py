@@ -4,7 +4,6 @@ cannot work is refused at deploy with one FaasError and no Client left behind.""
 from __future__ import annotations
 
 import gc
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -14,7 +14,6 @@ from real_parts import need  # noqa: E402
 need("distributed", "dask")
 
 import faas_jupyter as faas  # noqa: E402
-from faas_jupyter.errors import FaasError  # noqa: E402
 
 faas.workspace  # resolve the function before the package import shadows it
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402

@@ -126,6 +126,18 @@ def test_with_no_attempt_left_a_lost_worker_is_a_system_failure_naming_it(lws, f
     assert address_of(fresh_cluster, victim) in done.error and "was lost" in done.error
 
 
+def test_terminate_stops_a_running_body_at_kill_event(lws, dask_cluster, tmp_path):
+    svc = lws.packages.get("scalepkg").deploy(service_name="stoppable", runtime="dask",
+                                              scheduler=dask_cluster.address, shared_filesystem=True)
+    marker = tmp_path / "stopped"
+    ex = svc.execute("spin", {"marker": str(marker)}, wait=False)
+    until(lambda: running_pid(lws, ex), "the body to start")
+    assert ex.terminate() is True
+    assert ex.wait(60).status == "terminated"
+    until(marker.exists, "the body on the worker to stop")
+    assert svc.execute("add", {"x": 3}).output == 3  # the worker's thread is free again
+
+
 def test_concurrency_holds_across_the_cluster(lws, dask_cluster):
     svc = lws.packages.get("scalepkg").deploy(service_name="one", runtime="dask", concurrency=1,
                                               scheduler=dask_cluster.address, shared_filesystem=True)

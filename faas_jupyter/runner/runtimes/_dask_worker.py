@@ -22,6 +22,7 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig, codebase_path
 
 STREAM_INTERVAL = 0.05
@@ -29,6 +30,7 @@ STREAM_INTERVAL = 0.05
 _CONFIGS: dict[str, ServiceConfig] = {}
 _HOSTS: dict[str, Any] = {}
 _SEMAPHORES: dict[str, Any] = {}
+_SCOPES: dict[str, Any] = {}  # execution id -> ExecutionScope of the calls running here
 _LOCK = threading.Lock()
 
 
@@ -162,13 +164,29 @@ def run_call(call: CallSpec, token: str, topic: str, limit: tuple | None) -> Cal
     stream = _stream()
     host = _host(token)
     sink = _Sink(stream, topic)
-    if limit is None:
-        result = host.run(call, sink)
-    else:
-        with _semaphore(*limit):
-            result = host.run(call, sink)
+    scope = ExecutionScope(call.execution_id, time.monotonic() + call.timeout if call.timeout else None)
+    with _LOCK:
+        _SCOPES[call.execution_id] = scope
+    try:
+        if limit is None:
+            result = host.run(call, sink, scope)
+        else:
+            with _semaphore(*limit):
+                result = host.run(call, sink, scope)
+    finally:
+        with _LOCK:
+            _SCOPES.pop(call.execution_id, None)
     result.events = stream.take(topic, call.execution_id)
     return result
+
+
+def request_terminate(execution_id: str) -> bool:
+    """(Run on every worker by ``client.run``) ask a running call to stop at ``kill_event()``."""
+    with _LOCK:
+        scope = _SCOPES.get(execution_id)
+    if scope is not None:
+        scope.request_terminate()
+    return scope is not None
 
 
 def _semaphore(name: str, leases: int):

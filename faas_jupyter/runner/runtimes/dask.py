@@ -228,11 +228,18 @@ class DaskRuntime(Runtime):
 
     # -- control -------------------------------------------------------------------------------
     def terminate(self, execution_id: str) -> bool:
+        """Cancel the task; a body already running is asked to stop at its next ``kill_event()``."""
         entry = self._live.get(execution_id)
         if entry is None:
             return False
         self._settle(entry, finished(entry.call, "terminated", "terminated (the Dask task was cancelled)"),
                      cancel=True)
+        if entry.worker is not None:  # it started: reach its scope on the workers
+            from faas_jupyter.runner.runtimes._dask_worker import request_terminate
+            try:
+                self.client.run(request_terminate, execution_id, on_error="ignore")
+            except Exception:  # noqa: BLE001 (the worker is gone: nothing runs any more)
+                pass
         return True
 
     def stop(self) -> None:
