@@ -136,7 +136,7 @@ def bench_growth(ws, src: Path, db: Path, n: int) -> tuple[float, float]:
 
 
 def bench_listing(ws, db: Path, count: int, repeat: int, reps: int) -> tuple[float, float]:
-    cb = Codebase({"main.py": b"x = 1\n"})
+    cb = Codebase({"main.py": b"class ServiceRunner:\n    def run(self):\n        return 1\n"})
     module = faas.PackageModule(functions=[faas.PackageFunction()])
     first = ws.packages.push(codebase=cb, package_name="many", modules=[module])
     pkg_id = first._row["package_id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from faas_jupyter.store.schema import executions, hosts, services
+from faas_jupyter.store.schema import execution_events, executions, hosts, services
 
 
 def insert_host(conn: Connection, **values) -> None:
@@ -61,6 +61,21 @@ def service_state(conn: Connection, service_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+def read_service_state(store, service_id: str) -> dict | None:
+    """``service_state`` in its own read; every execute does this once, so on SQLite it runs
+    the plain SELECT on the pooled driver connection (a third of going through Core)."""
+    if store.dialect != "sqlite":
+        with store.connect() as conn:
+            return service_state(conn, service_id)
+    pooled = store.engine.raw_connection()
+    try:
+        cur = pooled.driver_connection.execute("SELECT * FROM services WHERE id = ?", (service_id,))
+        row = cur.fetchone()
+        return None if row is None else dict(zip([d[0] for d in cur.description], row))
+    finally:
+        pooled.close()
+
+
 def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:
     """Compare-and-set a service's home: True if it was ``expected`` and is now ``home``."""
     col = services.c.home
@@ -87,8 +102,10 @@ def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> l
         q = q.with_for_update(skip_locked=True)
     rows = [dict(r) for r in conn.execute(q).mappings()]
     if rows:
-        conn.execute(update(executions).where(executions.c.id.in_([r["id"] for r in rows]),
-                                              executions.c.owner.is_(None)).values(owner=owner))
+        from faas_jupyter.store.executions import mark_changed
+        ids = executions.c.id.in_([r["id"] for r in rows])
+        conn.execute(update(executions).where(ids, executions.c.owner.is_(None)).values(owner=owner))
+        mark_changed(conn, ids)  # delta polls see who took it
     for r in rows:
         r["owner"] = owner
     return rows
@@ -111,3 +128,23 @@ def unfinished_of(conn: Connection, project_id: str, ids: list[str] | None = Non
     if service_id is not None:
         q = q.where(or_(executions.c.service_id == service_id))
     return [dict(r) for r in conn.execute(q.order_by(executions.c.created_at)).mappings()]
+
+
+# -- terminate requests ------------------------------------------------------------------------
+def request_terminate(conn: Connection, execution_id: str, ts: str, message: str) -> None:
+    """Ask the execution's owner to stop it: an event its home picks up (and the status log shows)."""
+    conn.execute(insert(execution_events).values(execution_id=execution_id, ts=ts, kind="terminate",
+                                                 status=None, progress=None, message=message, data=None))
+
+
+def last_event_id(conn: Connection) -> int:
+    from sqlalchemy import func
+    return conn.scalar(select(func.coalesce(func.max(execution_events.c.id), 0))) or 0
+
+
+def terminate_requests(conn: Connection, after: int) -> list[tuple[int, str]]:
+    """(event id, execution id) of terminate requests newer than event ``after``."""
+    q = (select(execution_events.c.id, execution_events.c.execution_id)
+         .where(execution_events.c.id > after, execution_events.c.kind == "terminate")
+         .order_by(execution_events.c.id))
+    return [(r[0], r[1]) for r in conn.execute(q)]

@@ -177,11 +177,16 @@ def delete_package(conn: Connection, package_id: str) -> None:
     gc_blobs(conn)
 
 
+def unused_blobs(conn: Connection) -> list[str]:
+    """Digests of the blobs no revision references (through its manifest or file rows)."""
+    used = manifests.used_digests(conn) | set(conn.scalars(select(revision_files.c.digest).distinct()))
+    return sorted(set(conn.scalars(select(blobs.c.digest))) - used)
+
+
 def gc_blobs(conn: Connection) -> int:
     """Delete blobs (and manifests) no revision references; return how many blobs."""
     manifests.gc(conn)
-    used = manifests.used_digests(conn) | set(conn.scalars(select(revision_files.c.digest).distinct()))
-    unused = sorted(set(conn.scalars(select(blobs.c.digest))) - used)
+    unused = unused_blobs(conn)
     for i in range(0, len(unused), _CHUNK):
         conn.execute(delete(blobs).where(blobs.c.digest.in_(unused[i:i + _CHUNK])))
     return len(unused)

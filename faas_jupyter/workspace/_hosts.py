@@ -9,7 +9,8 @@ for the services homed here (``_queue.claim_tick``).
 
 Tuning (environment, read when the host starts; short values are for tests):
 ``FAAS_LEASE_SECONDS`` (30), ``FAAS_HEARTBEAT_SECONDS`` (lease / 3),
-``FAAS_QUEUE_POLL_SECONDS`` (0.05: how often a home looks for queued executions),
+``FAAS_QUEUE_POLL_SECONDS`` (0.025: how often a home looks for queued executions; one
+indexed read each time, a write only when something is queued),
 ``FAAS_HOSTNAME`` (the machine name recorded; default the real one).
 """
 from __future__ import annotations
@@ -49,7 +50,7 @@ def heartbeat_seconds() -> float:
 
 
 def poll_seconds() -> float:
-    return float(os.environ.get("FAAS_QUEUE_POLL_SECONDS") or 0.05)
+    return float(os.environ.get("FAAS_QUEUE_POLL_SECONDS") or 0.025)
 
 
 def pid_start(pid: int) -> str | None:
@@ -78,6 +79,7 @@ class Host:
         self.kind = kind or _default_kind()
         self.project_id: str | None = None
         self.serving = None   # the workspace whose project this host process serves (server/serve)
+        self.seen_event = 0   # the last execution_events id checked for terminate requests
         self.lease = lease_seconds()
         self.heartbeat = heartbeat_seconds()
         self.poll = poll_seconds()

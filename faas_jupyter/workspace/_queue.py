@@ -35,8 +35,7 @@ CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout
 
 
 def state_of(ws, service_id: str, name: str) -> dict:
-    with ws.store.connect() as conn:
-        state = sql.service_state(conn, service_id)
+    state = sql.read_service_state(ws.store, service_id)
     if state is None:
         raise NotFound(f"service {name!r} was deleted (in this or another process); "
                        "deploy it again with pkg.deploy(...)")
@@ -136,12 +135,26 @@ def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None
 
 # -- the home's side -------------------------------------------------------------------------------
 def watch(ws) -> None:
-    """Make this process's host claim queued executions of the services homed here."""
+    """Make this process's host claim queued executions of the services homed here (and
+    honour terminate requests other processes make for what runs here)."""
     host = _hosts.host_for(ws.store)
     host.ensure()
     if claim_tick not in host.ticks:
+        with ws.store.connect() as conn:
+            host.seen_event = sql.last_event_id(conn)
         host.ticks.append(claim_tick)
         host.wake()
+
+
+def terminate_tick(host) -> None:
+    """Terminate executions running here that another process asked to stop."""
+    with host.store.connect() as conn:
+        asked = sql.terminate_requests(conn, host.seen_event)
+    for event_id, eid in asked:
+        host.seen_event = max(host.seen_event, event_id)
+        for running in homed_here(host):
+            if running.terminate(eid):
+                break
 
 
 def homed_here(host) -> list:
@@ -153,6 +166,7 @@ def claim_tick(host) -> None:
     homed = [r for r in homed_here(host) if r.active]
     if not homed:
         return
+    terminate_tick(host)
     by_id = {r.id: r for r in homed}
     with host.store.connect() as conn:
         if not sql.any_queued(conn, list(by_id)):

@@ -235,6 +235,7 @@ class StoreRecorder:
                         if not self._pending:
                             self._thread = None
                             return
+                        continue  # woken by new work: look again before sleeping more
                     self._wake.wait(self.delay / 2)
                     continue
             try:

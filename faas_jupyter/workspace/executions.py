@@ -85,13 +85,14 @@ class Execution(ExecutionModel):
             if pending is not None:
                 pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
-        delay = 0.002
+        delay, began = 0.002, time.monotonic()
         while self.refresh().status not in _FINAL:  # runs elsewhere (another process): poll
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"execution {self.id} is still {self.status} after {timeout:g} s"
                                    + _last_message(self))
             time.sleep(min(delay, _left(deadline, delay)))
-            delay = min(delay * 1.5, 0.25)
+            # short polls while a quick call is likely to end, then gentler ones
+            delay = min(delay * 1.5, 0.02 if time.monotonic() - began < 2.0 else 0.25)
         return self
 
     def _state(self) -> str:
@@ -121,8 +122,7 @@ class Execution(ExecutionModel):
             return True
         if self.refresh().status in _FINAL:
             return False
-        raise Conflict(f"execution {self.id} runs in another process (not started by this one); "
-                       "terminate it from there")
+        return _terminate_elsewhere(self)
 
     def rerun(self, wait: bool = True, input: dict | None = None) -> "Execution":
         """Run the same function again, as a new execution: with the same inputs, or with
@@ -174,6 +174,24 @@ class Execution(ExecutionModel):
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+
+
+def _terminate_elsewhere(ex: Execution) -> bool:
+    """A queued execution is canceled here; one running in another process is asked to stop
+    through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
+    from faas_jupyter.store import hosts as host_sql
+    from faas_jupyter.store.db import now
+    ws, who = ex._ws, ex._ws.user
+    with ws.store.connect() as conn:
+        row = sql.get_execution(conn, ex.id)
+    if row["status"] == "created" and row["owner"] is None and ws.store.write(
+            lambda conn: sql.settle(conn, row, "canceled", f"canceled before it started: terminated by {who}",
+                                    now())):
+        return True
+    # running elsewhere (or claimed just now): its home stops it
+    ws.store.write(lambda conn: host_sql.request_terminate(conn, ex.id, now(),
+                                                           f"terminate requested by {who}"))
+    return True
 
 
 def _last_message(ex: Execution) -> str:

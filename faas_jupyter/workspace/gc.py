@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.schema import blobs, items, revision_files, revisions
+from faas_jupyter.store.schema import blobs, items, revisions
 
 MIN_AGE = 3600.0
 
@@ -97,14 +97,15 @@ def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
 
 
 def _blobs(ws, dry_run: bool) -> tuple[int, int]:
-    unused = blobs.c.digest.not_in(select(revision_files.c.digest).distinct())
-
+    # the same rule as package_sql.gc_blobs: revisions reference blobs through their manifests
     def run(conn):
-        count, size = conn.execute(select(func.count(), func.coalesce(func.sum(blobs.c.size), 0))
-                                   .where(unused)).one()
-        if count and not dry_run:
+        unused = package_sql.unused_blobs(conn)
+        size = sum(conn.scalar(select(func.coalesce(func.sum(blobs.c.size), 0))
+                               .where(blobs.c.digest.in_(unused[i:i + 500]))) or 0
+                   for i in range(0, len(unused), 500))
+        if unused and not dry_run:
             package_sql.gc_blobs(conn)
-        return int(count), int(size)
+        return len(unused), int(size)
     if dry_run:
         with ws.store.connect() as conn:
             return run(conn)

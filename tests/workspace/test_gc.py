@@ -59,9 +59,13 @@ def test_a_live_writers_part_is_kept(ws):
     assert ws.artifacts.exists("p/live.bin")
 
 
-def test_gc_removes_unreferenced_artifacts_older_than_min_age_and_unused_blobs(ws, capsys):
+def test_gc_removes_unreferenced_artifacts_older_than_min_age_and_unused_blobs(ws, capsys, tmp_path):
     import numpy as np
     kept = ws.items.log(np.arange(100), key="kept")
+    (tmp_path / "main.py").write_text("from faas_jupyter import BaseServiceRunner\n\n\n"
+                                      "class ServiceRunner(BaseServiceRunner):\n"
+                                      "    def run(self, x: int) -> int:\n        return x\n")
+    ws.packages.push(src_path=str(tmp_path), package_name="kept-code")  # its blobs are in use
     orphan = ws.artifacts.write_bytes("default/orphan/x.bin", b"y" * 5000).path
     legacy = Path(ws.settings.artifacts) / "default" / ".z.bin.0123456789ab.part"
     legacy.write_bytes(b"z" * 10)
@@ -70,6 +74,7 @@ def test_gc_removes_unreferenced_artifacts_older_than_min_age_and_unused_blobs(w
     ws.store.write(lambda conn: put_blobs(conn, {"lost.py": b"lost = 1\n"}))
     young = ws.gc(dry_run=True)
     assert young.artifacts == [] and young.blobs >= 1 and young.dry_run
+    assert young.blobs == 1 and young.blob_bytes == len(b"lost = 1\n")  # the revision's blobs are used
     assert ws.artifacts.exists(orphan)
     report = ws.gc(min_age=0)
     assert report.artifacts == [(orphan, 5000)] and not ws.artifacts.exists(orphan)
@@ -80,6 +85,7 @@ def test_gc_removes_unreferenced_artifacts_older_than_min_age_and_unused_blobs(w
     assert f"removed {orphan} (5,000 bytes)" in printed and report.summary() in printed
     assert kept.get().tolist() == list(range(100))
     assert ws.gc(min_age=0).freed == 0
+    assert b"def run" in ws.packages.get("kept-code").codebase["main.py"]
 
 
 def test_faas_gc_prints_what_it_freed(ws, capsys):

@@ -35,7 +35,12 @@ SUBMITTER = textwrap.dedent("""
         cmd = json.loads(line)
         try:
             svc = ws.services.get(cmd["service"])
-            if cmd["op"] == "execute":
+            if cmd["op"] == "start":
+                out = {"id": svc.execute(cmd["function"], cmd.get("input") or {}, wait=False).id}
+            elif cmd["op"] == "terminate":
+                ex = ws.executions.get(cmd["id"])
+                out = {"asked": ex.terminate(), "status": str(ws.executions.get(cmd["id"]).status)}
+            elif cmd["op"] == "execute":
                 ex = svc.execute(cmd["function"], cmd.get("input") or {})
                 out = {"status": str(ex.status), "output": ex.output, "revision": ex.revision,
                        "error": ex.error, "id": ex.id}
@@ -200,3 +205,25 @@ def test_a_sigkilled_hosts_rows_follow_on_reset_once_its_lease_expired(pg, tmp_p
         assert svc.execute("add", {"x": 1}).output == 11  # this process adopts the service ...
         again = ws.executions.get(ex.id).wait(60)         # ... and runs the requeued row
         assert (str(again.status), again.output) == ("success", "ok")
+
+
+@pytest.mark.postgres
+def test_another_process_terminates_a_running_execution_and_cancels_a_queued_one(pg):
+    ws, where = pg
+    svc = cb.push(ws).deploy(service_name="calc")  # home: this process
+    other = Other(*where)
+    try:
+        eid = other("start", service="calc", function="loop")["id"]
+        _until(lambda: str(ws.executions.get(eid).status) == "in-progress", "the home to run it")
+        assert other("terminate", service="calc", id=eid)["asked"] is True
+        ex = ws.executions.get(eid).wait(30)
+        assert str(ex.status) == "terminated"
+        _until(lambda: any("terminate requested by tester" in (e["message"] or "")  # once written
+                           for e in ws.executions.get(eid).status_log), "the request in the status log")
+        bridge.stop(svc.id)  # still its home, but not running it: what others submit waits
+        queued = other("start", service="calc", function="add", input={"x": 1})["id"]
+        got = other("terminate", service="calc", id=queued)
+        assert got == {"asked": True, "status": "canceled"}
+        assert "terminated by tester" in ws.executions.get(queued).error
+    finally:
+        other.close()
