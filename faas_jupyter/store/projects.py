@@ -30,14 +30,30 @@ def insert_project(conn: Connection, name: str, creator: str, owner_role: str = 
     return row
 
 
+_ROLE_SQL = 'SELECT role FROM members WHERE project_id = ? AND "user" = ?'
+
+
 def get_role(conn: Connection, project_id: str, user: str) -> str | None:
     if conn.dialect.name == "sqlite":  # checked on every execute/list/poll: skip SQLAlchemy's
         # execution layer (~0.1 ms) for this primary-key read on the same connection
-        row = conn.connection.driver_connection.execute(
-            'SELECT role FROM members WHERE project_id = ? AND "user" = ?', (project_id, user)).fetchone()
+        row = conn.connection.driver_connection.execute(_ROLE_SQL, (project_id, user)).fetchone()
         return None if row is None else row[0]
     q = select(members.c.role).where(members.c.project_id == project_id, members.c.user == user)
     return conn.scalar(q)
+
+
+def read_role(store, project_id: str, user: str) -> str | None:
+    """``get_role`` in its own read; on SQLite on the pooled driver connection, without
+    building a SQLAlchemy Connection (every execute checks membership once)."""
+    if store.dialect != "sqlite":
+        with store.connect() as conn:
+            return get_role(conn, project_id, user)
+    pooled = store.engine.raw_connection()
+    try:
+        row = pooled.driver_connection.execute(_ROLE_SQL, (project_id, user)).fetchone()
+        return None if row is None else row[0]
+    finally:
+        pooled.close()
 
 
 def list_members(conn: Connection, project_id: str) -> list[dict]:

@@ -104,8 +104,10 @@ class Workspace:
         if self._system:
             return
         if conn is None:
-            with self.store.connect() as own:
-                return self.check_role(own, action, MEMBER_ROLES, project)
+            from faas_jupyter.store.projects import read_role
+            project = project if project is not None else self.project
+            return require_role(read_role(self.store, project.id, self.user), self.user, project.name,
+                                action, MEMBER_ROLES)
         self.check_role(conn, action, MEMBER_ROLES, project)
 
     def use_project(self, name: str):

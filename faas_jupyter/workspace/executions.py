@@ -235,18 +235,25 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
             ex = from_row(ws, row, sql.events_of(conn, row["id"]))
         return ex.wait() if wait else ex
     function = running.module.function(function_name)  # NotFound lists the functions
-    from faas_jupyter.runner.invoke import check_inputs
-    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
-    prepared = prepare_inputs(ws, function, inputs)
-    row = bridge.new_row(ws, running.service, function_name, inputs, rerun_of=rerun_of)
-    if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
-    pending = running.submit(row, prepared, wait=wait, returns=returns)
+    pending = submit_local(ws, running, function, inputs, wait=wait, returns=returns, rerun_of=rerun_of)
     if wait:
         pending.raise_error()
     ex = from_pending(ws, pending)
-    ex._future = None if wait else running.futures.get(row["id"])
+    ex._future = None if wait else running.futures.get(pending.row["id"])
     return ex
+
+
+def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: list | None = None,
+                 rerun_of: str | None = None) -> Pending:
+    """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
+    (``svc.map`` builds no Execution per input until all have ended)."""
+    from faas_jupyter.runner.invoke import check_inputs
+    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
+    prepared = prepare_inputs(ws, function, inputs)
+    row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
+    if returns:
+        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
+    return running.submit(row, prepared, wait=wait, returns=returns)
 
 
 def from_pending(ws, pending: Pending) -> Execution:

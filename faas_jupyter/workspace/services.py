@@ -96,24 +96,42 @@ class Service(ServiceModel):
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
-        from faas_jupyter.workspace.executions import start_execution
         running = self._route()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
-        recorder = bridge.recorder_for(self._ws.store)
-        started, held = [], []
-        for i in inputs:
-            ex = start_execution(self._ws, self, running, function_name, dict(i or {}),
-                                 wait=False, returns=returns, member_checked=True)
-            started.append(ex)
-            held.append(recorder.pending(ex.id))  # its state in memory, kept for the result
+        if running is None:  # queued for the home in another process: one row each
+            return self._map_queued(function_name, inputs, progress, returns)
+        from faas_jupyter.workspace.executions import submit_local
+        function = running.module.function(function_name)  # NotFound lists the functions
+        if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
+            self._ws.packagers.manager.check_artifact_types(returns)
+            returns = list(returns)
+        # only the in-memory state per input: the Executions are built once, when all ended
+        held = [submit_local(self._ws, running, function, dict(i or {}), wait=False, returns=returns)
+                for i in inputs]
+        from tqdm.auto import tqdm
+        recorder = running.recorder
+        with tqdm(total=len(held), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
+            for p in held:
+                future = running.futures.get(p.row["id"])
+                if future is not None:
+                    future.result()
+                bar.update(1)
+        recorder.flush()
+        for p in held:
+            p.raise_error()  # a row that could not be recorded: said once, as ex.wait() does
+        return _final(self._ws, [p.row["id"] for p in held], held)
+
+    def _map_queued(self, function_name: str, inputs: list, progress: bool, returns) -> list:
+        from faas_jupyter.workspace.executions import start_execution
+        started = [start_execution(self._ws, self, None, function_name, dict(i or {}), wait=False,
+                                   returns=returns, member_checked=True) for i in inputs]
         from tqdm.auto import tqdm
         with tqdm(total=len(started), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
             for ex in started:
                 ex.wait(_refresh=False)
                 bar.update(1)
-        recorder.flush()
-        return _final(self._ws, started, held)
+        return _final(self._ws, [ex.id for ex in started], [None] * len(started))
 
     # -- changing ------------------------------------------------------------------------------
     def update(self, revision: str | None = None, init_input: dict | None = None, *,
@@ -158,14 +176,14 @@ def _home_text(ws, state: dict) -> str:
         return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
-def _final(ws, started: list, held: list) -> list:
+def _final(ws, started: list[str], held: list) -> list:
     """The ended executions as stored, built from the state this process wrote (no re-read of
     every row); only those it no longer held are read back."""
     from faas_jupyter.workspace.executions import from_pending
     out = [from_pending(ws, p) if p is not None and p.done.is_set() else None for p in held]
-    missing = [ex.id for ex, o in zip(started, out) if o is None]
+    missing = [eid for eid, o in zip(started, out) if o is None]
     fetched = dict(zip(missing, ws.executions._many(missing))) if missing else {}
-    return [o if o is not None else fetched[ex.id] for ex, o in zip(started, out)]
+    return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]
 
 
 def _runtime_config(text: str | None) -> dict:
