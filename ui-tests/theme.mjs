@@ -70,8 +70,8 @@ export async function contrastReport(page, roots) {
       return (x + 0.05) / (y + 0.05);
     };
     const kinds = [
-      ['badge', '.faas-status'],
-      ['code', '.faas-code, .faas-logs, .faas-preview td'],
+      ['badge', '.faas-status, .faas-ok, .faas-field-error'],
+      ['code', '.faas-code, .faas-logs, .faas-preview td, .faas-diff pre span'],
       ['text', '.faas-table td, .faas-table th, .faas-dim, .faas-error, .faas-field-error, .faas-empty']
     ];
     const found = [];

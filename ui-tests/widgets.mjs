@@ -4,6 +4,7 @@
 // usage: node ui-tests/widgets.mjs --url http://127.0.0.1:PORT --token T --out DIR --notebook NAME.ipynb
 // stdout (last line): {"ok", "checks": [{name, passed, detail}], "screenshots", "console", "error"}
 import { runScript, screenshot } from './lib.mjs';
+import { contrastReport, setTheme } from './theme.mjs';
 
 const textOf = async loc => ((await loc.count()) ? (await loc.first().textContent()).trim() : null);
 
@@ -52,6 +53,14 @@ await runScript(
     check('deploy reported success', message?.includes(`deployed ${opts.service}`), message);
     await panel.scrollIntoViewIfNeeded();
     result.screenshots.push(await screenshot(page, opts.out, 'widgets-after-deploy.png'));
+    // both themes: the widgets' colours are theme variables
+    for (const theme of ['light', 'dark']) {
+      await setTheme(page, theme, opts);
+      await browser.scrollIntoViewIfNeeded();
+      result.screenshots.push(await screenshot(page, opts.out, `widgets-${theme}.png`));
+      const contrast = await contrastReport(page, ['.faas-revision-browser', '.faas-deploy-panel']);
+      check(`${theme}: widget diff lines and status lines reach 4.5:1`, contrast.checked > 0 && contrast.min >= 4.5, contrast.worst);
+    }
   },
   { notebook: { type: 'string', default: 'widgets.ipynb' }, service: { type: 'string', default: 'shapes' } }
 );

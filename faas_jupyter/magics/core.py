@@ -12,6 +12,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser
 
+from faas_jupyter.model import cell_origins
 from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
 from faas_jupyter.magics import registry, working
 from faas_jupyter.magics.registry import COMMANDS
@@ -103,6 +104,8 @@ class FaasMagics(Magics):
             except SyntaxError as err:
                 raise UsageError(f"cell line {(err.lineno or 0) + 1}: {err.msg}") from None
         self.packages[args.package] = inferred
+        path = args.entry if args.kind == "module" else args.path
+        cell_origins.remember(args.package, working.normalize_path(path), f"In[{self.shell.execution_count}]")
         self._report(args, inferred, inference_warnings)
         if args.kind == "module" and args.push:
             return self.faas(f"push {args.package} -m {_quote(args.message)}")

@@ -53,13 +53,24 @@ def page_executions(conn: Connection, project_id: str, flt: ExecutionFilter, *, 
                     descending: bool = True, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """One page of execution rows and the number of rows the filter matches."""
     where = flt.where(project_id)
-    column = EXECUTION_SORTS[sort]
-    order = [column.desc() if descending else column.asc(), executions.c.id]
-    if sort == "duration":  # unfinished rows (no duration yet) last in both directions
-        order.insert(0, column.is_(None))
+    total = int(conn.scalar(select(func.count()).select_from(executions).where(*where)) or 0)
+    # a page past the middle is read from the other end: OFFSET walks the rows it skips
+    backwards = offset > total // 2
+    if backwards:
+        offset, limit = max(0, total - offset - limit), min(limit, max(0, total - offset))
+    order = _order(EXECUTION_SORTS[sort], sort, descending != backwards, nulls_last=not backwards)
     rows = conn.execute(select(executions).where(*where).order_by(*order).limit(limit).offset(offset))
-    total = conn.scalar(select(func.count()).select_from(executions).where(*where))
-    return [dict(r) for r in rows.mappings()], int(total or 0)
+    page = [dict(r) for r in rows.mappings()]
+    return (page[::-1] if backwards else page), total
+
+
+def _order(column, sort: str, descending: bool, nulls_last: bool) -> list:
+    """ORDER BY of one direction; the id breaks ties the same way, so both ends agree."""
+    order = [column.desc() if descending else column.asc(),
+             executions.c.id.desc() if descending else executions.c.id.asc()]
+    if sort == "duration":  # unfinished rows (no duration yet) after the finished ones
+        order.insert(0, column.is_(None) if nulls_last else column.is_not(None))
+    return order
 
 
 def distinct_values(conn: Connection, project_id: str) -> dict[str, list[str]]:

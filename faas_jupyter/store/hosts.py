@@ -61,6 +61,21 @@ def service_state(conn: Connection, service_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+def read_service_state(store, service_id: str) -> dict | None:
+    """``service_state`` in its own read; every execute does this once, so on SQLite it runs
+    the plain SELECT on the pooled driver connection (a third of going through Core)."""
+    if store.dialect != "sqlite":
+        with store.connect() as conn:
+            return service_state(conn, service_id)
+    pooled = store.engine.raw_connection()
+    try:
+        cur = pooled.driver_connection.execute("SELECT * FROM services WHERE id = ?", (service_id,))
+        row = cur.fetchone()
+        return None if row is None else dict(zip([d[0] for d in cur.description], row))
+    finally:
+        pooled.close()
+
+
 def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:
     """Compare-and-set a service's home: True if it was ``expected`` and is now ``home``."""
     col = services.c.home
@@ -94,6 +109,16 @@ def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> l
     for r in rows:
         r["owner"] = owner
     return rows
+
+
+def queued_without_home(conn: Connection, project_id: str, runtimes) -> bool:
+    """Is anything queued for a service of the project that has no home (just deployed from
+    a process that left it to a host, or given up)? A host process adopts those at once."""
+    q = (select(executions.c.id).join(services, services.c.id == executions.c.service_id)
+         .where(executions.c.status == "created", executions.c.owner.is_(None),
+                services.c.home.is_(None), services.c.project_id == project_id,
+                services.c.runtime.in_(list(runtimes))).limit(1))
+    return conn.execute(q).first() is not None
 
 
 def any_queued(conn: Connection, service_ids: list[str]) -> bool:

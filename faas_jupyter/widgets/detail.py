@@ -6,6 +6,7 @@ import json
 import ipywidgets as W
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.model import cell_origins
 
 from ._base import ERROR_STYLE, esc, html_table
 from .previews import _pre, _short, preview_item, section
@@ -57,7 +58,9 @@ class ExecutionDetail(W.VBox):
         if ex.error:
             parts.append(section("error", _pre(ex.error, "faas-error")))
         if ex.traceback:
-            parts.append(section("traceback", _pre(ex.traceback, "faas-traceback")))
+            # frames of files written in %%faas cells also name the cell
+            parts.append(section("traceback", _pre(cell_origins.annotate(ex.traceback, ex.package),
+                                                   "faas-traceback")))
         parts.append(section("logs", _pre(self._logs(ex) or "(no logs)", "faas-logs")))
         self.html.value = "".join(parts)
 

@@ -125,11 +125,12 @@ class RevisionBrowser(TextRepr, W.VBox):
             return
         versions = list(self.b.options)  # latest first
         i = versions.index(change["new"])
-        self._quiet = True
-        try:
-            self.a.value = versions[min(i + 1, len(versions) - 1)]
-        finally:
-            self._quiet = False
+        if i + 1 < len(versions):  # the oldest has no predecessor: keep the "from" pick
+            self._quiet = True
+            try:
+                self.a.value = versions[i + 1]
+            finally:
+                self._quiet = False
         self.b.value = change["new"]
 
     def show_diff(self) -> None:

@@ -1,6 +1,7 @@
 """`%%faas` / `%faas` on a real InteractiveShell and a real workspace."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import nbformat
@@ -270,3 +271,20 @@ def test_diff_is_coloured_html_in_a_rich_front_end(ip, monkeypatch):
     added = next(line for line in html.split("<span") if "return s.strip().upper()" in line)
     assert "--jp-error-color1" in removed and "--jp-success-color1" in added
     assert "+    return s.strip().upper()" in repr(shown)  # the plain-text form
+
+
+def test_a_failure_traceback_names_the_cell_a_module_came_from(ip, monkeypatch):
+    from faas_jupyter.widgets.detail import ExecutionDetail
+    ip.run_cell_magic("faas", "module boom --package cells", (
+        "from faas_jupyter import BaseServiceRunner\n\n\n"
+        "class ServiceRunner(BaseServiceRunner):\n"
+        "    def run(self, x: int):\n"
+        "        raise ValueError(f'bad {x}')\n"))
+    cell = f"In[{ip.execution_count}]"
+    ip.run_line_magic("faas", "push cells -m one")
+    svc = ip.faas.ws.packages.get("cells").deploy(service_name="cells-svc", module_name="boom")
+    ex = svc.execute("run", {"x": 1}, wait=False).wait()
+    assert re.search(r'File "main\.py", line 6, in run', ex.traceback), ex.traceback
+    detail = ExecutionDetail(ip.faas.ws)
+    detail.show(ex)
+    assert f"(notebook cell {cell}, line 7)" in detail.html.value  # the %%faas line is line 1

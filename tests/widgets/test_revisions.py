@@ -57,7 +57,7 @@ def test_move_without_services_is_a_clear_error(ws, pkg):
 def test_a_row_click_chooses_that_revision_against_its_predecessor(ws, pkg):
     rb = RevisionBrowser(ws, "shapes")
     rb.status.error("an old message")
-    rb.rows.value = "1.0.0"  # what a click on the row does
+    rb.rows.value = "1.0.0"  # what a click on the row does (the oldest: "from" stays)
     assert (rb.a.value, rb.b.value) == ("1.0.0", "1.0.0")
     assert rb.deploy_button.description == "Deploy 1.0.0" and rb.status.kind == ""  # old line cleared
     rb.rows.value = "1.0.1"

@@ -158,3 +158,19 @@ def test_non_members_read_nothing(ws, tmp_path):
         stranger.console.executions()
     with pytest.raises(PermissionDenied):
         stranger.console.items()
+
+
+@pytest.mark.parametrize("sort", ["created", "duration", "status", "user"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_pages_from_either_end_tile_the_whole_order(ws, sort, descending):
+    rows = _rows(ws.project.id, 203)  # pages past the middle are read from the other end
+    with ws.store.transaction() as conn:
+        insert_executions(conn, rows)
+    everything, total = ws.console.executions(sort=sort, descending=descending, limit=500)
+    paged = []
+    for offset in range(0, total, 20):
+        page, _ = ws.console.executions(sort=sort, descending=descending, limit=20, offset=offset)
+        paged += [e.id for e in page]
+    assert total == 203 and paged == [e.id for e in everything]
+    if sort == "duration":  # unfinished runs (no duration) come last either way
+        assert all(e.duration is None for e in everything[-50:]) and everything[0].duration is not None
