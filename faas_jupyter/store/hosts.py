@@ -111,6 +111,16 @@ def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> l
     return rows
 
 
+def queued_without_home(conn: Connection, project_id: str, runtimes) -> bool:
+    """Is anything queued for a service of the project that has no home (just deployed from
+    a process that left it to a host, or given up)? A host process adopts those at once."""
+    q = (select(executions.c.id).join(services, services.c.id == executions.c.service_id)
+         .where(executions.c.status == "created", executions.c.owner.is_(None),
+                services.c.home.is_(None), services.c.project_id == project_id,
+                services.c.runtime.in_(list(runtimes))).limit(1))
+    return conn.execute(q).first() is not None
+
+
 def any_queued(conn: Connection, service_ids: list[str]) -> bool:
     """A read-only look before claiming (a home polls this; the write lock only when needed)."""
     q = select(executions.c.id).where(executions.c.status == "created", executions.c.owner.is_(None),

@@ -200,3 +200,18 @@ def refreshed(running):
     if not changed(running.service, state):
         return running
     return local(running.ws, running.service, state)
+
+
+def terminate_elsewhere(ex) -> bool:
+    """A queued execution is canceled here; one running in another process is asked to stop
+    through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
+    ws, who = ex._ws, ex._ws.user
+    with ws.store.connect() as conn:
+        row = exec_sql.get_execution(conn, ex.id)
+    message = f"canceled before it started: terminated by {who}"
+    if row["status"] == "created" and row["owner"] is None and ws.store.write(
+            lambda conn: exec_sql.settle(conn, row, "canceled", message, now())):
+        return True
+    # running elsewhere (or claimed just now): its home stops it
+    ws.store.write(lambda conn: sql.request_terminate(conn, ex.id, now(), f"terminate requested by {who}"))
+    return True

@@ -14,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
@@ -122,7 +122,8 @@ class Execution(ExecutionModel):
             return True
         if self.refresh().status in _FINAL:
             return False
-        return _terminate_elsewhere(self)
+        from faas_jupyter.workspace._queue import terminate_elsewhere
+        return terminate_elsewhere(self)
 
     def rerun(self, wait: bool = True, input: dict | None = None) -> "Execution":
         """Run the same function again, as a new execution: with the same inputs, or with
@@ -174,24 +175,6 @@ class Execution(ExecutionModel):
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
         return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
-
-
-def _terminate_elsewhere(ex: Execution) -> bool:
-    """A queued execution is canceled here; one running in another process is asked to stop
-    through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
-    from faas_jupyter.store import hosts as host_sql
-    from faas_jupyter.store.db import now
-    ws, who = ex._ws, ex._ws.user
-    with ws.store.connect() as conn:
-        row = sql.get_execution(conn, ex.id)
-    if row["status"] == "created" and row["owner"] is None and ws.store.write(
-            lambda conn: sql.settle(conn, row, "canceled", f"canceled before it started: terminated by {who}",
-                                    now())):
-        return True
-    # running elsewhere (or claimed just now): its home stops it
-    ws.store.write(lambda conn: host_sql.request_terminate(conn, ex.id, now(),
-                                                           f"terminate requested by {who}"))
-    return True
 
 
 def _last_message(ex: Execution) -> str:

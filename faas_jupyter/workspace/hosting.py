@@ -29,8 +29,19 @@ def serve(ws, kind: str = "serve") -> list[str]:
     adopted = adopt(host)
     if _adopt_beat not in host.beats:
         host.beats.append(_adopt_beat)
+        host.ticks.append(_adopt_tick)
     _queue.watch(ws)
     return adopted
+
+
+def _adopt_tick(host) -> None:
+    # between heartbeats: a row queued for a service nobody hosts yet is adopted at once
+    ws = host.serving
+    with ws.store.connect() as conn:
+        waiting = sql.queued_without_home(conn, ws.project.id, _queue.HOSTED)
+    if waiting:
+        adopt(host)
+        host.wake()
 
 
 def _adopt_beat(host) -> None:
@@ -72,6 +83,7 @@ def unserve(ws) -> None:
     host = _hosts.host_for(ws.store)
     if _adopt_beat in host.beats:
         host.beats.remove(_adopt_beat)
+        host.ticks.remove(_adopt_tick)
     for running in _queue.homed_here(host):
         bridge.stop(running.id)
         _queue.release(ws, running.id)

@@ -119,7 +119,7 @@ def test_update_and_pause_in_one_process_are_seen_by_the_others_next_execution(p
 
 def _serve(where, project_env: dict | None = None) -> subprocess.Popen:
     db, art, home = where
-    env = {**os.environ, "FAAS_HEARTBEAT_SECONDS": "0.2", **(project_env or {})}
+    env = {**os.environ, **(project_env or {})}  # default heartbeat: adoption must not wait for it
     proc = subprocess.Popen([sys.executable, "-m", "faas_jupyter.cli", "--db", db, "--artifacts", art,
                              "--home", home, "--user", "tester", "serve"],
                             stdout=subprocess.PIPE, text=True, env=env)
