@@ -112,10 +112,14 @@ _LIST_SQL = ("SELECT * FROM executions WHERE project_id = ? ORDER BY created_at 
 _EVENTS_SQL = "SELECT * FROM execution_events WHERE execution_id IN ({}) ORDER BY id"
 
 
-def _raw_page(db, pid: str, offset: int) -> list:
-    rows = db.execute(_LIST_SQL, (pid, offset)).fetchall()
+def _with_events(db, rows: list) -> list:
+    """The rows and their status events: what an Execution is built from."""
     ids = [r[0] for r in rows]
     return rows + db.execute(_EVENTS_SQL.format(",".join("?" * len(ids))), ids).fetchall()
+
+
+def _raw_page(db, pid: str, offset: int) -> list:
+    return _with_events(db, db.execute(_LIST_SQL, (pid, offset)).fetchall())
 
 
 def bench_list(s: Scaled, args) -> None:
@@ -137,9 +141,7 @@ _POLL_SQL = ("SELECT * FROM executions WHERE project_id = ? AND change_seq > ? O
 
 
 def _raw_poll(db, pid: str, cursor: int) -> list:
-    rows = db.execute(_POLL_SQL, (pid, cursor)).fetchall()
-    ids = [r[0] for r in rows]
-    return rows + db.execute(_EVENTS_SQL.format(",".join("?" * len(ids))), ids).fetchall()
+    return _with_events(db, db.execute(_POLL_SQL, (pid, cursor)).fetchall())
 
 
 def bench_poll(s: Scaled, args) -> None:

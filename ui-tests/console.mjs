@@ -267,6 +267,13 @@ await runScript(async ({ page, opts, check, result }) => {
   await page.locator('.lm-TabBar-tab', { hasText: 'FaaS Console' }).locator('.lm-TabBar-tabCloseIcon').click();
   await sidebar(page).locator('[data-testid="faas-open-console"]').click();
   check('the sidebar button opens the console', await page.locator(CONSOLE).isVisible());
+  // every item, also those in no dataset, from the sidebar's Datasets section
+  await sidebar(page).locator('[data-testid="faas-open-items"]').click();
+  const itemsTab = page.locator(`${CONSOLE} [data-testid="faas-tab-items"][aria-selected="true"]`);
+  await itemsTab.waitFor({ timeout: opts.timeout });
+  await page.locator(`${CONSOLE} [data-testid="faas-console-item"]`).first().waitFor({ timeout: opts.timeout });
+  check('"All items" in the sidebar opens the console\'s Items tab', await itemsTab.isVisible());
+  await page.locator(`${CONSOLE} [data-testid="faas-tab-executions"]`).click();
   await setTheme(page, 'light', opts);
   await pollingPauses(page, { check, opts, result });
 });

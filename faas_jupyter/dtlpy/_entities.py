@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from faas_jupyter.errors import FaasError, NotFound
+from faas_jupyter.errors import FaasError
 from faas_jupyter.model import entities as model
+from faas_jupyter.model.package import find_named
 
 __all__ = ["Item", "Dataset", "Annotation", "ItemsList", "AnnotationsList", "download_path"]
 
@@ -44,11 +45,8 @@ class _Listing:
     def get(self, **ids: Any):
         """The entry whose ``id`` (``item_id=`` / ``annotation_id=``) matches."""
         wanted = next((v for k, v in ids.items() if k.endswith("id")), None)
-        for entry in self._entries:
-            if entry.id == wanted:
-                return entry
-        raise NotFound(f"no {self._what} with id {wanted!r} here; ids: "
-                       f"{', '.join(str(e.id) for e in self._entries) or 'none'}")
+        return find_named(self._entries, "id", wanted, f"no {self._what} with id {wanted!r} here", "ids",
+                          empty="none")
 
     def __iter__(self) -> Iterator:
         return iter(self._entries)

@@ -66,6 +66,14 @@ def io_values(given: Any) -> dict:
     return {io.name: getattr(io, "value", None) for io in ios}
 
 
+def _with_compute_config(extra: dict | None, compute_config: str | None) -> dict:
+    """A copy of ``extra`` keeping Dataloop's ``compute_config=`` as its JSON key ``computeConfig``."""
+    extra = dict(extra or {})
+    if compute_config is not None:
+        extra["computeConfig"] = compute_config
+    return extra
+
+
 class FunctionIO(_model.FunctionIO):
     """``dl.FunctionIO(type, value=None, name=None, ...)``; the name defaults by type (``item``)."""
 
@@ -93,9 +101,7 @@ class PackageFunction(_model.PackageFunction):
                  description: str | None = "", display_name: str | None = None,
                  display_icon: str | None = None, *, input: Any = None, output: Any = None,
                  extra: dict | None = None, compute_config: str | None = None, **_dataloop_only: Any):
-        extra = dict(extra or {})
-        if compute_config is not None:
-            extra["computeConfig"] = compute_config
+        extra = _with_compute_config(extra, compute_config)
         super().__init__(name=name, description=description or "",
                          input=_io_list(inputs if inputs is not None else input, "inputs"),
                          output=_io_list(outputs if outputs is not None else output, "outputs"),
@@ -116,9 +122,7 @@ class PackageModule(_model.PackageModule):
     def __init__(self, name: str = "default_module", entry_point: str = "main.py",
                  class_name: str = "ServiceRunner", init_inputs: Any = None, functions: Any = None,
                  extra: dict | None = None, compute_config: str | None = None, **_dataloop_only: Any):
-        extra = dict(extra or {})
-        if compute_config is not None:
-            extra["computeConfig"] = compute_config
+        extra = _with_compute_config(extra, compute_config)
         functions = functions if isinstance(functions, (list, tuple)) else [functions] if functions else []
         super().__init__(name=name, entry_point=entry_point, class_name=class_name,
                          init_inputs=_io_list(init_inputs, "init_inputs"), functions=list(functions),

@@ -78,6 +78,18 @@ def _parse_list(d: dict, key: str, cls: type, context: str) -> list:
     return out
 
 
+def find_named(entries: Iterable, attr: str, wanted: Any, missing: str, listing: str,
+               empty: str = "(none)") -> Any:
+    """The entry whose ``attr`` equals ``wanted``; else NotFound ``"<missing>; <listing>: a, b"``
+    (the entries' ``attr`` values, or ``empty``), so the error says what there is."""
+    entries = list(entries)
+    for entry in entries:
+        if getattr(entry, attr) == wanted:
+            return entry
+    names = ", ".join(str(getattr(e, attr)) for e in entries) or empty
+    raise NotFound(f"{missing}; {listing}: {names}")
+
+
 def _emit(known: dict, extra: dict) -> dict:
     out = {k: v for k, v in known.items() if v is not MISSING}
     out.update(copy.deepcopy(extra))
@@ -166,11 +178,8 @@ class PackageFunction:
 
     def io(self, name: str) -> FunctionIO:
         """The input called ``name``; NotFound lists the inputs there are."""
-        for io in self.input:
-            if io.name == name:
-                return io
-        raise NotFound(f"function {self.name!r} has no input {name!r}; "
-                       f"inputs: {', '.join(i.name for i in self.input) or '(none)'}")
+        return find_named(self.input, "name", name, f"function {self.name!r} has no input {name!r}",
+                          "inputs")
 
     def to_json(self) -> dict:
         known = {"name": self.name, "description": self.description,
@@ -242,11 +251,8 @@ class PackageModule:
 
     def function(self, name: str) -> PackageFunction:
         """The function called ``name``; NotFound lists the functions there are."""
-        for fn in self.functions:
-            if fn.name == name:
-                return fn
-        raise NotFound(f"module {self.name!r} has no function {name!r}; "
-                       f"functions: {', '.join(f.name for f in self.functions) or '(none)'}")
+        return find_named(self.functions, "name", name, f"module {self.name!r} has no function {name!r}",
+                          "functions")
 
     def to_json(self) -> dict:
         known = {"name": self.name, "entryPoint": self.entry_point, "className": self.class_name,

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
+from faas_jupyter.errors import ValidationError
 from faas_jupyter.store.schema import (change_counters, execution_events, execution_logs, executions,
                                        items)
 
@@ -116,6 +117,7 @@ def list_executions(conn: Connection, project_id: str, *,
                     status: str | Iterable[str] | None = None, limit: int | None = None,
                     offset: int = 0) -> list[dict]:
     """Newest first (ties by id, newest-first too, so one index scan serves the ORDER BY)."""
+    _check_page(limit, offset)
     statuses = None if status is None else [status] if isinstance(status, str) else list(status)
     raw = _sqlite_driver(conn)
     if raw is not None:
@@ -131,6 +133,14 @@ def list_executions(conn: Connection, project_id: str, *,
     if limit is not None:
         q = q.limit(limit)
     return dicts(conn, q)
+
+
+def _check_page(limit: int | None, offset: int) -> None:
+    # SQLite reads a negative LIMIT as "all" and PostgreSQL refuses it: one answer on both
+    bad_limit = limit is not None and (not isinstance(limit, int) or limit < 0)
+    if bad_limit or not isinstance(offset, int) or offset < 0:
+        raise ValidationError(f"a page of executions needs limit >= 0 (None: all) and offset >= 0, "
+                              f"got limit={limit!r}, offset={offset!r}", "limit" if bad_limit else "offset")
 
 
 def _sqlite_driver(conn: Connection):

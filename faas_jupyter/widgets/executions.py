@@ -101,12 +101,9 @@ class ExecutionMonitor(TextRepr, W.VBox):
     def _show_selected(self) -> None:
         ex = self.selected
         self.rerun_button.disabled = ex is None or not ex.done
-        # offered only where it can work: a run hosted by another process (the Jupyter server)
-        # is terminated there, e.g. from the FaaS console
-        self.terminate_button.disabled = ex is None or not ex.terminable
-        self.terminate_button.tooltip = (
-            "" if ex is None or ex.done or ex.terminable else
-            "this run is hosted by another process (the Jupyter server): terminate it from the FaaS console")
+        # a run hosted elsewhere (the Jupyter server, another kernel) is asked to stop through
+        # the registry and its home stops it; a finished one has nothing to stop
+        self.terminate_button.disabled = ex is None or ex.done
         key = None if ex is None else (ex.id, str(ex.status), execution_row(ex)[4], ex.duration)
         if key != self._shown and ex is not None:
             self.detail.show(ex)

@@ -181,8 +181,8 @@ def require_role(role: str | None, user: str, project: str, action: str,
         raise PermissionDenied(
             f"user {user!r} is not a member of project {project!r} and may not {action}; an owner "
             f"can run proj.members.add({user!r}, role='annotator') (or another role)")
-    has = f"role {role!r}"
+    enough = allowed[-1]  # the least of the roles that may (``allowed`` runs from owner down)
     raise PermissionDenied(
         f"user {user!r} may not {action} in project {project!r}: needs role "
-        f"{' or '.join(allowed)}, has {has}; an owner can run "
-        f"proj.members.add({user!r}, role='developer')")
+        f"{' or '.join(allowed)}, has role {role!r}; an owner can run "
+        f"proj.members.add({user!r}, role={enough!r})")

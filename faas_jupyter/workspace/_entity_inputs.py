@@ -19,6 +19,7 @@ from faas_jupyter.dtlpy import Annotation, Dataset, Item
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.store.schema import items as items_t
+from faas_jupyter.workspace._item_records import record_of
 
 _DATASET_KEYS = ("id", "name", "created_at", "creator", "project_id")
 
@@ -56,7 +57,6 @@ def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> di
 
 def enrich(conn, type_name: str, record: dict, item_row: dict | None = None) -> dict:
     """``record`` plus what its entity needs later (read on ``conn``, in the parent)."""
-    from faas_jupyter.workspace._io_bridge import record_of
     if type_name == "Item":
         row = item_row or {}
         return {**record, **_item_extras(row, _annotations_of(conn, [record["id"]])[record["id"]],

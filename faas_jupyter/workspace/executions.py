@@ -99,13 +99,6 @@ class Execution(ExecutionModel):
         p = bridge.recorder_for(self._ws.store).pending(self.id)
         return p.row["status"] if p is not None else str(self.status)
 
-    @property
-    def terminable(self) -> bool:
-        """Whether ``terminate()`` can work from this process: it has not ended and its service
-        runs here (a run hosted elsewhere, e.g. by the Jupyter server, is stopped there)."""
-        return (not self.done and self._service_id is not None
-                and bridge.get_running(self._service_id) is not None)
-
     def terminate(self) -> bool:
         """Stop it: queued ones never start, running ones stop at ``kill_event()`` (or are
         killed in the process runtime after the grace time). False if it already ended.

@@ -24,7 +24,7 @@ from faas_jupyter.store.db import new_id, now
 from faas_jupyter.store.schema import annotations as annotations_t
 from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.store.schema import items as items_t
-from faas_jupyter.workspace._io_bridge import item_row
+from faas_jupyter.workspace._item_records import item_row
 
 WRITERS = ("owner", "developer", "annotationManager")
 MEMBERS = WRITERS + ("annotator",)

@@ -5,7 +5,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { FaasApi } from './api';
 import { FaasSidebar, faasIcon, SIDEBAR_ID } from './components/sidebar';
-import { createConsole } from './console/widget';
+import { Tab } from './console/model';
+import { ConsoleContent, createConsole } from './console/widget';
 import { FaasModel } from './model';
 import { LABEXTENSION_VERSION } from './version';
 
@@ -21,15 +22,18 @@ export namespace CommandIDs {
 
 function addCommands(app: JupyterFrontEnd, sidebar: FaasSidebar, palette: ICommandPalette | null): void {
   const { commands, shell } = app;
-  let console: MainAreaWidget | null = null;
+  let console: MainAreaWidget<ConsoleContent> | null = null;
   commands.addCommand(CommandIDs.openConsole, {
     label: 'FaaS: Open Console',
     caption: 'Executions, charts, items and package revisions in the main area',
     icon: faasIcon,
-    execute: () => {
+    execute: args => {
+      const tab = typeof args?.tab === 'string' ? (args.tab as Tab) : undefined;
       if (!console || console.isDisposed) {
-        console = createConsole(sidebar.model);
+        console = createConsole(sidebar.model, tab);
         shell.add(console, 'main');
+      } else if (tab) {
+        console.content.model.setTab(tab);
       }
       shell.activateById(console.id);
     }
@@ -69,7 +73,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const model = new FaasModel(new FaasApi(), { labextensionVersion: LABEXTENSION_VERSION });
-    const sidebar = new FaasSidebar(model, () => void app.commands.execute(CommandIDs.openConsole));
+    const sidebar = new FaasSidebar(model, tab => void app.commands.execute(CommandIDs.openConsole, tab ? { tab } : {}));
     app.shell.add(sidebar, 'left', { rank: 850 });
     restorer?.add(sidebar, SIDEBAR_ID);
     addCommands(app, sidebar, palette);

@@ -37,9 +37,6 @@ export interface IModelOptions {
   refreshInterval?: number;
 }
 
-/** Runtimes whose services the Jupyter server hosts: only their runs can be terminated here. */
-export const SERVER_RUNTIMES = new Set(['process', 'dask']);
-
 function isItemRef(v: unknown): v is { id: string; artifactType?: string } {
   return typeof v === 'object' && v !== null && typeof (v as any).id === 'string' && 'artifactType' in v;
 }
@@ -329,13 +326,10 @@ export class FaasModel {
     await this.refresh();
   }
 
-  /** Whether Terminate can work: a running execution of a service the server hosts. */
+  /** Whether Terminate can work: the run has not ended. The server stops runs it hosts; one
+   * hosted elsewhere (a notebook kernel) is asked through the registry, and its home stops it. */
   canTerminate(ex: IExecution): boolean {
-    if (FINAL_STATUSES.has(ex.status)) {
-      return false;
-    }
-    const svc = this.services.find(s => s.name === ex.service);
-    return Boolean(svc && SERVER_RUNTIMES.has(svc.runtime ?? ''));
+    return !FINAL_STATUSES.has(ex.status);
   }
 
   /** A default service name no service of the project has yet. */

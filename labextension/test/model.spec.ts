@@ -180,10 +180,11 @@ describe('FaasModel', () => {
     expect(m.canTerminate(m.selectedExecution!)).toBe(false);
   });
 
-  it('offers Terminate only for runs of services the server hosts', async () => {
+  it('offers Terminate only while the run has not ended', async () => {
     const m = model(populated(LABEXTENSION_VERSION, 'kernel'));
     await m.refresh();
-    expect(m.canTerminate({ id: 'e', functionName: 'run', status: 'in-progress', service: 'svc' })).toBe(false);
+    expect(m.canTerminate({ id: 'e', functionName: 'run', status: 'in-progress', service: 'svc' })).toBe(true);
+    expect(m.canTerminate({ id: 'e', functionName: 'run', status: 'terminated', service: 'svc' })).toBe(false);
   });
 
   it('polls at the configured interval only while a view is visible, and stops on dispose', async () => {

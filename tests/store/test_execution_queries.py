@@ -77,6 +77,19 @@ def test_pages_are_newest_first_and_disjoint(store):
         assert [r["id"] for r in sql.list_executions(conn, pid, service_name="nope", limit=50)] == []
 
 
+def test_a_negative_page_is_one_error_on_both_databases(store):
+    import pytest
+
+    from faas_jupyter.errors import ValidationError
+    pid = _project(store)
+    sql.write_batch(store, _rows(pid, 3), [], [], [], [])
+    with store.connect() as conn:  # SQLite read LIMIT -1 as "all"; PostgreSQL raised its own error
+        for limit, offset in ((-1, 0), (10, -5), ("7", 0)):
+            with pytest.raises(ValidationError, match="needs limit >= 0 .None: all. and offset >= 0"):
+                sql.list_executions(conn, pid, limit=limit, offset=offset)
+        assert len(sql.list_executions(conn, pid, limit=None)) == 3 and sql.list_executions(conn, pid, limit=0) == []
+
+
 def test_a_delta_poll_returns_exactly_the_rows_written_since_the_cursor(store):
     pid, other = _project(store), _project(store, "other")
     first = _rows(pid, 30)

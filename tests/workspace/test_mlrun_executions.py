@@ -3,7 +3,6 @@ clearing paths cleared on success and failure, packing failures fail the executi
 output, custom artifact types in ``returns``, packager-side links, bundles of a custom type."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -12,8 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # mlrun_notes: importable here and in spawned workers
 
-from faas_jupyter.model.codebase import Codebase  # noqa: E402
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
+from mlrun_services import RUNTIMES, deployed_services  # noqa: E402
 
 MAIN = '''
 from faas_jupyter import BaseServiceRunner
@@ -42,26 +41,10 @@ class ServiceRunner(BaseServiceRunner):
         return b"late bytes"
 '''
 
-RUNTIMES = ["kernel", "process",
-            pytest.param("dask", marks=pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
-                                                          reason="dask.distributed is not installed"))]
-
-
 @pytest.fixture
 def deploy(ws):
     from mlrun_notes import BadResultPackager, NotePackager, NotesPackager
-    for packager in (NotePackager, NotesPackager, BadResultPackager):
-        ws.packagers.add(packager)
-    pkg = ws.packages.push(codebase=Codebase({"main.py": MAIN}), package_name="notes")
-    started = []
-
-    def _deploy(runtime):
-        svc = pkg.deploy(service_name=f"notes-{runtime}", runtime=runtime, execution_timeout=120)
-        started.append(svc)
-        return svc
-    yield _deploy
-    for svc in started:
-        bridge.stop(svc.id)
+    yield from deployed_services(ws, MAIN, "notes", (NotePackager, NotesPackager, BadResultPackager))
 
 
 def _left(scratch: Path) -> list[str]:

@@ -4,7 +4,6 @@ through the hinted type's packager."""
 from __future__ import annotations
 
 import glob
-import importlib.util
 import os
 import sys
 import tempfile
@@ -17,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # mlrun_notes: importable here a
 
 from faas_jupyter.errors import TypeInferenceWarning  # noqa: E402
 from faas_jupyter.model.codebase import Codebase  # noqa: E402
-from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
+from mlrun_services import RUNTIMES, deployed_services  # noqa: E402
 
 MAIN = '''
 import pandas as pd
@@ -104,26 +103,12 @@ def test_inference_knows_entry_point_packagers(tmp_path):
 
 @pytest.fixture
 def service(notes_ws):
-    pkg = notes_ws.packages.push(codebase=Codebase({"main.py": MAIN}), package_name="inputs")
-    started = []
-
-    def _deploy(runtime):
-        svc = pkg.deploy(service_name=f"inputs-{runtime}", runtime=runtime, execution_timeout=120)
-        started.append(svc)
-        return svc
-    yield _deploy
-    for svc in started:
-        bridge.stop(svc.id)
+    yield from deployed_services(notes_ws, MAIN, "inputs")
 
 
 def _ok(ex):
     assert str(ex.status) == "success", ex.error
     return ex.output
-
-
-RUNTIMES = ["kernel", "process",
-            pytest.param("dask", marks=pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
-                                                          reason="dask.distributed is not installed"))]
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)

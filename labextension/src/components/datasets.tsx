@@ -4,10 +4,16 @@ import * as React from 'react';
 import { FaasModel } from '../model';
 import { Button, Empty, InlineMessage, LazyDetails, PreviewView, Section } from './common';
 
-export function DatasetsSection(props: { model: FaasModel }): JSX.Element {
+export function DatasetsSection(props: { model: FaasModel; openItems?: () => void }): JSX.Element {
   const { model } = props;
   return (
     <Section title="Datasets" count={model.datasets.length} testid="faas-datasets" empty="No datasets.">
+      {props.openItems && (
+        <div className="faas-row">
+          <span className="faas-dim">every item, also outputs in no dataset:</span>
+          <Button label="All items" testid="faas-open-items" onClick={props.openItems} />
+        </div>
+      )}
       {model.datasets.map(d => {
         const items = model.items.get(d.name);
         return (

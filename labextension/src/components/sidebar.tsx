@@ -21,7 +21,7 @@ export const faasIcon = new LabIcon({
     '<path fill="#fff" d="M7.5 18.5 11 10.3 9.6 7H8V5h3l5 11.5h1.5v2H15l-2.9-6.6-2.4 6.6z"/></svg>'
 });
 
-function SidebarView(props: { model: FaasModel; openConsole?: () => void }): JSX.Element {
+function SidebarView(props: { model: FaasModel; openConsole?: (tab?: string) => void }): JSX.Element {
   const { model } = props;
   const who = model.whoami;
   return (
@@ -32,7 +32,7 @@ function SidebarView(props: { model: FaasModel; openConsole?: () => void }): JSX
         <span className="faas-dim" data-testid="faas-whoami">
           {who ? `${who.user} · ${who.project} · v${who.version}` : ''}
         </span>
-        {props.openConsole && <Button label="Console" accept testid="faas-open-console" title="FaaS: Open Console" onClick={props.openConsole} />}
+        {props.openConsole && <Button label="Console" accept testid="faas-open-console" title="FaaS: Open Console" onClick={() => props.openConsole!()} />}
         <Button label="Refresh" busy={model.loading} busyLabel="Refreshing…" testid="faas-refresh" onClick={() => void model.refresh()} />
       </div>
       {model.versionWarning && (
@@ -53,8 +53,8 @@ function SidebarView(props: { model: FaasModel; openConsole?: () => void }): JSX
         <>
           <PackagesSection model={model} />
           <ServicesSection model={model} />
-          <ExecutionsSection model={model} openConsole={props.openConsole} />
-          <DatasetsSection model={model} />
+          <ExecutionsSection model={model} openConsole={props.openConsole && (() => props.openConsole!('executions'))} />
+          <DatasetsSection model={model} openItems={props.openConsole && (() => props.openConsole!('items'))} />
         </>
       )}
     </div>
@@ -65,7 +65,7 @@ export class FaasSidebar extends ReactWidget {
   /** `openConsole` opens the main-area console (the `FaaS: Open Console` command). */
   constructor(
     readonly model: FaasModel,
-    readonly openConsole?: () => void
+    readonly openConsole?: (tab?: string) => void
   ) {
     super();
     this.id = SIDEBAR_ID;

@@ -57,7 +57,7 @@ function ConsoleView(props: { model: ConsoleModel }): JSX.Element {
   );
 }
 
-class ConsoleContent extends ReactWidget {
+export class ConsoleContent extends ReactWidget {
   constructor(readonly model: ConsoleModel) {
     super();
     this.addClass('faas-console');
@@ -89,8 +89,11 @@ class ConsoleContent extends ReactWidget {
 }
 
 /** A new console widget on the shared model (the caller adds it to the main area). */
-export function createConsole(shared: FaasModel): MainAreaWidget<ConsoleContent> {
+export function createConsole(shared: FaasModel, tab?: Tab): MainAreaWidget<ConsoleContent> {
   const model = new ConsoleModel(shared);
+  if (tab) {
+    model.tab = tab;
+  }
   const widget = new MainAreaWidget({ content: new ConsoleContent(model) });
   widget.id = CONSOLE_ID;
   widget.title.label = 'FaaS Console';
