@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from faas_jupyter.errors import ValidationError
+
 DEFAULT_MAX_CODEBASE_MB = 100
 DEFAULT_MAX_LOG_MB = 10
 
@@ -80,21 +82,34 @@ def settings(db_url: str | None = None, artifacts: str | None = None,
         options = parse_options(env.get("FAAS_ARTIFACTS_OPTIONS"))
     else:
         options = parse_options(artifacts_options, "storage_options")
-    mb = int(env.get("FAAS_MAX_CODEBASE_MB", DEFAULT_MAX_CODEBASE_MB))
+    mb = _megabytes("FAAS_MAX_CODEBASE_MB", DEFAULT_MAX_CODEBASE_MB)
     return Settings(home=home_path, db_url=db_url, artifacts=str(artifacts),
                     user=user or env.get("FAAS_USER") or _os_user(),
-                    max_codebase_bytes=mb * 1_000_000, artifacts_options=options,
+                    max_codebase_bytes=int(mb * 1_000_000), artifacts_options=options,
                     trust_pickles=trust_pickles_env() if trust_pickles is None else bool(trust_pickles))
 
 
 def max_log_chars() -> int:
     """How much of one execution's output is stored (``FAAS_MAX_LOG_MB``, default 10)."""
-    raw = os.environ.get("FAAS_MAX_LOG_MB")
+    return max(int(_megabytes("FAAS_MAX_LOG_MB", DEFAULT_MAX_LOG_MB) * 1_000_000), _MIN_LOG_CHARS)
+
+
+# a cap below this would cut even the truncation marker
+_MIN_LOG_CHARS = 1024
+
+
+def _megabytes(name: str, default: float) -> float:
+    """A positive size in MB from the environment; a bad value is refused, never silently replaced."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
     try:
-        mb = float(raw) if raw else DEFAULT_MAX_LOG_MB
+        value = float(raw)
     except ValueError:
-        mb = DEFAULT_MAX_LOG_MB
-    return max(int(mb * 1_000_000), 1024)
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ValidationError(f"{name}={raw!r} is not a size in MB; set a positive number such as {default:g}")
+    return value
 
 
 def trust_pickles_env() -> bool:

@@ -189,6 +189,8 @@ def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int 
     Callers wanting one service filter these rows themselves and still advance their cursor
     past the others, so a busy neighbour service is never scanned twice.
     """
+    if not isinstance(limit, int) or limit < 1:  # 0 would answer "more" forever without moving
+        raise ValidationError(f"a delta poll needs limit >= 1, got {limit!r}", "limit")
     raw = _sqlite_driver(conn)
     if raw is not None:
         return _raw_dicts(raw, "SELECT * FROM executions WHERE project_id = ? AND change_seq > ? "

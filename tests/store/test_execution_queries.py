@@ -77,7 +77,7 @@ def test_pages_are_newest_first_and_disjoint(store):
         assert [r["id"] for r in sql.list_executions(conn, pid, service_name="nope", limit=50)] == []
 
 
-def test_a_negative_page_is_one_error_on_both_databases(store):
+def test_a_negative_page_or_an_empty_poll_limit_is_one_error_on_both_databases(store):
     import pytest
 
     from faas_jupyter.errors import ValidationError
@@ -88,6 +88,9 @@ def test_a_negative_page_is_one_error_on_both_databases(store):
             with pytest.raises(ValidationError, match="needs limit >= 0 .None: all. and offset >= 0"):
                 sql.list_executions(conn, pid, limit=limit, offset=offset)
         assert len(sql.list_executions(conn, pid, limit=None)) == 3 and sql.list_executions(conn, pid, limit=0) == []
+        for limit in (0, -1):
+            with pytest.raises(ValidationError, match="a delta poll needs limit >= 1"):
+                sql.changed_since(conn, pid, 0, limit=limit)
 
 
 def test_a_delta_poll_returns_exactly_the_rows_written_since_the_cursor(store):
