@@ -98,5 +98,17 @@ def push(ws, name: str = "scalepkg", requirements: list | None = None):
     return ws.packages.push(codebase=files, package_name=name)
 
 
+def pushed_workspace(tmp_path, **options):
+    """A workspace under ``tmp_path`` with ``scalepkg`` pushed, for a fixture to ``yield from``:
+    its services are stopped and it is closed after the test."""
+    from faas_jupyter.workspace import _runtime_bridge as bridge, workspace
+    ws = workspace(str(tmp_path / "faas.db"), user="tester", home=str(tmp_path / "home"), **options)
+    push(ws)
+    yield ws
+    for svc in ws.services.list():
+        bridge.stop(svc.id)
+    ws.close()
+
+
 def statuses(ex) -> list[str]:
     return [e["status"] for e in ex.status_log if e["progress"] is None]

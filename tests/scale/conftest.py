@@ -11,7 +11,14 @@ from types import SimpleNamespace
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+import cluster_svc as cs  # noqa: E402
 from real_parts import BIN, free_port, need, start_cluster, stop, stop_cluster  # noqa: E402
+
+
+@pytest.fixture
+def lws(tmp_path):
+    """A workspace whose artifact root is a local folder (shared with the local test workers)."""
+    yield from cs.pushed_workspace(tmp_path, artifacts=str(tmp_path / "artifacts"))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import cluster_svc as cs  # noqa: E402
 from real_parts import need  # noqa: E402
 
 need("distributed", "dask")
@@ -19,25 +18,12 @@ need("distributed", "dask")
 import faas_jupyter as faas  # noqa: E402
 from faas_jupyter.errors import FaasError, ValidationError  # noqa: E402
 
-faas.workspace  # resolve the function before the package import shadows it
-from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
+faas.workspace  # resolve the function before cluster_svc's import of the package shadows it
 
 
 def open_clients() -> int:
     from distributed import Client
     return sum(1 for c in gc.get_objects() if isinstance(c, Client) and c.status not in ("closed", "closing"))
-
-
-@pytest.fixture
-def lws(tmp_path):
-    """A workspace whose artifact root is a local folder (shared with the local test workers)."""
-    ws = faas.workspace(str(tmp_path / "faas.db"), artifacts=str(tmp_path / "artifacts"), user="tester",
-                        home=str(tmp_path / "home"))
-    cs.push(ws)
-    yield ws
-    for svc in ws.services.list():
-        bridge.stop(svc.id)
-    ws.close()
 
 
 def test_a_service_deployed_on_a_scheduler_runs_there_for_every_process(lws, dask_cluster, tmp_path):

@@ -5,29 +5,10 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).parent))
-import cluster_svc as cs  # noqa: E402
 from real_parts import need  # noqa: E402
 
 need("distributed", "dask")
-
-import faas_jupyter as faas  # noqa: E402
-
-faas.workspace  # resolve the function before the package import shadows it
-from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
-
-
-@pytest.fixture
-def lws(tmp_path):
-    ws = faas.workspace(str(tmp_path / "faas.db"), artifacts=str(tmp_path / "artifacts"), user="tester",
-                        home=str(tmp_path / "home"))
-    cs.push(ws)
-    yield ws
-    for svc in ws.services.list():
-        bridge.stop(svc.id)
-    ws.close()
 
 
 def test_faas_deploy_takes_the_scheduler(lws, dask_cluster, capsys):

@@ -22,19 +22,7 @@ need("distributed", "dask")
 import faas_jupyter as faas  # noqa: E402
 from faas_jupyter.errors import FaasError  # noqa: E402
 
-faas.workspace  # resolve the function before the package import shadows it
-from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
-
-
-@pytest.fixture
-def lws(tmp_path):
-    ws = faas.workspace(str(tmp_path / "faas.db"), artifacts=str(tmp_path / "artifacts"), user="tester",
-                        home=str(tmp_path / "home"))
-    cs.push(ws)
-    yield ws
-    for svc in ws.services.list():
-        bridge.stop(svc.id)
-    ws.close()
+faas.workspace  # resolve the function before cluster_svc's import of the package shadows it
 
 
 def until(check, what: str, timeout: float = 60.0):

@@ -22,19 +22,12 @@ need("s3fs", "test")
 import faas_jupyter as faas  # noqa: E402
 from faas_jupyter.errors import ValidationError  # noqa: E402
 
-faas.workspace  # resolve the function before the package import shadows it
-from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
+faas.workspace  # resolve the function before cluster_svc's import of the package shadows it
 
 
 @pytest.fixture
 def sws(tmp_path, s3):
-    ws = faas.workspace(str(tmp_path / "faas.db"), artifacts=s3.url, storage_options=s3.options,
-                        user="tester", home=str(tmp_path / "home"))
-    cs.push(ws)
-    yield ws
-    for svc in ws.services.list():
-        bridge.stop(svc.id)
-    ws.close()
+    yield from cs.pushed_workspace(tmp_path, artifacts=s3.url, storage_options=s3.options)
 
 
 def test_workers_read_and_write_s3_with_the_services_storage_options(sws, s3, dask_cluster):

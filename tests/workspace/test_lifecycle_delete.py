@@ -10,16 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
+from svc_lifecycle import _stop_services  # noqa: E402, F401 (autouse)
 
 from faas_jupyter.errors import FaasError, NotFound  # noqa: E402
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _stop_services():
-    yield
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
 
 
 def _settled(ws, eid, timeout=30.0):

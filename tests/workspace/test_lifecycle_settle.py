@@ -11,17 +11,11 @@ from sqlalchemy import insert, update
 
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
+from svc_lifecycle import _stop_services  # noqa: E402, F401 (autouse)
 
 from faas_jupyter.store.schema import hosts, services  # noqa: E402
 from faas_jupyter.workspace import _queue  # noqa: E402
 from faas_jupyter.workspace import _runtime_bridge as bridge  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _stop_services():
-    yield
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
 
 
 def _home_on_a_machine_that_is_gone(ws, svc) -> None:
