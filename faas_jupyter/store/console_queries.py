@@ -115,8 +115,13 @@ def logs_after(conn: Connection, execution_id: str, after: int, limit: int) -> l
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def _escape(text: str) -> str:
+    """``text`` matched literally by ``LIKE ... ESCAPE '\\'``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _escape(text) + "%"
 
 
 def page_items(conn: Connection, project_id: str, *, search: str | None = None,
@@ -138,8 +143,7 @@ def page_items(conn: Connection, project_id: str, *, search: str | None = None,
     if dataset:
         where.append(datasets.c.name == dataset)
     if execution:
-        escaped = execution.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(c.execution_id.like(escaped + "%", escape="\\"))
+        where.append(c.execution_id.like(_escape(execution) + "%", escape="\\"))
     q = (select(items, datasets.c.name.label("dataset_name"),
                 executions.c.service_name.label("execution_service"),
                 executions.c.function_name.label("execution_function"))
@@ -160,3 +164,12 @@ def executions_using(conn: Connection, project_id: str, item_id: str, limit: int
                                   executions.c.input.like(_like(item_id), escape="\\"))
          .order_by(executions.c.created_at.desc()).limit(limit))
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def items_by_id(conn: Connection, project_id: str, ids: set[str]) -> dict[str, dict]:
+    """``id -> {id, key, artifact_type}`` for those of ``ids`` that are items of the project."""
+    if not ids:
+        return {}
+    q = (select(items.c.id, items.c.key, items.c.artifact_type)
+         .where(items.c.project_id == project_id, items.c.id.in_(sorted(ids))))
+    return {r["id"]: dict(r) for r in conn.execute(q).mappings()}

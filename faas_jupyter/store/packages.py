@@ -183,6 +183,18 @@ def unused_blobs(conn: Connection) -> list[str]:
     return sorted(set(conn.scalars(select(blobs.c.digest))) - used)
 
 
+def codebase_digests(conn: Connection) -> set[str]:
+    """The codebase digests of all revisions."""
+    return set(conn.scalars(select(revisions.c.codebase_digest).distinct()))
+
+
+def blobs_size(conn: Connection, digests: list[str]) -> int:
+    """The total size of the blobs ``digests`` (0 for none)."""
+    return int(sum(conn.scalar(select(func.coalesce(func.sum(blobs.c.size), 0))
+                               .where(blobs.c.digest.in_(digests[i:i + _CHUNK]))) or 0
+                   for i in range(0, len(digests), _CHUNK)))
+
+
 def gc_blobs(conn: Connection) -> int:
     """Delete blobs (and manifests) no revision references; return how many blobs."""
     manifests.gc(conn)

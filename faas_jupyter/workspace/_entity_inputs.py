@@ -13,32 +13,17 @@ import mimetypes
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import select
-
 from faas_jupyter.dtlpy import Annotation, Dataset, Item
-from faas_jupyter.store.schema import annotations as annotations_t
-from faas_jupyter.store.schema import datasets as datasets_t
-from faas_jupyter.store.schema import items as items_t
+from faas_jupyter.store import entities as entity_sql
 from faas_jupyter.workspace._item_records import record_of
 
 _DATASET_KEYS = ("id", "name", "created_at", "creator", "project_id")
 
 
-def _annotations_of(conn, item_ids: list[str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {i: [] for i in item_ids}
-    if not item_ids:
-        return out
-    q = (select(annotations_t).where(annotations_t.c.item_id.in_(item_ids))
-         .order_by(annotations_t.c.created_at, annotations_t.c.id))
-    for row in conn.execute(q).mappings():
-        out[row["item_id"]].append(dict(row))
-    return out
-
-
 def _dataset_row(conn, dataset_id: str | None) -> dict | None:
     if dataset_id is None:
         return None
-    row = conn.execute(select(datasets_t).where(datasets_t.c.id == dataset_id)).mappings().first()
+    row = entity_sql.get_dataset(conn, dataset_id)
     return {k: row[k] for k in _DATASET_KEYS} if row else None
 
 
@@ -59,13 +44,11 @@ def enrich(conn, type_name: str, record: dict, item_row: dict | None = None) -> 
     """``record`` plus what its entity needs later (read on ``conn``, in the parent)."""
     if type_name == "Item":
         row = item_row or {}
-        return {**record, **_item_extras(row, _annotations_of(conn, [record["id"]])[record["id"]],
+        return {**record, **_item_extras(row, entity_sql.annotations_of(conn, [record["id"]])[record["id"]],
                                          _dataset_row(conn, row.get("dataset_id")))}
     if type_name == "Dataset":
-        rows = [dict(r) for r in conn.execute(
-            select(items_t).where(items_t.c.dataset_id == record["id"])
-            .order_by(items_t.c.created_at, items_t.c.id)).mappings()]
-        notes = _annotations_of(conn, [r["id"] for r in rows])
+        rows = entity_sql.dataset_items(conn, record["id"])
+        notes = entity_sql.annotations_of(conn, [r["id"] for r in rows])
         dataset = {k: record.get(k) for k in _DATASET_KEYS}
         items = [{**record_of(r), **_item_extras(r, notes[r["id"]], dataset)} for r in rows]
         return {**record, "items": items}

@@ -97,35 +97,26 @@ class Console:
         executions used it since."""
         item = self._ws.items.get(item_id)
         produced = None
-        inputs: list[dict] = []
         if item.execution:
             try:
-                ex = self._ws.executions.get(item.execution)
+                produced = self._ws.executions.get(item.execution)
             except NotFound:
-                ex = None  # its execution was deleted with its service
-            if ex is not None:
-                produced = ex
-                inputs = self._input_items(ex.input)
+                pass  # its execution was deleted with its service
         with self._read("read items") as conn:
             used = q.executions_using(conn, self._ws.project.id, item.id)
+            inputs = self._input_items(conn, produced.input) if produced is not None else []
         return {"item": item.to_json(), "producedBy": produced, "inputs": inputs,
                 "revision": ({"package": produced.package, "version": produced.revision}
                              if produced is not None else None),
                 "usedBy": [from_row(self._ws, r, []) for r in used if r["id"] != item.execution]}
 
-    def _input_items(self, values: dict) -> list[dict]:
-        """The inputs of an execution that are ids of items of this project."""
-        out = []
-        for name, value in values.items():
-            for candidate in value if isinstance(value, list) else [value]:
-                if isinstance(candidate, str) and len(candidate) == 32:
-                    try:
-                        found = self._ws.items.get(candidate)
-                    except NotFound:
-                        continue
-                    out.append({"input": name, "id": found.id, "key": found.key,
-                                "artifactType": found.artifact_type})
-        return out
+    def _input_items(self, conn, values: dict) -> list[dict]:
+        """The inputs of an execution that are ids of items of this project (one query)."""
+        named = [(name, v) for name, value in values.items()
+                 for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+        found = q.items_by_id(conn, self._ws.project.id, {v for _, v in named})
+        return [{"input": name, "id": v, "key": found[v]["key"], "artifactType": found[v]["artifact_type"]}
+                for name, v in named if v in found]
 
 
 class _Checked:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
+from faas_jupyter.store import entities as entity_sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.schema import blobs, items, revisions
 
 MIN_AGE = 3600.0
 
@@ -82,9 +80,9 @@ def _parts(store, dry_run: bool) -> list:
 def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
     from faas_jupyter.runner.runtimes.base import codebase_path
     with ws.store.connect() as conn:
-        used = {p for (p,) in conn.execute(select(items.c.path).where(items.c.path.is_not(None)).distinct())}
+        used = entity_sql.item_paths(conn)
         # the codebase zips Dask workers load services from stay while their revision exists
-        used |= {codebase_path(d) for (d,) in conn.execute(select(revisions.c.codebase_digest).distinct())}
+        used |= {codebase_path(d) for d in package_sql.codebase_digests(conn)}
     cutoff = time.time() - min_age
     removed = []
     for rel, size, mtime in store.files():
@@ -100,9 +98,7 @@ def _blobs(ws, dry_run: bool) -> tuple[int, int]:
     # the same rule as package_sql.gc_blobs: revisions reference blobs through their manifests
     def run(conn):
         unused = package_sql.unused_blobs(conn)
-        size = sum(conn.scalar(select(func.coalesce(func.sum(blobs.c.size), 0))
-                               .where(blobs.c.digest.in_(unused[i:i + 500]))) or 0
-                   for i in range(0, len(unused), 500))
+        size = package_sql.blobs_size(conn, unused)
         if unused and not dry_run:
             package_sql.gc_blobs(conn)
         return len(unused), int(size)
