@@ -8,7 +8,16 @@ from faas_jupyter.workspace import _runtime_bridge as bridge
 
 
 @pytest.fixture(autouse=True)
-def _stop_services():
+def _stop_services(request):
+    # depend on the test's workspace, so services stop *before* its database (a PostgreSQL
+    # schema) is dropped: a service still writing then made DROP SCHEMA deadlock now and then
+    if "ws" in request.fixturenames:
+        request.getfixturevalue("ws")
     yield
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
+    stop_all()
+
+
+def stop_all() -> None:
+    """Stop every service running in this process."""
+    for running in bridge.running_services():
+        bridge.stop(running.id)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
+from svc_lifecycle import stop_all  # noqa: E402
 
 import faas_jupyter as faas  # noqa: E402
 from faas_jupyter.errors import Conflict  # noqa: E402
@@ -80,8 +81,7 @@ def pg(postgres_url, tmp_path, tmp_home):
     art, home = str(tmp_path / "art"), str(tmp_path / "home")
     ws = faas.workspace(postgres_url, artifacts=art, user="tester", home=home)
     yield ws, (postgres_url, art, home)
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
+    stop_all()
     ws.close()
 
 
@@ -150,8 +150,7 @@ def sq(tmp_path, tmp_home):
     ws = faas.workspace(where[0], artifacts=where[1], user="tester", home=where[2])
     ws.project  # noqa: B018 (create "default" before the serve processes race to)
     yield ws, where
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
+    stop_all()
     ws.close()
 
 

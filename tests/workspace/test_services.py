@@ -8,6 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402
+from svc_lifecycle import _stop_services  # noqa: E402, F401 (autouse)
 
 from faas_jupyter.errors import Conflict, FaasError, NotFound, ValidationError  # noqa: E402
 
@@ -19,11 +20,6 @@ def pkg(ws):
     return cb.push(ws, "1")
 
 
-@pytest.fixture(autouse=True)
-def _stop_services():
-    yield
-    for sid in list(bridge._RUNNING):
-        bridge.stop(sid)
 
 
 def test_deploy_persists_a_service_pinned_to_the_latest_revision_and_runs_it(ws, pkg):
