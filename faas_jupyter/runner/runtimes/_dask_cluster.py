@@ -163,12 +163,7 @@ class Collector:
 
     def _loop(self) -> None:
         while True:
-            batch = [self.ended.get()]
-            while True:
-                try:
-                    batch.append(self.ended.get_nowait())
-                except queue.Empty:
-                    break
+            batch = drain(self.ended)
             if self.stopped:
                 return
             try:
@@ -191,3 +186,13 @@ class Collector:
                     except Exception:  # noqa: BLE001 (reported as that task's failure)
                         pass
         self.callback(batch, results)
+
+
+def drain(q: queue.Queue | queue.SimpleQueue) -> list:
+    """Wait for one entry, then take whatever else is already queued: one batch."""
+    batch = [q.get()]
+    while True:
+        try:
+            batch.append(q.get_nowait())
+        except queue.Empty:
+            return batch

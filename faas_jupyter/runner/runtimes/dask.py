@@ -125,12 +125,7 @@ class DaskRuntime(Runtime):
         """Whatever queued up while the previous batch was sent goes as one graph."""
         from faas_jupyter.runner.runtimes._dask_worker import run_call
         while True:
-            batch = [self._queue.get()]
-            while True:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+            batch = cluster.drain(self._queue)
             if any(e is None for e in batch):
                 return
             batch = [e for e in batch if not e.outer.done()]
