@@ -27,6 +27,7 @@ COLLECTIONS: dict[str, str] = {
     "datasets": "faas_jupyter.workspace.datasets:Datasets",
     "packagers": "faas_jupyter.workspace.packagers:Packagers",
     "console": "faas_jupyter.workspace.console:Console",
+    "triggers": "faas_jupyter.workspace.triggers:Triggers",
 }
 
 
