@@ -22,7 +22,7 @@ from faas_jupyter.runner.supervisor import Supervisor
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
-from faas_jupyter.workspace._io_bridge import OutputPacker, StoreResolver
+from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import StoreRecorder
 
 _RUNNING: dict[str, "RunningService"] = {}
@@ -85,7 +85,7 @@ class RunningService:
             revision=service.revision, project=ws.project.name, init_input=dict(service.init_input),
             concurrency=service.concurrency, execution_timeout=service.execution_timeout,
             max_attempts=service.max_attempts, resolver=StoreResolver(root, *packagers, storage_options=options),
-            pack_output=OutputPacker(root, ws.project.name, *packagers, storage_options=options),
+            pack_output=StoreOutputPacker(root, ws.project.name, *packagers, storage_options=options),
             cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain,
             artifacts=root, storage_options=options,
             requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])
