@@ -68,7 +68,7 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
         if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
             out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
                                                lambda v, where: _lookup(ws, "Item", v, where), EntityRef,
-                                               locations=not ws._served)
+                                               locations=not ws.served)
         elif str(io.type).endswith("[]") and isinstance(value, (list, tuple)):
             out[io.name] = [_lookup(ws, base, v, io.name) for v in value]
         else:
