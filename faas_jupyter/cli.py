@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import faas_jupyter
 from faas_jupyter.commands import COMMANDS, Command

@@ -29,7 +29,16 @@ Nothing here imports IPython, ipywidgets, tornado or jupyter_server, and nothing
 """
 from __future__ import annotations
 
-from faas_jupyter.commands.base import COMMANDS, Arg, Args, Command, arg, command, find, offered
-from faas_jupyter.commands import packages, services, project  # noqa: F401  (they register, in this order)
+from faas_jupyter.commands import packages, project, services  # noqa: F401  (importing registers)
+from faas_jupyter.commands.base import (
+    COMMANDS,
+    Arg,
+    Args,
+    Command,
+    arg,
+    command,
+    find,
+    offered,
+)
 
 __all__ = ["COMMANDS", "Arg", "Args", "Command", "arg", "command", "find", "offered"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import json as jsonlib
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from faas_jupyter.workspace import Workspace

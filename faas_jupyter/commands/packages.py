@@ -129,7 +129,7 @@ def _written(verb: str) -> Any:
 
 @command("export", PACKAGE, arg("dir", help="folder to write"), VERSION, text=_written("exported to"),
          help="write a Dataloop package folder: codebase + package.json + dataloop.json")
-def export(ws: Workspace, args: Args) -> dict[str, str]:
+def export(ws: Workspace, args: Args) -> dict[str, Any]:
     name, version = split_ref(args.package, args.version)
     path = ws.packages.export(name, args.dir, version=version)
     return {"name": name, "version": ws.packages.get(name, version).version, "dir": str(path or args.dir)}
@@ -139,13 +139,13 @@ def export(ws: Workspace, args: Args) -> dict[str, str]:
          arg("--zip", action="store_true",
              help="write DIR/VERSION.zip (the codebase item Dataloop code downloads) instead of files"),
          text=_written("written to"), help="write a revision's codebase files into DIR")
-def download(ws: Workspace, args: Args) -> dict[str, str]:
+def download(ws: Workspace, args: Args) -> dict[str, Any]:
     pkg = ws.packages.get(*split_ref(args.package, args.version))
     if args.zip:  # the same bytes as ws.items.get(item_id=pkg.codebase_id).download(DIR)
-        path = ws.items.get(item_id=pkg.codebase_id).download(local_path=args.dir)
+        path = str(ws.items.get(item_id=pkg.codebase_id).download(local_path=args.dir))
     else:
-        path = pkg.codebase.download(args.dir)
-    return {"name": pkg.name, "version": pkg.version, "dir": str(path)}
+        path = str(pkg.codebase.download(args.dir))
+    return {"name": pkg.name, "version": pkg.version, "dir": path}
 
 
 def _built_text(built: list[dict[str, Any]]) -> str:

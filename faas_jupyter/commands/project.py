@@ -105,7 +105,8 @@ def items(ws: Workspace, args: Args) -> list[Item]:
          help="host the project's process services here and run the executions queued for them "
               "from any process, until Ctrl-C / SIGTERM")
 def serve(ws: Workspace, args: Args) -> str:
-    from faas_jupyter.workspace.hosting import serve_forever  # starts hosting: only when asked
+    # imported when asked: hosting starts threads and takes the queue's home role
+    from faas_jupyter.workspace.hosting import serve_forever
     if args.lease:
         os.environ["FAAS_LEASE_SECONDS"] = str(args.lease)
     serve_forever(ws, ready=lambda line: print(line, flush=True))  # the ready line, before blocking

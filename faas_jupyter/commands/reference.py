@@ -26,7 +26,7 @@ def _value(a: Arg) -> str:
 def argument(a: Arg) -> str:
     if not a.flags[0].startswith("-"):
         value = _value(a)
-        return {"?": f"[{value}]", "*": f"[{value}]"}.get(a.options.get("nargs"), value)
+        return f"[{value}]" if a.options.get("nargs") in ("?", "*") else value
     text = " ".join(filter(None, [a.flags[0], _value(a)]))
     return text if a.options.get("required") else f"[{text}]"
 

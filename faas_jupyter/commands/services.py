@@ -8,9 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands import tables
 from faas_jupyter.commands.base import Args, arg, command
-from faas_jupyter.commands.flags import (CONCURRENCY, EXECUTION_TIMEOUT, INIT, INPUTS, MAX_ATTEMPTS,
-                                         ON_RESET, PACKAGE, RETURNS, RUNTIME, SERVICE, given,
-                                         parse_pairs, split_ref)
+from faas_jupyter.commands.flags import (
+    CONCURRENCY,
+    EXECUTION_TIMEOUT,
+    INIT,
+    INPUTS,
+    MAX_ATTEMPTS,
+    ON_RESET,
+    PACKAGE,
+    RETURNS,
+    RUNTIME,
+    SERVICE,
+    given,
+    parse_pairs,
+    split_ref,
+)
 
 if TYPE_CHECKING:
     from faas_jupyter.workspace import Workspace
@@ -43,7 +55,7 @@ def deploy(ws: Workspace, args: Args) -> Service:
     options = given(**{**{k: getattr(args, k) for k in DEPLOY_OPTIONS}, "revision": at})
     if args.init is not None:
         options["init_input"] = parse_pairs(args.init, "init input")
-    return ws.packages.get(name).deploy(**options)
+    return ws.services.deploy(name, **options)
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ def executions(ws: Workspace, args: Args) -> ExecutionPage:
          json=lambda d: d["logs"], help="print an execution's captured logs")
 def logs(ws: Workspace, args: Args) -> dict[str, str]:
     ex = ws.executions.get(args.execution)
-    return {"id": ex.id, "logs": ex.logs()}
+    return {"id": str(ex.id), "logs": ex.logs()}
 
 
 UPDATE_OPTIONS = ("revision", "runtime", "concurrency", "execution_timeout", "max_attempts", "on_reset")
@@ -173,5 +185,7 @@ def _failed_test(result: LocalTestResult) -> str | None:
          text=lambda result: result.text(), failed=_failed_test,
          help="run a package folder locally with its mock.json; fails if any call fails")
 def test(ws: Workspace, args: Args) -> LocalTestResult:
-    from faas_jupyter.workspace.local_test import run_local_test  # runs code: only when asked
+    from faas_jupyter.workspace.local_test import (
+        run_local_test,  # runs code: only when asked
+    )
     return run_local_test(ws, args.dir, args.mock, args.function, args.concurrency)

@@ -2,7 +2,8 @@
 used by the commands (magics, CLI) and the widgets' plain-text forms."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter import _text
 

@@ -2,7 +2,8 @@
 value a cell gets back. Everything else is the command's own text (``faas_jupyter.commands``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands.base import Args
 from faas_jupyter.commands.services import Ran, execution_text
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def _widgets() -> Any:
-    import faas_jupyter.widgets as widgets  # imports no ipywidgets until a widget is built
+    from faas_jupyter import widgets  # imports no ipywidgets until a widget is built
     return widgets if widgets.widgets_enabled() else None
 
 

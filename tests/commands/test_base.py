@@ -7,7 +7,13 @@ import warnings
 import pytest
 
 from faas_jupyter.commands import COMMANDS, arg, command, find, offered
-from faas_jupyter.commands.base import add_commands, rename, to_json, to_text, usage_lines
+from faas_jupyter.commands.base import (
+    add_commands,
+    rename,
+    to_json,
+    to_text,
+    usage_lines,
+)
 
 
 @pytest.fixture
@@ -70,7 +76,7 @@ def test_rename_leaves_values_and_other_flags_alone():
 
 
 def test_usage_lines_list_every_offered_command():
-    lines = dict((usage.split()[1], help) for usage, help in usage_lines(_parser("magic")))
+    lines = {usage.split()[1]: help for usage, help in usage_lines(_parser("magic"))}
     assert set(lines) == {c.name for c in offered("magic")}
     assert lines["push"] == COMMANDS["push"].help
 

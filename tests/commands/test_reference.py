@@ -26,7 +26,7 @@ GLOBAL = {flag: action.nargs != 0 for action in _globals(False)._actions for fla
 
 def _examples(text: str):
     """(front, words) of every `%faas ...` / `faas ...` in code spans and code blocks."""
-    spans = re.findall(r"`([^`\n]+)`", text) + re.findall(r"^\s*(%?faas [^#\n]*)", text, re.M)
+    spans = re.findall(r"`([^`\n]+)`", text) + re.findall(r"^\s*(%?faas [^#\n]*)", text, re.MULTILINE)
     for span in spans:
         for match in re.finditer(r"(?:^|\s)(%faas|faas) ([^/|]+)", span):
             try:
