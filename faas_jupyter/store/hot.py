@@ -17,7 +17,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -72,7 +73,7 @@ class HotConnections:
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         entry = self._held.cache.get(key)
         if entry is not None and entry[0] == version:
-            return entry[1]
+            return cast(T, entry[1])
         value = read(conn)
         self._held.cache[key] = (version, value)
         return value
@@ -86,7 +87,7 @@ class HotConnections:
         self._held = _Held()
 
 
-_HOT: "weakref.WeakKeyDictionary[Store, HotConnections | None]" = weakref.WeakKeyDictionary()
+_HOT: weakref.WeakKeyDictionary[Store, HotConnections | None] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 

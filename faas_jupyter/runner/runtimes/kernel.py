@@ -17,22 +17,30 @@ import contextvars
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.host import ServiceHost, host_for
-from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, EventSink, Runtime, ServiceConfig,
-                                               Watchdog, finished)
+from faas_jupyter.runner.runtimes.base import (
+    CallResult,
+    CallSpec,
+    EventSink,
+    Runtime,
+    ServiceConfig,
+    Watchdog,
+    finished,
+)
 
 
 class _Live:
     """One call this runtime holds. The first result decided wins (the function's, a
     timeout's, a terminate's, a stop's); then ``done`` is released and ``future`` set."""
 
-    __slots__ = ("call", "scope", "future", "context", "running", "result", "done", "timer")
+    __slots__ = ("call", "context", "done", "future", "result", "running", "scope", "timer")
 
-    def __init__(self, call: CallSpec, future: Future | None = None,
+    def __init__(self, call: CallSpec, future: Future[CallResult] | None = None,
                  context: contextvars.Context | None = None):
         self.call = call
         deadline = time.monotonic() + call.timeout if call.timeout else None
@@ -43,7 +51,7 @@ class _Live:
         self.result: CallResult | None = None
         self.done = _thread.allocate_lock()
         self.done.acquire()
-        self.timer: list | None = None  # its watchdog entry, cancelled when it ends
+        self.timer: list[Any] | None = None  # its watchdog entry, cancelled when it ends
 
     def wait(self, timeout: float | None) -> bool:
         return self.done.acquire(True, -1 if timeout is None else max(0.0, timeout))
@@ -57,7 +65,7 @@ class KernelRuntime(Runtime):
         self.host: ServiceHost | None = None
         self._lock = threading.RLock()
         self._live: dict[str, _Live] = {}
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Live | None] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._watchdog = Watchdog()
         self._waited_pool: _Helpers | None = None
@@ -65,6 +73,10 @@ class KernelRuntime(Runtime):
     def start(self, config: ServiceConfig) -> None:
         self.config = config
         self.host = host_for(config)
+
+    def _started(self) -> tuple[ServiceConfig, ServiceHost]:
+        assert self.config is not None and self.host is not None, "start() the runtime first"
+        return self.config, self.host
 
     # -- a caller that waits -----------------------------------------------------------------
     def run_inline(self, call: CallSpec) -> CallResult:
@@ -76,7 +88,7 @@ class KernelRuntime(Runtime):
         live.running = True
         self._hold(live)
         try:
-            return self.host.run(call, self.sink, live.scope)
+            return self._started()[1].run(call, self.sink, live.scope)
         finally:
             with self._lock:
                 self._live.pop(call.execution_id, None)
@@ -87,7 +99,7 @@ class KernelRuntime(Runtime):
         self._hold(live)
         self._helpers().submit(lambda: self._run_host(live), lambda result: self._settle(live, result))
         try:
-            if not live.wait(live.scope.deadline - time.monotonic()):
+            if not live.wait(call.timeout):
                 self._expire(live)  # the caller itself expires it: no watchdog entry per call
         except KeyboardInterrupt:  # the notebook's interrupt: stop waiting, ask the call to stop
             live.scope.request_terminate()
@@ -98,34 +110,38 @@ class KernelRuntime(Runtime):
             return live.result
 
     def _run_host(self, live: _Live) -> CallResult:
+        host = self._started()[1]
         try:
             if live.context is not None:
-                return live.context.run(self.host.run, live.call, self.sink, live.scope)
-            return self.host.run(live.call, self.sink, live.scope)
-        except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
+                result: CallResult = live.context.run(host.run, live.call, self.sink, live.scope)
+                return result
+            return host.run(live.call, self.sink, live.scope)
+        except BaseException as exc:  # noqa: BLE001 (host.run never raises for user errors; a runner bug still ends it
             return finished(live.call, "system-failure", f"{type(exc).__name__}: {exc}")
 
-    def _helpers(self) -> "_Helpers":
+    def _helpers(self) -> _Helpers:
         with self._lock:
             if self._waited_pool is None:
-                self._waited_pool = _Helpers(f"faas-{self.config.name}-wait")
+                self._waited_pool = _Helpers(f"faas-{self._started()[0].name}-wait")
             return self._waited_pool
 
     # -- submitted calls -----------------------------------------------------------------------
-    def submit(self, call: CallSpec) -> "Future[CallResult]":
-        live = _Live(call, future=Future())
+    def submit(self, call: CallSpec) -> Future[CallResult]:
+        future: Future[CallResult] = Future()
+        live = _Live(call, future=future)
         self._hold(live)
         self._queue.put(live)
-        if len(self._workers) < max(1, self.config.concurrency):
+        if len(self._workers) < max(1, self._started()[0].concurrency):
             self._add_worker()
-        return live.future
+        return future
 
     def _add_worker(self) -> None:
+        config = self._started()[0]
         with self._lock:
-            if len(self._workers) >= max(1, self.config.concurrency):
+            if len(self._workers) >= max(1, config.concurrency):
                 return
             worker = threading.Thread(target=self._work, daemon=True,
-                                      name=f"faas-{self.config.name}-{len(self._workers)}")
+                                      name=f"faas-{config.name}-{len(self._workers)}")
             self._workers.append(worker)
         worker.start()
 
@@ -135,8 +151,8 @@ class KernelRuntime(Runtime):
                 if live.result is not None:
                     continue
                 live.running = True
-                if live.call.timeout:
-                    live.timer = self._watchdog.at(live.scope.deadline, lambda live=live: self._expire(live))
+                if live.scope.deadline is not None:
+                    live.timer = self._watchdog.at(live.scope.deadline, _bound(self._expire, live))
             self._settle(live, self._run_host(live))
 
     # -- ending ----------------------------------------------------------------------------------
@@ -159,7 +175,7 @@ class KernelRuntime(Runtime):
         if live.timer is not None:
             self._watchdog.cancel(live.timer)
         live.done.release()
-        if live.future is not None:
+        if live.future is not None and live.result is not None:
             live.future.set_result(live.result)
 
     def _settle(self, live: _Live, result: CallResult) -> None:
@@ -186,7 +202,7 @@ class KernelRuntime(Runtime):
         if queued:  # it will never start
             self._complete(live)
             return True
-        grace = self.config.terminate_grace
+        grace = self._started()[0].terminate_grace
         self._watchdog.at(time.monotonic() + grace, lambda: self._settle(live, finished(
             live.call, "terminated", f"terminated; the function did not reach kill_event() within "
             f"{grace:g} s and its thread was left to finish")))
@@ -223,7 +239,7 @@ class _Helpers:
 
     def __init__(self, name: str):
         self.name = name
-        self._idle: list[queue.SimpleQueue] = []
+        self._idle: list[queue.SimpleQueue[tuple[Callable[[], Any], Callable[[Any], None]] | None]] = []
         self._lock = threading.Lock()
         self._closed = False
 
@@ -237,7 +253,7 @@ class _Helpers:
             threading.Thread(target=self._serve, args=(inbox,), name=self.name, daemon=True).start()
         inbox.put((run, then))
 
-    def _serve(self, inbox: queue.SimpleQueue) -> None:
+    def _serve(self, inbox: queue.SimpleQueue[tuple[Callable[[], Any], Callable[[Any], None]] | None]) -> None:
         while (job := inbox.get()) is not None:
             run, then = job
             result = run()
@@ -254,3 +270,7 @@ class _Helpers:
             self._closed, idle, self._idle = True, self._idle, []
         for inbox in idle:
             inbox.put(None)
+
+
+def _bound(fn: Callable[[_Live], None], live: _Live) -> Callable[[], None]:
+    return lambda: fn(live)
