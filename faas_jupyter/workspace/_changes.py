@@ -8,11 +8,11 @@ Created events are written where each resource is created (``items.py``, ``datas
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faas_jupyter.errors import NotFound
-from faas_jupyter.store import changes as sql
+from faas_jupyter.store import datasets as dataset_sql
+from faas_jupyter.store import items as sql
 from faas_jupyter.store import events as event_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.workspace._entity_inputs import enrich
@@ -41,7 +41,7 @@ def update_item(item: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update item {item.key!r}", roles)
-        if not sql.set_item_metadata(conn, item.id, json.dumps(item.metadata, default=str)):
+        if not sql.set_item_metadata(conn, item.id, dict(item.metadata)):
             raise _gone("item", item.key)
         record(conn, ws, "Item", "Updated", [item])
     ws.store.write(fn)
@@ -53,7 +53,7 @@ def delete_item(item: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"delete item {item.key!r}", roles)
-        row = sql.item_row(conn, ws.project.id, item.id)
+        row = sql.project_item(conn, ws.project.id, item.id)
         if row is None:
             raise _gone("item", item.key)
         snapshot = _item_snapshot(conn, row)
@@ -68,7 +68,7 @@ def update_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update dataset {dataset.name!r}", roles)
-        if not sql.set_dataset_metadata(conn, dataset.id, json.dumps(dataset.metadata, default=str)):
+        if not dataset_sql.set_dataset_metadata(conn, dataset.id, dict(dataset.metadata)):
             raise _gone("dataset", dataset.name)
         record(conn, ws, "Dataset", "Updated", [dataset])
     ws.store.write(fn)
@@ -81,14 +81,14 @@ def delete_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"delete dataset {dataset.name!r}", roles)
-        row = sql.dataset_row(conn, ws.project.id, dataset.id)
+        row = dataset_sql.find_dataset_by_id_or_name(conn, ws.project.id, dataset.id)
         if row is None:
             raise _gone("dataset", dataset.name)
         snapshot = enrich(conn, "Dataset", row)
-        gone = [items[i] for i in sql.dataset_item_ids(conn, dataset.id) if i in items]
-        item_snapshots = {i.id: _item_snapshot(conn, sql.item_row(conn, ws.project.id, i.id) or {})
+        gone = [items[i] for i in dataset_sql.dataset_item_ids(conn, dataset.id) if i in items]
+        item_snapshots = {i.id: _item_snapshot(conn, sql.project_item(conn, ws.project.id, i.id))
                           for i in gone}
-        sql.delete_dataset(conn, dataset.id)
+        dataset_sql.delete_dataset(conn, dataset.id)
         record(conn, ws, "Dataset", "Deleted", [dataset], {dataset.id: snapshot})
         record(conn, ws, "Item", "Deleted", gone, item_snapshots)
     ws.store.write(fn)
@@ -100,9 +100,9 @@ def update_annotation(note: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update annotation {note.id!r}", roles)
-        values = {"data": json.dumps(note.data), "type": _str(note.data.get("type")),
+        values = {"data": dict(note.data), "type": _str(note.data.get("type")),
                   "label": _str(note.data.get("label"))}
-        if sql.annotation_row(conn, ws.project.id, note.id) is None or not sql.set_annotation(conn, note.id, **values):
+        if sql.project_annotation(conn, ws.project.id, note.id) is None or not sql.set_annotation(conn, note.id, **values):
             raise _gone("annotation", note.id)
         record(conn, ws, "Annotation", "Updated", [note])
     ws.store.write(fn)
@@ -113,7 +113,7 @@ def delete_annotation(note: Any, roles: tuple[str, ...]) -> None:
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"delete annotation {note.id!r}", roles)
-        row = sql.annotation_row(conn, ws.project.id, note.id)
+        row = sql.project_annotation(conn, ws.project.id, note.id)
         if row is None:
             raise _gone("annotation", note.id)
         sql.delete_annotation(conn, note.id)
