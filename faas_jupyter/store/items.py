@@ -11,6 +11,7 @@ from typing import Any, TypedDict, cast
 
 from sqlalchemy import ColumnElement, Connection, Select, delete, insert, select, update
 
+from faas_jupyter.store import schema
 from faas_jupyter.store.schema import annotations, datasets, items
 
 
@@ -120,6 +121,9 @@ def project_annotation(conn: Connection, project_id: str, annotation_id: str) ->
 
 
 # -- changes (the Updated / Deleted actions triggers react to) ------------------------------------
+# for mypy the bare name ``annotations`` is the ``from __future__`` feature; this is the table
+_NOTES = schema.metadata.tables["annotations"]
+
 def set_item_metadata(conn: Connection, item_id: str, metadata: dict[str, Any]) -> bool:
     """Replace an item's metadata; False when the item is gone."""
     q = update(items).where(items.c.id == item_id).values(metadata=metadata)
@@ -133,9 +137,11 @@ def delete_item(conn: Connection, item_id: str) -> bool:
 
 def set_annotation(conn: Connection, annotation_id: str, data: dict[str, Any], type: str | None,
                    label: str | None) -> bool:
-    q = update(annotations).where(annotations.c.id == annotation_id).values(data=data, type=type, label=label)
+    notes = _NOTES
+    q = update(notes).where(notes.c.id == annotation_id).values(data=data, type=type, label=label)
     return bool(conn.execute(q).rowcount)
 
 
 def delete_annotation(conn: Connection, annotation_id: str) -> bool:
-    return bool(conn.execute(delete(annotations).where(annotations.c.id == annotation_id)).rowcount)
+    notes = _NOTES
+    return bool(conn.execute(delete(notes).where(notes.c.id == annotation_id)).rowcount)

@@ -146,7 +146,7 @@ def fire_crons(host: Any, by_id: dict, moment: datetime | None = None) -> int:
     for row in due:
         running = by_id.get(row["service_id"])
         if running is not None:
-            made += host.store.write(lambda conn: fire_cron(conn, running, row, moment))
+            made += host.store.write(lambda conn, running=running, row=row: fire_cron(conn, running, row, moment))
     return made
 
 

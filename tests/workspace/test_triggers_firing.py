@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import trig_codebase as cb  # noqa: E402
-from svc_lifecycle import _stop_services  # noqa: E402,F401
+import trig_codebase as cb
+from svc_lifecycle import _stop_services  # noqa: F401
 
-from faas_jupyter.store import events as event_sql  # noqa: E402
-from faas_jupyter.workspace import _firing, _hosts  # noqa: E402
+from faas_jupyter.store import events as event_sql
+from faas_jupyter.workspace import _firing, _hosts
 
 WAIT = 60.0  # seconds: a correctness bound (the home polls every 25 ms), never a speed claim
 
