@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from faas_jupyter.dtlpy._entities import download_path
+from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import NotFound
 from faas_jupyter.store import packages as sql
 from faas_jupyter.workspace.items import Item
