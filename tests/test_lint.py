@@ -110,8 +110,6 @@ def test_cycle_finder_finds_a_cycle_and_only_cycles():
 
 # cycles in code that another branch of issue 10 is rewriting right now; this list only shrinks
 PENDING_CYCLES = [
-    # the magics call faas_jupyter.workspace() through the root package (commands: magics/ rewritten)
-    ["faas_jupyter", "faas_jupyter.magics", "faas_jupyter.magics.commands_packages", "faas_jupyter.magics.core"],
     # ws.items.get() builds a CodebaseItem, a subclass of its Item (storesql: workspace/items.py)
     ["faas_jupyter.workspace._codebase_items", "faas_jupyter.workspace.items"],
 ]
