@@ -108,16 +108,9 @@ def test_cycle_finder_finds_a_cycle_and_only_cycles():
     assert import_cycles(graph) == [["p.a", "p.b", "p.c"]]
 
 
-# cycles in code that another branch of issue 10 is rewriting right now; this list only shrinks
-PENDING_CYCLES = [
-    # ws.items.get() builds a CodebaseItem, a subclass of its Item (storesql: workspace/items.py)
-    ["faas_jupyter.workspace._codebase_items", "faas_jupyter.workspace.items"],
-]
-
-
 def test_no_import_cycles():
     """No module reaches itself through imports; grimp counts function-local and
     ``TYPE_CHECKING`` imports too, so a cycle is removed by moving code, not by hiding an import."""
     graph = grimp.build_graph("faas_jupyter", cache_dir=None)
-    cycles = [group for group in import_cycles(graph) if group not in PENDING_CYCLES]
+    cycles = import_cycles(graph)
     assert not cycles, "import cycles:\n" + "\n\n".join(_describe(graph, group) for group in cycles)
