@@ -187,7 +187,7 @@ def run_claimed(running, row: dict) -> None:
         from faas_jupyter.workspace._io_bridge import prepare_inputs
         given = _firing.restore_deleted(row, json.loads(row["input"]))  # a Deleted trigger's record
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
-    except Exception as exc:  # noqa: BLE001 (recorded on the execution, the home goes on)
+    except Exception as exc:  # recorded on the execution, the home goes on
         bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
         return
     row.update(revision=running.service.revision, module_name=running.service.module_name)
