@@ -15,6 +15,7 @@ from faas_jupyter.errors import FaasError, ValidationError
 from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
                                                execution_scope)
 from faas_jupyter.packagers.clearing import clearing_scope
+from faas_jupyter.runner.adapters import release_scratch
 from faas_jupyter.runner.capture import Capture, capturing
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
@@ -57,10 +58,7 @@ class ServiceHost:
             with execution_scope(scope), capturing(cap), clearing_scope():
                 result = self._call(call, scope, progress, context)
         finally:  # downloaded copies of remote inputs and scratch folders go with the execution
-            for part in (self.config.resolver, self.config.pack_output):
-                release = getattr(part, "release", None)
-                if release is not None:
-                    release(eid)
+            release_scratch(eid, self.config.resolver, self.config.pack_output)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
             self.invoker = self._build()

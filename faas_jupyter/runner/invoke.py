@@ -10,20 +10,14 @@ import inspect
 import math
 import numbers
 import typing
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Mapping
 
 from faas_jupyter.errors import NotFound, ValidationError
+from faas_jupyter.runner.adapters import InputResolver
 
 INJECTED = ("progress", "context")
 _EMPTY = inspect.Parameter.empty
 _OMIT = object()  # "leave this input out; the parameter's own default applies"
-
-
-class InputResolver(Protocol):
-    """Turns an entity reference (an Item id, an ``{"item_id": ...}`` dict, the entity itself)
-    into the object the parameter wants; ``annotation`` may ask for e.g. ``pd.DataFrame``."""
-
-    def resolve(self, type_name: str, value: Any, annotation: Any) -> Any: ...
 
 
 class _Invalid(Exception):

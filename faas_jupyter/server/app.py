@@ -75,7 +75,7 @@ class FaasServer(LoggingConfigurable):
                 # one Store object for all (the execution recorder and running services are per
                 # store) and the project start() opened
                 ws = self._workspaces[user] = self.base.as_user(user)
-                ws._served = True  # a request's user: Item inputs are item ids, never server paths
+                ws.served = True  # a request's user: Item inputs are item ids, never server paths
             return ws
 
     async def run(self, fn: Callable, *args, **kwargs):
@@ -94,7 +94,7 @@ class FaasServer(LoggingConfigurable):
         # the server hosts the project's services for every member, whether or not its own
         # user is one: this workspace reads without membership (it is never a request's)
         self.host = base.as_user(base.user)
-        self.host._system = True
+        self.host.system = True
         if not self.restart_services:
             self.ready.set_result([])
             return

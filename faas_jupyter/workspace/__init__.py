@@ -3,9 +3,9 @@
 ``ws.projects`` / ``ws.project`` / ``proj.members`` (projects.py), ``ws.packages`` and the
 bound ``Package`` (packages.py). Other use cases attach without touching this package:
 
-- a collection: write ``workspace/<name>.py`` with a class taking ``(ws)``, and list it in
-  ``_base.COLLECTIONS`` (``services``, ``executions``, ``items``, ``datasets`` and
-  ``packagers`` are listed already); ``ws.<name>`` imports it on first use and caches it.
+- a collection: write ``workspace/<name>.py`` with a class taking ``(ws)``, and add a
+  ``cached_property`` for it to ``_base.Workspace`` (as ``services``, ``items`` ... are);
+  ``ws.<name>`` imports it on first use and builds it once.
 - a public entity class (``faas.Service`` ...): add it to ``_LAZY`` below; the module is
   imported only when the name is first used, so ``import faas_jupyter`` stays light.
 """
@@ -15,7 +15,7 @@ import importlib
 import sys
 import types
 
-from faas_jupyter.workspace._base import COLLECTIONS, DEFAULT_PROJECT, Workspace, workspace
+from faas_jupyter.workspace._base import DEFAULT_PROJECT, Workspace, workspace
 
 # public name -> module defining it (imported on first use)
 _LAZY = {
@@ -32,7 +32,7 @@ _LAZY = {
     "Dataset": "faas_jupyter.workspace.datasets",
 }
 
-__all__ = ["COLLECTIONS", "DEFAULT_PROJECT", "Workspace", "workspace", *_LAZY]
+__all__ = ["DEFAULT_PROJECT", "Workspace", "workspace", *_LAZY]
 
 
 def __getattr__(name: str):

@@ -1,57 +1,65 @@
 """``Workspace``: settings + store + the collections (``ws.projects``, ``ws.packages`` ...).
 
-Collections attach lazily through ``COLLECTIONS`` (attribute -> "module:Class"):
-the first ``ws.services`` imports ``faas_jupyter.workspace.services`` and builds
-``Services(ws)`` once. A new use-case module only has to define that class.
+Each collection is a ``cached_property`` that imports its module on first use (so
+``import faas_jupyter`` stays light) and is annotated with its class (imported under
+``TYPE_CHECKING``), so IDEs and type checkers see ``ws.services.get(...)``.
+To add a collection: write ``workspace/<name>.py`` with a class taking ``(ws)``, then a
+``cached_property`` below like ``services`` (import inside, return ``self._collection(...)``).
 """
 from __future__ import annotations
 
-import importlib
 import threading
 from dataclasses import replace
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from faas_jupyter.config import Settings, settings as resolve_settings
 from faas_jupyter.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from faas_jupyter.store import Store
+    from faas_jupyter.store.artifacts import ArtifactStore
+    from faas_jupyter.workspace.console import Console
+    from faas_jupyter.workspace.datasets import Datasets
+    from faas_jupyter.workspace.executions import Executions
+    from faas_jupyter.workspace.gc import GcReport
+    from faas_jupyter.workspace.items import Items
+    from faas_jupyter.workspace.packagers import Packagers
+    from faas_jupyter.workspace.packages import Packages
+    from faas_jupyter.workspace.projects import Project, Projects
+    from faas_jupyter.workspace.services import Services
 
 DEFAULT_PROJECT = "default"
 DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
 MEMBER_ROLES = ("owner", "developer", "annotationManager", "annotator")  # who may read and execute
 
-# ws.<name> -> "module:Class"; Class(ws) is built on first access and cached.
-COLLECTIONS: dict[str, str] = {
-    "projects": "faas_jupyter.workspace.projects:Projects",
-    "services": "faas_jupyter.workspace.services:Services",
-    "executions": "faas_jupyter.workspace.executions:Executions",
-    "items": "faas_jupyter.workspace.items:Items",
-    "datasets": "faas_jupyter.workspace.datasets:Datasets",
-    "packagers": "faas_jupyter.workspace.packagers:Packagers",
-    "console": "faas_jupyter.workspace.console:Console",
-}
+C = TypeVar("C")
 
 
 class Workspace:
     """Where everything lives: a database and an artifact root, seen by one user."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.user = settings.user
         self._store = None
         self._artifacts = None
         self._collections: dict[str, Any] = {}
-        self._project = None
+        self._project: Project | None = None
         self._lock = threading.RLock()
         # a host process acting for the registry itself (the Jupyter server restarting the
         # services it hosts): it reads without being a member; writes still check roles
-        self._system = False
+        self.system = False
         # acts for a remote user (the Jupyter server's REST API): inputs never name server files
-        self._served = False
+        self.served = False
 
     def __repr__(self) -> str:
         return f"<Workspace user={self.user!r} db={self.settings.db_url!r}>"
 
     @property
-    def store(self):
+    def store(self) -> Store:
         """The database (opened and migrated on first use)."""
         with self._lock:
             if self._store is None:
@@ -60,7 +68,7 @@ class Workspace:
             return self._store
 
     @property
-    def artifacts(self):
+    def artifacts(self) -> ArtifactStore:
         """The artifact root (``store.artifacts.ArtifactStore`` over fsspec)."""
         with self._lock:
             if self._artifacts is None:
@@ -69,7 +77,7 @@ class Workspace:
             return self._artifacts
 
     @property
-    def project(self):
+    def project(self) -> Project:
         """The current project: "default" unless ``use_project`` chose another.
 
         "default" is created on first use with the current user as its owner.
@@ -79,7 +87,7 @@ class Workspace:
                 self._project = self.projects.get_or_create(DEFAULT_PROJECT)
             return self._project
 
-    def as_user(self, user: str) -> "Workspace":
+    def as_user(self, user: str) -> Workspace:
         """This workspace seen by ``user``: same store and artifacts objects, same current project.
 
         For a server acting for several users on one store (the execution recorder and the
@@ -91,17 +99,18 @@ class Workspace:
             other._project = replace(self._project, _ws=other)
         return other
 
-    def check_role(self, conn, action: str, allowed: tuple[str, ...] = DEVELOPER_ROLES, project=None) -> None:
+    def check_role(self, conn: Connection, action: str, allowed: tuple[str, ...] = DEVELOPER_ROLES,
+                   project: Project | None = None) -> None:
         """PermissionDenied unless this user's role in ``project`` (default: the current one),
         read on ``conn``, is one of ``allowed``."""
         from faas_jupyter.store.projects import get_role
         project = project if project is not None else self.project
         require_role(get_role(conn, project.id, self.user), self.user, project.name, action, allowed)
 
-    def check_member(self, action: str, conn=None, project=None) -> None:
+    def check_member(self, action: str, conn: Connection | None = None, project: Project | None = None) -> None:
         """PermissionDenied unless this user is a member (any role) of ``project`` (default:
         the current one): non-members see nothing, not even whether a name exists."""
-        if self._system:
+        if self.system:
             return
         if conn is None:
             from faas_jupyter.store.projects import read_role
@@ -110,27 +119,69 @@ class Workspace:
                                 action, MEMBER_ROLES)
         self.check_role(conn, action, MEMBER_ROLES, project)
 
-    def use_project(self, name: str):
+    def use_project(self, name: str) -> Project:
         """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
         self._project = self.projects.get(name)
         return self._project
 
-    @property
-    def packages(self):
-        """The packages of the current project."""
-        return self.project.packages
-
-    def __getattr__(self, name: str):
-        target = COLLECTIONS.get(name)
-        if target is None or name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    # -- collections ---------------------------------------------------------------------------
+    def _collection(self, name: str, build: Callable[[Workspace], C]) -> C:
+        """The collection ``name``, built once: ``cached_property`` holds no lock (Python 3.12+),
+        so threads racing on a first ``ws.services`` all get the one the first of them built."""
         with self._lock:
             if name not in self._collections:
-                module, cls = target.split(":")
-                self._collections[name] = getattr(importlib.import_module(module), cls)(self)
+                self._collections[name] = build(self)
             return self._collections[name]
 
-    def gc(self, min_age: float = 3600.0, dry_run: bool = False, quiet: bool = False):
+    @cached_property
+    def projects(self) -> Projects:
+        """Create, get and list projects."""
+        from faas_jupyter.workspace.projects import Projects
+        return self._collection("projects", Projects)
+
+    @cached_property
+    def packages(self) -> Packages:
+        """The packages of the current project (it follows ``use_project``)."""
+        from faas_jupyter.workspace.packages import Packages
+        return self._collection("packages", Packages)
+
+    @cached_property
+    def services(self) -> Services:
+        """The services of the current project."""
+        from faas_jupyter.workspace.services import Services
+        return self._collection("services", Services)
+
+    @cached_property
+    def executions(self) -> Executions:
+        """The executions of the current project's services."""
+        from faas_jupyter.workspace.executions import Executions
+        return self._collection("executions", Executions)
+
+    @cached_property
+    def items(self) -> Items:
+        """Stored items (inputs and outputs of executions)."""
+        from faas_jupyter.workspace.items import Items
+        return self._collection("items", Items)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        """The datasets of the current project."""
+        from faas_jupyter.workspace.datasets import Datasets
+        return self._collection("datasets", Datasets)
+
+    @cached_property
+    def packagers(self) -> Packagers:
+        """The custom packagers of the current project."""
+        from faas_jupyter.workspace.packagers import Packagers
+        return self._collection("packagers", Packagers)
+
+    @cached_property
+    def console(self) -> Console:
+        """The execution console's queries."""
+        from faas_jupyter.workspace.console import Console
+        return self._collection("console", Console)
+
+    def gc(self, min_age: float = 3600.0, dry_run: bool = False, quiet: bool = False) -> GcReport:
         """Remove stale temp files of interrupted writes, artifacts no item references (older
         than ``min_age`` seconds) and unused codebase blobs; print what was freed (unless
         ``quiet``) and return the ``GcReport``."""
@@ -146,10 +197,10 @@ class Workspace:
             close_for(self._store)  # end this process's lease: nothing it holds stays in limbo
             self._store.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
-from faas_jupyter.workspace._io_bridge import PackedOutput, item_row
+from faas_jupyter.workspace._item_records import item_row
 
 FLUSH_DELAY = 0.25
 # group commit: a flusher that wrote less than GATHER seconds ago waits out the rest of that

@@ -22,29 +22,12 @@ from faas_jupyter.runner.supervisor import Supervisor
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
-from faas_jupyter.workspace._io_bridge import OutputPacker, StoreResolver
+from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import StoreRecorder
 
 _RUNNING: dict[str, "RunningService"] = {}
 _LOCK = threading.RLock()
 _RECORDERS: "weakref.WeakKeyDictionary[Any, StoreRecorder]" = weakref.WeakKeyDictionary()
-
-
-def legacy_owner_alive(owner: str | None) -> bool | None:
-    """For rows written before hosts existed (``metadata.owner`` = ``host:pid:start``): is
-    that process alive? None when it cannot be told (another machine)."""
-    if not owner or owner.count(":") < 2:
-        return False
-    host, pid, start = owner.rsplit(":", 2)
-    if host != _hosts.hostname():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
-        return True
-    return not start or _hosts.pid_start(int(pid)) == start
 
 
 def recorder_for(store) -> StoreRecorder:
@@ -85,7 +68,7 @@ class RunningService:
             revision=service.revision, project=ws.project.name, init_input=dict(service.init_input),
             concurrency=service.concurrency, execution_timeout=service.execution_timeout,
             max_attempts=service.max_attempts, resolver=StoreResolver(root, *packagers, storage_options=options),
-            pack_output=OutputPacker(root, ws.project.name, *packagers, storage_options=options),
+            pack_output=StoreOutputPacker(root, ws.project.name, *packagers, storage_options=options),
             cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain,
             artifacts=root, storage_options=options,
             requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])

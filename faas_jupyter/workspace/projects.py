@@ -75,7 +75,7 @@ class Projects:
 
     def _visible(self, conn) -> list[dict]:
         rows = sql.list_projects(conn)
-        if self._ws._system:
+        if self._ws.system:
             return rows
         mine = sql.project_ids_of(conn, self._ws.user)
         return [r for r in rows if r["id"] in mine]

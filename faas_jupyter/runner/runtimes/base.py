@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from faas_jupyter.runner.adapters import InputResolver, OutputPacker
 
 CODEBASES = ".faas-codebases"  # artifact-root folder of content-addressed codebase zips (dask workers)
 
@@ -39,8 +40,8 @@ class ServiceConfig:
     execution_timeout: float | None = 3600
     max_attempts: int = 1
     terminate_grace: float = 5.0     # seconds between a cooperative terminate and a forced one
-    resolver: Any = None             # invoke.InputResolver, picklable for process/dask runtimes
-    pack_output: Callable | None = None  # (output, PackageFunction, CallSpec) -> packed; runs with the function
+    resolver: InputResolver | None = None      # picklable for process/dask runtimes (adapters.py)
+    pack_output: OutputPacker | None = None    # runs with the function; returns a PackedOutput
     cache_dir: str | None = None     # where codebases are extracted
     echo: bool = False               # also write captured output to the real stdout/stderr
     service_entity: Any = None       # given to the instance as ``service_entity``
