@@ -21,6 +21,7 @@ import {
   IService,
   ITrigger,
   ITriggerRequest,
+  ITriggerStats,
   IWhoAmI
 } from './types';
 import { behindCount, latestVersion, previousVersion } from './versions';
@@ -86,6 +87,12 @@ export function triggerWhat(t: ITrigger): string {
   const actions = (t.spec.actions ?? []).join(', ');
   const mode = t.spec.executionMode ? ` · ${t.spec.executionMode.toLowerCase()}` : '';
   return `${t.spec.resource ?? 'Item'} ${actions}${mode}`;
+}
+
+/** A trigger's record: last/next fire, fire and failure counts (under `stats`, or top-level). */
+export function triggerStats(t: ITrigger): Required<ITriggerStats> {
+  const s = { ...t, ...(t.stats ?? {}) };
+  return { lastFiredAt: s.lastFiredAt ?? null, nextFireAt: s.nextFireAt ?? null, fireCount: s.fireCount ?? 0, failureCount: s.failureCount ?? 0 };
 }
 
 /** `in 42 s`, `3 min ago`, `in 2 h`: a time relative to `now` (empty when unknown). */

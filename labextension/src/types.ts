@@ -159,6 +159,15 @@ export interface ITrigger {
     catchUp?: string;
     operation: ITriggerOperation;
   };
+  /** What it did (also accepted at the top level, as older answers had it). */
+  stats?: ITriggerStats;
+  lastFiredAt?: string | null;
+  nextFireAt?: string | null;
+  fireCount?: number;
+  failureCount?: number;
+}
+
+export interface ITriggerStats {
   lastFiredAt?: string | null;
   nextFireAt?: string | null;
   fireCount?: number;

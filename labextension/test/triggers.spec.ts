@@ -1,5 +1,5 @@
 import { triggerRequest } from '../src/components/triggers';
-import { FaasModel, relativeTime, triggerWhat } from '../src/model';
+import { FaasModel, relativeTime, triggerStats, triggerWhat } from '../src/model';
 import { ITrigger } from '../src/types';
 import { LABEXTENSION_VERSION } from '../src/version';
 import { FakeServer } from './fakeserver';
@@ -32,6 +32,11 @@ describe('trigger helpers', () => {
   it('says what a trigger listens to', () => {
     expect(triggerWhat(EVENT)).toBe('Item Created, Updated · once');
     expect(triggerWhat(CRON)).toBe('cron * * * * *');
+  });
+
+  it('reads the record under stats or at the top level', () => {
+    expect(triggerStats(EVENT)).toEqual({ lastFiredAt: null, nextFireAt: null, fireCount: 3, failureCount: 1 });
+    expect(triggerStats({ ...CRON, stats: { fireCount: 7, nextFireAt: 'x' } })).toMatchObject({ fireCount: 7, nextFireAt: 'x' });
   });
 
   it('says times relative to now', () => {

@@ -2,7 +2,7 @@
  * last fire, counts, an active toggle, the executions it started, and a form to add one. */
 import * as React from 'react';
 
-import { FaasModel, relativeTime, triggerWhat } from '../model';
+import { FaasModel, relativeTime, triggerStats, triggerWhat } from '../model';
 import { IExecution, IPackageFunction, ITrigger, ITriggerRequest } from '../types';
 import { Button, Empty, InlineMessage, StatusBadge } from './common';
 import { durationText, shortTime } from './detail';
@@ -15,7 +15,7 @@ function nextFire(t: ITrigger, now: number): string {
   if (!t.active) {
     return 'inactive';
   }
-  return t.type === 'Cron' ? relativeTime(t.nextFireAt, now) || '—' : 'on event';
+  return t.type === 'Cron' ? relativeTime(triggerStats(t).nextFireAt, now) || '—' : 'on event';
 }
 
 function TriggerRuns(props: { model: FaasModel; runs: IExecution[]; open: (id: string) => void }): JSX.Element {
@@ -61,6 +61,7 @@ export function TriggerRow(props: {
   const busy = model.isBusy(key);
   const now = Date.now();
   const open = props.openExecution ?? ((id: string) => void model.loadExecution(id));
+  const stats = triggerStats(t);
   return (
     <li className="faas-trigger" data-testid="faas-trigger" data-trigger={t.name}>
       <div className="faas-row">
@@ -81,11 +82,13 @@ export function TriggerRow(props: {
         </span>
       </div>
       <div className="faas-row faas-trigger-facts" data-testid="faas-trigger-facts">
-        <span title={t.nextFireAt ?? ''}>next: {nextFire(t, now)}</span>
-        <span title={t.lastFiredAt ?? ''}>last: {relativeTime(t.lastFiredAt, now) || 'never'}</span>
-        <span data-testid="faas-trigger-fires">fired {t.fireCount ?? 0}</span>
-        <span data-testid="faas-trigger-failures" className={t.failureCount ? 'faas-trigger-failing' : ''}>
-          failed {t.failureCount ?? 0}
+        <span title={stats.nextFireAt ?? ''} data-testid="faas-trigger-next">
+          next: {nextFire(t, now)}
+        </span>
+        <span title={stats.lastFiredAt ?? ''}>last: {relativeTime(stats.lastFiredAt, now) || 'never'}</span>
+        <span data-testid="faas-trigger-fires">fired {stats.fireCount}</span>
+        <span data-testid="faas-trigger-failures" className={stats.failureCount ? 'faas-trigger-failing' : ''}>
+          failed {stats.failureCount}
         </span>
       </div>
       {t.spec.filter && Object.keys(t.spec.filter).length > 0 && (
