@@ -102,9 +102,28 @@ def _m005_hosts_and_queue(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX ix_executions_status_owner ON executions (status, owner)"))
 
 
+def _m006_triggers(conn: Connection) -> None:
+    """triggers, the trigger_events outbox, executions.trigger_id/trigger_event/trigger_once and
+    the unique indexes that make each event (and each resource under Once) fire once."""
+    insp = inspect(conn)
+    schema.triggers.create(conn, checkfirst=True)
+    schema.trigger_events.create(conn, checkfirst=True)
+    if not insp.has_table("executions"):  # a partial test database
+        return
+    columns = {c["name"] for c in insp.get_columns("executions")}
+    for name, kind in (("trigger_id", "VARCHAR(32)"), ("trigger_event", "VARCHAR(64)"),
+                       ("trigger_once", "VARCHAR(64)")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE executions ADD COLUMN {name} {kind}"))
+    present = {i["name"] for t in ("executions", "trigger_events") for i in inspect(conn).get_indexes(t)}
+    for index in schema.TRIGGER_INDEXES:
+        if index.name not in present:
+            index.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers,
                                                   _m003_execution_indexes, _m004_revision_manifests,
-                                                  _m005_hosts_and_queue]
+                                                  _m005_hosts_and_queue, _m006_triggers]
 
 
 def current_version(conn: Connection) -> int:

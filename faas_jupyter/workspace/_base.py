@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from faas_jupyter.workspace.packages import Packages
     from faas_jupyter.workspace.projects import Project, Projects
     from faas_jupyter.workspace.services import Services
+    from faas_jupyter.workspace.triggers import Triggers
 
 DEFAULT_PROJECT = "default"
 DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
@@ -180,6 +181,12 @@ class Workspace:
         """The execution console's queries."""
         from faas_jupyter.workspace.console import Console
         return self._collection("console", Console)
+
+    @cached_property
+    def triggers(self) -> Triggers:
+        """The triggers of the current project (``svc.triggers.create(...)`` makes them)."""
+        from faas_jupyter.workspace.triggers import Triggers
+        return self._collection("triggers", Triggers)
 
     def gc(self, min_age: float = 3600.0, dry_run: bool = False, quiet: bool = False) -> GcReport:
         """Remove stale temp files of interrupted writes, artifacts no item references (older

@@ -266,7 +266,8 @@ def from_row(ws, row: dict, events: list[dict]) -> Execution:
                    error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
                    max_attempts=row["max_attempts"], duration=row["duration"],
                    created_at=row["created_at"], started_at=row["started_at"],
-                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name)
+                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
+                   trigger=meta.get("trigger"))
     ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
     return ex
 
