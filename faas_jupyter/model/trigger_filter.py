@@ -15,7 +15,8 @@ Examples: ``{"dataset": "raw"}``, ``{"metadata.user.score": {"$gt": 0.5}}``,
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import ValidationError
 
@@ -25,7 +26,7 @@ _ORDERED = {"$gt": lambda a, b: a > b, "$gte": lambda a, b: a >= b,
 OPERATORS = ("$eq", "$ne", "$in", "$nin", "$exists", *_ORDERED)
 
 
-def check_filter(query: Any, path: str = "filter") -> dict:
+def check_filter(query: Any, path: str = "filter") -> dict[str, Any]:
     """Validate a filter; a ValidationError names the JSON path of the bad part and the fix."""
     if not isinstance(query, dict):
         raise ValidationError(f"a filter is a JSON object such as {{\"dataset\": \"raw\"}}, "
@@ -51,7 +52,7 @@ def _is_operators(value: Any) -> bool:
     return isinstance(value, dict) and any(isinstance(k, str) and k.startswith("$") for k in value)
 
 
-def _check_operators(ops: dict, path: str) -> None:
+def _check_operators(ops: dict[str, Any], path: str) -> None:
     for op, arg in ops.items():
         where = f"{path}.{op}"
         if op not in OPERATORS:
@@ -64,7 +65,7 @@ def _check_operators(ops: dict, path: str) -> None:
             raise ValidationError(f"{op} takes a number or a string", where)
 
 
-def matches(query: dict | None, doc: dict) -> bool:
+def matches(query: dict[str, Any] | None, doc: dict[str, Any]) -> bool:
     """Does the resource JSON ``doc`` satisfy the (validated) filter ``query``?"""
     for key, value in (query or {}).items():
         if key == "$and":
@@ -95,7 +96,7 @@ def lookup(doc: Any, path: str) -> Any:
 
 def _apply(op: str, arg: Any, found: Any) -> bool:
     if op == "$exists":
-        return (found is not _MISSING) == arg
+        return (found is not _MISSING) is bool(arg)
     if op == "$eq":
         return bool(found == arg)
     if op == "$ne":
@@ -112,7 +113,7 @@ def _ordered(compare: Callable[[Any, Any], bool], found: Any, arg: Any) -> bool:
     if isinstance(found, bool) or found is _MISSING:
         return False
     if isinstance(found, numbers) and isinstance(arg, numbers):
-        return compare(found, arg)
+        return bool(compare(found, arg))
     if isinstance(found, str) and isinstance(arg, str):
-        return compare(found, arg)
+        return bool(compare(found, arg))
     return False

@@ -131,7 +131,7 @@ class Trigger:
                 "updatedAt": self.updated_at, "spec": spec, "stats": self.stats.to_json()}
 
     @classmethod
-    def from_json(cls, d: Any) -> "Trigger":
+    def from_json(cls, d: Any) -> Trigger:
         """Build and validate; ``spec.operation`` names the service and function."""
         d = J.expect_object(d)
         spec = J.expect_object(d.get("spec", {}), "spec")

@@ -88,7 +88,8 @@ def next_cron_due(conn: Connection, home: str) -> str | None:
     q = (select(func.min(triggers.c.next_fire_at))
          .select_from(triggers.join(services, services.c.id == triggers.c.service_id))
          .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.home == home))
-    return conn.scalar(q)
+    due: str | None = conn.scalar(q)
+    return due
 
 
 def advance_cron(conn: Connection, trigger_id: str, expected: str, next_fire_at: str | None) -> bool:

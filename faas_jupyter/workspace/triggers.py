@@ -28,7 +28,7 @@ class Trigger(TriggerModel):
 
     _ws: Any = field(default=None, repr=False, compare=False)
 
-    def update(self, **changes: Any) -> "Trigger":
+    def update(self, **changes: Any) -> Trigger:
         """Change the given fields (``filter=``, ``cron=``, ``input=``, ``active=`` ...)."""
         unknown = sorted(set(changes) - set(UPDATABLE))
         if unknown:
@@ -38,10 +38,10 @@ class Trigger(TriggerModel):
         self.__dict__.update({k: v for k, v in fresh.__dict__.items()})
         return self
 
-    def activate(self) -> "Trigger":
+    def activate(self) -> Trigger:
         return self.update(active=True)
 
-    def deactivate(self) -> "Trigger":
+    def deactivate(self) -> Trigger:
         return self.update(active=False)
 
     def delete(self) -> None:
@@ -58,7 +58,7 @@ class Trigger(TriggerModel):
             ids = sql.execution_ids(conn, self.id, limit)
         return [self._ws.executions.get(i) for i in ids]
 
-    def refresh(self) -> "Trigger":
+    def refresh(self) -> Trigger:
         fresh = self._ws.triggers.get(self.id)
         self.__dict__.update(fresh.__dict__)
         return self
@@ -237,4 +237,4 @@ class Triggers:
         return iter(self.list())
 
 
-__all__ = ["Trigger", "Triggers", "ServiceTriggers", "bind"]
+__all__ = ["ServiceTriggers", "Trigger", "Triggers", "bind"]

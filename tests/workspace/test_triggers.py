@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import trig_codebase as cb  # noqa: E402
-from svc_lifecycle import _stop_services  # noqa: E402,F401
+import trig_codebase as cb
+from svc_lifecycle import _stop_services  # noqa: F401
 
-from faas_jupyter.errors import Conflict, NotFound, PermissionDenied, ValidationError  # noqa: E402
-from faas_jupyter.model.triggers import Trigger as TriggerModel  # noqa: E402
-from faas_jupyter.workspace.triggers import check_function  # noqa: E402
+from faas_jupyter.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from faas_jupyter.model.triggers import Trigger as TriggerModel
+from faas_jupyter.workspace.triggers import check_function
 
 
 @pytest.fixture
