@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from faas_jupyter import _text
 from faas_jupyter.commands.base import Args, arg, command
 from faas_jupyter.commands.tables import when
+
+from faas_jupyter import _text
 from faas_jupyter.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -162,8 +163,8 @@ def trigger_rows(triggers: list[Trigger]) -> list[list[Any]]:
 
 def _detail(out: Outcome) -> str:
     t = out.triggers[0]
-    lines = [f"trigger {t.name} ({t.id}): {what(t)} -> {t.service}.{t.function}, "
-             f"{'active' if t.active else 'inactive'}"]
+    state = "active" if t.active else "inactive"
+    lines = [f"trigger {t.name} ({t.id}): {what(t)} -> {t.service}.{t.function}, {state}"]
     if t.type == "Cron":
         window = ", ".join(f"{k} {v}" for k, v in (("from", t.start_at), ("until", t.end_at)) if v)
         lines.append(f"  next fire {_next(t)}; missed runs: {t.catch_up}{'; ' + window if window else ''}")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import trig_codebase as cb  # noqa: E402
-from svc_lifecycle import _stop_services  # noqa: E402,F401
+import trig_codebase as cb
+from svc_lifecycle import _stop_services  # noqa: F401
 
-import faas_jupyter as faas  # noqa: E402
-from faas_jupyter.errors import ValidationError  # noqa: E402
+import faas_jupyter as faas
+from faas_jupyter.errors import ValidationError
 
 
 @pytest.fixture
