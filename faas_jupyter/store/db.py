@@ -8,6 +8,7 @@ PostgreSQL (``postgresql+psycopg://``): READ COMMITTED plus unique constraints;
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -66,7 +67,7 @@ class Store:
         """
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
-            with conn.begin():
+            with conn.begin(), _bind_errors():
                 yield conn
 
     @contextmanager
@@ -94,6 +95,27 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _bind_errors() -> Iterator[None]:
+    """A value a column cannot take (``JSONText``: not JSON) raises what the conversion raised
+    (``TypeError``/``ValueError``), as when the caller encoded it, not SQLAlchemy's wrapper."""
+    try:
+        yield
+    except exc.StatementError as e:
+        if isinstance(e, exc.DBAPIError) or not isinstance(e.orig, (TypeError, ValueError)):
+            raise
+        raise e.orig from None
+
+
+def is_row_error(e: BaseException) -> bool:
+    """An error caused by the rows written (a constraint, bad data), not by the database
+    being unavailable: retrying the same rows can never succeed."""
+    if isinstance(e, (exc.IntegrityError, exc.DataError, exc.ProgrammingError)):
+        return True
+    return isinstance(e, (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
+                          TypeError, ValueError))
 
 
 def _normalize_url(url: str) -> str:

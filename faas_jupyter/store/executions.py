@@ -11,8 +11,8 @@ from typing import Iterable
 from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.errors import ValidationError
-from faas_jupyter.store.schema import (change_counters, execution_events, execution_logs, executions,
-                                       items)
+from faas_jupyter.store.schema import (JSONText, change_counters, execution_events, execution_logs,
+                                       executions, items)
 
 UNFINISHED = ("created", "in-progress")
 _COUNTER = "executions"
@@ -290,7 +290,18 @@ def _sqlite_insert(table) -> tuple[str, list[str]]:
     return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
 
 
+def _json_columns(table) -> set[str]:
+    return {c.name for c in table.c if isinstance(c.type, JSONText)}
+
+
+def _raw_values(row: dict, cols: list[str], json_cols: set[str]) -> list:
+    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
+    return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]
+
+
+_JSON_BIND = JSONText().process_bind_param
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
+_SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events, execution_logs, items)}
 assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"
 
 
@@ -341,12 +352,14 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
                                 ("execution_logs", logs), ("items", new_items)):
                 if rows:
                     text, cols = _SQLITE[table]
+                    json_cols = _SQLITE_JSON[table]
                     if table == "executions":
-                        raw.executemany(text, [[r.get(c) for c in cols[:-1]] + [next(seq)] for r in rows])
+                        raw.executemany(text, [_raw_values(r, cols[:-1], json_cols) + [next(seq)] for r in rows])
                     else:
-                        raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
+                        raw.executemany(text, [_raw_values(r, cols, json_cols) for r in rows])
             if updates:
-                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS[:-1]]
+                json_cols = _SQLITE_JSON["executions"]
+                raw.executemany(_SQLITE_UPDATE, [_raw_values(u, list(_UPDATE_COLUMNS[:-1]), json_cols)
                                                  + [next(seq), u["id"], u.get("owner")]
                                                  for u in updates])
             raw.execute("COMMIT")

@@ -1,20 +1,40 @@
 """The tables (SQLAlchemy Core, portable types only).
 
 Conventions: ids are uuid4 hex strings; timestamps are ISO-8601 UTC strings
-(``2024-05-01T12:00:00.123456+00:00``, which sort as text); JSON is TEXT.
+(``2024-05-01T12:00:00.123456+00:00``, which sort as text); JSON is TEXT, read and
+written as Python values through :class:`JSONText` (so the DDL is plain TEXT).
 This module always describes the *latest* schema; ``migrations.py`` brings an
 older database up to it (migration 1 created exactly these tables).
 """
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint)
+import json
+from typing import Any
+
+from sqlalchemy import (Boolean, Column, Dialect, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, TypeDecorator, UniqueConstraint)
 
 metadata = MetaData()
 
 ID = String(32)
 NAME = String(64)
 TS = String(32)
+
+
+class JSONText(TypeDecorator[Any]):
+    """A TEXT column holding JSON: Python values in, Python values out (SQL NULL is None).
+
+    Values that are not JSON raise ``TypeError`` before anything is written.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
 
 
 def _id(name: str = "id", **kw) -> Column:
@@ -263,7 +283,7 @@ datasets = Table(
     Column("name", NAME, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("metadata", JSONText, nullable=False, default=dict),
     UniqueConstraint("project_id", "name", name="uq_datasets_project_name"),
 )
 
@@ -279,9 +299,9 @@ items = Table(
     Column("url", String(2048), nullable=True),
     Column("size", Integer, nullable=True),
     Column("hash", String(64), nullable=True),
-    Column("instructions", Text, nullable=False, default="{}"),
-    Column("value", Text, nullable=True),  # results stored inline (JSON)
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("instructions", JSONText, nullable=False, default=dict),
+    Column("value", JSONText, nullable=True),  # results stored inline (JSON)
+    Column("metadata", JSONText, nullable=False, default=dict),
     _fk("execution_id", "executions.id", nullable=True, ondelete="SET NULL"),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
@@ -293,7 +313,7 @@ annotations = Table(
     _fk("item_id", "items.id"),
     Column("type", String(64), nullable=True),
     Column("label", String(255), nullable=True),
-    Column("data", Text, nullable=False, default="{}"),
+    Column("data", JSONText, nullable=False, default=dict),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
 )

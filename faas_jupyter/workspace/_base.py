@@ -17,10 +17,9 @@ from faas_jupyter.config import Settings, settings as resolve_settings
 from faas_jupyter.errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from faas_jupyter.store import Store
     from faas_jupyter.store.artifacts import ArtifactStore
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace.console import Console
     from faas_jupyter.workspace.datasets import Datasets
     from faas_jupyter.workspace.executions import Executions
