@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from IPython.core.error import UsageError
 
-from faas_jupyter.magics import working
+from faas_jupyter.workspace import cells as working
 
 RUNNER = textwrap.dedent('''\
     from faas_jupyter import BaseServiceRunner
