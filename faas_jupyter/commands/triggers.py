@@ -203,7 +203,7 @@ def outcome_json(out: Outcome) -> Any:
 
 
 @command("triggers", arg("words", nargs="*", metavar="ACTION ARGS",
-                         help=f"[{'|'.join(ACTIONS)}] then SERVICE FUNCTION (create), [SERVICE] (ls) or NAME"),
+                         help=f"[{', '.join(ACTIONS)}] then SERVICE FUNCTION (create), [SERVICE] (ls) or NAME"),
          arg("--on", metavar="RESOURCE:ACTIONS", help="event trigger: item|dataset|annotation : "
                                                       "created,updated,deleted (e.g. item:created)"),
          arg("--filter", metavar="JSON", help="event trigger: only resources matching this JSON filter"),
@@ -217,8 +217,8 @@ def outcome_json(out: Outcome) -> Any:
          arg("--input", metavar="JSON", help="the function's other inputs, as a JSON object"),
          arg("--limit", type=int, default=50, help="ls: triggers; show: executions listed (default 50)"),
          aliases=("trigger",), text=outcome_text, json=outcome_json,
-         help="event and cron triggers: create SERVICE FUNCTION --on item:created | --cron SPEC; "
-              "ls [SERVICE]; show|activate|deactivate|delete NAME")
+         help="event and cron triggers: create SERVICE FUNCTION --on item:created (or --cron SPEC); "
+              "ls [SERVICE]; show, activate, deactivate or delete NAME")
 def triggers(ws: Workspace, args: Args) -> Outcome:
     action, words = _split(args)
     if action != "create" and (args.on or args.cron):

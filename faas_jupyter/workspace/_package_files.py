@@ -138,7 +138,7 @@ def _spec_lines(pkg) -> list[str]:
 
 def manifest(pkg, extra: dict | None = None) -> dict:
     """A DPK-style ``dataloop.json``: name, version, components.modules (module JSON), plus
-    ``extra`` components (``services``, ``triggers``: ``workspace._dpk``) when there are any."""
+    ``extra`` components (``services``, ``triggers``: ``workspace.dpk``) when there are any."""
     found = {k: v for k, v in (extra or {}).items() if v}
     return {"name": pkg.name, "displayName": pkg.name, "version": pkg.version,
             "scope": "project", "codebase": {"type": "folder"},
