@@ -12,8 +12,8 @@ from faas_jupyter.commands import tables
 from faas_jupyter.commands.base import Args, arg, command
 from faas_jupyter.commands.flags import BUMP, MESSAGE, PACKAGE, VERSION, split_ref
 from faas_jupyter.errors import NoChangeWarning, NotFound
-from faas_jupyter.workspace.dpk import read_components as components
 from faas_jupyter.workspace.cells import WorkingPackage, packages_from_notebook
+from faas_jupyter.workspace.dpk import read_components as components
 
 if TYPE_CHECKING:
     from faas_jupyter.model.entities import Revision

@@ -14,10 +14,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from faas_jupyter import _text
 from faas_jupyter.commands.base import Args, arg, command
 from faas_jupyter.commands.tables import when
-
-from faas_jupyter import _text
 from faas_jupyter.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -181,12 +180,12 @@ def _detail(out: Outcome) -> str:
 
 
 def outcome_text(out: Outcome) -> str:
-    t = out.triggers[0] if out.triggers else None
     if out.action == "ls":
         title = f"triggers of {out.service}" if out.service else "triggers"
         return f"{title}\n" + _text.table(trigger_rows(out.triggers), TRIGGER_HEADERS, empty="(no triggers)")
     if out.action == "show":
         return _detail(out)
+    t = out.triggers[0]
     if out.action == "create":
         return f"trigger {t.name}: {what(t)} runs {t.service}.{t.function}"
     return f"trigger {t.name} {'deleted' if out.action == 'delete' else out.action + 'd'}"

@@ -8,7 +8,7 @@ failureCount``). Who may change a trigger is the workspace's rule (owner or deve
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tornado import web
 
@@ -16,6 +16,10 @@ from faas_jupyter.errors import ValidationError
 from faas_jupyter.server import views
 from faas_jupyter.server.base import FaasHandler
 from faas_jupyter.server.executions import DEFAULT_LIMIT, MAX_LIMIT, _int
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
+    from faas_jupyter.workspace.triggers import Trigger
 
 # body key -> keyword of svc.triggers.create / trigger.update
 FIELDS = {"name": "name", "function": "function", "type": "type", "resource": "resource",
@@ -27,7 +31,7 @@ _READ_ONLY = {"id", "projectId", "spec", "lastFiredAt", "nextFireAt", "fireCount
               "service", "createdAt", "updatedAt", "creator"}
 
 
-def fields(body: dict, what: str, allowed: dict[str, str] = FIELDS) -> dict[str, Any]:
+def fields(body: dict[str, Any], what: str, allowed: dict[str, str] = FIELDS) -> dict[str, Any]:
     """Body keys -> keyword arguments; an unknown key is a 400 naming the allowed ones."""
     unknown = sorted(set(body) - set(allowed) - _READ_ONLY)
     if unknown:
@@ -36,34 +40,33 @@ def fields(body: dict, what: str, allowed: dict[str, str] = FIELDS) -> dict[str,
     return {allowed[k]: v for k, v in body.items() if k in allowed}
 
 
-def create(ws, service: str, body: dict) -> dict:
+def create(ws: Workspace, service: str, body: dict[str, Any]) -> dict[str, Any]:
     kwargs = fields(body, f"POST services/{service}/triggers")
     function = kwargs.pop("function", "run")
     if not isinstance(function, str) or not function:
         raise ValidationError("'function' must be the name of a function of the service", "function")
-    return ws.services.get(service).triggers.create(function, **kwargs).to_json()
+    made: Trigger = ws.services.get(service).triggers.create(function, **kwargs)
+    return made.to_json()
 
 
 _UPDATE = {k: f for k, f in FIELDS.items() if k not in ("type",)}
 
 
-def update(ws, name: str, body: dict) -> dict:
+def update(ws: Workspace, name: str, body: dict[str, Any]) -> dict[str, Any]:
     kwargs = fields(body, f"PATCH triggers/{name}", _UPDATE)
     if not kwargs:
         raise ValidationError(f"PATCH triggers/{name}: nothing to change; send some of "
                               f"{', '.join(sorted(_UPDATE))}")
-    trigger = ws.triggers.get(name)
-    trigger.update(**kwargs)
-    return ws.triggers.get(trigger.id).to_json()
+    return ws.triggers.get(name).update(**kwargs).refresh().to_json()
 
 
-def toggle(ws, name: str, action: str) -> dict:
+def toggle(ws: Workspace, name: str, action: str) -> dict[str, Any]:
     trigger = ws.triggers.get(name)
     getattr(trigger, action)()  # activate | deactivate
-    return ws.triggers.get(trigger.id).to_json()
+    return trigger.refresh().to_json()
 
 
-def delete(ws, name: str) -> dict:
+def delete(ws: Workspace, name: str) -> dict[str, Any]:
     trigger = ws.triggers.get(name)
     trigger.delete()
     return {"deleted": trigger.name, "id": trigger.id}
@@ -80,10 +83,10 @@ class TriggersHandler(_Paged):
     """``GET triggers?service=&limit=&offset=``: ``{items, limit, offset, next}``."""
 
     @web.authenticated
-    async def get(self):
+    async def get(self) -> None:
         service = self.get_query_argument("service", None) or None
 
-        def page(ws):
+        def page(ws: Workspace) -> dict[str, Any]:
             limit, offset = self.page()
             found = ws.triggers.list(service=service, limit=limit + 1, offset=offset)
             more = len(found) > limit
@@ -96,11 +99,11 @@ class ServiceTriggersHandler(FaasHandler):
     """``GET services/{name}/triggers`` (a list), ``POST`` one (201)."""
 
     @web.authenticated
-    async def get(self, service: str):
+    async def get(self, service: str) -> None:
         self.send(await self.call(lambda ws: [t.to_json() for t in ws.services.get(service).triggers.list()]))
 
     @web.authenticated
-    async def post(self, service: str):
+    async def post(self, service: str) -> None:
         body = self.body()
         await self.services_ready()
         self.send(await self.call(create, service, body), status=201)
@@ -108,22 +111,22 @@ class ServiceTriggersHandler(FaasHandler):
 
 class TriggerHandler(FaasHandler):
     @web.authenticated
-    async def get(self, name: str):
+    async def get(self, name: str) -> None:
         self.send(await self.call(lambda ws: ws.triggers.get(name).to_json()))
 
     @web.authenticated
-    async def patch(self, name: str):
+    async def patch(self, name: str) -> None:
         body = self.body()
         self.send(await self.call(update, name, body))
 
     @web.authenticated
-    async def delete(self, name: str):
+    async def delete(self, name: str) -> None:
         self.send(await self.call(delete, name))
 
 
 class TriggerActionHandler(FaasHandler):
     @web.authenticated
-    async def post(self, name: str, action: str):
+    async def post(self, name: str, action: str) -> None:
         self.send(await self.call(toggle, name, action))
 
 
@@ -131,8 +134,8 @@ class TriggerExecutionsHandler(_Paged):
     """``GET triggers/{name}/executions?limit=``: the executions it started, newest first."""
 
     @web.authenticated
-    async def get(self, name: str):
-        def listing(ws):
+    async def get(self, name: str) -> None:
+        def listing(ws: Workspace) -> list[dict[str, Any]]:
             limit, _ = self.page()
             return [views.execution(e) for e in ws.triggers.get(name).executions(limit=limit)]
         self.send(await self.call(listing))

@@ -28,12 +28,12 @@ _TRIGGER_ARGS = ("name", "type", "resource", "actions", "filter", "execution_mod
                  "end_at", "input", "catch_up", "active")
 
 
-def service_component(svc: Any) -> dict:
+def service_component(svc: Any) -> dict[str, Any]:
     d = svc.to_json()
     return {k: d[k] for k in SERVICE_KEYS if d.get(k) is not None}
 
 
-def trigger_component(trigger: Any) -> dict:
+def trigger_component(trigger: Any) -> dict[str, Any]:
     """A trigger as a DPK manifest lists it: bound to its service by ``namespace``."""
     d = trigger.to_json()
     spec = dict(d["spec"])
@@ -42,7 +42,7 @@ def trigger_component(trigger: Any) -> dict:
             "namespace": f"{NAMESPACE}{trigger.service}", "spec": spec}
 
 
-def components(ws: Any, package: str) -> dict:
+def components(ws: Any, package: str) -> dict[str, list[dict[str, Any]]]:
     """``{services, triggers}`` of the services deployed from ``package`` (empty lists: none)."""
     services = sorted((s for s in ws.services.list() if str(s.package) == package), key=lambda s: s.name)
     triggers = [t for s in services for t in s.triggers.list()]
@@ -50,7 +50,7 @@ def components(ws: Any, package: str) -> dict:
             "triggers": [trigger_component(t) for t in sorted(triggers, key=lambda t: t.name)]}
 
 
-def read_components(directory: str | Path) -> dict:
+def read_components(directory: str | Path) -> dict[str, list[Any]]:
     """``components.services`` / ``components.triggers`` of a folder's ``dataloop.json`` (or empty)."""
     path = Path(directory).expanduser() / "dataloop.json"
     if not path.is_file():
@@ -90,7 +90,7 @@ def parse_trigger(entry: Any, index: int) -> Trigger:
                               f"{where}.{exc.path}" if exc.path else where) from None
 
 
-def deploy_components(ws: Any, pkg: Any, found: dict) -> tuple[list, list]:
+def deploy_components(ws: Any, pkg: Any, found: dict[str, list[Any]]) -> tuple[list[Any], list[Any]]:
     """Deploy the manifest's services from ``pkg`` (its revision) and create its triggers.
 
     Every trigger is checked before anything is deployed, so a bad one changes nothing.
@@ -114,7 +114,7 @@ def _create(ws: Any, trigger: Trigger) -> Any:
     return ws.services.get(trigger.service).triggers.create(trigger.function, **kwargs)
 
 
-def warn_not_deployed(found: dict, directory: str | Path) -> None:
+def warn_not_deployed(found: dict[str, list[Any]], directory: str | Path) -> None:
     """Import without deploy: say what the manifest holds that was not created."""
     if found["services"] or found["triggers"]:
         warnings.warn(f"{Path(directory).name}/dataloop.json lists {len(found['services'])} service(s) "

@@ -51,8 +51,8 @@ def test_on_flags_read_like_the_issue():
 
 
 def test_create_list_show_toggle_delete(ws, svc):
-    made, text, as_json = run(ws, "ts", "on_item", on="item:created,updated", filter='{"dataset": "raw"}',
-                              mode="always", input='{"tag": "t"}')
+    _, text, as_json = run(ws, "ts", "on_item", on="item:created,updated", filter='{"dataset": "raw"}',
+                           mode="always", input='{"tag": "t"}')
     assert text == "trigger ts: Item Created/Updated (always) runs ts.on_item"
     assert as_json["spec"]["filter"] == {"dataset": "raw"} and as_json["spec"]["executionMode"] == "Always"
     _, text, _ = run(ws, "create", "ts", "tick", cron="0 3 * * *", name="nightly", catch_up="none")
