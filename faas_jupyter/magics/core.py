@@ -65,8 +65,8 @@ class FaasMagics(Magics):
     @property
     def ws(self):
         if self._ws is None:
-            import faas_jupyter
-            self._ws = faas_jupyter.workspace()
+            from faas_jupyter.workspace import workspace  # the package: the root imports the magics
+            self._ws = workspace()
         return self._ws
 
     @ws.setter

@@ -360,3 +360,17 @@ class PackageSpec:
                    requirements=copy.deepcopy(J.get_list(d, "requirements")),
                    metadata=copy.deepcopy(J.get(d, "metadata", dict, "an object", default={})),
                    extra=copy.deepcopy(J.split_extra(d, cls.KEYS)))
+
+
+def io_values(given: Any) -> dict:
+    """Init input values as a dict: a dict as given, or Dataloop's ``dl.FunctionIO(name=..., value=...)``
+    (one or a list), as ``package.deploy(init_input=...)`` takes them."""
+    if given is None:
+        return {}
+    if isinstance(given, dict):
+        return dict(given)
+    ios = [given] if isinstance(given, FunctionIO) else given
+    if not isinstance(ios, (list, tuple)) or not all(isinstance(io, FunctionIO) for io in ios):
+        raise ValidationError("init_input takes {name: value} or dl.FunctionIO(name=..., value=...) "
+                              f"(one or a list), not {type(given).__name__}", "initParams")
+    return {io.name: getattr(io, "value", None) for io in ios}

@@ -130,7 +130,7 @@ class FaasHandler(APIHandler):
         """Wait until the stored services were started again (at server start)."""
         try:
             await asyncio.wrap_future(self.faas.ready)
-        except Exception as exc:  # noqa: BLE001 (logged at start; the request goes on)
+        except Exception as exc:  # logged at start; the request goes on
             self.log.debug("faas_jupyter: service restart had failed: %s", exc)
 
     def get_json_body(self) -> Any:
