@@ -162,10 +162,3 @@ def add_commands(parser: argparse.ArgumentParser, front: str, **parser_options: 
         for a in cmd.args:
             p.add_argument(*a.flags, **a.options)
         p.set_defaults(command=cmd.name)  # an alias runs the command under its own name
-
-
-def usage_lines(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
-    """(usage, help) of each subcommand of ``parser``, aliases left out."""
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return [(p.format_usage().replace("usage: ", "").strip(), COMMANDS[name].help)
-            for name, p in sub.choices.items() if name in COMMANDS]

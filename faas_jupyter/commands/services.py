@@ -34,6 +34,11 @@ DEPLOY_OPTIONS = ("module_name", "revision", "service_name", "runtime", "concurr
                   "max_attempts", "on_reset", "scheduler", "shared_filesystem", "install_requirements")
 
 
+def service_json(svc: Service) -> dict[str, Any]:
+    """A service's JSON: ``Service.to_json()`` plus how many revisions it is behind the latest."""
+    return {**svc.to_json(), "behind": svc.behind}
+
+
 def _deployed(svc: Service) -> str:
     return (f"{svc.name} deployed: {svc.package} {svc.revision}, module {svc.module_name}, "
             f"runtime {svc.runtime}")
@@ -48,7 +53,7 @@ def _deployed(svc: Service) -> str:
              help="dask: the local artifact root is one shared folder on every worker"),
          arg("--no-install-requirements", dest="install_requirements", action="store_false", default=None,
              help="dask: check the requirements on the workers instead of pip-installing them"),
-         text=_deployed, help="deploy a package revision as a service (magic without options + widgets: "
+         text=_deployed, json=service_json, help="deploy a package revision as a service (magic without options + widgets: "
                               "a deploy panel)")
 def deploy(ws: Workspace, args: Args) -> Service:
     name, at = split_ref(args.package, args.revision)
@@ -101,8 +106,7 @@ def execute(ws: Workspace, args: Args) -> Ran:
     return Ran(ex, ex.logs())
 
 
-@command("services", text=tables.services_text,
-         json=lambda services: [{**s.to_json(), "behind": s.behind} for s in services],
+@command("services", text=tables.services_text, json=lambda services: [service_json(s) for s in services],
          help="list the services with their revision and drift")
 def services(ws: Workspace, args: Args) -> list[Service]:
     return list(ws.services.list())
@@ -158,15 +162,15 @@ def update_service(ws: Workspace, args: Args) -> dict[str, Any]:
     before = {k: getattr(svc, k) for k in changes}
     after = svc.update(quiet=True, **changes)
     diff = {k: [before[k], getattr(after, k)] for k in changes if before[k] != getattr(after, k)}
-    return {"service": after.to_json(), "changes": diff}
+    return {"service": service_json(after), "changes": diff}
 
 
-@command("pause", SERVICE, text=lambda svc: f"{svc.name} paused", help="refuse new executions of a service")
+@command("pause", SERVICE, text=lambda svc: f"{svc.name} paused", json=service_json, help="refuse new executions of a service")
 def pause(ws: Workspace, args: Args) -> Service:
     return ws.services.get(args.service).pause()
 
 
-@command("resume", SERVICE, text=lambda svc: f"{svc.name} resumed", help="let a paused service run again")
+@command("resume", SERVICE, text=lambda svc: f"{svc.name} resumed", json=service_json, help="let a paused service run again")
 def resume(ws: Workspace, args: Args) -> Service:
     return ws.services.get(args.service).resume()
 

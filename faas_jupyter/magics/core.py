@@ -14,7 +14,8 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser
 
 from faas_jupyter.commands import COMMANDS, Args, Command, offered
-from faas_jupyter.commands.base import add_commands, usage_lines
+from faas_jupyter.commands.base import add_commands
+from faas_jupyter.commands.reference import usage
 from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
 from faas_jupyter.magics import hooks
 from faas_jupyter.model import cell_origins
@@ -104,10 +105,8 @@ class FaasMagics(Magics):
             raise user_error(err) from None
 
     def _show(self, cmd: Command, args: Args, data):
-        if cmd.name == "workspace":
-            self.ws = data
-        elif cmd.name == "delete":
-            self.packages.pop(args.package, None)
+        if cmd.name in hooks.AFTER:
+            hooks.AFTER[cmd.name](self, args, data)
         if cmd.name in hooks.DISPLAY:
             return hooks.DISPLAY[cmd.name](data)
         text = cmd.text(data)
@@ -234,8 +233,8 @@ def _install_helper(path: str, source: str) -> None:
 
 
 def _docstrings() -> None:
-    usage = "\n".join(f"{line}\n    {help}" for line, help in usage_lines(line_parser()))
-    FaasMagics.faas.__doc__ = "Package, version, deploy and run functions.\n\nCommands:\n" + usage
+    lines = "\n".join(f"%faas {usage(cmd)}\n    {cmd.help}" for cmd in offered("magic"))
+    FaasMagics.faas.__doc__ = "Package, version, deploy and run functions.\n\nCommands:\n" + lines
     FaasMagics.faas_cell.__doc__ = working.cell_parser(MagicArgumentParser).format_help() + """
 %%faas module NAME --package PKG: the cell runs as a normal cell and its exact source becomes
 the module's entry-point file in PKG's working codebase; the module JSON (functions, inputs,

@@ -12,7 +12,6 @@ from faas_jupyter.commands.base import (
     rename,
     to_json,
     to_text,
-    usage_lines,
 )
 
 
@@ -73,12 +72,6 @@ def test_rename_leaves_values_and_other_flags_alone():
         words = rename(["--timeout", "3", "timeout", "--timeouts", "-m", "--timeout"],
                        {"--timeout": "--execution-timeout"})
     assert words == ["--execution-timeout", "3", "timeout", "--timeouts", "-m", "--execution-timeout"]
-
-
-def test_usage_lines_list_every_offered_command():
-    lines = {usage.split()[1]: help for usage, help in usage_lines(_parser("magic"))}
-    assert set(lines) == {c.name for c in offered("magic")}
-    assert lines["push"] == COMMANDS["push"].help
 
 
 def test_the_default_text_and_json_forms():
