@@ -6,11 +6,13 @@ whole execution (row, status log, logs, items) is one transaction.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.errors import ValidationError
+from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import (JSONText, change_counters, execution_events, execution_logs,
                                        executions, items)
 
@@ -348,29 +350,37 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
             add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)
         return
+    held = hot(store)
+    if held is not None:
+        _sqlite_write(held.conn(), inserts, updates, events, logs, new_items)
+        return
     pooled = store.engine.raw_connection()
     try:
-        raw = pooled.driver_connection
-        raw.execute("BEGIN IMMEDIATE")
-        try:
-            seq = _sqlite_reserve(raw, len(inserts) + len(updates))
-            for table, rows in (("executions", inserts), ("execution_events", events),
-                                ("execution_logs", logs), ("items", new_items)):
-                if rows:
-                    text, cols = _SQLITE[table]
-                    json_cols = _SQLITE_JSON[table]
-                    if table == "executions":
-                        raw.executemany(text, [_raw_values(r, cols[:-1], json_cols) + [next(seq)] for r in rows])
-                    else:
-                        raw.executemany(text, [_raw_values(r, cols, json_cols) for r in rows])
-            if updates:
-                json_cols = _SQLITE_JSON["executions"]
-                raw.executemany(_SQLITE_UPDATE, [_raw_values(u, list(_UPDATE_COLUMNS[:-1]), json_cols)
-                                                 + [next(seq), u["id"], u.get("owner")]
-                                                 for u in updates])
-            raw.execute("COMMIT")
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
+        _sqlite_write(pooled.driver_connection, inserts, updates, events, logs, new_items)
     finally:
         pooled.close()
+
+
+def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict], updates: list[dict],
+                  events: list[dict], logs: list[dict], new_items: list[dict]) -> None:
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        seq = _sqlite_reserve(raw, len(inserts) + len(updates))
+        for table, rows in (("executions", inserts), ("execution_events", events),
+                            ("execution_logs", logs), ("items", new_items)):
+            if rows:
+                text, cols = _SQLITE[table]
+                json_cols = _SQLITE_JSON[table]
+                if table == "executions":
+                    raw.executemany(text, [_raw_values(r, cols[:-1], json_cols) + [next(seq)] for r in rows])
+                else:
+                    raw.executemany(text, [_raw_values(r, cols, json_cols) for r in rows])
+        if updates:
+            json_cols = _SQLITE_JSON["executions"]
+            raw.executemany(_SQLITE_UPDATE, [_raw_values(u, list(_UPDATE_COLUMNS[:-1]), json_cols)
+                                             + [next(seq), u["id"], u.get("owner")]
+                                             for u in updates])
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
