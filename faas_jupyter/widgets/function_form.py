@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from faas_jupyter.commands.tables import duration_of
 from faas_jupyter.errors import ExecutionError, FaasError
 
 from ._base import StatusLine, TextRepr, error_line, esc, guarded
 from ._lookup import function_spec
 from .detail import ExecutionDetail
 from .fields import Form
-from .text import duration_of, function_text
+from .text import function_text
 
 
 class FunctionForm(TextRepr, W.VBox):

@@ -7,11 +7,13 @@ removed.  ``item.get()`` unpacks by the stored instructions (or to a type hint).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
@@ -19,7 +21,9 @@ from faas_jupyter.packagers.api import read_policy
 from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as sql
+from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import new_id, now
+from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace._item_records import item_row
 
 WRITERS = ("owner", "developer", "annotationManager")
@@ -81,6 +85,17 @@ class Item(ItemSpec):
     def annotations(self) -> "Annotations":
         return Annotations(self)
 
+    def update(self) -> "Item":
+        """Store this item's ``metadata`` as changed in place (Dataloop's
+        ``item.metadata["user"] = {...}; item.update()``); Item Updated triggers fire."""
+        _changes.update_item(self, WRITERS)
+        return self
+
+    def delete(self) -> None:
+        """Delete this item and its annotations (files stay until ``ws.gc()``); Item Deleted
+        triggers fire with the item as it was."""
+        _changes.delete_item(self, WRITERS)
+
     @property
     def name(self) -> str:
         """Dataloop's item name: the file name (``scores.csv``); the key for an inline result."""
@@ -101,7 +116,22 @@ class Item(ItemSpec):
 
 @dataclass(eq=True)
 class Annotation(AnnotationSpec):
-    """A JSON annotation of an item."""
+    """A JSON annotation of an item: ``update(data)``, ``delete()``."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+
+    def update(self, data: dict | None = None) -> "Annotation":
+        """Store ``data`` (else ``self.data`` as changed in place); Annotation Updated triggers fire."""
+        if data is not None:
+            if not isinstance(data, dict):
+                raise ValidationError(f"an annotation is a dict, not {type(data).__name__}")
+            self.data = data
+        _changes.update_annotation(self, MEMBERS)
+        return self
+
+    def delete(self) -> None:
+        """Delete this annotation; Annotation Deleted triggers fire."""
+        _changes.delete_annotation(self, MEMBERS)
 
 
 def _bind(ws, row: sql.NamedItemRow, project_name: str) -> Item:
@@ -147,8 +177,14 @@ class Items:
         with clearing_scope():  # the packers' temporary paths go once the items are recorded
             records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
             rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
+            name = dataset if dataset is None or isinstance(dataset, str) else dataset.name
+            created = [_bind(self._ws, {**r, "dataset_name": name}, project.name) for r in rows]
+
+            def fn(conn):  # the items and their trigger events: one transaction
+                sql.insert_items(conn, rows)
+                _changes.record(conn, self._ws, "Item", "Created", created)
             try:
-                self._ws.store.write(lambda conn: sql.insert_items(conn, rows))
+                self._ws.store.write(fn)
             except BaseException:
                 for r in records:  # no orphan files for items that were never recorded
                     if r["path"] and self._ws.artifacts.exists(r["path"]):
@@ -168,7 +204,6 @@ class Items:
 
     def get(self, item_id: str) -> Item:
         """The item ``item_id``; a ``codebase_id`` (``pkg.codebase_id``) gives that codebase's zip."""
-        from faas_jupyter.workspace._codebase_items import codebase_item, is_codebase_id
         if is_codebase_id(item_id):
             return codebase_item(self._ws, item_id)
         with self._ws.store.connect() as conn:
@@ -185,6 +220,10 @@ class Items:
             self._ws.check_member("list items", conn)
             dataset_id = self._dataset_id(conn, dataset) if dataset is not None else None
             return self._bound(sql.list_items(conn, self._ws.project.id, dataset_id, key))
+
+    def delete(self, item_id: str) -> None:
+        """Delete item ``item_id`` (``item.delete()``)."""
+        self.get(item_id).delete()
 
     def _bundle_parts(self, bundle: Item) -> list[Item]:
         """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
@@ -212,17 +251,20 @@ class Annotations:
                                   "creator": self._ws.user}
         project = self._ws.project
 
+        note = Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
+                          creator=row["creator"], _ws=self._ws)
+
         def fn(conn):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
+            _changes.record(conn, self._ws, "Annotation", "Created", [note])
         self._ws.store.write(fn)
-        return Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
-                          creator=row["creator"])
+        return note
 
     def list(self) -> list[Annotation]:
         with self._ws.store.connect() as conn:
             return [Annotation(id=r["id"], item=r["item_id"], data=r["data"],
-                               created_at=r["created_at"], creator=r["creator"])
+                               created_at=r["created_at"], creator=r["creator"], _ws=self._ws)
                     for r in sql.list_annotations(conn, self._item.id)]
 
     def __iter__(self):
@@ -237,3 +279,80 @@ def _str(v) -> str | None:
 
 
 __all__ = ["Item", "Items", "Annotation", "Annotations"]
+
+
+# -- codebase items ----------------------------------------------------------------------------
+# A revision's codebase as a zip item: ``ws.items.get(item_id=service.package.codebase_id)``.
+#
+# Dataloop stores each codebase as a zip item (``/codebases/<package>/<n>.zip`` in the
+# project's Binaries dataset). Ours are content-addressed files of the revision, so the
+# zip item is derived, not stored: its id is ``codebase-<revision id>`` and its bytes are
+# ``codebase.zip()``, the same deterministic zip the REST API and the revision browser
+# serve; its files are those ``faas download`` writes.
+PREFIX = "codebase-"
+
+
+def codebase_id(revision_id: str) -> str:
+    return PREFIX + revision_id
+
+
+def is_codebase_id(item_id: Any) -> bool:
+    return isinstance(item_id, str) and item_id.startswith(PREFIX)
+
+
+@dataclass(eq=True)
+class CodebaseItem(Item):
+    """The zip of one revision's codebase: ``download(local_path)``, ``get()`` -> Codebase."""
+
+    _package: Any = field(default=None, repr=False, compare=False)
+    _zip: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self._package.version}.zip"
+
+    @property
+    def filename(self) -> str:
+        return f"/codebases/{self._package.name}/{self.name}"
+
+    def zip(self) -> bytes:
+        if self._zip is None:
+            self._zip = self._package.codebase.zip()
+        return self._zip
+
+    def download(self, local_path: str | os.PathLike | None = None, overwrite: bool = True,
+                 **_dataloop_options: Any) -> str:
+        """Write the zip (Dataloop's ``local_path`` rule: a folder or the file's path)."""
+        target = download_path(self.name, local_path, self.id)
+        if target.exists() and not overwrite:
+            return str(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.part")
+        tmp.write_bytes(self.zip())
+        os.replace(tmp, target)
+        return str(target)
+
+    def get(self, type_hint: Any = None):
+        """The revision's Codebase (files in memory)."""
+        return self._package.codebase
+
+    def local(self) -> str:
+        return self.download()
+
+
+def codebase_item(ws, item_id: str) -> CodebaseItem:
+    """The codebase zip item ``item_id`` of a revision in the current project."""
+    with ws.store.connect() as conn:
+        ws.check_member(f"read item {item_id!r}", conn)
+        row = package_sql.get_revision_by_id(conn, ws.project.id, item_id[len(PREFIX):])
+    if row is None:
+        raise NotFound(f"no codebase item {item_id!r} in project {ws.project.name!r}; a service's is "
+                       "ws.services.get(...).package.codebase_id")
+    pkg = ws.packages.get(row["package_name"], version=row["version"])
+    data = pkg.codebase.zip()
+    meta = {"system": {"mimetype": "application/zip", "size": len(data)}, "package": pkg.name,
+            "version": pkg.version, "codebaseDigest": row["codebase_digest"]}
+    return CodebaseItem(id=item_id, key=f"{pkg.name}-{pkg.version}.zip", artifact_type="codebase",
+                        format="zip", size=len(data), digest="sha256:" + hashlib.sha256(data).hexdigest(),
+                        created_at=row["created_at"], creator=row["creator"], project=ws.project.name,
+                        metadata=meta, _ws=ws, _package=pkg, _zip=data)
