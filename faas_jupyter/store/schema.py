@@ -6,8 +6,7 @@ written as Python values through :class:`JSONText` (so the DDL is plain TEXT).
 This module always describes the *latest* schema; ``migrations.py`` brings an
 older database up to it (migration 1 created exactly these tables).
 """
-from __future__ import annotations
-
+# no ``from __future__ import annotations`` here: it would shadow the ``annotations`` table
 import json
 from typing import Any
 
@@ -41,12 +40,12 @@ class JSONText(TypeDecorator[Any]):
         return Text()
 
 
-def _id(name: str = "id", **kw) -> Column:
+def _id(name: str = "id", **kw: Any) -> Column[Any]:
     return Column(name, ID, primary_key=True, **kw)
 
 
 def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE",
-        index: bool = True) -> Column:
+        index: bool = True) -> Column[Any]:
     return Column(name, ID, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
@@ -345,6 +344,10 @@ EXECUTION_INDEXES = [
           executions.c.created_at, executions.c.id),
     Index("ix_executions_project_change", executions.c.project_id, executions.c.change_seq),
 ]
+
+# migration 7: a home polls "terminate requests after event N" every tick; without this the
+# poll scanned every status event written since the home started (it grew with each execution)
+EVENT_KIND_INDEX = Index("ix_execution_events_kind_id", execution_events.c.kind, execution_events.c.id)
 
 # migration 6: one execution per (trigger, event), and per (trigger, resource) under Once
 TRIGGER_INDEXES = [
