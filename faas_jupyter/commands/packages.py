@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands import tables
 from faas_jupyter.commands.base import Args, arg, command
-from faas_jupyter.commands.flags import BUMP, MESSAGE, PACKAGE, VERSION, split_ref
+from faas_jupyter.commands.flags import BUMP, MESSAGE, NAME, PACKAGE, VERSION, split_ref
 from faas_jupyter.errors import NoChangeWarning, NotFound
 from faas_jupyter.workspace.cells import WorkingPackage, packages_from_notebook
 
@@ -74,7 +74,7 @@ def import_(ws: Workspace, args: Args) -> dict[str, Any]:
                          force=False))
 
 
-@command("update", arg("package"), MESSAGE, BUMP,
+@command("update", NAME, MESSAGE, BUMP,
          text=lambda pkg: f"{pkg.name} {pkg.version} updated",
          help="make a new revision of a package with the same codebase (e.g. to record a message)")
 def update(ws: Workspace, args: Args) -> Package:
@@ -87,14 +87,14 @@ class Revisions:
     revisions: list[Revision]
 
 
-@command("revisions", arg("package"), text=lambda r: tables.revisions_text(r.package, r.revisions),
+@command("revisions", NAME, text=lambda r: tables.revisions_text(r.package, r.revisions),
          json=lambda r: [rev.to_json() for rev in r.revisions],
          help="list a package's revisions (widgets: a revision browser)")
 def revisions(ws: Workspace, args: Args) -> Revisions:
     return Revisions(args.package, list(ws.packages.revisions(args.package)))
 
 
-@command("diff", arg("package"), arg("a", help="from version"), arg("b", help="to version"),
+@command("diff", NAME, arg("a", help="from version"), arg("b", help="to version"),
          text=lambda d: d.unified or "(no differences)",
          help="show what changed between two revisions (files and package JSON)")
 def diff(ws: Workspace, args: Args) -> Any:
@@ -116,7 +116,7 @@ def ls(ws: Workspace, args: Args) -> list[Package]:
     return list(ws.packages.list())
 
 
-@command("delete", arg("package"), text=lambda d: f"{d['deleted']} deleted",
+@command("delete", NAME, text=lambda d: f"{d['deleted']} deleted",
          help="delete a package and all its revisions")
 def delete(ws: Workspace, args: Args) -> dict[str, str]:
     ws.packages.delete(args.package)
