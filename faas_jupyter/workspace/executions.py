@@ -167,7 +167,9 @@ class Execution(ExecutionModel):
     def __repr__(self) -> str:
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
-        return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+        by = f" by trigger {self.trigger['name']}" if self.trigger else ""
+        return (f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{by}"
+                f"{error}>")
 
 
 def _last_message(ex: Execution) -> str:
