@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,18 @@ FORCE = arg("--force", action="store_true", help="make a revision even when noth
 def pushed(pkg: Package, unchanged: bool) -> dict[str, Any]:
     return {"name": pkg.name, "version": pkg.version, "pushed": not unchanged,
             "files": len(pkg.codebase.files), "digest": pkg.codebase.digest}
+
+
+def pushing(push: Callable[[], Package]) -> dict[str, Any]:
+    """Run ``push()``: "nothing changed" becomes data (``pushed``: False); other warnings (what
+    inference had to guess, what a dataloop.json lists that was not deployed) go on to the front end."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoChangeWarning)
+        pkg = push()
+    for w in caught:
+        if not issubclass(w.category, NoChangeWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
 
 
 def push_text(d: dict[str, Any]) -> str:
@@ -58,13 +71,7 @@ def _push(ws: Workspace, args: Args) -> Package:
          MESSAGE, BUMP, FORCE, text=push_text,
          help="push a new revision from this kernel's %%faas cells or from a folder")
 def push(ws: Workspace, args: Args) -> dict[str, Any]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NoChangeWarning)
-        pkg = _push(ws, args)
-    for w in caught:  # what inference had to guess goes on to the front end
-        if not issubclass(w.category, NoChangeWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
+    return pushing(lambda: _push(ws, args))
 
 
 def import_text(d: dict[str, Any]) -> str:
@@ -81,14 +88,8 @@ def import_text(d: dict[str, Any]) -> str:
              help="also deploy the services its dataloop.json lists and create their triggers"),
          text=import_text, help="push a Dataloop package folder")
 def import_(ws: Workspace, args: Args) -> dict[str, Any]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NoChangeWarning)
-        pkg = ws.packages.import_folder(args.dir, package_name=args.name, message=args.message,
-                                        deploy=args.deploy)
-    for w in caught:  # e.g. what dataloop.json lists that was not deployed
-        if not issubclass(w.category, NoChangeWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    out = pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
+    out = pushing(lambda: ws.packages.import_folder(args.dir, package_name=args.name,
+                                                    message=args.message, deploy=args.deploy))
     if args.deploy:
         found = components(args.dir)
         out.update(services=[s["name"] for s in found["services"]],
