@@ -6,10 +6,10 @@ from typing import Any
 
 from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.entities import Dataset as DatasetSpec
+from faas_jupyter.model.roles import DEVELOPER_ROLES
 from faas_jupyter.store import datasets as sql
 from faas_jupyter.store.db import new_id, now
 from faas_jupyter.workspace import _changes
-from faas_jupyter.workspace._base import DEVELOPER_ROLES
 from faas_jupyter.workspace.items import WRITERS
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pandas as pd
 import pytest
 
 CODE = '''
@@ -47,6 +48,25 @@ async def _runs(api, trigger: str, n: int, timeout: float = 60) -> list[dict]:
             return runs
         assert time.monotonic() < end, runs
         await asyncio.sleep(0.1)
+
+
+async def test_an_event_trigger_over_rest_runs_once_per_matching_item(api, ws, counted):
+    await _deployed(api)
+    code, made = await api("POST", "services", "svc", "triggers",
+                           body={"function": "count", "actions": ["Created"], "filter": {"key": "orders"}})
+    assert code == 201, made
+    assert (made["name"], made["type"], made["active"]) == ("svc", "Event", True)
+    assert made["spec"]["operation"] == {"type": "function", "serviceName": "svc", "functionName": "count"}
+    ws.items.log(pd.DataFrame({"a": [1, 2, 3]}), key="other")  # filtered out
+    item = ws.items.log(pd.DataFrame({"a": [1, 2, 3]}), key="orders")
+    runs = await _runs(api, "svc", 1)
+    assert [(r["output"], r["trigger"]["name"], r["trigger"]["id"]) for r in runs] == [(3, "svc", made["id"])]
+    assert runs[0]["input"]["table"] == item.id
+    code, one = await api("GET", "executions", runs[0]["id"])
+    assert one["trigger"]["eventId"]  # the execution names the event that started it
+    code, listed = await api("GET", "triggers", "svc")
+    stats = listed.get("stats", listed)
+    assert (stats["fireCount"], stats["failureCount"]) == (1, 0) and stats["lastFiredAt"]
 
 
 async def test_crud_of_a_cron_trigger(api, counted):
