@@ -6,8 +6,7 @@ written as Python values through :class:`JSONText` (so the DDL is plain TEXT).
 This module always describes the *latest* schema; ``migrations.py`` brings an
 older database up to it (migration 1 created exactly these tables).
 """
-from __future__ import annotations
-
+# no ``from __future__ import annotations`` here: it would shadow the ``annotations`` table
 import json
 from typing import Any
 
@@ -37,12 +36,12 @@ class JSONText(TypeDecorator[Any]):
         return None if value is None else json.loads(value)
 
 
-def _id(name: str = "id", **kw) -> Column:
+def _id(name: str = "id", **kw: Any) -> Column[Any]:
     return Column(name, ID, primary_key=True, **kw)
 
 
 def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE",
-        index: bool = True) -> Column:
+        index: bool = True) -> Column[Any]:
     return Column(name, ID, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 

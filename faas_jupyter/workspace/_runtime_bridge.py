@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
