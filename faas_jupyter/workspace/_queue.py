@@ -17,7 +17,6 @@ project, else the process that uses it. ``route`` decides per submission:
 """
 from __future__ import annotations
 
-import json
 
 from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.jsonable import jsonable
@@ -88,11 +87,10 @@ def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService
 
 def changed(service, state: dict) -> bool:
     for key in CONFIG:
-        value = json.loads(state[key]) if key == "init_input" else state[key]
-        if getattr(service, key) != value:
+        if getattr(service, key) != state[key]:
             return True
     # where a runtime runs (a Dask scheduler, ...) lives in runtime_config
-    stored = json.loads(state.get("runtime_config") or "{}")
+    stored = state.get("runtime_config") or {}
     return any(getattr(service, key, value) != value for key, value in stored.items())
 
 

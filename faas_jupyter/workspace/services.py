@@ -7,7 +7,6 @@ field-by-field diff, and restarts a running instance; nothing is dropped silentl
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable
 
@@ -188,9 +187,9 @@ def _final(ws, started: list[str], held: list) -> list:
     return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]
 
 
-def _runtime_config(text: str | None) -> dict:
+def _runtime_config(stored: dict | None) -> dict:
     """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
-    stored = json.loads(text or "{}")
+    stored = stored or {}
     return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
 
 
@@ -207,7 +206,7 @@ class Services:
 
     def _bind(self, row: dict) -> Service:
         svc = Service(name=row["name"], package=row["package_name"], module_name=row["module_name"],
-                      revision=row["revision"], init_input=json.loads(row["init_input"]),
+                      revision=row["revision"], init_input=row["init_input"],
                       runtime=row["runtime"], concurrency=row["concurrency"],
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
@@ -326,10 +325,10 @@ class Services:
                            f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
-            module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
+            module_name=svc.module_name, revision=svc.revision, init_input=svc.init_input,
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
-            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}),
+            runtime_config={k: getattr(svc, k) for k in RUNTIME_CONFIG},
             home=home)
 
     # -- change --------------------------------------------------------------------------------
@@ -348,9 +347,9 @@ class Services:
         new.id, new._ws = current.id, self._ws
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        values = {k: v for k, _, v in diff if k not in RUNTIME_CONFIG}
         if any(k in RUNTIME_CONFIG for k, _, _ in diff):
-            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
+            values["runtime_config"] = {k: getattr(new, k) for k in RUNTIME_CONFIG}
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:
