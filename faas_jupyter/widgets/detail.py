@@ -8,6 +8,7 @@ import ipywidgets as W
 from faas_jupyter.commands.tables import duration_of, progress_of, when
 from faas_jupyter.errors import FaasError
 from faas_jupyter.model import cell_origins
+from faas_jupyter.model.refs import ItemRef, is_item_ref, is_item_ref_json
 
 from ._base import ERROR_STYLE, esc, html_table
 from .previews import _pre, _short, preview_item, section
@@ -29,15 +30,18 @@ def logs_text(logs) -> str:
 
 
 def item_ref(value):
-    """The item id when ``value`` is an item or an item reference, else None."""
+    """The item id when ``value`` is an item or an item reference, else None: the two shapes of
+    ``model/refs.py``, plus the looser ``{"itemId"/"item_id": id}`` and item records."""
     if hasattr(value, "artifact_type") and hasattr(value, "get"):
         return value.id
-    if isinstance(value, dict):
-        for key in ("itemId", "item_id"):
-            if isinstance(value.get(key), str):
-                return value[key]
-        if isinstance(value.get("id"), str) and ("artifactType" in value or "packager" in value):
-            return value["id"]
+    if is_item_ref(value):
+        return ItemRef.from_stored(value).id
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("itemId"), str) or isinstance(value.get("item_id"), str):
+        return value["itemId"] if isinstance(value.get("itemId"), str) else value["item_id"]
+    if is_item_ref_json(value) or (isinstance(value.get("id"), str) and "packager" in value):
+        return value["id"]
     return None
 
 

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from faas_jupyter.dtlpy import Annotation, Dataset, Item
+from faas_jupyter.model.refs import ItemRef
 from faas_jupyter.store import entities as entity_sql
 from faas_jupyter.workspace._item_records import record_of
 
@@ -96,7 +97,7 @@ def stored_ref(value: Any) -> dict | None:
     so it is referenced rather than stored again as a copy; None for anything else."""
     from faas_jupyter.model.entities import Annotation, Dataset, Item
     if isinstance(value, Item) and value.id and value.key and value.artifact_type:
-        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
+        return ItemRef(value.id, value.key, value.artifact_type).to_stored()
     if isinstance(value, Dataset) and value.id:
         return {"dataset_id": value.id, "name": value.name}
     if isinstance(value, Annotation) and value.id:

@@ -24,12 +24,11 @@ import threading
 import time
 import uuid
 import weakref
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from faas_jupyter.model.clock import iso_in, now
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 
 _log = logging.getLogger("faas_jupyter")
 _HOSTS: dict[str, "Host"] = {}   # by database URL: one identity per process and registry
@@ -57,10 +56,6 @@ def pid_start(pid: int) -> str | None:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
     except (OSError, IndexError):
         return None
-
-
-def iso_in(seconds: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).isoformat(timespec="microseconds")
 
 
 def _default_kind() -> str:

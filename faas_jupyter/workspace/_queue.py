@@ -19,10 +19,10 @@ from __future__ import annotations
 
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _firing, _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
@@ -117,7 +117,7 @@ def release(ws, service_id: str) -> None:
 # -- the submitter's side ------------------------------------------------------------------------
 def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None, rerun_of=None) -> dict:
     """Insert a queued execution (``created``, no owner) for the home; returns its row."""
-    from faas_jupyter.workspace._io_bridge import prepare_inputs
+    from faas_jupyter.workspace._entity_lookup import prepare_inputs
     target = ws.packages.get(svc.package, version=state["revision"])
     function = target.module(state["module_name"]).function(function_name)  # NotFound lists them
     prepare_inputs(ws, function, inputs)  # a missing item fails here, before anything is stored
@@ -183,7 +183,7 @@ def run_claimed(running, row: dict) -> None:
     ws = running.ws
     try:
         running = refreshed(running)
-        from faas_jupyter.workspace._io_bridge import prepare_inputs
+        from faas_jupyter.workspace._entity_lookup import prepare_inputs
         given = _firing.restore_deleted(row, row["input"])  # a Deleted trigger's record
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
     except Exception as exc:  # recorded on the execution, the home goes on

@@ -21,10 +21,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timezone
 from typing import Any
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.model.clock import iso
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
@@ -40,10 +40,6 @@ FLUSH_DELAY = 0.25
 GATHER = 0.01
 GATHER_ROWS = 256
 _log = logging.getLogger("faas_jupyter")
-
-
-def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="microseconds")
 
 
 class Pending:

@@ -16,12 +16,12 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
 from faas_jupyter.runner.runtimes.base import CallSpec
 from faas_jupyter.runner.supervisor import Countdown, Supervisor
 from faas_jupyter.store import executions as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import Pending, StoreRecorder

@@ -16,9 +16,9 @@ compare-and-set on (status, owner), so several readers settle a row once.
 from __future__ import annotations
 
 
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
 
 UNFINISHED = ("created", "in-progress")

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Dataset as DatasetSpec
 from faas_jupyter.model.roles import DEVELOPER_ROLES
 from faas_jupyter.store import datasets as sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
 from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace.items import WRITERS
 

@@ -18,11 +18,13 @@ from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.model.refs import ItemRef, item_refs, map_refs
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
+from faas_jupyter.workspace._entity_lookup import prepare_inputs
+from faas_jupyter.workspace._item_records import record_of
 from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
@@ -148,7 +150,7 @@ class Execution(ExecutionModel):
 
     def output_items(self) -> list:
         """The items this execution's output references, in output order."""
-        return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
+        return [self._ws.items.get(r.id) for r in item_refs(self.output)]
 
     def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
@@ -156,18 +158,12 @@ class Execution(ExecutionModel):
         from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
         with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
-            def load(value):
-                if _is_ref(value):
-                    record = record_of(sql.get_item(conn, value["item_id"]))
-                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
-                        return self._ws.items.get(record["id"]).get(type_hint)
-                    return manager.unpack(record, type_hint, artifacts)
-                if isinstance(value, dict):
-                    return {k: load(v) for k, v in value.items()}
-                if isinstance(value, list):
-                    return [load(v) for v in value]
-                return value
-            return load(self.output)
+            def load(ref: ItemRef) -> Any:
+                record = record_of(sql.get_item(conn, ref.id))
+                if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                    return self._ws.items.get(record["id"]).get(type_hint)
+                return manager.unpack(record, type_hint, artifacts)
+            return map_refs(self.output, load)
 
     def __repr__(self) -> str:
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
@@ -195,18 +191,6 @@ def _left(deadline: float | None, default: float) -> float:
     return default if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def _is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value
-
-
-def _refs(value: Any) -> list[dict]:
-    if _is_ref(value):
-        return [value]
-    if isinstance(value, dict):
-        return [r for v in value.values() for r in _refs(v)]
-    if isinstance(value, list):
-        return [r for v in value for r in _refs(v)]
-    return []
 
 
 def _live_future(ex: Execution) -> Future | None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import signal
 import threading
 
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts, _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
 from faas_jupyter.packagers.api import read_policy
@@ -22,7 +23,7 @@ from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
 from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace._item_records import item_row
 

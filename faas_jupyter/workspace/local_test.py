@@ -117,7 +117,7 @@ def _run(ws, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: i
     from faas_jupyter.runner.runtimes.base import ServiceConfig
     from faas_jupyter.runner.runtimes.kernel import KernelRuntime
     from faas_jupyter.runner.supervisor import MemoryRecorder, Supervisor
-    from faas_jupyter.workspace._io_bridge import prepare_inputs
+    from faas_jupyter.workspace._entity_lookup import prepare_inputs
     from faas_jupyter.workspace.adapters import StoreResolver
     config = ServiceConfig(name=f"test-{spec.name}", module=module, codebase=cb, package=spec.name,
                            revision="local", init_input=init, concurrency=max(1, int(concurrency)),

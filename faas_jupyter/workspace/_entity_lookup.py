@@ -1,4 +1,4 @@
-"""Inputs of executions through the store: entity inputs looked up in the parent.
+"""Entity inputs of executions looked up in the store (``prepare_inputs``), in the parent.
 
 Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the parent
 (``prepare_inputs``) and travel as ``runner.adapters.EntityRef`` records; the picklable
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from faas_jupyter.errors import NotFound, ValidationError
+from faas_jupyter.errors import NotFound
+from faas_jupyter.model.refs import ref_id
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as item_sql
@@ -17,27 +18,6 @@ from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
-
-
-def item_ref(record: dict) -> dict:
-    """How an output item is referenced in ``ex.output``."""
-    return {"item_id": record["id"], "key": record["key"], "artifact_type": record["artifact_type"]}
-
-
-def ref_id(value: Any, type_name: str = "Item") -> str:
-    """The id in an entity reference: an id, ``{"item_id": ..}``, ``{"id": ..}`` or an object."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        low = type_name.lower()
-        for key in (f"{low}_id", f"{low}Id", "id"):
-            if isinstance(value.get(key), str):
-                return value[key]
-    ident = getattr(value, "id", None)
-    if isinstance(ident, str):
-        return ident
-    raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
-                          f"or a {type_name} object, not {type(value).__name__}")
 
 
 # -- inputs ------------------------------------------------------------------------------------
