@@ -7,7 +7,7 @@ by ``ex.output_items()`` / ``ex.get_output()``.
 """
 from __future__ import annotations
 
-import json
+import copy
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -16,10 +16,14 @@ from typing import Any
 
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
+from faas_jupyter.model.entities import ExecutionStatus
+from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
-from faas_jupyter.workspace._recorder import Pending, decode_row
+from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
 _FINAL = {s.value for s in FINAL_STATUSES}
@@ -79,9 +83,10 @@ class Execution(ExecutionModel):
             except FutureTimeout:
                 raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
                                    "wait longer or ex.terminate()") from None
-            pending = self._pending or bridge.recorder_for(self._ws.store).pending(self.id)
-            if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
-                bridge.recorder_for(self._ws.store).flush(self.id)
+            recorder = bridge.recorder_for(self._ws.store)
+            pending = self._pending or recorder.pending(self.id)
+            if pending is not None and not recorder.wait(pending, _left(deadline, 30.0)):
+                recorder.flush(self.id)
             if pending is not None:
                 pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
@@ -247,31 +252,59 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
     if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
+        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
+def submit_batch(ws, running, function, inputs: list[dict],
+                 returns: list | None = None) -> tuple[list[Pending], Countdown]:
+    """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
+    stored), then hand all of them to the runtime at once; their rows are written when they
+    start (``StoreRecorder.begin_lazy``). The Countdown says when all have ended."""
+    from faas_jupyter.runner.invoke import check_inputs
+    where, declared = f"function {function.name!r}", list(function.input)
+    for values in inputs:
+        check_inputs(where, declared, values)
+    prepared = [prepare_inputs(ws, function, values) for values in inputs]
+    owner = _hosts.host_for(ws.store).ensure()
+    rows = [bridge.new_row(ws, running.service, function.name, values, owner=owner) for values in inputs]
+    if returns:
+        returns_json = jsonable(returns, str)
+        for row in rows:
+            row["metadata"] = {"returns": returns_json}
+    return running.submit_batch(rows, prepared, returns)
+
+
 def from_pending(ws, pending: Pending) -> Execution:
-    with pending.lock:
-        row, history = dict(pending.row), list(pending.history)
+    with pending.lock:  # until it is written, the row's JSON values are the recorder's own
+        row = dict(pending.row) if pending.written else copy.deepcopy(pending.row)
+        history = list(pending.history)
     ex = from_row(ws, row, history)
     ex._pending = pending
     return ex
 
 
 def from_row(ws, row: dict, events: list[dict]) -> Execution:
-    decoded = decode_row(row)
-    meta = decoded["metadata"]
-    ex = Execution(id=row["id"], service=row["service_name"], package=row["package_name"],
-                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                   status_log=status_log(events), input=decoded["input"], output=decoded["output"],
-                   error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
-                   max_attempts=row["max_attempts"], duration=row["duration"],
-                   created_at=row["created_at"], started_at=row["started_at"],
-                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
-                   trigger=meta.get("trigger"))
+    meta = row.get("metadata") or {}
+    values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
+                  revision=row["revision"], function_name=row["function_name"], status=row["status"],
+                  status_log=status_log(events), input=row.get("input") or {}, output=row.get("output"),
+                  error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
+                  max_attempts=row["max_attempts"], duration=row["duration"],
+                  created_at=row["created_at"], started_at=row["started_at"],
+                  finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
+                  trigger=meta.get("trigger"))
+    status = _STATUSES.get(values["status"])
+    if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
+        ex = Execution(**values)
+    else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
+        ex = Execution.__new__(Execution)
+        ex.__dict__.update(values, status=status, _future=None, _pending=None)
     ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
     return ex
+
+
+_STATUSES = {s.value: s for s in ExecutionStatus}
 
 
 PAGE = 50  # the default page: fronts show the newest 50 and say there are more
