@@ -84,13 +84,6 @@ def work_due(conn: Connection, home: str, service_ids: list[str]) -> tuple[bool,
     return bool(row[0]), row[1]
 
 
-def any_pending(conn: Connection, home: str, service_ids: list[str]) -> bool:
-    """A read-only look before claiming (every poll of a home; the write lock only when needed)."""
-    q = (select(trigger_events.c.id).select_from(_joined())
-         .where(_claimable(home), services.c.id.in_(service_ids)).limit(1))
-    return conn.execute(q).first() is not None
-
-
 def claim(conn: Connection, home: str, service_ids: list[str], limit: int) -> list[dict[str, Any]]:
     """Pending events (oldest first) of active triggers of active services homed at ``home``,
     with their trigger's columns (``trigger_name``, ``function_name``, ``spec``, ``service_id``,
