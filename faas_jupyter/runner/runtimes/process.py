@@ -20,10 +20,12 @@ import time
 import weakref
 from concurrent.futures import Future
 from multiprocessing.connection import wait
+from typing import Any, Callable
 
 from faas_jupyter.errors import FaasError
 from faas_jupyter.runner.runtimes import _worker
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, Runtime, ServiceConfig, finished, replay
+from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, EventSink, Runtime, ServiceConfig, finished,
+                                               replay)
 
 START_TIMEOUT = 120.0  # seconds for a worker to import and build the service
 _LIVE: "weakref.WeakSet[ProcessRuntime]" = weakref.WeakSet()
@@ -39,12 +41,12 @@ def _stop_all() -> None:
 class ProcessRuntime(Runtime):
     name = "process"
 
-    def __init__(self, sink=None, start_method: str = "spawn"):
+    def __init__(self, sink: EventSink | None = None, start_method: str = "spawn") -> None:
         super().__init__(sink)
-        self.ctx = multiprocessing.get_context(start_method)
-        self._queue: queue.Queue = queue.Queue()
+        self.ctx: Any = multiprocessing.get_context(start_method)  # typeshed's BaseContext has no Process
+        self._queue: queue.Queue[tuple[CallSpec, Future[CallResult]] | None] = queue.Queue()
         self._lock = threading.RLock()
-        self._pending: dict[str, tuple[CallSpec, Future | None]] = {}  # None: run inline
+        self._pending: dict[str, tuple[CallSpec, Future[CallResult] | None]] = {}  # None: run inline
         self._running: dict[str, _Slot] = {}
         self._slots: list[_Slot] = []
 
@@ -68,7 +70,7 @@ class ProcessRuntime(Runtime):
         return [slot.proc.pid if slot.proc else None for slot in self._slots]
 
     def submit(self, call: CallSpec) -> "Future[CallResult]":
-        future: Future = Future()
+        future: Future[CallResult] = Future()
         with self._lock:
             self._pending[call.execution_id] = (call, future)
         future.add_done_callback(lambda _f: self._forget(call.execution_id))
@@ -145,26 +147,32 @@ class _Slot:
     def __init__(self, runtime: ProcessRuntime, index: int):
         self.rt = runtime
         self.index = index
-        self.proc = None
-        self.conn = None
-        self.ctrl = None                 # the terminate-request pipe (the worker reads it in a thread)
-        self.busy = threading.Lock()     # held while a call runs on this worker (serve or run_inline)
+        self.proc: Any = None   # the worker (a multiprocessing Process) once launched
+        self.conn: Any = None   # the parent's end of its Pipe once launched
+        self.ctrl: Any = None   # the terminate-request pipe (the worker reads it in a thread)
+        self.busy = threading.Lock()  # held while a call runs on this worker (serve or run_inline)
         self.send_lock = threading.Lock()
         self.wake_r, self.wake_w = runtime.ctx.Pipe(duplex=False)
         self.kill_at: float | None = None
         self.stopping = False
 
+    @property
+    def config(self) -> ServiceConfig:
+        """The service's configuration: ``ProcessRuntime.start`` sets it before any slot exists."""
+        assert self.rt.config is not None
+        return self.rt.config
+
     def launch(self) -> None:
         self.conn, child = self.rt.ctx.Pipe()
         control, self.ctrl = self.rt.ctx.Pipe(duplex=False)
         self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config, os.getpid(), control),
-                                        name=f"faas-{self.rt.config.name}-{self.index}")
+                                        name=f"faas-{self.config.name}-{self.index}")
         _launcher.run(self.proc.start)
         child.close()
         control.close()
 
     def await_ready(self) -> None:
-        name = self.rt.config.name
+        name = self.config.name
         if not self.conn.poll(START_TIMEOUT):
             self.kill()
             raise FaasError(f"service {name!r}: a worker did not start within {START_TIMEOUT:g} s")
@@ -183,7 +191,7 @@ class _Slot:
             with self.busy:
                 self._serve_one(call, future)
 
-    def _serve_one(self, call: CallSpec, future: Future) -> None:
+    def _serve_one(self, call: CallSpec, future: Future[CallResult]) -> None:
         with self.rt._lock:
             if future.done() or not future.set_running_or_notify_cancel():
                 return
@@ -215,7 +223,8 @@ class _Slot:
             if self.conn in ready:
                 message = self._receive(call)
                 if message[0] == "result":
-                    return message[1]
+                    result: CallResult = message[1]
+                    return result
                 replay(self.rt.sink, [message])
                 continue
             if self.proc.sentinel in ready:
@@ -224,16 +233,17 @@ class _Slot:
             if self.kill_at is not None and now >= self.kill_at:
                 self.restart()
                 return finished(call, "terminated", f"terminated: the worker was killed after "
-                                f"{self.rt.config.terminate_grace:g} s without reaching kill_event()")
+                                f"{self.config.terminate_grace:g} s without reaching kill_event()")
             if deadline is not None and now >= deadline:
                 self.restart()
                 return finished(call, "failed", f"execution timed out after {call.timeout:g} s "
                                 "(execution_timeout); the worker was killed and replaced",
                                 timed_out=True, error_type="TimeoutError")
 
-    def _receive(self, call: CallSpec) -> tuple:
+    def _receive(self, call: CallSpec) -> tuple[Any, ...]:
         try:
-            return self.conn.recv()
+            message: tuple[Any, ...] = self.conn.recv()
+            return message
         except (EOFError, OSError):
             return ("result", self._died(call))
         except Exception as exc:  # e.g. the output's class cannot be imported here
@@ -253,7 +263,7 @@ class _Slot:
     def request_terminate(self, execution_id: str) -> None:
         with self.send_lock:
             self.ctrl.send(("terminate", execution_id))
-        self.kill_at = time.monotonic() + self.rt.config.terminate_grace
+        self.kill_at = time.monotonic() + self.config.terminate_grace
         self.wake_w.send_bytes(b"t")
 
     def restart(self) -> None:
@@ -298,18 +308,19 @@ class _Launcher:
     REST pool thread, a restart thread) would be killed with it.
     """
 
-    def __init__(self):
-        self._jobs: queue.Queue = queue.Queue()
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._pid: int | None = None
         self._lock = threading.Lock()
 
-    def run(self, fn) -> None:
+    def run(self, fn: Callable[[], Any]) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._loop, name="faas-launcher", daemon=True)
                 self._thread.start()
-        done: Future = Future()
+        done: Future[Any] = Future()
         self._jobs.put((fn, done))
         done.result()
 
@@ -325,7 +336,7 @@ class _Launcher:
 _launcher = _Launcher()
 
 
-def _exit_text(proc) -> str:
+def _exit_text(proc: Any) -> str:
     code = proc.exitcode
     if code is None:
         return "still running"
