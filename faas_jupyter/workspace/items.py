@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
@@ -26,6 +26,9 @@ from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.store.schema import items as items_t
 from faas_jupyter.workspace._item_records import item_row
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
+
 WRITERS = ("owner", "developer", "annotationManager")
 MEMBERS = WRITERS + ("annotator",)
 
@@ -36,6 +39,11 @@ class Item(ItemSpec):
 
     metadata: dict = field(default_factory=dict, compare=False)
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace this item is bound to."""
+        return self._ws
 
     def record(self) -> dict:
         """The packager record this item was stored from."""
@@ -53,7 +61,7 @@ class Item(ItemSpec):
         manager = self._ws.packagers.manager
         with read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
             if self.packager == "bundle":
-                parts = self._ws.items._bundle_parts(self)
+                parts = self._ws.items.bundle_parts(self)
                 return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
                                              type_hint, self._ws.artifacts)
             return manager.unpack(self.record(), type_hint, self._ws.artifacts)
@@ -207,7 +215,7 @@ class Items:
                 where.append(items_t.c.key == key)
             return self._rows(conn, *where)
 
-    def _bundle_parts(self, bundle: Item) -> list[Item]:
+    def bundle_parts(self, bundle: Item) -> list[Item]:
         """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
         execution = items_t.c.execution_id
         with self._ws.store.connect() as conn:
@@ -225,7 +233,7 @@ class Annotations:
     """``item.annotations``: add a JSON record, list them."""
 
     def __init__(self, item: Item):
-        self._item, self._ws = item, item._ws
+        self._item, self._ws = item, item.workspace
 
     def add(self, data: dict) -> Annotation:
         if not isinstance(data, dict):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model import _json as J
@@ -10,12 +10,20 @@ from faas_jupyter.model.entities import ROLES, Member
 from faas_jupyter.model.entities import Project as ProjectSpec
 from faas_jupyter.store import projects as sql
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
+
 
 @dataclass(eq=True)
 class Project(ProjectSpec):
     """A project bound to a workspace: ``proj.members``, ``proj.packages``."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace this project is bound to."""
+        return self._ws
 
     @property
     def members(self) -> "Members":
@@ -86,7 +94,7 @@ class Members:
 
     def __init__(self, project: Project):
         self._project = project
-        self._ws = project._ws
+        self._ws = project.workspace
 
     def _write(self, action: str, fn, user: str, role: str | None = None):
         def guarded(conn):
