@@ -42,6 +42,7 @@ _EXPORTS = {
     "Item": "faas_jupyter.workspace",
     "Dataset": "faas_jupyter.workspace",
     "Annotation": "faas_jupyter.workspace",
+    "Trigger": "faas_jupyter.workspace",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

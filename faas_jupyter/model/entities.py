@@ -269,6 +269,7 @@ class Execution(JsonEntity):
     finished_at: str | None = None
     creator: str | None = None
     project: str | None = None
+    trigger: dict | None = None  # {"id", "name", "eventId"} of the trigger that started it, else None
 
     KEY_NAMES: ClassVar[dict[str, str]] = {"revision": "packageRevision"}
 

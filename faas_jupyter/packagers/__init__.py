@@ -5,8 +5,8 @@ so importing this package stays light.
 """
 from faas_jupyter.packagers.api import (Artifact, ArtifactSink, ArtifactSpec, ArtifactType, DataItem,
                                         DefaultPackager, Packager)
-from faas_jupyter.packagers.log_hints import LogHint, parse_hint, validate_hint
-from faas_jupyter.packagers.manager import ENTRY_POINT_GROUP, PackagersManager
+from faas_jupyter.packagers.log_hints import LogHint, parse_hint
+from faas_jupyter.packagers.manager import ENTRY_POINT_GROUP, PackagersManager, validate_hint
 
 __all__ = ["Artifact", "ArtifactSink", "ArtifactSpec", "ArtifactType", "DataItem", "DefaultPackager", "Packager",
            "LogHint", "parse_hint", "validate_hint", "ENTRY_POINT_GROUP", "PackagersManager"]

@@ -19,24 +19,14 @@ import typing
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
 from faas_jupyter.errors import PackingError, UnpackingError
-from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec  # noqa: F401 (public here)
+from faas_jupyter.packagers.artifact import Artifact, ArtifactSpec, ArtifactType  # noqa: F401 (public here)
 from faas_jupyter.packagers.bundle_flags import BundleFlags
 from faas_jupyter.packagers.clearing import make_class_callable, note_clearing_path, remove_path
+from faas_jupyter.packagers.pickling import pickle_to_artifact, unpickle_item
 from faas_jupyter.packagers.typehints import type_name
-
-
-class ArtifactType:
-    """The artifact type names (MLRun's, minus the unimplemented model/plot)."""
-    OBJECT = "object"
-    PATH = "path"
-    FILE = "file"
-    DATASET = "dataset"
-    RESULT = "result"
-    ALL = (OBJECT, PATH, FILE, DATASET, RESULT)
 
 
 @runtime_checkable
@@ -377,9 +367,7 @@ class DefaultPackager(BundleFlags, Packager):
 
     # MLRun's generic ``object`` type (pickle) is available to every DefaultPackager.
     def pack_object(self, obj, key, pickle_module_name: str = "pickle"):
-        from faas_jupyter.packagers.pickle_packager import pickle_to_artifact
         return pickle_to_artifact(self, obj, key, pickle_module_name)
 
     def unpack_object(self, data_item, pickle_module_name: str = "pickle", **versions):
-        from faas_jupyter.packagers.pickle_packager import unpickle_item
         return unpickle_item(self, data_item, pickle_module_name, versions)

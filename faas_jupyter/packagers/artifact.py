@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class ArtifactType:
+    """The artifact type names (MLRun's, minus the unimplemented model/plot)."""
+    OBJECT = "object"
+    PATH = "path"
+    FILE = "file"
+    DATASET = "dataset"
+    RESULT = "result"
+    ALL = (OBJECT, PATH, FILE, DATASET, RESULT)
+
+
 @dataclass
 class ArtifactSpec:
     """The part of an artifact a packer may fill in: links, and where its content is."""

@@ -90,18 +90,3 @@ def parse_hint(hint: Any) -> LogHint:
                               f"\"key : file[file_format='csv']\"")
     conf = _parse_configurations(m["conf"], hint) if m["conf"] else {}
     return LogHint(m["key"], m["type"], conf, itemized=len(m["stars"]))
-
-
-def validate_hint(hint: Any, obj_type_hint: Any = None, manager=None) -> LogHint:
-    """Parse ``hint`` and check it against the packager for ``obj_type_hint`` before running.
-
-    Raises ``ValidationError`` for a malformed hint and ``PackingError`` for an
-    artifact type or configuration the packager does not take.
-    """
-    parsed = parse_hint(hint)
-    if obj_type_hint is not None:
-        if manager is None:
-            from faas_jupyter.packagers.manager import PackagersManager
-            manager = PackagersManager()
-        manager.validate_hint(parsed, obj_type_hint)
-    return parsed

@@ -348,3 +348,17 @@ def _recorded_type(item_record: dict) -> Any:
         return resolve_name(name) if name else None
     except FaasError:
         return None
+
+
+def validate_hint(hint: Any, obj_type_hint: Any = None, manager: PackagersManager | None = None) -> LogHint:
+    """Parse ``hint`` and check it against the packager for ``obj_type_hint`` before running.
+
+    Raises ``ValidationError`` for a malformed hint and ``PackingError`` for an
+    artifact type or configuration the packager does not take.
+    """
+    parsed = parse_hint(hint)
+    if obj_type_hint is not None:
+        if manager is None:
+            manager = PackagersManager()
+        manager.validate_hint(parsed, obj_type_hint)
+    return parsed

@@ -8,6 +8,7 @@ PostgreSQL (``postgresql+psycopg://``): READ COMMITTED plus unique constraints;
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -15,10 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, insert, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from faas_jupyter.errors import Conflict, FaasError
+from faas_jupyter.store import schema
+from faas_jupyter.store.migrations import MIGRATIONS, PG_LOCK_KEY, current_version
 
 T = TypeVar("T")
 
@@ -45,8 +48,7 @@ class Store:
         self.dialect = make_url(self.url).get_backend_name()
         self.engine = _make_engine(self.url, self.dialect, echo)
         if migrate:
-            from faas_jupyter.store.migrations import migrate as _migrate
-            _migrate(self)
+            run_migrations(self)
 
     @property
     def safe_url(self) -> str:
@@ -65,7 +67,7 @@ class Store:
         """
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
-            with conn.begin():
+            with conn.begin(), _bind_errors():
                 yield conn
 
     @contextmanager
@@ -93,6 +95,27 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _bind_errors() -> Iterator[None]:
+    """A value a column cannot take (``JSONText``: not JSON) raises what the conversion raised
+    (``TypeError``/``ValueError``), as when the caller encoded it, not SQLAlchemy's wrapper."""
+    try:
+        yield
+    except exc.StatementError as e:
+        if isinstance(e, exc.DBAPIError) or not isinstance(e.orig, (TypeError, ValueError)):
+            raise
+        raise e.orig from None
+
+
+def is_row_error(e: BaseException) -> bool:
+    """An error caused by the rows written (a constraint, bad data), not by the database
+    being unavailable: retrying the same rows can never succeed."""
+    if isinstance(e, (exc.IntegrityError, exc.DataError, exc.ProgrammingError)):
+        return True
+    return isinstance(e, (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
+                          TypeError, ValueError))
 
 
 def _normalize_url(url: str) -> str:
@@ -152,3 +175,23 @@ def _translate(e: exc.DBAPIError) -> FaasError:
     if isinstance(e, exc.IntegrityError):
         return Conflict(f"the store changed under this request and retries ran out: {e.orig}")
     return FaasError(f"database error: {e.orig}")
+
+
+def run_migrations(store: Store) -> int:
+    """Bring the database up to ``len(MIGRATIONS)``; return the version reached."""
+    with store.connect() as conn:  # the common case: already current, no write lock
+        version = current_version(conn) if inspect(conn).has_table("schema_version") else 0
+    if version >= len(MIGRATIONS):
+        return version
+    return store.write(_migrate)
+
+
+def _migrate(conn: Connection) -> int:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+    schema.schema_version.create(conn, checkfirst=True)
+    version = current_version(conn)
+    for number in range(version + 1, len(MIGRATIONS) + 1):
+        MIGRATIONS[number - 1](conn)
+        conn.execute(insert(schema.schema_version).values(version=number, applied_at=now()))
+    return max(version, len(MIGRATIONS))

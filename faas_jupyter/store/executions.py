@@ -6,13 +6,15 @@ whole execution (row, status log, logs, items) is one transaction.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.errors import ValidationError
-from faas_jupyter.store.schema import (change_counters, execution_events, execution_logs, executions,
-                                       items)
+from faas_jupyter.store.hot import hot
+from faas_jupyter.store.schema import (JSONText, change_counters, execution_events, execution_logs,
+                                       executions, items)
 
 UNFINISHED = ("created", "in-progress")
 _COUNTER = "executions"
@@ -290,7 +292,18 @@ def _sqlite_insert(table) -> tuple[str, list[str]]:
     return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
 
 
+def _json_columns(table) -> set[str]:
+    return {c.name for c in table.c if isinstance(c.type, JSONText)}
+
+
+def _raw_values(row: dict, cols: list[str], json_cols: set[str]) -> list:
+    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
+    return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]
+
+
+_JSON_BIND = JSONText().process_bind_param
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
+_SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events, execution_logs, items)}
 assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"
 
 
@@ -331,27 +344,37 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
             add_logs(conn, logs)  # coalescing again is a no-op
             add_items(conn, new_items)
         return
+    held = hot(store)
+    if held is not None:
+        _sqlite_write(held.conn(), inserts, updates, events, logs, new_items)
+        return
     pooled = store.engine.raw_connection()
     try:
-        raw = pooled.driver_connection
-        raw.execute("BEGIN IMMEDIATE")
-        try:
-            seq = _sqlite_reserve(raw, len(inserts) + len(updates))
-            for table, rows in (("executions", inserts), ("execution_events", events),
-                                ("execution_logs", logs), ("items", new_items)):
-                if rows:
-                    text, cols = _SQLITE[table]
-                    if table == "executions":
-                        raw.executemany(text, [[r.get(c) for c in cols[:-1]] + [next(seq)] for r in rows])
-                    else:
-                        raw.executemany(text, [[r.get(c) for c in cols] for r in rows])
-            if updates:
-                raw.executemany(_SQLITE_UPDATE, [[u[c] for c in _UPDATE_COLUMNS[:-1]]
-                                                 + [next(seq), u["id"], u.get("owner")]
-                                                 for u in updates])
-            raw.execute("COMMIT")
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
+        _sqlite_write(pooled.driver_connection, inserts, updates, events, logs, new_items)
     finally:
         pooled.close()
+
+
+def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict], updates: list[dict],
+                  events: list[dict], logs: list[dict], new_items: list[dict]) -> None:
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        seq = _sqlite_reserve(raw, len(inserts) + len(updates))
+        for table, rows in (("executions", inserts), ("execution_events", events),
+                            ("execution_logs", logs), ("items", new_items)):
+            if rows:
+                text, cols = _SQLITE[table]
+                json_cols = _SQLITE_JSON[table]
+                if table == "executions":
+                    raw.executemany(text, [_raw_values(r, cols[:-1], json_cols) + [next(seq)] for r in rows])
+                else:
+                    raw.executemany(text, [_raw_values(r, cols, json_cols) for r in rows])
+        if updates:
+            json_cols = _SQLITE_JSON["executions"]
+            raw.executemany(_SQLITE_UPDATE, [_raw_values(u, list(_UPDATE_COLUMNS[:-1]), json_cols)
+                                             + [next(seq), u["id"], u.get("owner")]
+                                             for u in updates])
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise

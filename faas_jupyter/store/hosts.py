@@ -8,8 +8,11 @@ homes never take the same row, and neither waits for the other), inside the
 """
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import execution_events, executions, hosts, services
 
 
@@ -63,17 +66,20 @@ def service_state(conn: Connection, service_id: str) -> dict | None:
 
 def read_service_state(store, service_id: str) -> dict | None:
     """``service_state`` in its own read; every execute does this once, so on SQLite it runs
-    the plain SELECT on the pooled driver connection (a third of going through Core)."""
-    if store.dialect != "sqlite":
+    the plain SELECT on this thread's hot connection, or answers from memory while nothing
+    was committed since (``store.hot``)."""
+    held = hot(store)
+    if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id)
-    pooled = store.engine.raw_connection()
-    try:
-        cur = pooled.driver_connection.execute("SELECT * FROM services WHERE id = ?", (service_id,))
-        row = cur.fetchone()
-        return None if row is None else dict(zip([d[0] for d in cur.description], row))
-    finally:
-        pooled.close()
+    row = held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id))
+    return None if row is None else dict(row)
+
+
+def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict | None:
+    cur = raw.execute("SELECT * FROM services WHERE id = ?", (service_id,))
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row))
 
 
 def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:

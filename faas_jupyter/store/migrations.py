@@ -1,10 +1,10 @@
 """Numbered migrations, recorded in ``schema_version``.
 
 Each migration is a small function ``(conn) -> None``; ``MIGRATIONS[n-1]`` is
-number n. All pending ones run in one transaction, so a database is either at
-the old version or the new one. Several processes opening a fresh store at
-once are serialized: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by a
-transaction-scoped advisory lock.
+number n. ``db.run_migrations`` (when a ``Store`` opens) runs all pending ones in one
+transaction, so a database is either at the old version or the new one. Several processes
+opening a fresh store at once are serialized: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by
+a transaction-scoped advisory lock.
 
 To change the schema: edit ``schema.py`` (it is always the latest shape) and
 append a migration that alters existing databases (guard it with
@@ -17,10 +17,9 @@ from typing import Callable
 from sqlalchemy import Connection, func, insert, inspect, select, text
 
 from faas_jupyter.store import schema
-from faas_jupyter.store.db import Store, now
 
-# an arbitrary constant: the advisory lock key for "migrating faas_jupyter"
-_PG_LOCK_KEY = 0x6661617301
+# an arbitrary constant: the advisory lock key for "migrating faas_jupyter" (``db.run_migrations``)
+PG_LOCK_KEY = 0x6661617301
 
 V1_TABLES = ["projects", "members", "packages", "revisions", "blobs", "revision_files",
              "services", "executions", "execution_events", "execution_logs", "datasets",
@@ -103,30 +102,29 @@ def _m005_hosts_and_queue(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX ix_executions_status_owner ON executions (status, owner)"))
 
 
+def _m006_triggers(conn: Connection) -> None:
+    """triggers, the trigger_events outbox, executions.trigger_id/trigger_event/trigger_once and
+    the unique indexes that make each event (and each resource under Once) fire once."""
+    insp = inspect(conn)
+    schema.triggers.create(conn, checkfirst=True)
+    schema.trigger_events.create(conn, checkfirst=True)
+    if not insp.has_table("executions"):  # a partial test database
+        return
+    columns = {c["name"] for c in insp.get_columns("executions")}
+    for name, kind in (("trigger_id", "VARCHAR(32)"), ("trigger_event", "VARCHAR(64)"),
+                       ("trigger_once", "VARCHAR(64)")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE executions ADD COLUMN {name} {kind}"))
+    present = {i["name"] for t in ("executions", "trigger_events") for i in inspect(conn).get_indexes(t)}
+    for index in schema.TRIGGER_INDEXES:
+        if index.name not in present:
+            index.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers,
                                                   _m003_execution_indexes, _m004_revision_manifests,
-                                                  _m005_hosts_and_queue]
+                                                  _m005_hosts_and_queue, _m006_triggers]
 
 
 def current_version(conn: Connection) -> int:
     return conn.scalar(select(func.coalesce(func.max(schema.schema_version.c.version), 0)))
-
-
-def migrate(store: Store) -> int:
-    """Bring the database up to ``len(MIGRATIONS)``; return the version reached."""
-    with store.connect() as conn:  # the common case: already current, no write lock
-        version = current_version(conn) if inspect(conn).has_table("schema_version") else 0
-    if version >= len(MIGRATIONS):
-        return version
-    return store.write(_migrate)
-
-
-def _migrate(conn: Connection) -> int:
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    schema.schema_version.create(conn, checkfirst=True)
-    version = current_version(conn)
-    for number in range(version + 1, len(MIGRATIONS) + 1):
-        MIGRATIONS[number - 1](conn)
-        conn.execute(insert(schema.schema_version).values(version=number, applied_at=now()))
-    return max(version, len(MIGRATIONS))

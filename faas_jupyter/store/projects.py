@@ -1,9 +1,12 @@
 """SQL for projects and members. Functions take a Connection and return dicts."""
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import Connection, delete, insert, select, update
 
 from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import members, projects
 
 
@@ -43,17 +46,18 @@ def get_role(conn: Connection, project_id: str, user: str) -> str | None:
 
 
 def read_role(store, project_id: str, user: str) -> str | None:
-    """``get_role`` in its own read; on SQLite on the pooled driver connection, without
-    building a SQLAlchemy Connection (every execute checks membership once)."""
-    if store.dialect != "sqlite":
+    """``get_role`` in its own read; on SQLite on this thread's hot connection, from memory
+    while nothing was committed since (``store.hot``; every execute checks membership once)."""
+    held = hot(store)
+    if held is None:
         with store.connect() as conn:
             return get_role(conn, project_id, user)
-    pooled = store.engine.raw_connection()
-    try:
-        row = pooled.driver_connection.execute(_ROLE_SQL, (project_id, user)).fetchone()
-        return None if row is None else row[0]
-    finally:
-        pooled.close()
+    return held.cached(("role", project_id, user), lambda raw: _raw_role(raw, project_id, user))
+
+
+def _raw_role(raw: sqlite3.Connection, project_id: str, user: str) -> str | None:
+    row = raw.execute(_ROLE_SQL, (project_id, user)).fetchone()
+    return None if row is None else row[0]
 
 
 def list_members(conn: Connection, project_id: str) -> list[dict]:

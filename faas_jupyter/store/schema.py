@@ -1,20 +1,40 @@
 """The tables (SQLAlchemy Core, portable types only).
 
 Conventions: ids are uuid4 hex strings; timestamps are ISO-8601 UTC strings
-(``2024-05-01T12:00:00.123456+00:00``, which sort as text); JSON is TEXT.
+(``2024-05-01T12:00:00.123456+00:00``, which sort as text); JSON is TEXT, read and
+written as Python values through :class:`JSONText` (so the DDL is plain TEXT).
 This module always describes the *latest* schema; ``migrations.py`` brings an
 older database up to it (migration 1 created exactly these tables).
 """
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint)
+import json
+from typing import Any
+
+from sqlalchemy import (Boolean, Column, Dialect, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, TypeDecorator, UniqueConstraint)
 
 metadata = MetaData()
 
 ID = String(32)
 NAME = String(64)
 TS = String(32)
+
+
+class JSONText(TypeDecorator[Any]):
+    """A TEXT column holding JSON: Python values in, Python values out (SQL NULL is None).
+
+    Values that are not JSON raise ``TypeError`` before anything is written.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
 
 
 def _id(name: str = "id", **kw) -> Column:
@@ -163,6 +183,13 @@ executions = Table(
     # the change counter's value at this row's last write (migration 3): delta polls read
     # "change_seq > cursor"; see store/executions.py next_change_seq
     Column("change_seq", Integer, nullable=False, default=0),
+    # the trigger that made this execution and the event it answered (migration 6): the id of
+    # a trigger_events row, or "cron:<due time>"; ``trigger_once`` is the resource id when the
+    # trigger runs once per resource. Unique indexes on both pairs (below) make a second
+    # execution of one event, or of one resource under ``Once``, impossible in any process.
+    Column("trigger_id", ID, nullable=True),
+    Column("trigger_event", String(64), nullable=True),
+    Column("trigger_once", String(64), nullable=True),
 )
 
 # One row per counter (name "executions"): bumped inside each transaction that writes
@@ -187,6 +214,44 @@ hosts = Table(
     Column("heartbeat_at", TS, nullable=False),
     Column("lease_until", TS, nullable=False, index=True),
     Column("metadata", Text, nullable=False, default="{}"),
+)
+
+# Triggers (migration 6): a service's function run on resource events or a schedule. ``spec``
+# is the trigger's JSON spec minus the operation; ``resource``/``actions`` (",Created,Updated,")
+# are copied out so a change finds the triggers it concerns in one indexed read.
+triggers = Table(
+    "triggers", metadata,
+    _id(),
+    _fk("project_id", "projects.id", index=False),
+    _fk("service_id", "services.id"),
+    Column("name", NAME, nullable=False),
+    Column("function_name", String(255), nullable=False),
+    Column("type", String(16), nullable=False),         # Event | Cron
+    Column("resource", String(32), nullable=True),      # Item | Dataset | Annotation (Event)
+    Column("actions", String(64), nullable=True),       # ",Created,Deleted," (Event)
+    Column("spec", Text, nullable=False, default="{}"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("next_fire_at", TS, nullable=True),          # Cron: the next due time
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("creator", String(255), nullable=False),
+    UniqueConstraint("project_id", "name", name="uq_triggers_project_name"),
+)
+
+# The outbox (migration 6): one row per (event trigger, change), written in the transaction of
+# the change itself; the trigger's service home turns it into an execution and sets
+# ``done_at`` in one transaction (``store/events.py``).
+trigger_events = Table(
+    "trigger_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trigger_id", ID, ForeignKey("triggers.id", ondelete="CASCADE"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("resource_id", ID, nullable=False),
+    Column("body", Text, nullable=False),               # the resource's JSON at the change
+    Column("created_at", TS, nullable=False),
+    Column("done_at", TS, nullable=True),
+    Column("outcome", String(32), nullable=True),       # fired | filtered | paused | refused
+    Column("execution_id", ID, nullable=True),
 )
 
 # Append-only: the status log and progress updates of an execution.
@@ -218,7 +283,7 @@ datasets = Table(
     Column("name", NAME, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("metadata", JSONText, nullable=False, default=dict),
     UniqueConstraint("project_id", "name", name="uq_datasets_project_name"),
 )
 
@@ -234,9 +299,9 @@ items = Table(
     Column("url", String(2048), nullable=True),
     Column("size", Integer, nullable=True),
     Column("hash", String(64), nullable=True),
-    Column("instructions", Text, nullable=False, default="{}"),
-    Column("value", Text, nullable=True),  # results stored inline (JSON)
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("instructions", JSONText, nullable=False, default=dict),
+    Column("value", JSONText, nullable=True),  # results stored inline (JSON)
+    Column("metadata", JSONText, nullable=False, default=dict),
     _fk("execution_id", "executions.id", nullable=True, ondelete="SET NULL"),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
@@ -248,7 +313,7 @@ annotations = Table(
     _fk("item_id", "items.id"),
     Column("type", String(64), nullable=True),
     Column("label", String(255), nullable=True),
-    Column("data", Text, nullable=False, default="{}"),
+    Column("data", JSONText, nullable=False, default=dict),
     Column("created_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
 )
@@ -275,4 +340,12 @@ EXECUTION_INDEXES = [
     Index("ix_executions_project_status_created", executions.c.project_id, executions.c.status,
           executions.c.created_at, executions.c.id),
     Index("ix_executions_project_change", executions.c.project_id, executions.c.change_seq),
+]
+
+# migration 6: one execution per (trigger, event), and per (trigger, resource) under Once
+TRIGGER_INDEXES = [
+    Index("uq_executions_trigger_event", executions.c.trigger_id, executions.c.trigger_event, unique=True),
+    Index("uq_executions_trigger_once", executions.c.trigger_id, executions.c.trigger_once, unique=True),
+    Index("ix_trigger_events_pending", trigger_events.c.trigger_id, trigger_events.c.done_at,
+          trigger_events.c.id),
 ]

@@ -46,6 +46,11 @@ def delete_service(conn: Connection, service_id: str) -> None:
     conn.execute(delete(services).where(services.c.id == service_id))
 
 
+def service_names_of_package(conn: Connection, package_id: str) -> list[str]:
+    """The names of the services deployed from a package."""
+    return list(conn.scalars(select(services.c.name).where(services.c.package_id == package_id)))
+
+
 def revisions_after(conn: Connection, package_id: str, version: str) -> int:
     """How many revisions of the package came after ``version`` (a service's drift)."""
     seq = (select(revisions.c.seq).where(revisions.c.package_id == package_id,

@@ -30,6 +30,7 @@ _LAZY = {
     "Item": "faas_jupyter.workspace.items",
     "Annotation": "faas_jupyter.workspace.items",
     "Dataset": "faas_jupyter.workspace.datasets",
+    "Trigger": "faas_jupyter.workspace.triggers",
 }
 
 __all__ = ["DEFAULT_PROJECT", "Workspace", "workspace", *_LAZY]

@@ -17,10 +17,9 @@ from faas_jupyter.config import Settings, settings as resolve_settings
 from faas_jupyter.errors import PermissionDenied
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from faas_jupyter.store import Store
     from faas_jupyter.store.artifacts import ArtifactStore
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace.console import Console
     from faas_jupyter.workspace.datasets import Datasets
     from faas_jupyter.workspace.executions import Executions
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from faas_jupyter.workspace.packages import Packages
     from faas_jupyter.workspace.projects import Project, Projects
     from faas_jupyter.workspace.services import Services
+    from faas_jupyter.workspace.triggers import Triggers
 
 DEFAULT_PROJECT = "default"
 DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
@@ -180,6 +180,12 @@ class Workspace:
         """The execution console's queries."""
         from faas_jupyter.workspace.console import Console
         return self._collection("console", Console)
+
+    @cached_property
+    def triggers(self) -> Triggers:
+        """The triggers of the current project (``svc.triggers.create(...)`` makes them)."""
+        from faas_jupyter.workspace.triggers import Triggers
+        return self._collection("triggers", Triggers)
 
     def gc(self, min_age: float = 3600.0, dry_run: bool = False, quiet: bool = False) -> GcReport:
         """Remove stale temp files of interrupted writes, artifacts no item references (older

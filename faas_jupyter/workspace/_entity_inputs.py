@@ -8,7 +8,6 @@ Only ``item.download()`` touches storage there, through the artifact root it is 
 """
 from __future__ import annotations
 
-import json
 import mimetypes
 from pathlib import PurePosixPath
 from typing import Any
@@ -36,7 +35,7 @@ def plain_record(record: dict) -> dict:
 
 
 def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> dict:
-    return {"metadata": json.loads(row.get("metadata") or "{}"), "annotations": annotations,
+    return {"metadata": row.get("metadata") or {}, "annotations": annotations,
             "dataset_row": dataset, "project": row.get("project_id")}
 
 

@@ -232,3 +232,20 @@ def alive(row: dict | None, stamp: str | None = None) -> bool:
 
 def _HOSTS_BY_ID() -> dict[str, Host]:  # noqa: N802 (reads like the constant it mirrors)
     return {h.id: h for h in list(_HOSTS.values())}
+
+
+def legacy_owner_alive(owner: str | None) -> bool | None:
+    """For rows written before hosts existed (``metadata.owner`` = ``host:pid:start``): is
+    that process alive? None when it cannot be told (another machine)."""
+    if not owner or owner.count(":") < 2:
+        return False
+    host, pid, start = owner.rsplit(":", 2)
+    if host != hostname():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return not start or pid_start(int(pid)) == start

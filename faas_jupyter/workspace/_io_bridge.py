@@ -11,6 +11,8 @@ from typing import Any
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.runner.adapters import EntityRef
+from faas_jupyter.store import datasets as dataset_sql
+from faas_jupyter.store import items as item_sql
 from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
@@ -111,19 +113,12 @@ def _pickle_policy(ws, record: dict) -> dict:
 
 def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
     """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
-    from sqlalchemy import select
-
-    from faas_jupyter.store.schema import annotations, datasets, items
+    row: Any
     if type_name == "Item":
-        row = conn.execute(select(items).where(items.c.id == ident, items.c.project_id == project_id)
-                           ).mappings().first()
+        row = item_sql.project_item(conn, project_id, ident)
         return (record_of(dict(row)), dict(row)) if row else (None, None)
     if type_name == "Dataset":
-        in_project = datasets.c.project_id == project_id
-        row = (conn.execute(select(datasets).where(datasets.c.id == ident, in_project)).mappings().first()
-               or conn.execute(select(datasets).where(datasets.c.name == ident, in_project)).mappings().first())
-        return (dict(row), dict(row)) if row else (None, None)
-    q = (select(annotations).join(items, annotations.c.item_id == items.c.id)
-         .where(annotations.c.id == ident, items.c.project_id == project_id))
-    row = conn.execute(q).mappings().first()
+        row = dataset_sql.find_dataset_by_id_or_name(conn, project_id, ident)
+    else:
+        row = item_sql.project_annotation(conn, project_id, ident)
     return (dict(row), dict(row)) if row else (None, None)

@@ -4,8 +4,6 @@ Shared by the item log (``ws.items.log``), the recorder (execution outputs) and 
 """
 from __future__ import annotations
 
-import json
-
 _META = ("format", "object_type", "extra_data", "metrics", "meta")
 
 
@@ -16,19 +14,19 @@ def item_row(record: dict, project_id: str, execution_id: str | None, creator: s
     return {"id": record["id"], "project_id": project_id, "dataset_id": None, "key": record["key"],
             "artifact_type": record["artifact_type"], "packager": record.get("packager"),
             "path": record.get("path"), "url": record.get("url"), "size": record.get("size"),
-            "hash": record.get("digest"), "instructions": json.dumps(record.get("instructions") or {}),
-            "value": None if value is None else json.dumps(value), "metadata": json.dumps(meta),
+            "hash": record.get("digest"), "instructions": record.get("instructions") or {},
+            "value": value, "metadata": meta,
             "execution_id": execution_id, "created_at": ts, "creator": creator}
 
 
 def record_of(row: dict) -> dict:
     """A packager record (what ``PackagersManager.unpack`` takes) from an ``items`` row."""
-    meta = json.loads(row.get("metadata") or "{}")
+    meta = row.get("metadata") or {}
     return {"id": row["id"], "key": row["key"], "artifact_type": row["artifact_type"],
             "packager": row.get("packager"), "path": row.get("path"), "url": row.get("url"),
             "size": row.get("size"), "digest": row.get("hash"),
-            "instructions": json.loads(row.get("instructions") or "{}"),
-            "value": None if row.get("value") is None else json.loads(row["value"]),
+            "instructions": row.get("instructions") or {},
+            "value": row.get("value"),
             "dataset": row.get("dataset_id"), "execution": row.get("execution_id"),
             "created_at": row.get("created_at"), "creator": row.get("creator"),
             **{k: meta[k] for k in ("format", "object_type") if k in meta}}

@@ -24,6 +24,7 @@ from faas_jupyter.errors import FaasError
 from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
+from faas_jupyter.store.db import is_row_error
 from faas_jupyter.workspace._item_records import item_row
 
 FLUSH_DELAY = 0.25
@@ -167,13 +168,13 @@ class StoreRecorder:
         try:
             self._write_batch(targets)
         except Exception as exc:
-            if not _row_error(exc):
+            if not is_row_error(exc):
                 raise
             for p in targets:
                 try:
                     self._write_batch([p])
                 except Exception as one:
-                    if not _row_error(one):
+                    if not is_row_error(one):
                         raise
                     self._isolate(p, one)
 
@@ -297,15 +298,6 @@ def _restore(p: Pending, snap: dict) -> None:
         p.inserted = snap["was_inserted"]
 
 
-def _row_error(exc: BaseException) -> bool:
-    """An error caused by the rows written (a constraint, bad data), not by the database
-    being unavailable: retrying the same rows can never succeed."""
-    from sqlalchemy import exc as sa_exc
-    if isinstance(exc, (sa_exc.IntegrityError, sa_exc.DataError, sa_exc.ProgrammingError)):
-        return True
-    import sqlite3
-    return isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
-                            TypeError, ValueError))
 
 
 def decode_row(row: dict) -> dict[str, Any]:

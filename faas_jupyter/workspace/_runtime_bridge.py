@@ -30,23 +30,6 @@ _LOCK = threading.RLock()
 _RECORDERS: "weakref.WeakKeyDictionary[Any, StoreRecorder]" = weakref.WeakKeyDictionary()
 
 
-def legacy_owner_alive(owner: str | None) -> bool | None:
-    """For rows written before hosts existed (``metadata.owner`` = ``host:pid:start``): is
-    that process alive? None when it cannot be told (another machine)."""
-    if not owner or owner.count(":") < 2:
-        return False
-    host, pid, start = owner.rsplit(":", 2)
-    if host != _hosts.hostname():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
-        return True
-    return not start or _hosts.pid_start(int(pid)) == start
-
-
 def recorder_for(store) -> StoreRecorder:
     with _LOCK:
         rec = _RECORDERS.get(store)

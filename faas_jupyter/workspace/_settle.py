@@ -49,9 +49,8 @@ def _decide(row: dict, state: dict | None, hosts: dict, stamp: str) -> tuple | N
     if owner is None and row["status"] == "created":
         return _queued(row, state, hosts, stamp)
     if owner is None:  # written before hosts existed: the owner is in metadata
-        from faas_jupyter.workspace._runtime_bridge import legacy_owner_alive
         legacy = json.loads(row.get("metadata") or "{}").get("owner")
-        if legacy_owner_alive(legacy) is not False:
+        if _hosts.legacy_owner_alive(legacy) is not False:
             return None
         who = f"process {legacy or 'unknown'}"
     else:

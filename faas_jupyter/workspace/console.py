@@ -7,7 +7,6 @@ Members of the project (any role) may read all of it.
 """
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -136,7 +135,7 @@ class _Checked:
 
 def item_json(row: dict) -> dict:
     """Item JSON from an items row joined with its dataset and producing execution."""
-    meta = json.loads(row.get("metadata") or "{}")
+    meta = row.get("metadata") or {}
     return {"id": row["id"], "key": row["key"], "artifactType": row["artifact_type"],
             "format": meta.get("format"), "objectType": meta.get("object_type"), "size": row["size"],
             "dataset": row.get("dataset_name"), "execution": row["execution_id"],

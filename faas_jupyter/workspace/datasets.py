@@ -1,16 +1,13 @@
 """Datasets (named groups of items): ``ws.datasets``, ``dataset.items``."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.entities import Dataset as DatasetSpec
+from faas_jupyter.store import datasets as sql
 from faas_jupyter.store.db import new_id, now
-from faas_jupyter.store.schema import datasets as datasets_t
 from faas_jupyter.workspace.items import WRITERS
 
 
@@ -35,32 +32,28 @@ class Datasets:
     def __init__(self, ws):
         self._ws = ws
 
-    def _bind(self, row) -> Dataset:
+    def _bind(self, row: sql.DatasetRow) -> Dataset:
         return Dataset(id=row["id"], name=row["name"], created_at=row["created_at"], creator=row["creator"],
                        project=self._ws.project.name, _ws=self._ws)
 
     def create(self, name: str) -> Dataset:
         Dataset(name=name)  # validates the name before touching the store
         project = self._ws.project
-        row = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
-               "creator": self._ws.user, "metadata": json.dumps({})}
+        row: sql.DatasetRow = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
+                               "creator": self._ws.user, "metadata": {}}
 
         def fn(conn):
             self._ws.check_role(conn, f"create dataset {name!r}", WRITERS, project)
-            if self._find(conn, name) is not None:
+            if sql.find_dataset(conn, project.id, name) is not None:
                 raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")
-            conn.execute(insert(datasets_t).values(**row))
+            sql.insert_dataset(conn, row)
         self._ws.store.write(fn)
         return self._bind(row)
-
-    def _find(self, conn, name: str):
-        q = select(datasets_t).where(datasets_t.c.project_id == self._ws.project.id, datasets_t.c.name == name)
-        return conn.execute(q).mappings().first()
 
     def get(self, name: str) -> Dataset:
         with self._ws.store.connect() as conn:
             self._ws.check_member(f"read dataset {name!r}", conn)
-            row = self._find(conn, name)
+            row = sql.find_dataset(conn, self._ws.project.id, name)
         if row is None:
             names = ", ".join(d.name for d in self.list()) or "none"
             raise NotFound(f"no dataset {name!r} in project {self._ws.project.name!r}; datasets: {names}; "
@@ -68,10 +61,9 @@ class Datasets:
         return self._bind(row)
 
     def list(self) -> list[Dataset]:
-        q = select(datasets_t).where(datasets_t.c.project_id == self._ws.project.id).order_by(datasets_t.c.name)
         with self._ws.store.connect() as conn:
             self._ws.check_member("list datasets", conn)
-            return [self._bind(r) for r in conn.execute(q).mappings()]
+            return [self._bind(r) for r in sql.list_datasets(conn, self._ws.project.id)]
 
     def __iter__(self):
         return iter(self.list())

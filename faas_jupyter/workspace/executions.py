@@ -277,7 +277,8 @@ def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending |
                    max_attempts=row["max_attempts"], duration=row["duration"],
                    created_at=row["created_at"], started_at=row["started_at"],
                    finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
-                   _ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
+                   trigger=meta.get("trigger"), _ws=ws, _service_id=row["service_id"], _metadata=meta,
+                   _pending=pending, _future=future)
     return ex
 
 

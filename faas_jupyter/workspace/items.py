@@ -7,23 +7,19 @@ removed.  ``item.get()`` unpacks by the stored instructions (or to a type hint).
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import insert, select
 
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
 from faas_jupyter.packagers.api import read_policy
 from faas_jupyter.packagers.clearing import clearing_scope
+from faas_jupyter.store import datasets as dataset_sql
+from faas_jupyter.store import items as sql
 from faas_jupyter.store.db import new_id, now
-from faas_jupyter.store.schema import annotations as annotations_t
-from faas_jupyter.store.schema import datasets as datasets_t
-from faas_jupyter.store.schema import items as items_t
 from faas_jupyter.workspace._item_records import item_row
 
 if TYPE_CHECKING:
@@ -116,26 +112,21 @@ class Annotation(AnnotationSpec):
     """A JSON annotation of an item."""
 
 
-def _loads(text, default):
-    return json.loads(text) if text else default
-
-
-def _bind(ws, row: dict, dataset_name: str | None = None) -> Item:
-    meta = _loads(row["metadata"], {})
+def _bind(ws, row: sql.NamedItemRow, project_name: str) -> Item:
+    meta = row["metadata"] or {}
     return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
                 size=row["size"], digest=row["hash"], packager=row["packager"],
-                object_type=meta.get("object_type"), instructions=_loads(row["instructions"], {}),
-                path=row["path"], url=row["url"], dataset=dataset_name, execution=row["execution_id"],
-                value=_loads(row["value"], None), created_at=row["created_at"], creator=row["creator"],
-                project=row.get("project_name"), metadata=meta, _ws=ws)
+                object_type=meta.get("object_type"), instructions=row["instructions"] or {},
+                path=row["path"], url=row["url"], dataset=row["dataset_name"], execution=row["execution_id"],
+                value=row["value"], created_at=row["created_at"], creator=row["creator"],
+                project=project_name, metadata=meta, _ws=ws)
 
 
 def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: str | None,
          group: str, creator: str) -> dict:
     """The execution outputs' row (``item_row``) plus the dataset and the log group."""
     row = item_row({**record, "id": new_id()}, project_id, execution_id, creator, now())
-    meta = {**json.loads(row["metadata"]), "group": group}
-    return {**row, "dataset_id": dataset_id, "metadata": json.dumps(meta)}
+    return {**row, "dataset_id": dataset_id, "metadata": {**row["metadata"], "group": group}}
 
 
 class Items:
@@ -144,15 +135,9 @@ class Items:
     def __init__(self, ws):
         self._ws = ws
 
-    def _select(self):
-        return (select(items_t, datasets_t.c.name.label("dataset_name"))
-                .select_from(items_t.outerjoin(datasets_t, items_t.c.dataset_id == datasets_t.c.id)))
-
-    def _rows(self, conn, *where) -> list[Item]:
-        q = self._select().where(*where).order_by(items_t.c.created_at, items_t.c.id)
+    def _bound(self, rows: list[sql.NamedItemRow]) -> list[Item]:
         project = self._ws.project.name
-        return [_bind(self._ws, {**r, "project_name": project}, r["dataset_name"])
-                for r in conn.execute(q).mappings()]
+        return [_bind(self._ws, r, project) for r in rows]
 
     def log(self, obj: Any, key: str, artifact_type: str | None = None, dataset: Any = None,
             execution: str | None = None, **configurations) -> Item:
@@ -171,7 +156,7 @@ class Items:
             records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
             rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
             try:
-                self._ws.store.write(lambda conn: conn.execute(insert(items_t), rows))
+                self._ws.store.write(lambda conn: sql.insert_items(conn, rows))
             except BaseException:
                 for r in records:  # no orphan files for items that were never recorded
                     if r["path"] and self._ws.artifacts.exists(r["path"]):
@@ -183,9 +168,7 @@ class Items:
         if dataset is None:
             return None
         name = dataset if isinstance(dataset, str) else dataset.name
-        q = select(datasets_t.c.id).where(datasets_t.c.project_id == self._ws.project.id,
-                                          datasets_t.c.name == name)
-        found = conn.scalar(q)
+        found = dataset_sql.dataset_id(conn, self._ws.project.id, name)
         if found is None:
             raise NotFound(f"no dataset {name!r} in project {self._ws.project.name!r}; "
                            f"create it with ws.datasets.create({name!r})")
@@ -198,30 +181,24 @@ class Items:
             return codebase_item(self._ws, item_id)
         with self._ws.store.connect() as conn:
             self._ws.check_member(f"read item {item_id!r}", conn)
-            found = self._rows(conn, items_t.c.id == item_id, items_t.c.project_id == self._ws.project.id)
-        if not found:
+            found = sql.get_item(conn, self._ws.project.id, item_id)
+        if found is None:
             raise NotFound(f"no item {item_id!r} in project {self._ws.project.name!r}; "
                            f"see ws.items.list()")
-        return found[0]
+        return _bind(self._ws, found, self._ws.project.name)
 
     def list(self, dataset: Any = None, key: str | None = None) -> list[Item]:
         """Items of the project, oldest first; only those of ``dataset`` / ``key`` if given."""
-        where = [items_t.c.project_id == self._ws.project.id]
         with self._ws.store.connect() as conn:
             self._ws.check_member("list items", conn)
-            if dataset is not None:
-                where.append(items_t.c.dataset_id == self._dataset_id(conn, dataset))
-            if key is not None:
-                where.append(items_t.c.key == key)
-            return self._rows(conn, *where)
+            dataset_id = self._dataset_id(conn, dataset) if dataset is not None else None
+            return self._bound(sql.list_items(conn, self._ws.project.id, dataset_id, key))
 
     def bundle_parts(self, bundle: Item) -> list[Item]:
         """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
-        execution = items_t.c.execution_id
         with self._ws.store.connect() as conn:
-            rows = self._rows(conn, items_t.c.project_id == self._ws.project.id,
-                              items_t.c.key.startswith(f"{bundle.key}_", autoescape=True),
-                              execution == bundle.execution if bundle.execution else execution.is_(None))
+            rows = self._bound(sql.items_with_key_prefix(conn, self._ws.project.id, f"{bundle.key}_",
+                                                         bundle.execution))
         group = bundle.metadata.get("group")
         return [i for i in rows if i.metadata.get("group") == group]
 
@@ -238,25 +215,23 @@ class Annotations:
     def add(self, data: dict) -> Annotation:
         if not isinstance(data, dict):
             raise ValidationError(f"an annotation is a dict, not {type(data).__name__}")
-        text = json.dumps(data)  # not JSON -> TypeError before anything is written
-        row = {"id": new_id(), "item_id": self._item.id, "type": _str(data.get("type")),
-               "label": _str(data.get("label")), "data": text, "created_at": now(), "creator": self._ws.user}
+        row: sql.AnnotationRow = {"id": new_id(), "item_id": self._item.id, "type": _str(data.get("type")),
+                                  "label": _str(data.get("label")), "data": data, "created_at": now(),
+                                  "creator": self._ws.user}
         project = self._ws.project
 
         def fn(conn):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
-            conn.execute(insert(annotations_t).values(**row))
+            sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
         self._ws.store.write(fn)
         return Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
                           creator=row["creator"])
 
     def list(self) -> list[Annotation]:
-        q = (select(annotations_t).where(annotations_t.c.item_id == self._item.id)
-             .order_by(annotations_t.c.created_at, annotations_t.c.id))
         with self._ws.store.connect() as conn:
-            return [Annotation(id=r["id"], item=r["item_id"], data=json.loads(r["data"]),
+            return [Annotation(id=r["id"], item=r["item_id"], data=r["data"],
                                created_at=r["created_at"], creator=r["creator"])
-                    for r in conn.execute(q).mappings()]
+                    for r in sql.list_annotations(conn, self._item.id)]
 
     def __iter__(self):
         return iter(self.list())

@@ -10,10 +10,7 @@ from __future__ import annotations
 import inspect
 import threading
 
-from sqlalchemy import insert, select
-
-from faas_jupyter.store.db import new_id, now
-from faas_jupyter.store.schema import custom_packagers as custom_t
+from faas_jupyter.store import custom_packagers as sql
 
 
 def class_path(cls) -> str | None:
@@ -49,10 +46,8 @@ class Packagers:
         return self._stored(self._ws.project.id)
 
     def _stored(self, project_id: str) -> list[tuple[str, bool]]:
-        q = (select(custom_t.c.class_path, custom_t.c.is_mandatory)
-             .where(custom_t.c.project_id == project_id).order_by(custom_t.c.created_at))
         with self._ws.store.connect() as conn:
-            return [tuple(row) for row in conn.execute(q)]
+            return sql.stored_packagers(conn, project_id)
 
     def add(self, packager, is_mandatory: bool = False) -> list:
         """Register a Packager class (or ``"module.Class"``); see ``PackagersManager.add``."""
@@ -67,11 +62,7 @@ class Packagers:
 
         def fn(conn):
             self._ws.check_role(conn, f"add packager {path!r}", project=project)
-            q = select(custom_t.c.id).where(custom_t.c.project_id == project.id, custom_t.c.class_path == path)
-            if conn.scalar(q) is None:
-                conn.execute(insert(custom_t).values(id=new_id(), project_id=project.id, class_path=path,
-                                                     priority=priority, is_mandatory=is_mandatory,
-                                                     created_at=now(), creator=self._ws.user))
+            sql.add_packager(conn, project.id, path, priority, is_mandatory, self._ws.user)
         self._ws.store.write(fn)
 
     def list(self) -> list[dict]:

@@ -20,7 +20,7 @@ from faas_jupyter.model.entities import Revision
 from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
-from faas_jupyter.store.schema import services as services_table
+from faas_jupyter.store import services as service_sql
 from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
                                                    export_folder, resolve_spec, with_package_json)
 
@@ -268,8 +268,7 @@ class Packages:
         def fn(conn):
             self._require(conn, f"delete package {name!r}")
             pkg = self._package_row(conn, name)
-            users = conn.execute(services_table.select().with_only_columns(services_table.c.name)
-                                 .where(services_table.c.package_id == pkg["id"])).scalars().all()
+            users = service_sql.service_names_of_package(conn, pkg["id"])
             if users:
                 raise Conflict(f"package {name!r} is deployed as {', '.join(sorted(users))}; "
                                "delete those services first")

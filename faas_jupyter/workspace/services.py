@@ -21,6 +21,7 @@ from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.dtlpy._spec import io_values
 from faas_jupyter.workspace._package_ref import PackageRef
+from faas_jupyter.workspace.triggers import ServiceTriggers
 
 if TYPE_CHECKING:
     from faas_jupyter.workspace._base import Workspace
@@ -73,6 +74,11 @@ class Service(ServiceModel):
         for f in fields(ServiceModel):
             setattr(self, f.name, getattr(fresh, f.name))
         return self
+
+    @property
+    def triggers(self) -> Any:
+        """This service's triggers: ``svc.triggers.create(...)``, ``svc.triggers.list()``."""
+        return ServiceTriggers(self)
 
     def executions(self, **filters):
         """This service's executions, newest first (``ws.executions.list(service=...)``)."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from faas_jupyter.errors import PackingError, ValidationError
-from faas_jupyter.packagers.log_hints import LogHint, parse_hint, validate_hint
+from faas_jupyter.packagers.log_hints import LogHint, parse_hint
+from faas_jupyter.packagers.manager import validate_hint
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -54,3 +54,16 @@ def test_an_interrupt_while_waiting_aborts_the_execution_and_returns(kernel):
     result = sup.submit("w4", "hang", {}, block=True).result()
     assert result.status == "aborted" and "KeyboardInterrupt" in result.error
     assert sup.submit("w5", "plain", {"x": 1}, block=True).result().output == 2
+
+
+
+def test_a_cancelled_deadline_never_fires_and_is_not_kept():
+    from faas_jupyter.runner.runtimes.base import Watchdog
+    import time
+    dog, fired = Watchdog(), []
+    entries = [dog.at(time.monotonic() + 0.2 + i / 1000, lambda i=i: fired.append(i)) for i in range(300)]
+    for entry in entries[1:]:
+        dog.cancel(entry)
+    assert dog.waiting() < 150  # compacted: a long map with a timeout per call keeps no ended call
+    time.sleep(0.6)
+    assert fired == [0] and dog.waiting() == 0

@@ -131,28 +131,54 @@ def finished(call: CallSpec, status: str, error: str | None = None, **extra: Any
 
 
 class Watchdog:
-    """One daemon thread firing callbacks at deadlines (timeouts, forced terminates)."""
+    """One daemon thread firing callbacks at deadlines (timeouts, forced terminates).
 
-    def __init__(self):
-        self._heap: list = []
+    ``at`` returns the entry; ``cancel`` drops it (the heap is compacted when most entries
+    are cancelled, so a long ``map`` with a timeout per call keeps no ended call alive)."""
+
+    def __init__(self) -> None:
+        self._heap: list[list] = []
         self._cond = threading.Condition()
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
+        self._cancelled = 0
 
-    def at(self, when: float, callback: Callable[[], None]) -> None:
+    def at(self, when: float, callback: Callable[[], None]) -> list:
         """Call ``callback`` at ``time.monotonic() == when`` (callbacks must be quick)."""
+        entry = [when, next(self._ids), callback]
         with self._cond:
-            heapq.heappush(self._heap, (when, next(self._ids), callback))
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="faas-watchdog", daemon=True)
                 self._thread.start()
-            if self._heap[0][0] == when:  # only a new earliest deadline changes the thread's wait
+            if self._heap[0] is entry:  # only a new earliest deadline changes the thread's wait
                 self._cond.notify()
+        return entry
+
+    def cancel(self, entry: list) -> None:
+        with self._cond:
+            if entry[2] is None:
+                return
+            entry[2] = None
+            self._cancelled += 1
+            if self._cancelled > 64 and self._cancelled * 2 > len(self._heap):
+                self._heap = [e for e in self._heap if e[2] is not None]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def waiting(self) -> int:
+        """How many entries the heap holds (cancelled ones not yet dropped included)."""
+        with self._cond:
+            return len(self._heap)
 
     def _loop(self) -> None:
         while True:
             with self._cond:
                 while not self._heap or self._heap[0][0] > time.monotonic():
                     self._cond.wait(None if not self._heap else self._heap[0][0] - time.monotonic())
-                _, _, callback = heapq.heappop(self._heap)
+                entry = heapq.heappop(self._heap)
+                callback, entry[2] = entry[2], None
+                if callback is None:
+                    self._cancelled -= 1
+                    continue
             callback()

@@ -1,158 +1,234 @@
 """The ``kernel`` runtime: functions run in this (the notebook's) process.
 
-``submit`` runs calls on up to ``concurrency`` threads. ``run_inline`` serves
-``execute(wait=True)``: a call without a timeout runs in the calling thread; one
-with ``execution_timeout`` runs on a helper thread while the caller waits until
-the deadline, then gets it back failed (timed out) and its late result is
-dropped, as on the threaded path. A Python
-thread cannot be killed, so a timeout or an overdue terminate marks the
+``submit`` queues calls for up to ``concurrency`` worker threads. ``run_inline`` serves
+``execute(wait=True)``: a call without a timeout runs in the calling thread; one with
+``execution_timeout`` runs on a helper thread while the caller waits until the deadline,
+then gets it back failed (timed out) and its late result is dropped, as on the threaded
+path. A Python thread cannot be killed, so a timeout or an overdue terminate marks the
 execution failed/terminated and leaves the thread to finish on its own.
+
+Each call is one ``_Live`` from submit to result: its scope, the result that won, and a
+plain lock the waiting caller blocks on (no Future, Condition or Event per waited call).
 """
 from __future__ import annotations
 
+import _thread
 import contextvars
 import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
 
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.host import ServiceHost, host_for
-from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, Runtime, ServiceConfig, Watchdog,
-                                               finished)
+from faas_jupyter.runner.runtimes.base import (
+    CallResult,
+    CallSpec,
+    EventSink,
+    Runtime,
+    ServiceConfig,
+    Watchdog,
+    finished,
+)
+
+
+class _Live:
+    """One call this runtime holds. The first result decided wins (the function's, a
+    timeout's, a terminate's, a stop's); then ``done`` is released and ``future`` set."""
+
+    __slots__ = ("call", "context", "done", "future", "result", "running", "scope", "timer")
+
+    def __init__(self, call: CallSpec, future: Future[CallResult] | None = None,
+                 context: contextvars.Context | None = None):
+        self.call = call
+        deadline = time.monotonic() + call.timeout if call.timeout else None
+        self.scope = ExecutionScope(call.execution_id, deadline)
+        self.future = future
+        self.context = context
+        self.running = False
+        self.result: CallResult | None = None
+        self.done = _thread.allocate_lock()
+        self.done.acquire()
+        self.timer: list[Any] | None = None  # its watchdog entry, cancelled when it ends
+
+    def wait(self, timeout: float | None) -> bool:
+        return self.done.acquire(True, -1 if timeout is None else max(0.0, timeout))
 
 
 class KernelRuntime(Runtime):
     name = "kernel"
 
-    def __init__(self, sink=None):
+    def __init__(self, sink: EventSink | None = None):
         super().__init__(sink)
         self.host: ServiceHost | None = None
-        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.RLock()
-        self._live: dict[str, tuple[Future, ExecutionScope, CallSpec]] = {}
+        self._live: dict[str, _Live] = {}
+        self._queue: queue.SimpleQueue[_Live | None] = queue.SimpleQueue()
+        self._workers: list[threading.Thread] = []
         self._watchdog = Watchdog()
         self._waited_pool: _Helpers | None = None
 
     def start(self, config: ServiceConfig) -> None:
         self.config = config
         self.host = host_for(config)
-        self._pool = ThreadPoolExecutor(max(1, config.concurrency), thread_name_prefix=f"faas-{config.name}")
 
+    def _started(self) -> tuple[ServiceConfig, ServiceHost]:
+        assert self.config is not None and self.host is not None, "start() the runtime first"
+        return self.config, self.host
+
+    # -- a caller that waits -----------------------------------------------------------------
     def run_inline(self, call: CallSpec) -> CallResult:
         """Run ``call`` for a caller that waits: in this thread when it has no timeout, else on a
         helper thread so the caller gets the execution back failed at the deadline."""
         if call.timeout:
             return self._run_waited(call)
-        scope = self._scope(call)
-        outer: Future = Future()
-        outer.set_running_or_notify_cancel()
-        with self._lock:
-            self._live[call.execution_id] = (outer, scope, call)
+        live = _Live(call)
+        live.running = True
+        self._hold(live)
         try:
-            return self.host.run(call, self.sink, scope)
+            return self._started()[1].run(call, self.sink, live.scope)
         finally:
             with self._lock:
                 self._live.pop(call.execution_id, None)
 
     def _run_waited(self, call: CallSpec) -> CallResult:
-        scope = self._scope(call)
-        outer: Future = Future()
-        outer.set_running_or_notify_cancel()
-        with self._lock:
-            self._live[call.execution_id] = (outer, scope, call)
-        context = contextvars.copy_context()  # the caller's context, as if it ran in its thread
-        self._helpers().submit(self._run_helped, call, scope, outer, context)
+        live = _Live(call, context=contextvars.copy_context())  # as if it ran in the caller's thread
+        live.running = True
+        self._hold(live)
+        self._helpers().submit(lambda: self._run_host(live), lambda result: self._settle(live, result))
         try:
-            return outer.result(max(0.0, scope.deadline - time.monotonic()))
-        except FutureTimeout:  # the caller itself expires it: no watchdog entry per call
-            self._expire(call, outer)
-            return outer.result()
+            if not live.wait(call.timeout):
+                self._expire(live)  # the caller itself expires it: no watchdog entry per call
         except KeyboardInterrupt:  # the notebook's interrupt: stop waiting, ask the call to stop
-            scope.request_terminate()
-            self._settle(call.execution_id, outer, finished(
-                call, "aborted", "interrupted by the user (KeyboardInterrupt); its thread was asked to stop"))
-            return outer.result()
+            live.scope.request_terminate()
+            self._settle(live, finished(call, "aborted", "interrupted by the user (KeyboardInterrupt); "
+                                        "its thread was asked to stop"))
+        with self._lock:
+            assert live.result is not None
+            return live.result
 
-    def _run_helped(self, call: CallSpec, scope: ExecutionScope, outer: Future, context) -> None:
+    def _run_host(self, live: _Live) -> CallResult:
+        host = self._started()[1]
         try:
-            result = context.run(self.host.run, call, self.sink, scope)
-        except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
-            result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
-        self._settle(call.execution_id, outer, result)
+            if live.context is not None:
+                result: CallResult = live.context.run(host.run, live.call, self.sink, live.scope)
+                return result
+            return host.run(live.call, self.sink, live.scope)
+        except BaseException as exc:  # noqa: BLE001 (host.run never raises for user errors; a runner bug still ends it
+            return finished(live.call, "system-failure", f"{type(exc).__name__}: {exc}")
 
-    def _helpers(self) -> "_Helpers":
+    def _helpers(self) -> _Helpers:
         with self._lock:
             if self._waited_pool is None:
-                self._waited_pool = _Helpers(f"faas-{self.config.name}-wait")
+                self._waited_pool = _Helpers(f"faas-{self._started()[0].name}-wait")
             return self._waited_pool
 
-    def submit(self, call: CallSpec) -> "Future[CallResult]":
-        outer: Future = Future()
-        scope = self._scope(call)
+    # -- submitted calls -----------------------------------------------------------------------
+    def submit(self, call: CallSpec) -> Future[CallResult]:
+        future: Future[CallResult] = Future()
+        live = _Live(call, future=future)
+        self._hold(live)
+        self._queue.put(live)
+        if len(self._workers) < max(1, self._started()[0].concurrency):
+            self._add_worker()
+        return future
+
+    def _add_worker(self) -> None:
+        config = self._started()[0]
         with self._lock:
-            self._live[call.execution_id] = (outer, scope, call)
-        inner = self._pool.submit(self._run, call, scope, outer)
-        outer.add_done_callback(lambda _f: inner.cancel())  # a terminated queued call never starts
-        return outer
-
-    def _scope(self, call: CallSpec) -> ExecutionScope:
-        return ExecutionScope(call.execution_id, time.monotonic() + call.timeout if call.timeout else None)
-
-    def _run(self, call: CallSpec, scope: ExecutionScope, outer: Future) -> None:
-        with self._lock:  # terminate() may have settled it while it was queued
-            if outer.done() or not outer.set_running_or_notify_cancel():
+            if len(self._workers) >= max(1, config.concurrency):
                 return
-        if call.timeout:
-            self._watchdog.at(scope.deadline, lambda: self._expire(call, outer))
-        result = self.host.run(call, self.sink, scope)
-        self._settle(call.execution_id, outer, result)
+            worker = threading.Thread(target=self._work, daemon=True,
+                                      name=f"faas-{config.name}-{len(self._workers)}")
+            self._workers.append(worker)
+        worker.start()
 
-    def _settle(self, eid: str, outer: Future, result: CallResult) -> None:
+    def _work(self) -> None:
+        while (live := self._queue.get()) is not None:
+            with self._lock:  # terminate() or stop() may have settled it while it was queued
+                if live.result is not None:
+                    continue
+                live.running = True
+                if live.scope.deadline is not None:
+                    live.timer = self._watchdog.at(live.scope.deadline, _bound(self._expire, live))
+            self._settle(live, self._run_host(live))
+
+    # -- ending ----------------------------------------------------------------------------------
+    def _hold(self, live: _Live) -> None:
         with self._lock:
-            self._live.pop(eid, None)
-            if outer.done():
-                return  # a timeout or forced terminate decided first; this late result is dropped
-            outer.set_result(result)
+            self._live[live.call.execution_id] = live
 
-    def _expire(self, call: CallSpec, outer: Future) -> None:
-        entry = self._live.get(call.execution_id)
-        if entry is not None and not outer.done():
-            entry[1].timed_out = True
-            entry[1].request_terminate()
-            self._settle(call.execution_id, outer, finished(
-                call, "failed", f"execution timed out after {call.timeout:g} s (execution_timeout); "
-                "its thread was asked to stop", timed_out=True, error_type="TimeoutError"))
+    def _decide(self, live: _Live, result: CallResult) -> bool:
+        """Make ``result`` the call's result unless one was decided first (under the lock)."""
+        with self._lock:
+            if live.result is not None:
+                return False  # a timeout or forced terminate decided first; this late result is dropped
+            live.result = result
+            if self._live.get(live.call.execution_id) is live:
+                del self._live[live.call.execution_id]
+            return True
+
+    def _complete(self, live: _Live) -> None:
+        """Hand a decided result to its waiter (outside the lock: callbacks record it)."""
+        if live.timer is not None:
+            self._watchdog.cancel(live.timer)
+        live.done.release()
+        if live.future is not None and live.result is not None:
+            live.future.set_result(live.result)
+
+    def _settle(self, live: _Live, result: CallResult) -> None:
+        if self._decide(live, result):
+            self._complete(live)
+
+    def _expire(self, live: _Live) -> None:
+        if live.result is None:
+            live.scope.timed_out = True
+            live.scope.request_terminate()
+            self._settle(live, finished(
+                live.call, "failed", f"execution timed out after {live.call.timeout:g} s "
+                "(execution_timeout); its thread was asked to stop", timed_out=True,
+                error_type="TimeoutError"))
 
     def terminate(self, execution_id: str) -> bool:
         with self._lock:
-            entry = self._live.get(execution_id)
-            if entry is None:
+            live = self._live.get(execution_id)
+            if live is None:
                 return False
-            outer, scope, call = entry
-            scope.request_terminate()
-            if not outer.running():  # still queued: it will never start
-                self._settle(execution_id, outer, finished(call, "terminated", "terminated before it started"))
-                return True
-        grace = self.config.terminate_grace
-        self._watchdog.at(time.monotonic() + grace, lambda: self._settle(execution_id, outer, finished(
-            call, "terminated", f"terminated; the function did not reach kill_event() within {grace:g} s "
-            "and its thread was left to finish")))
+            live.scope.request_terminate()
+            queued = not live.running and self._decide(live, finished(
+                live.call, "terminated", "terminated before it started"))
+        if queued:  # it will never start
+            self._complete(live)
+            return True
+        grace = self._started()[0].terminate_grace
+        self._watchdog.at(time.monotonic() + grace, lambda: self._settle(live, finished(
+            live.call, "terminated", f"terminated; the function did not reach kill_event() within "
+            f"{grace:g} s and its thread was left to finish")))
         return True
 
     def stop(self) -> None:
         reason = self.stop_reason
+        decided = []
         with self._lock:
-            for eid, (outer, scope, call) in list(self._live.items()):
-                scope.request_terminate()
-                if not outer.running():
-                    self._settle(eid, outer, finished(call, "canceled", reason or "the service stopped before it started"))
+            for live in list(self._live.values()):
+                live.scope.request_terminate()
+                if not live.running:
+                    result = finished(live.call, "canceled", reason or "the service stopped before it started")
                 elif reason:  # a thread cannot be killed: record why now, drop its late result
-                    self._settle(eid, outer, finished(call, "terminated", f"terminated: {reason}"))
-        for pool in (self._pool, self._waited_pool):
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+                    result = finished(live.call, "terminated", f"terminated: {reason}")
+                else:
+                    continue
+                if self._decide(live, result):
+                    decided.append(live)
+            workers, self._workers = self._workers, []
+        for live in decided:
+            self._complete(live)
+        for _ in workers:
+            self._queue.put(None)
+        if self._waited_pool is not None:
+            self._waited_pool.shutdown()
 
 
 class _Helpers:
@@ -163,31 +239,38 @@ class _Helpers:
 
     def __init__(self, name: str):
         self.name = name
-        self._idle: list[queue.SimpleQueue] = []
+        self._idle: list[queue.SimpleQueue[tuple[Callable[[], Any], Callable[[Any], None]] | None]] = []
         self._lock = threading.Lock()
         self._closed = False
 
-    def submit(self, fn, *args) -> None:
-        """Run ``fn(*args)`` on an idle helper (``fn`` reports its own result)."""
+    def submit(self, run: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """``then(run())`` on an idle helper, which is idle again before ``then`` runs (so the
+        caller ``then`` releases finds it idle for its next call)."""
         with self._lock:
             inbox = self._idle.pop() if self._idle else None
         if inbox is None:
             inbox = queue.SimpleQueue()
             threading.Thread(target=self._serve, args=(inbox,), name=self.name, daemon=True).start()
-        inbox.put((fn, args))
+        inbox.put((run, then))
 
-    def _serve(self, inbox: queue.SimpleQueue) -> None:
+    def _serve(self, inbox: queue.SimpleQueue[tuple[Callable[[], Any], Callable[[Any], None]] | None]) -> None:
         while (job := inbox.get()) is not None:
-            fn, args = job
-            fn(*args)
+            run, then = job
+            result = run()
             with self._lock:
-                if self._closed:
-                    return
-                self._idle.append(inbox)
+                closed = self._closed
+                if not closed:
+                    self._idle.append(inbox)
+            then(result)
+            if closed:
+                return
 
-    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
+    def shutdown(self) -> None:
         with self._lock:
             self._closed, idle, self._idle = True, self._idle, []
         for inbox in idle:
             inbox.put(None)
 
+
+def _bound(fn: Callable[[_Live], None], live: _Live) -> Callable[[], None]:
+    return lambda: fn(live)

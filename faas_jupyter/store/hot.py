@@ -1,0 +1,114 @@
+"""The hot path of an execution on SQLite: one held connection per thread, cached reads.
+
+Every ``svc.execute`` reads the service's routing state and the caller's role, then writes
+its record. Through the engine's pool each of those is a checkout and a checkin (~10 us
+each), and both reads return the same answer thousands of times in a row. Here each
+thread keeps one plain ``sqlite3`` connection (the pool's pragmas: WAL, busy timeout,
+``synchronous=NORMAL``, foreign keys), and a read is served from memory while
+``PRAGMA data_version`` says no other connection (of any process) committed since: the
+connection's own commits never change it, and it only writes execution records, so a
+cached service or member row is exactly what a fresh read would return.
+
+PostgreSQL and in-memory SQLite databases have no hot connection (``conn`` returns None):
+their callers use the pool as before.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from faas_jupyter.store.db import BUSY_TIMEOUT_MS, Store
+
+T = TypeVar("T")
+_PRAGMAS = ("journal_mode=WAL", f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL",
+            "foreign_keys=ON")
+
+
+class _Held(threading.local):
+    """This thread's connection to one database and its cached reads."""
+
+    conn: sqlite3.Connection | None = None
+    cache: dict[Any, tuple[int, Any]]
+
+    def __init__(self) -> None:
+        self.cache = {}
+
+
+class HotConnections:
+    """The per-thread connections of one store (closed with the store's engine)."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self._held = _Held()
+        self._open: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def conn(self) -> sqlite3.Connection:
+        held = self._held
+        if held.conn is None:
+            held.conn = self._connect()
+        return held.conn
+
+    def _connect(self) -> sqlite3.Connection:
+        # check_same_thread=False only so close_all() may close it; one thread uses it
+        conn = sqlite3.connect(self.database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        for pragma in _PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        with self._lock:
+            self._open.append(conn)
+        return conn
+
+    def cached(self, key: Any, read: Callable[[sqlite3.Connection], T]) -> T:
+        """``read(conn)``, or its last answer for ``key`` when nothing was committed since by
+        any other connection (the caller must not change the value it gets)."""
+        conn = self.conn()
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        entry = self._held.cache.get(key)
+        if entry is not None and entry[0] == version:
+            return cast(T, entry[1])
+        value = read(conn)
+        self._held.cache[key] = (version, value)
+        return value
+
+    def close_all(self) -> None:
+        """Close every thread's connection (the store closed; a thread's next use reopens)."""
+        with self._lock:
+            conns, self._open = self._open, []
+        for conn in conns:
+            conn.close()
+        self._held = _Held()
+
+
+_HOT: weakref.WeakKeyDictionary[Store, HotConnections | None] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def hot(store: Store) -> HotConnections | None:
+    """The store's per-thread connections; None on PostgreSQL and in-memory SQLite."""
+    try:
+        return _HOT[store]
+    except KeyError:
+        pass
+    with _LOCK:
+        if store not in _HOT:
+            _HOT[store] = _make(store)
+        return _HOT[store]
+
+
+def _make(store: Store) -> HotConnections | None:
+    if store.dialect != "sqlite":
+        return None
+    database = make_url(store.url).database
+    if not database or database == ":memory:" or "mode=memory" in store.url:
+        return None
+    held = HotConnections(database)
+    event.listen(store.engine, "engine_disposed", lambda _engine: held.close_all())
+    return held
