@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from faas_jupyter.cli import COMMANDS, main
+from faas_jupyter.cli import main
+from faas_jupyter.commands import COMMANDS
 
 MAIN = '''from faas_jupyter import BaseServiceRunner
 
@@ -96,7 +97,7 @@ def test_usage_errors_exit_2(faas):
 
 
 def test_registry_is_extensible(faas):
-    from faas_jupyter.cli import arg, command
+    from faas_jupyter.commands import arg, command
 
     @command("echo-test", arg("word"), help="test command")
     def echo(ws, args):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from faas_jupyter.magics import working
+from faas_jupyter.workspace import cells as working
 
 RUNNER = ("from faas_jupyter import BaseServiceRunner\n\n"
           "class ServiceRunner(BaseServiceRunner):\n"

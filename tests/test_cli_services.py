@@ -13,10 +13,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "shapes"
 
 
 @pytest.fixture
-def faas(tmp_home, monkeypatch, capsys):
-    if "faas_jupyter.cli_services" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "faas_jupyter.cli_services"])
-
+def faas(tmp_home, capsys):
     def run(*argv):
         code = cli.main([str(a) for a in argv])
         out, err = capsys.readouterr()
@@ -94,3 +91,21 @@ def test_deploy_execute_list_and_logs(faas):
     code, out, _ = faas("executions", "s1", "--limit", "1", "--offset", "1", "--json")
     assert [e["id"] for e in json.loads(out)] == [ex["id"]]  # the second page of one
     assert faas("logs", ex["id"])[0] == 0
+
+
+def test_the_old_timeout_flag_still_works_and_names_the_new_one(faas):
+    faas("push", EXAMPLE)
+    code, out, err = faas("deploy", "shapes@1.0.0", "--service", "s2", "--timeout", "7", "--json")
+    assert code == 0 and json.loads(out)["executionTimeout"] == 7.0
+    assert err.splitlines()[0] == ("faas: warning: --timeout is deprecated; use --execution-timeout "
+                                   "(the old spelling goes in the next release)")
+    code, out, err = faas("update-service", "s2", "--execution-timeout", "8", "--json")
+    assert code == 0 and json.loads(out)["service"]["executionTimeout"] == 8.0 and err == ""
+
+
+def test_a_failed_execution_prints_its_record_and_exits_1(faas):
+    faas("push", EXAMPLE)
+    faas("deploy", "shapes", "--service", "s3")
+    code, out, err = faas("execute", "s3", "score", "limit=3", "--json")
+    assert code == 1 and json.loads(out)["status"] == "failed"
+    assert err.startswith("faas: error: execution ") and "missing input 'rows'" in err

@@ -17,9 +17,10 @@ ALLOWED = {
     "packagers": {"model"},
     "runner": {"model", "dtlpy", "store", "packagers"},
     "workspace": {"model", "dtlpy", "store", "packagers", "runner"},
-    "magics": {"model", "dtlpy", "store", "packagers", "runner", "workspace", "widgets"},
-    "widgets": {"model", "dtlpy", "store", "packagers", "runner", "workspace"},
-    "server": {"model", "dtlpy", "store", "packagers", "runner", "workspace"},
+    "commands": {"model", "workspace"},  # the one command layer under the front ends
+    "magics": {"model", "dtlpy", "store", "packagers", "runner", "workspace", "commands", "widgets"},
+    "widgets": {"model", "dtlpy", "store", "packagers", "runner", "workspace", "commands"},
+    "server": {"model", "dtlpy", "store", "packagers", "runner", "workspace", "commands"},
 }
 FRONT_END_ONLY = ("IPython", "ipywidgets", "anywidget", "tornado", "jupyter_server", "ipykernel")
 HEAVY = ("pandas", "numpy", "pyarrow", "dask", "distributed")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import FaasError
 from faas_jupyter.model import entities as model
 from faas_jupyter.model.package import find_named
@@ -189,14 +189,3 @@ class Item(model.Item):
             tmp.write_text(json.dumps(self.value))
         os.replace(tmp, target)
         return str(target)
-
-
-def download_path(name: str, local_path: str | os.PathLike | None, ident: str | None) -> Path:
-    """Where ``download`` writes ``name`` (dtlpy ``Item.download``'s rule for ``local_path``)."""
-    if local_path is None:
-        base = Path(tempfile.gettempdir()) / f"faas_jupyter_downloads_{os.getuid()}" / (ident or "item")
-        return base / name
-    path = Path(local_path).expanduser()
-    if path.is_dir() or not path.suffix:
-        return path / name
-    return path

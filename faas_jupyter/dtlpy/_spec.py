@@ -52,20 +52,6 @@ def _io_list(ios: Any, what: str) -> list:
                           f"got {type(ios).__name__}", what)
 
 
-def io_values(given: Any) -> dict:
-    """Init input values as a dict: a dict as given, or Dataloop's ``dl.FunctionIO(name=..., value=...)``
-    (one or a list), as ``package.deploy(init_input=...)`` takes them."""
-    if given is None:
-        return {}
-    if isinstance(given, dict):
-        return dict(given)
-    ios = [given] if isinstance(given, _model.FunctionIO) else given
-    if not isinstance(ios, (list, tuple)) or not all(isinstance(io, _model.FunctionIO) for io in ios):
-        raise ValidationError("init_input takes {name: value} or dl.FunctionIO(name=..., value=...) "
-                              f"(one or a list), not {type(given).__name__}", "initParams")
-    return {io.name: getattr(io, "value", None) for io in ios}
-
-
 def _with_compute_config(extra: dict | None, compute_config: str | None) -> dict:
     """A copy of ``extra`` keeping Dataloop's ``compute_config=`` as its JSON key ``computeConfig``."""
     extra = dict(extra or {})

@@ -6,22 +6,28 @@ line; anything else is a real bug and keeps its traceback.
 from __future__ import annotations
 
 import ast
+import sys
 import warnings
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import MagicArgumentParser
 
-from faas_jupyter.model import cell_origins
+from faas_jupyter.commands import COMMANDS, Args, Command, offered
+from faas_jupyter.commands.base import add_commands
+from faas_jupyter.commands.reference import usage
 from faas_jupyter.errors import FaasError, NoChangeWarning, ValidationError
-from faas_jupyter.magics import registry, working
-from faas_jupyter.magics.registry import COMMANDS
+from faas_jupyter.magics import hooks
+from faas_jupyter.model import cell_origins
 from faas_jupyter.model.introspect import parse_source
+from faas_jupyter.workspace import cells as working
 
 
-def _load_commands():
-    # Importing a command module registers its commands in the table.
-    from faas_jupyter.magics import commands_items, commands_packages, commands_services  # noqa: F401
+def line_parser() -> MagicArgumentParser:
+    parser = MagicArgumentParser(prog="%faas", add_help=False,
+                                 description="Package, version, deploy and run functions from a notebook.")
+    add_commands(parser, "magic")
+    return parser
 
 
 def _split(line: str) -> list[str]:
@@ -31,11 +37,12 @@ def _split(line: str) -> list[str]:
 
 def check_command(words: list[str]) -> None:
     """An unknown subcommand names the nearest known one (``deplyo`` -> ``deploy``)."""
-    if not words or words[0].startswith("-") or words[0] in COMMANDS:
+    names = [n for c in offered("magic") for n in (c.name, *c.aliases)]
+    if not words or words[0].startswith("-") or words[0] in names:
         return
     import difflib
-    near = difflib.get_close_matches(words[0], COMMANDS, n=1, cutoff=0.6)
-    hint = f"did you mean %faas {near[0]}?" if near else f"use one of: {', '.join(sorted(COMMANDS))}"
+    near = difflib.get_close_matches(words[0], names, n=1, cutoff=0.6)
+    hint = f"did you mean %faas {near[0]}?" if near else f"use one of: {', '.join(sorted(names))}"
     raise UsageError(f"%faas has no command {words[0]!r}; {hint} (%faas? lists them)")
 
 
@@ -50,18 +57,17 @@ def user_error(err: Exception, cell_offset: int = 0) -> UsageError:
 class FaasMagics(Magics):
     def __init__(self, shell):
         super().__init__(shell)
-        _load_commands()
         self._ws = None
         self.packages: dict[str, working.WorkingPackage] = {}
-        self.line_parser = registry.build_parser(MagicArgumentParser)
+        self.line_parser = line_parser()
         self.cell_parser = working.cell_parser(MagicArgumentParser)
         self._cell_lines: dict = {}
 
     @property
     def ws(self):
         if self._ws is None:
-            import faas_jupyter
-            self._ws = faas_jupyter.workspace()
+            from faas_jupyter.workspace import workspace  # the package: the root imports the magics
+            self._ws = workspace()
         return self._ws
 
     @ws.setter
@@ -72,19 +78,46 @@ class FaasMagics(Magics):
     def faas(self, line: str):
         words = _split(line)
         check_command(words)
-        args = self.line_parser.parse_args(words)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DeprecationWarning)
+            args = self.line_parser.parse_args(words)
+        for w in caught:  # an old flag spelling: it works, and says which flag replaced it
+            print(f"%faas: {w.message}", file=sys.stderr)
+        return self.run(COMMANDS[args.command], args)
+
+    def run(self, cmd: Command, args: Args):
+        """Show the command's widget, or run it and print its text (or show what it returned)."""
+        widget = hooks.WIDGETS.get(cmd.name, lambda ws, args: None)(self.ws, args)
+        if widget is not None:
+            return widget
+        args.cells = self.packages  # push and delete know this kernel's %%faas packages
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", NoChangeWarning)
-                result = COMMANDS[args.command].run(self, args)
+                data = cmd.run(self.ws, args)
             for w in caught:
                 if issubclass(w.category, NoChangeWarning):
                     print(w.message)
                 else:
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            return self._show(cmd, args, data)
         except FaasError as err:
             raise user_error(err) from None
-        return result
+
+    def _show(self, cmd: Command, args: Args, data):
+        if cmd.name == "workspace":
+            self.ws = data
+        elif cmd.name == "delete":
+            self.packages.pop(args.package, None)
+        if cmd.name in hooks.DISPLAY:
+            return hooks.DISPLAY[cmd.name](data)
+        text = cmd.text(data)
+        if text:
+            print(text)
+        error = cmd.failed(data)
+        if error:
+            raise UsageError(error)
+        return None
 
     @cell_magic("faas")
     def faas_cell(self, line: str, cell: str):
@@ -108,7 +141,8 @@ class FaasMagics(Magics):
         cell_origins.remember(args.package, working.normalize_path(path), f"In[{self.shell.execution_count}]")
         self._report(args, inferred, inference_warnings)
         if args.kind == "module" and args.push:
-            return self.faas(f"push {args.package} -m {_quote(args.message)}")
+            push = COMMANDS["push"]
+            return self.run(push, push.namespace(source=args.package, message=args.message))
         return None
 
     def _parse_cell_line(self, line: str):
@@ -189,11 +223,6 @@ def _sync(coroutine):
     raise RuntimeError("a %%faas module cell cannot await at top level")
 
 
-def _quote(text: str) -> str:
-    import shlex
-    return shlex.quote(text or "")
-
-
 def _install_helper(path: str, source: str) -> None:
     """Make a `%%faas file x.py` helper importable in the kernel, as it will be when deployed."""
     import sys
@@ -206,9 +235,8 @@ def _install_helper(path: str, source: str) -> None:
 
 
 def _docstrings() -> None:
-    _load_commands()
-    FaasMagics.faas.__doc__ = ("Package, version, deploy and run functions.\n\nCommands:\n"
-                               + registry.usage_text(MagicArgumentParser))
+    lines = "\n".join(f"%faas {usage(cmd)}\n    {cmd.help}" for cmd in offered("magic"))
+    FaasMagics.faas.__doc__ = "Package, version, deploy and run functions.\n\nCommands:\n" + lines
     FaasMagics.faas_cell.__doc__ = working.cell_parser(MagicArgumentParser).format_help() + """
 %%faas module NAME --package PKG: the cell runs as a normal cell and its exact source becomes
 the module's entry-point file in PKG's working codebase; the module JSON (functions, inputs,

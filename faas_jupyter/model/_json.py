@@ -25,7 +25,7 @@ def join(path: str | None, sub: str | None) -> str | None:
 
 
 @contextmanager
-def at(path: str, context: str | None = None) -> Iterator[None]:
+def at(path: str | None, context: str | None = None) -> Iterator[None]:
     """Prefix the JSON path (and optionally the message) of errors raised inside."""
     try:
         yield
@@ -48,35 +48,37 @@ def expect(value: Any, types: type | tuple[type, ...], path: str | None, what: s
     return value
 
 
-def expect_object(d: Any, path: str | None = None) -> dict:
-    return expect(d, dict, path, "a JSON object")
+def expect_object(d: Any, path: str | None = None) -> dict[str, Any]:
+    checked: dict[str, Any] = expect(d, dict, path, "a JSON object")
+    return checked
 
 
-def get(d: dict, key: str, types: type | tuple[type, ...], what: str, default: Any = None) -> Any:
+def get(d: dict[str, Any], key: str, types: type | tuple[type, ...], what: str, default: Any = None) -> Any:
     """``d[key]`` type-checked; ``default`` when the key is absent or null."""
     value = d.get(key)
     return default if value is None else expect(value, types, key, what)
 
 
-def get_list(d: dict, key: str) -> list:
-    return get(d, key, list, "a list", default=[])
+def get_list(d: dict[str, Any], key: str) -> list[Any]:
+    checked: list[Any] = get(d, key, list, "a list", default=[])
+    return checked
 
 
 def check_name(name: Any, what: str, path: str | None = "name") -> str:
     """Package/module/service/dataset names: ``^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$``."""
-    expect(name, str, path, f"a {what} name (string)")
-    if not NAME_RE.fullmatch(name):  # match() would accept a trailing newline
-        raise ValidationError(f"invalid {what} name {name!r}: use {NAME_RULE}", path)
-    return name
+    checked: str = expect(name, str, path, f"a {what} name (string)")
+    if not NAME_RE.fullmatch(checked):  # match() would accept a trailing newline
+        raise ValidationError(f"invalid {what} name {checked!r}: use {NAME_RULE}", path)
+    return checked
 
 
 def check_identifier(name: Any, what: str, path: str | None = "name") -> str:
     """Function/input names and class names: Python identifiers that are not keywords."""
-    expect(name, str, path, f"a {what} name (string)")
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValidationError(f"invalid {what} name {name!r}: use a Python identifier "
+    checked: str = expect(name, str, path, f"a {what} name (string)")
+    if not checked.isidentifier() or keyword.iskeyword(checked):
+        raise ValidationError(f"invalid {what} name {checked!r}: use a Python identifier "
                               "(letters, digits, '_', not starting with a digit, not a keyword)", path)
-    return name
+    return checked
 
 
 def check_unique(names: list[str], what: str, path: str, owner: str) -> None:
@@ -89,14 +91,14 @@ def check_unique(names: list[str], what: str, path: str, owner: str) -> None:
         seen.add(name)
 
 
-def split_extra(d: dict, known: tuple[str, ...]) -> dict:
+def split_extra(d: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
     """The keys we do not model (Dataloop's computeConfig, slots, ...), kept to round-trip."""
     return {k: v for k, v in d.items() if k not in known}
 
 
-def check_extra(extra: Any, known: tuple[str, ...], path: str | None = "extra") -> dict:
-    expect(extra, dict, path, "a dict of extra JSON keys")
-    clash = sorted(k for k in extra if k in known or not isinstance(k, str))
+def check_extra(extra: Any, known: tuple[str, ...], path: str | None = "extra") -> dict[str, Any]:
+    checked: dict[str, Any] = expect(extra, dict, path, "a dict of extra JSON keys")
+    clash = sorted(k for k in checked if k in known or not isinstance(k, str))
     if clash:
         raise ValidationError(f"extra keys {clash} clash with modelled keys or are not strings", path)
-    return extra
+    return checked

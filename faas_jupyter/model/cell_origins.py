@@ -25,7 +25,7 @@ def annotate(traceback_text: str | None, package: str | None) -> str | None:
     for line in traceback_text.splitlines(keepends=True):
         m = _FRAME.match(line.rstrip("\n"))
         cell = _ORIGINS.get((package, m.group(2))) if m else None
-        if cell:
+        if m and cell:
             end = "\n" if line.endswith("\n") else ""
             line = f"{m.group(1)}{m.group(4)} (notebook cell {cell}, line {int(m.group(3)) + 1}){end}"
         out.append(line)

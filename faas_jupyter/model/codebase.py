@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..config import DEFAULT_MAX_CODEBASE_MB
 from ..errors import NotFound, ValidationError
@@ -78,7 +78,7 @@ class CodebaseDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"added": list(self.added), "removed": list(self.removed),
                 "changed": list(self.changed), "unified": dict(self.unified)}
 
@@ -111,7 +111,7 @@ class Codebase:
 
     # -- reading ---------------------------------------------------------------------------
     @classmethod
-    def from_dir(cls, path: str | os.PathLike, max_bytes: int | None = None) -> Codebase:
+    def from_dir(cls, path: str | os.PathLike[str], max_bytes: int | None = None) -> Codebase:
         """Read a folder, honouring nested .gitignore files; ValidationError over ``max_bytes``."""
         root = Path(path).expanduser()
         if not root.is_dir():
@@ -182,7 +182,7 @@ class Codebase:
                 zf.writestr(info, self.files[path], compresslevel=6)
         return buf.getvalue()
 
-    def extract(self, directory: str | os.PathLike) -> Path:
+    def extract(self, directory: str | os.PathLike[str]) -> Path:
         """Write the files under ``directory``; refuses to write through symlinks there."""
         root = Path(directory).expanduser()
         targets = [_safe_target(root, path) for path in sorted(self.files)]
@@ -202,7 +202,7 @@ class Codebase:
             out.unified[path] = _unified(path, old.get(path), new.get(path))
         return out
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """A summary: digest, total size, and each file's size and digest."""
         return {"digest": self.digest, "size": self.size, "fileCount": len(self),
                 "files": [{"path": p, "size": len(self.files[p]), "digest": self.file_digests[p]}

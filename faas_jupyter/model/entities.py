@@ -17,7 +17,7 @@ from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ..errors import ValidationError
 from . import _json as J
@@ -61,7 +61,7 @@ FINAL_STATUSES = frozenset(s for s in ExecutionStatus if s.is_final)
 
 
 def status_event(status: ExecutionStatus | str, message: str | None = None,
-                 progress: int | None = None, timestamp: str | None = None) -> dict:
+                 progress: int | None = None, timestamp: str | None = None) -> dict[str, Any]:
     """One ``status_log`` entry: ``{status, timestamp, message, progress}``."""
     return {"status": ExecutionStatus(status).value, "timestamp": timestamp or now_iso(),
             "message": message, "progress": progress}
@@ -72,7 +72,7 @@ def _camel(name: str) -> str:
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
-def _load(value: Any, hint: Any, key: str) -> Any:
+def _load(value: Any, hint: Any, key: str | None) -> Any:
     """Check/convert one JSON value against a field's type hint."""
     if hint is Any:
         return copy.deepcopy(value)
@@ -105,21 +105,25 @@ def _dump(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+E = TypeVar("E", bound="JsonEntity")
+
+
 class JsonEntity:
     """Mixin: dataclass fields <-> camelCase JSON keys. Fields starting with '_' are not JSON."""
 
     KEY_NAMES: ClassVar[dict[str, str]] = {}
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # every subclass is a dataclass
 
     @classmethod
     def json_key(cls, name: str) -> str:
         return cls.KEY_NAMES.get(name) or _camel(name)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {self.json_key(f.name): _dump(getattr(self, f.name))
                 for f in fields(self) if not f.name.startswith("_")}
 
     @classmethod
-    def from_json(cls, d: Any):
+    def from_json(cls: type[E], d: Any) -> E:
         d = J.expect_object(d)
         hints = typing.get_type_hints(cls)
         kwargs = {}
@@ -183,7 +187,7 @@ class Revision(JsonEntity):
     message: str = ""
     codebase_digest: str = ""
     spec: PackageSpec | None = None
-    changes: dict = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         J.check_name(self.package, "package", "package")
@@ -199,7 +203,7 @@ class Service(JsonEntity):
     package: str
     module_name: str = "default_module"
     revision: str | None = None
-    init_input: dict = field(default_factory=dict)
+    init_input: dict[str, Any] = field(default_factory=dict)
     runtime: str = "kernel"
     concurrency: int = 1
     execution_timeout: float = 3600
@@ -256,8 +260,8 @@ class Execution(JsonEntity):
     revision: str | None = None
     function_name: str = "run"
     status: ExecutionStatus = ExecutionStatus.CREATED
-    status_log: list = field(default_factory=list)
-    input: dict = field(default_factory=dict)
+    status_log: list[Any] = field(default_factory=list)
+    input: dict[str, Any] = field(default_factory=dict)
     output: Any = None
     error: str | None = None
     traceback: str | None = None
@@ -269,7 +273,7 @@ class Execution(JsonEntity):
     finished_at: str | None = None
     creator: str | None = None
     project: str | None = None
-    trigger: dict | None = None  # {"id", "name", "eventId"} of the trigger that started it, else None
+    trigger: dict[str, Any] | None = None  # {"id", "name", "eventId"} of the trigger that started it, else None
 
     KEY_NAMES: ClassVar[dict[str, str]] = {"revision": "packageRevision"}
 
@@ -294,7 +298,7 @@ class Item(JsonEntity):
     digest: str | None = None
     packager: str | None = None
     object_type: str | None = None
-    instructions: dict = field(default_factory=dict)
+    instructions: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
     url: str | None = None
     dataset: str | None = None
@@ -322,6 +326,6 @@ class Dataset(JsonEntity):
 class Annotation(JsonEntity):
     id: str | None = None
     item: str | None = None
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
     created_at: str | None = None
     creator: str | None = None

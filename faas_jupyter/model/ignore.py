@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -17,7 +17,7 @@ import pathspec
 ALWAYS_IGNORED_DIRS = frozenset({".git", "__pycache__", ".ipynb_checkpoints", ".dataloop", ".venv", "venv"})
 ALWAYS_IGNORED_FILES = ("*.pyc",)
 
-_Layer = tuple[str, pathspec.PathSpec]  # (folder relative to the root, its .gitignore rules)
+_Layer = tuple[str, "pathspec.PathSpec[Any]"]  # (folder relative to the root, its .gitignore rules)
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Walk:
     warnings: list[str] = field(default_factory=list)
 
 
-def _match(spec: pathspec.PathSpec, path: str) -> bool | None:
+def _match(spec: pathspec.PathSpec[Any], path: str) -> bool | None:
     """True ignored, False re-included (``!``), None no rule matched. Last matching rule wins."""
     result = None
     for pattern in spec.patterns:
@@ -47,13 +47,13 @@ def is_ignored(rel: str, is_dir: bool, layers: list[_Layer]) -> bool:
     return False
 
 
-def _always_ignored(entry: os.DirEntry, is_dir: bool) -> bool:
+def _always_ignored(entry: os.DirEntry[str], is_dir: bool) -> bool:
     if is_dir:
         return entry.name in ALWAYS_IGNORED_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg"))
     return any(fnmatchcase(entry.name, pat) for pat in ALWAYS_IGNORED_FILES)
 
 
-def _read_gitignore(folder: str) -> pathspec.PathSpec | None:
+def _read_gitignore(folder: str) -> pathspec.PathSpec[Any] | None:
     path = os.path.join(folder, ".gitignore")
     if not os.path.isfile(path) or os.path.islink(path):
         return None
@@ -61,7 +61,7 @@ def _read_gitignore(folder: str) -> pathspec.PathSpec | None:
         return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
 
 
-def walk(root: str | os.PathLike) -> Walk:
+def walk(root: str | os.PathLike[str]) -> Walk:
     """List the files of ``root`` that a codebase ships (symlinks are skipped with a warning)."""
     out = Walk()
     _walk_dir(os.fspath(root), "", [], out)

@@ -32,7 +32,7 @@ import ast
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import ValidationError
 from . import introspect_types as T
@@ -44,6 +44,7 @@ __all__ = ["InferenceWarning", "InferenceResult", "infer_module", "infer_package
            "check_declared", "inference_context", "RUNNER_BASE"]
 
 RUNNER_BASE = "BaseServiceRunner"
+_Fn = ast.FunctionDef | ast.AsyncFunctionDef
 _RUNNER_HOMES = ("", "faas.", "faas_jupyter.", "faas_jupyter.model.",
                  "faas_jupyter.model.service_runner.", "dtlpy.", "dtlpy.utilities.")
 INJECTED = frozenset({"progress", "context"})
@@ -81,12 +82,12 @@ class _Context:
         self.warnings.append(InferenceWarning(message, line))
 
 
-_COLLECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_inference_warnings",
+_COLLECTED: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar("faas_inference_warnings",
                                                                         default=None)
 
 
 @contextmanager
-def inference_context(packable_types: Iterable[str] = ()) -> Iterator[list]:
+def inference_context(packable_types: Iterable[str] = ()) -> Iterator[list[Any]]:
     """Infer with the packagers' types known (an annotation of one is an Item input) and
     collect the warnings of every module inferred meanwhile (``ws.packages.push`` shows them)."""
     types_token = T.PACKABLE_TYPES.set(frozenset(packable_types))
@@ -101,7 +102,7 @@ def inference_context(packable_types: Iterable[str] = ()) -> Iterator[list]:
 
 def infer_module(source: str, *, module_name: str = "default_module", class_name: str = "ServiceRunner",
                  entry_point: str = "main.py", filename: str = "<cell>",
-                 declared: dict | PackageModule | None = None, tree: ast.Module | None = None) -> InferenceResult:
+                 declared: dict[str, Any] | PackageModule | None = None, tree: ast.Module | None = None) -> InferenceResult:
     """The module JSON of ``class_name`` in ``source``, merged with what is declared by hand.
 
     ``tree``: ``parse_source(source)`` when the caller parsed it already (the ``%%faas`` magic
@@ -160,7 +161,7 @@ def _runner_class(classes: dict[str, ast.ClassDef], class_name: str, aliases: di
 
 
 def is_runner_class(cls: ast.ClassDef, classes: dict[str, ast.ClassDef], aliases: dict[str, str],
-                    _seen: frozenset = frozenset()) -> bool:
+                    _seen: frozenset[str] = frozenset()) -> bool:
     """Whether ``cls`` subclasses BaseServiceRunner, directly or through classes of the same source."""
     for base in cls.bases:
         qname = T.qualified_name(base, aliases) or ""
@@ -174,9 +175,9 @@ def is_runner_class(cls: ast.ClassDef, classes: dict[str, ast.ClassDef], aliases
 
 
 def _methods(cls: ast.ClassDef, classes: dict[str, ast.ClassDef],
-             _seen: frozenset = frozenset()) -> dict[str, ast.FunctionDef]:
+             _seen: frozenset[str] = frozenset()) -> dict[str, _Fn]:
     """Methods by name, inherited ones (from classes of this source) first, overrides in place."""
-    methods: dict[str, ast.FunctionDef] = {}
+    methods: dict[str, _Fn] = {}
     for base in reversed(cls.bases):  # later bases lose to earlier ones, as in the MRO
         if isinstance(base, ast.Name) and base.id in classes and base.id not in _seen | {cls.name}:
             methods.update(_methods(classes[base.id], classes, _seen | {cls.name}))
@@ -187,7 +188,7 @@ def _methods(cls: ast.ClassDef, classes: dict[str, ast.ClassDef],
     return methods
 
 
-def _decorators(fn: ast.FunctionDef) -> list[str]:
+def _decorators(fn: _Fn) -> list[str]:
     names = []
     for d in fn.decorator_list:
         target = d.func if isinstance(d, ast.Call) else d
@@ -195,28 +196,28 @@ def _decorators(fn: ast.FunctionDef) -> list[str]:
     return names
 
 
-def _is_function(fn: ast.FunctionDef, name: str) -> bool:
+def _is_function(fn: _Fn, name: str) -> bool:
     if name.startswith("_"):
         return False
     return not any(d in _NOT_CALLABLE or d.endswith((".setter", ".getter", ".deleter"))
                    for d in _decorators(fn))
 
 
-def _function(fn: ast.FunctionDef, ctx: _Context) -> dict:
+def _function(fn: _Fn, ctx: _Context) -> dict[str, Any]:
     inputs = _inputs(fn, fn.name, ctx)
     outputs, problems = T.output_ios(fn.returns, fn.name, ctx.aliases)
     for problem in problems:
-        ctx.warn(problem, fn.returns.lineno)
+        ctx.warn(problem, fn.returns.lineno if fn.returns is not None else fn.lineno)
     return {"name": fn.name, "description": _description(fn), "input": inputs, "output": outputs}
 
 
-def _description(fn: ast.FunctionDef) -> str:
+def _description(fn: _Fn) -> str:
     doc = ast.get_docstring(fn) or ""
     first = doc.strip().split("\n\n", 1)[0]
     return " ".join(line.strip() for line in first.splitlines() if line.strip())
 
 
-def _inputs(fn: ast.FunctionDef, fname: str, ctx: _Context) -> list[dict]:
+def _inputs(fn: _Fn, fname: str, ctx: _Context) -> list[dict[str, Any]]:
     ctx.lines[(fname, None)] = fn.lineno
     args = fn.args
     positional = args.posonlyargs + args.args
@@ -230,7 +231,7 @@ def _inputs(fn: ast.FunctionDef, fname: str, ctx: _Context) -> list[dict]:
             for arg, default in pairs if arg.arg not in INJECTED]
 
 
-def _input(arg: ast.arg, default: ast.AST | None, fname: str, ctx: _Context, posonly: bool) -> dict:
+def _input(arg: ast.arg, default: ast.expr | None, fname: str, ctx: _Context, posonly: bool) -> dict[str, Any]:
     where = f"of function {fname!r}" if fname != "__init__" else "of __init__"
     if posonly:
         raise ValidationError(f"input {arg.arg!r} {where} is positional-only; executions pass inputs "
@@ -239,7 +240,7 @@ def _input(arg: ast.arg, default: ast.AST | None, fname: str, ctx: _Context, pos
     io_type, problem = T.io_type(arg.annotation, arg.arg, ctx.aliases)
     if problem:
         ctx.warn(problem, arg.lineno)
-    io = {"name": arg.arg, "type": io_type}
+    io: dict[str, Any] = {"name": arg.arg, "type": io_type}
     if default is not None:
         io["defaultValue"], problem = T.default_value(default)
         if problem:
@@ -247,7 +248,7 @@ def _input(arg: ast.arg, default: ast.AST | None, fname: str, ctx: _Context, pos
     return io
 
 
-def _warn_var_args(fn: ast.FunctionDef, fname: str, ctx: _Context) -> None:
+def _warn_var_args(fn: _Fn, fname: str, ctx: _Context) -> None:
     for star, arg in (("*", fn.args.vararg), ("**", fn.args.kwarg)):
         if arg is not None:
             where = "__init__" if fname == "__init__" else f"function {fname!r}"
@@ -257,7 +258,7 @@ def _warn_var_args(fn: ast.FunctionDef, fname: str, ctx: _Context) -> None:
         ctx.var_keyword.add(fname)
 
 
-def _declarations(source: str, declared) -> DeclaredModule | None:
+def _declarations(source: str, declared: Any) -> DeclaredModule | None:
     block = declared_from_block(source)
     explicit = declared_from_json(declared) if declared is not None else None
     if block and explicit:
@@ -265,7 +266,7 @@ def _declarations(source: str, declared) -> DeclaredModule | None:
     return explicit or block
 
 
-def _validated(module_json: dict, wanted: DeclaredModule | None) -> PackageModule:
+def _validated(module_json: dict[str, Any], wanted: DeclaredModule | None) -> PackageModule:
     try:
         if wanted is None:  # all inferred: build the objects, no JSON parse of what we just made
             return _built(module_json)
@@ -277,10 +278,10 @@ def _validated(module_json: dict, wanted: DeclaredModule | None) -> PackageModul
         raise ValidationError(f"{wanted.origin}: {exc}", line=wanted.line) from None
 
 
-def _built(m: dict) -> PackageModule:
+def _built(m: dict[str, Any]) -> PackageModule:
     """``PackageModule.from_json(m)`` for a dict inference made (fresh values, no extra keys);
     the dataclasses still validate themselves as they are built."""
-    def io(d: dict) -> FunctionIO:
+    def io(d: dict[str, Any]) -> FunctionIO:
         return FunctionIO(d["name"], d["type"], d.get("description"), None, d.get("defaultValue", MISSING))
 
     functions = [PackageFunction(f["name"], f["description"], [io(i) for i in f["input"]],

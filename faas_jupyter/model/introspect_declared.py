@@ -20,11 +20,14 @@ import json
 import re
 import tokenize
 from dataclasses import dataclass
+from typing import Any, Callable, Collection
 
 from ..errors import ValidationError
 from .package import FunctionIO, PackageFunction
 from .types import VALID_TYPES, default_io_name
 
+_Fail = Callable[[str], ValidationError]
+_Lines = dict[tuple[str, str | None], int]  # (function, input or None) -> source line
 _MARK = re.compile(r"#\s*faas:\s?(.*)$")
 _BLOCK_KEYS = ("functions", "initInputs")
 BLOCK = "the '# faas:' block"
@@ -34,7 +37,7 @@ BLOCK = "the '# faas:' block"
 class DeclaredModule:
     """Declared ``functions`` / ``initInputs`` (raw dicts: which keys are present matters)."""
 
-    module: dict
+    module: dict[str, Any]
     line: int | None
     origin: str
 
@@ -67,7 +70,7 @@ def declared_from_block(source: str) -> DeclaredModule | None:
     return _declared(data, start, BLOCK, _BLOCK_KEYS)
 
 
-def declared_from_json(declared) -> DeclaredModule:
+def declared_from_json(declared: Any) -> DeclaredModule:
     """Explicit module JSON (or a PackageModule) as a declaration."""
     data = declared.to_json() if hasattr(declared, "to_json") else declared
     # Other module keys (name, entryPoint, computeConfig...) are the caller's business.
@@ -99,7 +102,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-def _declared(data, line: int | None, origin: str, keys: tuple[str, ...] | None) -> DeclaredModule:
+def _declared(data: Any, line: int | None, origin: str, keys: tuple[str, ...] | None) -> DeclaredModule:
     def fail(message: str) -> ValidationError:
         return ValidationError(f"{origin}: {message}", line=line)
 
@@ -107,8 +110,8 @@ def _declared(data, line: int | None, origin: str, keys: tuple[str, ...] | None)
         raise fail('expected a JSON object like {"functions": [{"name": "run", "input": [...]}]}')
     unknown = sorted(set(data) - set(keys)) if keys is not None else []
     if unknown:
-        raise fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(keys)}")
-    module = {}
+        raise fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(keys or ())}")
+    module: dict[str, Any] = {}
     if "functions" in data:
         module["functions"] = _functions(data["functions"], fail)
     if "initInputs" in data:
@@ -116,7 +119,7 @@ def _declared(data, line: int | None, origin: str, keys: tuple[str, ...] | None)
     return DeclaredModule(module, line, origin)
 
 
-def _functions(raw, fail) -> list[dict]:
+def _functions(raw: Any, fail: _Fail) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
         raise fail("'functions' must be a list of objects")
     out, seen = [], set()
@@ -134,7 +137,7 @@ def _functions(raw, fail) -> list[dict]:
     return out
 
 
-def _ios(raw, where: str, fail) -> list[dict]:
+def _ios(raw: Any, where: str, fail: _Fail) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
         raise fail(f"{where} must be a list of objects like {{\"name\": \"x\", \"type\": \"Json\"}}")
     out = []
@@ -146,14 +149,14 @@ def _ios(raw, where: str, fail) -> list[dict]:
     return out
 
 
-def _check(cls, data: dict, where: str, fail) -> None:
+def _check(cls: type[FunctionIO] | type[PackageFunction], data: dict[str, Any], where: str, fail: _Fail) -> None:
     try:
         cls.from_json(data)
     except ValidationError as exc:
         raise fail(f"{where}.{exc}" if exc.path else f"{where}: {exc}") from None
 
 
-def check_declared(declared, inferred, *, lines: dict | None = None, var_keyword=(),
+def check_declared(declared: Any, inferred: Any, *, lines: _Lines | None = None, var_keyword: Collection[str] = (),
                    declared_line: int | None = None, class_name: str | None = None) -> None:
     """Raise ValidationError unless ``declared`` and the signatures in ``inferred`` agree.
 
@@ -184,10 +187,11 @@ def check_declared(declared, inferred, *, lines: dict | None = None, var_keyword
                               line=next((ln for ln, _ in problems if ln), None))
 
 
-def _io_problems(declared_ios, signature_ios, fname, cls, lines, var_keyword, declared_line):
+def _io_problems(declared_ios: list[dict[str, Any]], signature_ios: list[dict[str, Any]], fname: str, cls: str,
+                 lines: _Lines, var_keyword: bool, declared_line: int | None) -> list[tuple[int | None, str]]:
     declared_names = [_io_name(x) for x in declared_ios]
     params = {x["name"]: x for x in signature_ios}
-    problems = []
+    problems: list[tuple[int | None, str]] = []
     for name in declared_names:
         if name not in params and not var_keyword:
             problems.append((lines.get((fname, None), declared_line),
@@ -202,16 +206,17 @@ def _io_problems(declared_ios, signature_ios, fname, cls, lines, var_keyword, de
     return problems
 
 
-def _io_name(io_json: dict) -> str:
+def _io_name(io_json: dict[str, Any]) -> str:
     t = io_json.get("type")
     return io_json.get("name") or (default_io_name(t) if t in VALID_TYPES else "config")
 
 
-def _as_json(module) -> dict:
-    return module.to_json() if hasattr(module, "to_json") else module
+def _as_json(module: Any) -> dict[str, Any]:
+    data: dict[str, Any] = module.to_json() if hasattr(module, "to_json") else module
+    return data
 
 
-def merge_declared(inferred: dict, declared: dict) -> dict:
+def merge_declared(inferred: dict[str, Any], declared: dict[str, Any]) -> dict[str, Any]:
     """``inferred`` with the declared functions and init inputs laid over it (see module doc)."""
     result = copy.deepcopy(inferred)
     if "initInputs" in declared:
@@ -229,7 +234,7 @@ def merge_declared(inferred: dict, declared: dict) -> dict:
     return result
 
 
-def _merge_ios(declared_ios: list[dict], inferred_ios: list[dict]) -> list[dict]:
+def _merge_ios(declared_ios: list[dict[str, Any]], inferred_ios: list[dict[str, Any]]) -> list[dict[str, Any]]:
     inferred_by_name = {x["name"]: x for x in inferred_ios}
     out = []
     for x in declared_ios:

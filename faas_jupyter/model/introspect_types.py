@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import contextvars
 import math
+from typing import Any, Iterator
 
 from .types import ENTITY_TYPES as _ENTITY_MEMBERS
 
@@ -76,7 +77,7 @@ def import_aliases(tree: ast.AST) -> dict[str, str]:
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(tree: ast.AST):
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
     """Every statement, nested ones too (imports are statements: expressions need no visit,
     which makes this several times cheaper than ``ast.walk`` on a typical cell)."""
     todo = [tree]
@@ -101,7 +102,7 @@ def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
 
 # Qualified names of the types the workspace's packagers pack (``custom_point.Point``): such an
 # annotation is an Item input.  Set around one inference by ``introspect.inference_context``.
-PACKABLE_TYPES: contextvars.ContextVar[frozenset] = contextvars.ContextVar("faas_packable_types",
+PACKABLE_TYPES: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("faas_packable_types",
                                                                           default=frozenset())
 
 
@@ -232,7 +233,7 @@ def io_type(annotation: ast.AST | None, name: str, aliases: dict[str, str]) -> t
 
 
 def output_ios(annotation: ast.AST | None, function: str,
-               aliases: dict[str, str]) -> tuple[list[dict], list[str]]:
+               aliases: dict[str, str]) -> tuple[list[dict[str, Any]], list[str]]:
     """Outputs from a return annotation: ``output``, or ``output_0..n`` for a fixed tuple."""
     if annotation is None or _is_none(annotation) or _is_none_string(annotation):
         return [], []
@@ -302,6 +303,6 @@ def _to_json(value: object) -> object:
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
             return _NO_VALUE
-        items = {k: _to_json(v) for k, v in value.items()}
-        return _NO_VALUE if any(v is _NO_VALUE for v in items.values()) else items
+        members = {k: _to_json(v) for k, v in value.items()}
+        return _NO_VALUE if any(v is _NO_VALUE for v in members.values()) else members
     return _NO_VALUE  # set, bytes, complex: no JSON form

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePosixPath
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Protocol, TypeVar
 
 from ..errors import NotFound, ValidationError
 from . import _json as J
@@ -47,22 +47,22 @@ def _check_type(t: Any, io_name: Any) -> PackageInputType:
                           f"valid types: {', '.join(VALID_TYPES)}", "type")
 
 
-def _check_list_of(items: Any, cls: type, key: str) -> list:
-    J.expect(items, list, key, f"a list of {cls.__name__}")
-    for i, item in enumerate(items):
+def _check_list_of(items: Any, cls: type, key: str) -> list[Any]:
+    checked: list[Any] = J.expect(items, list, key, f"a list of {cls.__name__}")
+    for i, item in enumerate(checked):
         if not isinstance(item, cls):
             raise ValidationError(f"expected a {cls.__name__}, got {type(item).__name__}", f"{key}[{i}]")
-    return items
+    return checked
 
 
-def _check_children(items: Any, cls: type, key: str, context: str | None, deep: bool) -> list:
+def _check_children(items: Any, cls: type, key: str, context: str | None, deep: bool) -> list[Any]:
     """``items`` must be a list of ``cls``; ``deep`` validates each again (after in-place edits)."""
-    _check_list_of(items, cls, key)
+    checked = _check_list_of(items, cls, key)
     if deep:
-        for i, child in enumerate(items):
+        for i, child in enumerate(checked):
             with J.at(f"{key}[{i}]", context):
                 child.validate()
-    return items
+    return checked
 
 
 def _check_optional_str(value: Any, key: str) -> None:
@@ -70,7 +70,12 @@ def _check_optional_str(value: Any, key: str) -> None:
         J.expect(value, str, key, "a string")
 
 
-def _parse_list(d: dict, key: str, cls: type, context: str) -> list:
+class _FromJson(Protocol):
+    @classmethod
+    def from_json(cls, d: Any) -> Any: ...
+
+
+def _parse_list(d: dict[str, Any], key: str, cls: type[_FromJson], context: str | None) -> list[Any]:
     out = []
     for i, raw in enumerate(J.get_list(d, key)):
         with J.at(f"{key}[{i}]", context):
@@ -78,8 +83,11 @@ def _parse_list(d: dict, key: str, cls: type, context: str) -> list:
     return out
 
 
-def find_named(entries: Iterable, attr: str, wanted: Any, missing: str, listing: str,
-               empty: str = "(none)") -> Any:
+T = TypeVar("T")
+
+
+def find_named(entries: Iterable[T], attr: str, wanted: Any, missing: str, listing: str,
+               empty: str = "(none)") -> T:
     """The entry whose ``attr`` equals ``wanted``; else NotFound ``"<missing>; <listing>: a, b"``
     (the entries' ``attr`` values, or ``empty``), so the error says what there is."""
     entries = list(entries)
@@ -90,7 +98,7 @@ def find_named(entries: Iterable, attr: str, wanted: Any, missing: str, listing:
     raise NotFound(f"{missing}; {listing}: {names}")
 
 
-def _emit(known: dict, extra: dict) -> dict:
+def _emit(known: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in known.items() if v is not MISSING}
     out.update(copy.deepcopy(extra))
     return out
@@ -105,7 +113,7 @@ class FunctionIO:
     description: str | None = None
     actions: list[str] | None = None
     default: Any = MISSING
-    extra: dict = field(default_factory=dict, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     KEYS: ClassVar[tuple[str, ...]] = ("name", "type", "description", "actions", "defaultValue")
 
@@ -127,7 +135,7 @@ class FunctionIO:
                 J.expect(a, str, f"actions[{i}]", "a string")
         J.check_extra(self.extra, self.KEYS)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         known = {"name": self.name, "type": self.type.value,
                  "description": MISSING if self.description is None else self.description,
                  "actions": MISSING if self.actions is None else list(self.actions),
@@ -158,7 +166,7 @@ class PackageFunction:
     output: list[FunctionIO] = field(default_factory=list)
     display_name: str | None = None
     display_icon: str | None = None
-    extra: dict = field(default_factory=dict, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     KEYS: ClassVar[tuple[str, ...]] = ("name", "description", "input", "output", "displayName", "displayIcon")
 
@@ -181,7 +189,7 @@ class PackageFunction:
         return find_named(self.input, "name", name, f"function {self.name!r} has no input {name!r}",
                           "inputs")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         known = {"name": self.name, "description": self.description,
                  "input": [io.to_json() for io in self.input],
                  "output": [io.to_json() for io in self.output],
@@ -225,7 +233,7 @@ class PackageModule:
     class_name: str = "ServiceRunner"
     init_inputs: list[FunctionIO] = field(default_factory=list)
     functions: list[PackageFunction] = field(default_factory=list)
-    extra: dict = field(default_factory=dict, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     KEYS: ClassVar[tuple[str, ...]] = ("name", "entryPoint", "className", "initInputs", "functions")
 
@@ -254,7 +262,7 @@ class PackageModule:
         return find_named(self.functions, "name", name, f"module {self.name!r} has no function {name!r}",
                           "functions")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         known = {"name": self.name, "entryPoint": self.entry_point, "className": self.class_name,
                  "initInputs": [io.to_json() for io in self.init_inputs],
                  "functions": [f.to_json() for f in self.functions]}
@@ -294,9 +302,9 @@ class PackageSpec:
     modules: list[PackageModule] = field(default_factory=_default_modules)
     version: str | None = None
     type: str = "faas"
-    requirements: list = field(default_factory=list)
-    metadata: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict, repr=False)
+    requirements: list[Any] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     KEYS: ClassVar[tuple[str, ...]] = ("name", "version", "type", "modules", "requirements", "metadata")
 
@@ -342,7 +350,7 @@ class PackageSpec:
                 raise ValidationError(f"module {m.name!r}: entry point {m.entry_point!r} is not in the "
                                       f"codebase; .py files there: {', '.join(py) or '(none)'}", where)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         known = {"name": self.name, "version": MISSING if self.version is None else self.version,
                  "type": self.type, "modules": [m.to_json() for m in self.modules],
                  "requirements": copy.deepcopy(self.requirements) if self.requirements else MISSING,
@@ -360,3 +368,17 @@ class PackageSpec:
                    requirements=copy.deepcopy(J.get_list(d, "requirements")),
                    metadata=copy.deepcopy(J.get(d, "metadata", dict, "an object", default={})),
                    extra=copy.deepcopy(J.split_extra(d, cls.KEYS)))
+
+
+def io_values(given: Any) -> dict[str, Any]:
+    """Init input values as a dict: a dict as given, or Dataloop's ``dl.FunctionIO(name=..., value=...)``
+    (one or a list), as ``package.deploy(init_input=...)`` takes them."""
+    if given is None:
+        return {}
+    if isinstance(given, dict):
+        return dict(given)
+    ios = [given] if isinstance(given, FunctionIO) else given
+    if not isinstance(ios, (list, tuple)) or not all(isinstance(io, FunctionIO) for io in ios):
+        raise ValidationError("init_input takes {name: value} or dl.FunctionIO(name=..., value=...) "
+                              f"(one or a list), not {type(given).__name__}", "initParams")
+    return {io.name: getattr(io, "value", None) for io in ios}

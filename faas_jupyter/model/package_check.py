@@ -101,7 +101,7 @@ def _parse(files: Mapping[str, bytes], path: str) -> ast.Module | None:
 
 
 def _find_class(files: Mapping[str, bytes], path: str, name: str, where: str,
-                _seen: frozenset = frozenset()) -> _Class | None:
+                _seen: frozenset[tuple[str, str]] = frozenset()) -> _Class | None:
     tree = _parse(files, path) if path in files else None
     if tree is None:
         return None
@@ -160,7 +160,7 @@ def _assigned(tree: ast.Module, name: str) -> bool:
 
 
 def _class(node: ast.ClassDef, classes: dict[str, ast.ClassDef], path: str,
-           _seen: frozenset = frozenset()) -> _Class:
+           _seen: frozenset[str] = frozenset()) -> _Class:
     """Methods of ``node`` with those inherited from classes of the same file (MRO order)."""
     out = _Class(node.name, path)
     for base in reversed(node.bases):
@@ -185,12 +185,12 @@ def _class(node: ast.ClassDef, classes: dict[str, ast.ClassDef], path: str,
     return out
 
 
-def _callable(fn: ast.FunctionDef) -> bool:
+def _callable(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     names = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list]
     return not any(n.endswith(("property", ".setter", ".getter", ".deleter")) for n in names)
 
 
-def _signature(fn: ast.FunctionDef) -> _Signature:
+def _signature(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> _Signature:
     args = fn.args
     static = any(ast.unparse(d) == "staticmethod" for d in fn.decorator_list)
     positional = [*args.posonlyargs, *args.args]

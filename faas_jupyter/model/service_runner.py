@@ -84,14 +84,14 @@ class BaseServiceRunner:
         return "pong"
 
 
-ProgressCallback = Callable[[dict], None]
+ProgressCallback = Callable[[dict[str, Any]], None]
 
 
 class Progress:
     """Progress of one execution; every ``update`` is recorded (no throttling)."""
 
     def __init__(self, execution_id: str | None = None, callback: ProgressCallback | None = None,
-                 logger: logging.Logger | logging.LoggerAdapter | None = None):
+                 logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = None):
         self.execution_id = execution_id
         self.logger = logger
         self._callback = callback
@@ -103,7 +103,7 @@ class Progress:
     def update(self, status: str | None = None, progress: float | None = None,
                message: str | None = None, output: Any = None, **_ignored: Any) -> None:
         """Record a progress event (extra Dataloop keywords such as ``duration`` are ignored)."""
-        event = {"timestamp": time.time()}
+        event: dict[str, Any] = {"timestamp": time.time()}
         for key, value in (("status", status), ("progress", progress),
                            ("message", message), ("output", output)):
             if value is not None:
@@ -121,7 +121,7 @@ class Context:
 
     def __init__(self, execution_id: str, service: str | None = None, package: str | None = None,
                  revision: str | None = None, function_name: str = "run",
-                 logger: logging.Logger | logging.LoggerAdapter | None = None,
+                 logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = None,
                  progress: Progress | None = None, project: str | None = None):
         self.execution_id = execution_id
         self.service = service
@@ -142,6 +142,6 @@ _LOGGER = logging.getLogger("faas_jupyter.execution")
 _LOGGER.setLevel(logging.DEBUG)  # user messages pass; the runner's capture handler decides where they go
 
 
-def execution_logger(execution_id: str) -> logging.LoggerAdapter:
+def execution_logger(execution_id: str) -> logging.LoggerAdapter[logging.Logger]:
     """A logger whose records carry the execution id (``record.execution_id``)."""
     return logging.LoggerAdapter(_LOGGER, {"execution_id": execution_id})

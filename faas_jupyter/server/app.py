@@ -103,7 +103,7 @@ class FaasServer(LoggingConfigurable):
     def _restart(self) -> None:
         try:
             self.ready.set_result(self.start_stored_services())
-        except BaseException as exc:  # noqa: BLE001 (reported on every service request)
+        except BaseException as exc:  # reported on every service request
             self.log.error("faas_jupyter: restarting stored services failed: %s", exc)
             self.ready.set_exception(exc)
 
@@ -121,5 +121,5 @@ class FaasServer(LoggingConfigurable):
         try:
             from faas_jupyter.workspace.hosting import unserve
             unserve(getattr(self, "host", self.base))
-        except Exception as exc:  # noqa: BLE001 (at exit the store may be gone already)
+        except Exception as exc:  # at exit the store may be gone already
             self.log.debug("faas_jupyter: stopping services: %s", exc)

@@ -23,6 +23,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.web import HTTPError
 
+from faas_jupyter.commands import COMMANDS
 from faas_jupyter.errors import Conflict, FaasError, NotFound, PermissionDenied, ValidationError
 
 STATUS = ((ValidationError, 400), (PermissionDenied, 403), (NotFound, 404), (Conflict, 409), (FaasError, 400))
@@ -130,7 +131,7 @@ class FaasHandler(APIHandler):
         """Wait until the stored services were started again (at server start)."""
         try:
             await asyncio.wrap_future(self.faas.ready)
-        except Exception as exc:  # noqa: BLE001 (logged at start; the request goes on)
+        except Exception as exc:  # logged at start; the request goes on
             self.log.debug("faas_jupyter: service restart had failed: %s", exc)
 
     def get_json_body(self) -> Any:
@@ -161,6 +162,16 @@ class FaasHandler(APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data, default=str))
+
+
+def command_json(name: str, *params: str) -> Callable[..., Any]:
+    """``fn(ws, *url_groups)``: the command ``name`` run with the URL's groups as its arguments
+    ``params``, answered in its JSON form (the route and ``faas NAME --json`` agree)."""
+    cmd = COMMANDS[name]
+
+    def run(ws: Any, *groups: str) -> Any:
+        return cmd.json(cmd(ws, **dict(zip(params, groups))))
+    return run
 
 
 def reader(name: str, fn: Callable[..., Any]) -> type[FaasHandler]:

@@ -5,7 +5,7 @@ import faas_jupyter
 from tornado import web
 
 from faas_jupyter.errors import ValidationError
-from faas_jupyter.server.base import FaasHandler, reader
+from faas_jupyter.server.base import FaasHandler, command_json, reader
 
 
 class WhoAmIHandler(FaasHandler):
@@ -20,8 +20,7 @@ class WhoAmIHandler(FaasHandler):
 class PackageHandler(reader("PackageReader", lambda ws, name: ws.packages.get(name).to_json())):
     @web.authenticated
     async def delete(self, name: str):
-        await self.call(lambda ws: ws.packages.delete(name))
-        self.send({"deleted": name})
+        self.send(await self.call(command_json("delete", "package"), name))
 
 
 class DiffHandler(FaasHandler):
@@ -53,7 +52,7 @@ ROUTES = [
     (r"packages", reader("PackagesHandler", lambda ws: [p.to_json() for p in ws.packages.list()])),
     (r"packages/([^/]+)", PackageHandler),
     (r"packages/([^/]+)/revisions",
-     reader("RevisionsHandler", lambda ws, name: [r.to_json() for r in ws.packages.revisions(name)])),
+     reader("RevisionsHandler", command_json("revisions", "package"))),
     (r"packages/([^/]+)/revisions/([^/]+)",
      reader("RevisionHandler",
             lambda ws, name, version: ws.packages.get(name, version=version).revision_info.to_json())),

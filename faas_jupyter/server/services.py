@@ -11,7 +11,7 @@ from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.server import views
 from faas_jupyter.server.app import HOSTED_RUNTIMES
-from faas_jupyter.server.base import FaasHandler, reader
+from faas_jupyter.server.base import FaasHandler, command_json, reader
 
 # Service JSON keys a client may send; the read-only ones of a full Service JSON are ignored
 _DEPLOY_FIELDS = {ServiceModel.json_key(f): f for f in (
@@ -65,7 +65,7 @@ def execute(ws, name: str, body: dict) -> dict:
     return views.execution(ex)
 
 
-class ServicesHandler(reader("ServicesReader", lambda ws: [views.service(s) for s in ws.services.list()])):
+class ServicesHandler(reader("ServicesReader", command_json("services"))):
     @web.authenticated
     async def post(self):
         body = self.body()
@@ -91,7 +91,7 @@ class ServiceActionHandler(FaasHandler):
     @web.authenticated
     async def post(self, name: str, action: str):
         await self.services_ready()
-        self.send(await self.call(lambda ws: views.service(getattr(ws.services.get(name), action)())))
+        self.send(await self.call(command_json(action, "service"), name))
 
 
 class ExecuteHandler(FaasHandler):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from faas_jupyter.commands.services import service_json
+
 
 def _ref(value: Any) -> Any:
     if isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value:
@@ -27,9 +29,7 @@ def execution(ex) -> dict:
     return d
 
 
-def service(svc) -> dict:
-    """Service.to_json() plus how many revisions it is behind the latest."""
-    return {**svc.to_json(), "behind": svc.behind}
+service = service_json  # Service.to_json() plus how many revisions it is behind the latest
 
 
 def preview(item) -> dict:

@@ -74,7 +74,7 @@ PAGE = 50  # %faas executions shows the newest 50
 
 def show_executions(ws, service=None):
     """``%faas executions [SERVICE]``: a live ExecutionMonitor, or the executions as text."""
-    from .text import executions_text
+    from faas_jupyter.commands.tables import executions_text
     name = getattr(service, "name", service)
 
     def text():

@@ -88,8 +88,8 @@ class DeployPanel(TextRepr, W.VBox):
         scheduler = self.scheduler.value.strip()
         if scheduler:
             if self.runtime.value != "dask":
-                raise ValidationError(f"a scheduler is for runtime 'dask'; choose runtime dask or "
-                                      f"clear the scheduler field", "scheduler")
+                raise ValidationError("a scheduler is for runtime 'dask'; choose runtime dask or "
+                                      "clear the scheduler field", "scheduler")
             values["scheduler"] = scheduler
         return values
 

@@ -5,12 +5,12 @@ import json
 
 import ipywidgets as W
 
+from faas_jupyter.commands.tables import duration_of, progress_of, when
 from faas_jupyter.errors import FaasError
 from faas_jupyter.model import cell_origins
 
 from ._base import ERROR_STYLE, esc, html_table
 from .previews import _pre, _short, preview_item, section
-from .text import duration_of, progress_of, when
 
 
 def logs_text(logs) -> str:

@@ -5,11 +5,11 @@ import threading
 
 import ipywidgets as W
 
+from faas_jupyter.commands.tables import EXECUTION_HEADERS, execution_row, executions_text
 from faas_jupyter.model.entities import ExecutionStatus
 
 from ._base import StatusLine, TextRepr, esc, guarded
 from .detail import ExecutionDetail
-from .text import EXECUTION_HEADERS, execution_row, executions_text
 
 WIDTHS = (8, 16, 16, 14, 8, 9, 19)  # id, service, function, status, progress, duration, created
 _MONO = ("<style>.faas-mono select, .faas-mono-head {font-family: var(--jp-code-font-family, "

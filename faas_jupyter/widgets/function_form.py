@@ -5,13 +5,14 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as W
 
+from faas_jupyter.commands.tables import duration_of
 from faas_jupyter.errors import ExecutionError, FaasError
 
 from ._base import StatusLine, TextRepr, error_line, esc, guarded
 from ._lookup import function_spec
 from .detail import ExecutionDetail
 from .fields import Form
-from .text import duration_of, function_text
+from .text import function_text
 
 if TYPE_CHECKING:
     from faas_jupyter.workspace import Workspace

@@ -7,9 +7,11 @@ from urllib.parse import quote
 
 import ipywidgets as W
 
+from faas_jupyter.commands.tables import REVISION_HEADERS, revision_rows
+
 from ._base import StatusLine, TextRepr, esc, guarded
 from .diff_view import DiffView
-from .text import REVISION_HEADERS, revision_rows, revisions_text
+from .text import revisions_text
 
 API = "faas/api"  # the server extension's REST prefix below the Jupyter base URL
 
@@ -75,7 +77,7 @@ class RevisionBrowser(TextRepr, W.VBox):
         versions = [r.version for r in reversed(self.revisions)]  # latest first
         self.header.value = (f"<b>package {esc(self.pkg.name)}</b>: {len(versions)} revision(s), "
                              f"latest {esc(self.pkg.version)}")
-        table = revision_rows(self.pkg)
+        table = revision_rows(self.pkg.revisions)
         self.rows_head.value = f"<code>{esc(_row_label(REVISION_HEADERS))}</code> (click a row to choose it)"
         keep_a, keep_b = self.a.value, self.b.value
         self._quiet = True  # setting options fires value changes: diff once, below

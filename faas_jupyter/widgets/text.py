@@ -1,33 +1,13 @@
-"""Plain-text forms of every widget, for terminals, nbconvert and kernels without widgets."""
+"""Plain-text forms of every widget, for terminals, nbconvert and kernels without widgets
+(the tables shared with the commands are `faas_jupyter.commands.tables`)."""
 from __future__ import annotations
 
 from faas_jupyter import _text
-
-
-def when(iso: str | None) -> str:
-    """``2026-01-02T10:11:12.345+00:00`` -> ``2026-01-02 10:11:12`` (UTC, as stored)."""
-    return iso[:19].replace("T", " ") if iso else ""
-
-
-def files_changed(rev) -> str:
-    changes = rev.changes or {}
-    parts = [f"{len(changes.get(k) or [])} {k}" for k in ("added", "changed", "removed") if changes.get(k)]
-    if changes.get("spec") and rev.version != "1.0.0":
-        parts.append("JSON")
-    return ", ".join(parts) or "-"
-
-
-def revision_rows(pkg) -> list[list]:
-    return [[r.version, when(r.created_at), r.creator, r.message, files_changed(r)]
-            for r in reversed(pkg.revisions)]
-
-
-REVISION_HEADERS = ["version", "time", "author", "message", "files changed"]
+from faas_jupyter.commands import tables
 
 
 def revisions_text(pkg) -> str:
-    return f"package {pkg.name}: revisions (latest first)\n" + \
-        _text.table(revision_rows(pkg), REVISION_HEADERS)
+    return tables.revisions_text(pkg.name, pkg.revisions)
 
 
 def io_rows(ios) -> list[list]:
@@ -52,36 +32,3 @@ def function_text(service, function) -> str:
     return (f"service {service.name}, function {function.name}: inputs\n"
             f"{_text.table(io_rows(function.input), IO_HEADERS)}\n\n"
             f"run with: svc.execute({function.name!r}, execution_input={{...}})")
-
-
-EXECUTION_HEADERS = ["id", "service", "function", "status", "progress", "duration", "created"]
-
-
-def progress_of(ex) -> str:
-    progress = getattr(ex, "progress", None)  # the live Execution knows it
-    if progress is not None:
-        return f"{progress}%"
-    for event in reversed(ex.status_log or []):
-        if event.get("progress") is not None:
-            return f"{event['progress']}%"
-    return "100%" if str(ex.status) == "success" else ""
-
-
-def duration_of(ex) -> str:
-    return "" if ex.duration is None else f"{ex.duration:.2f}s"
-
-
-def execution_row(ex) -> list:
-    return [str(ex.id)[:8], ex.service, ex.function_name, str(ex.status), progress_of(ex),
-            duration_of(ex), when(ex.created_at)]
-
-
-def executions_text(executions, service=None, more: bool = False) -> str:
-    """The table; ``more``: older executions exist beyond this page (say how to see them)."""
-    title = f"executions of {service}" if service else "executions"
-    text = f"{title} (newest first)\n" + _text.table([execution_row(e) for e in executions],
-                                                      EXECUTION_HEADERS)
-    if more:
-        text += (f"\n... more: these are the newest {len(executions)}; older ones with "
-                 "ws.executions.list(limit=..., offset=...) or `faas executions --offset N`")
-    return text

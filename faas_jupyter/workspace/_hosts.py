@@ -152,7 +152,7 @@ class Host:
     def _run(self, fn) -> None:
         try:
             fn(self)
-        except Exception as exc:  # noqa: BLE001 (the store may be briefly away: try again next time)
+        except Exception as exc:  # the store may be briefly away: try again next time
             _log.warning("faas_jupyter: host %s: %s: %s", self.id[:8], getattr(fn, "__name__", fn), exc)
 
     def _renew(self) -> None:
@@ -169,7 +169,7 @@ class Host:
         if self.registered:
             try:
                 self.store.write(lambda conn: sql.expire(conn, self.id, now()))
-            except Exception:  # noqa: BLE001 (at exit the database may be gone)
+            except Exception:  # at exit the database may be gone
                 pass
 
 
@@ -230,7 +230,7 @@ def alive(row: dict | None, stamp: str | None = None) -> bool:
     return not start or pid_start(pid) in (None, start)
 
 
-def _HOSTS_BY_ID() -> dict[str, Host]:  # noqa: N802 (reads like the constant it mirrors)
+def _HOSTS_BY_ID() -> dict[str, Host]:  # reads like the constant it mirrors
     return {h.id: h for h in list(_HOSTS.values())}
 
 

@@ -185,7 +185,7 @@ def run_claimed(running, row: dict) -> None:
         running = refreshed(running)
         from faas_jupyter.workspace._io_bridge import prepare_inputs
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), json.loads(row["input"]))
-    except Exception as exc:  # noqa: BLE001 (recorded on the execution, the home goes on)
+    except Exception as exc:  # recorded on the execution, the home goes on
         bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
         return
     row.update(revision=running.service.revision, module_name=running.service.module_name)

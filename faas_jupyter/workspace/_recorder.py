@@ -255,7 +255,7 @@ class StoreRecorder:
                 self._last_write = time.monotonic()
             except Exception as exc:  # the store is briefly unavailable: keep the data, retry
                 import warnings
-                warnings.warn(f"faas_jupyter: could not record executions yet: {exc}")
+                warnings.warn(f"faas_jupyter: could not record executions yet: {exc}", stacklevel=1)
                 time.sleep(self.delay)
             for p in due:
                 p.since = time.monotonic()

@@ -97,7 +97,7 @@ class RunningService:
         for future in list(self.futures.values()):
             try:
                 future.result(max(0.0, deadline - time.monotonic()))
-            except Exception:  # noqa: BLE001 (a runtime bug is recorded by the supervisor)
+            except Exception:  # a runtime bug is recorded by the supervisor
                 pass
         self.recorder.flush()
 

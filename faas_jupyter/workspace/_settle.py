@@ -38,7 +38,7 @@ def settle(ws, rows: list[dict], pending=lambda _id: None) -> set[str]:
     for row in rows:
         state = states.get(row["service_id"]) if row["service_id"] else None
         action = _decide(row, state, hosts, stamp)
-        if action is not None and ws.store.write(lambda conn: _apply(conn, row, action, stamp)):
+        if action is not None and ws.store.write(lambda conn, row=row, action=action: _apply(conn, row, action, stamp)):
             changed.add(row["id"])
     return changed
 

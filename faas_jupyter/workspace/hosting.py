@@ -70,13 +70,13 @@ def adopt(host) -> list[str]:
             continue
         if home != host.id and home and _hosts.alive(homes.get(home), now()):
             continue
-        if not ws.store.write(lambda conn: sql.set_home(conn, state["id"], host.id, home)):
+        if not ws.store.write(lambda conn, state=state, home=home: sql.set_home(conn, state["id"], host.id, home)):
             continue  # another host was faster
         try:
             _queue.local(ws, ws.services.from_state(state), state, adopted=True)
             adopted.append(state["name"])
-        except Exception as exc:  # noqa: BLE001 (one broken service must not keep the others down)
-            ws.store.write(lambda conn: sql.set_home(conn, state["id"], None, host.id))
+        except Exception as exc:  # one broken service must not keep the others down
+            ws.store.write(lambda conn, state=state: sql.set_home(conn, state["id"], None, host.id))
             _log.error("faas_jupyter: service %r could not start here: %s", state["name"], exc)
     return adopted
 

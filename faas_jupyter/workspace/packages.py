@@ -21,6 +21,7 @@ from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
 from faas_jupyter.store import services as service_sql
+from faas_jupyter.workspace.items import codebase_id
 from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
                                                    export_folder, resolve_spec, with_package_json)
 
@@ -80,7 +81,6 @@ class Package(PackageSpec):
     @property
     def codebase_id(self) -> str:
         """The id of this revision's codebase as a zip item: ``ws.items.get(item_id=...)``."""
-        from faas_jupyter.workspace._codebase_items import codebase_id
         self._live()
         return codebase_id(self._row["id"])
 

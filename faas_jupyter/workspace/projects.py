@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
-from faas_jupyter.model import _json as J
+from faas_jupyter.model import check_name
 from faas_jupyter.model.entities import ROLES, Member
 from faas_jupyter.model.entities import Project as ProjectSpec
 from faas_jupyter.store import projects as sql
@@ -52,7 +52,7 @@ class Projects:
 
     def create(self, name: str) -> Project:
         """A new project; the acting user becomes its owner."""
-        J.check_name(name, "project")
+        check_name(name, "project")
 
         def fn(conn):
             if sql.get_project(conn, name):

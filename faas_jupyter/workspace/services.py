@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
+from faas_jupyter.model.package import io_values
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.dtlpy._spec import io_values
 from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
 

@@ -64,7 +64,7 @@ def test_runtime_records_write_dataloops_json():
 
 
 def test_init_input_values_take_dataloops_function_ios():
-    from faas_jupyter.dtlpy._spec import io_values
+    from faas_jupyter.model.package import io_values
     assert io_values(dl.FunctionIO(type="Json", name="cfg", value={"t": 0.5})) == {"cfg": {"t": 0.5}}
     assert io_values([dl.FunctionIO(type="Float", name="a", value=1.0),
                       dl.FunctionIO(type="String", name="b", value="x")]) == {"a": 1.0, "b": "x"}

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from IPython.core.error import UsageError
 
-from faas_jupyter.magics import working
+from faas_jupyter.workspace import cells as working
 
 RUNNER = textwrap.dedent('''\
     from faas_jupyter import BaseServiceRunner
@@ -142,6 +142,8 @@ def test_help_lists_every_command():
     from faas_jupyter.magics.core import FaasMagics
     for name in ("push", "revisions", "diff", "notebook", "workspace", "export", "import"):
         assert f"%faas {name}" in FaasMagics.faas.__doc__
+    assert "\n%faas deploy PACKAGE [--service NAME] " in FaasMagics.faas.__doc__  # as the README shows
+    assert "%faas serve" not in FaasMagics.faas.__doc__  # a CLI-only command
     assert "--package" in FaasMagics.faas_cell.__doc__
 
 

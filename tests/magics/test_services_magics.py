@@ -78,3 +78,21 @@ def test_faas_test_passes_and_fails_like_the_cli(ip, capsys, tmp_path):
     with pytest.raises(UsageError, match="1 of 1 call"):
         ip.run_line_magic("faas", f"test {bad}")
     assert "missing input 'rows'" in capsys.readouterr().out
+
+
+def test_the_old_timeout_flag_still_works_and_names_the_new_one(deployed, capsys):
+    capsys.readouterr()
+    deployed.run_line_magic("faas", "update-service s1 --timeout 7")
+    out, err = capsys.readouterr()
+    assert err.strip() == ("%faas: --timeout is deprecated; use --execution-timeout "
+                           "(the old spelling goes in the next release)")
+    assert "execution_timeout: 3600.0 -> 7.0" in out
+    deployed.run_line_magic("faas", "update-service s1 --execution-timeout 8")
+    out, err = capsys.readouterr()
+    assert "execution_timeout: 7.0 -> 8.0" in out and err == ""
+
+
+def test_execute_is_run_and_an_unknown_flag_is_one_usage_error(deployed, capsys):
+    assert deployed.run_line_magic("faas", "execute s1 hello name=bob") == "hello Bob"
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
+        deployed.run_line_magic("faas", "run s1 hello --bogus")

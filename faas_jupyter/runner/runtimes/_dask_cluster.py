@@ -21,7 +21,7 @@ def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
     if address:
         try:
             return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False), None
-        except Exception as exc:  # noqa: BLE001 (OSError, TimeoutError, a bad address ...)
+        except Exception as exc:  # OSError, TimeoutError, a bad address ...
             raise FaasError(f"service {config.name!r}: cannot reach the Dask scheduler at {address!r} "
                             f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and "
                             "workers with `dask worker ADDRESS`, or check the address") from None
@@ -38,7 +38,7 @@ def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
 def wait_for_workers(client, address: str | None, timeout: float) -> None:
     try:
         client.wait_for_workers(1, timeout=timeout)
-    except Exception:  # noqa: BLE001 (distributed's TimeoutError)
+    except Exception:  # distributed's TimeoutError
         raise FaasError(f"no Dask worker joined the scheduler at {address} within {timeout:g} s; "
                         f"start workers with `dask worker {address}`") from None
 
@@ -48,7 +48,7 @@ def check_imports(client, address: str | None) -> None:
     probe = "__import__('faas_jupyter').__version__"
     try:  # the scheduler unpickles task graphs: it needs faas_jupyter too
         client.run_on_scheduler(eval, probe)
-    except Exception as exc:  # noqa: BLE001 (ModuleNotFoundError or ImportError from there)
+    except Exception as exc:  # ModuleNotFoundError or ImportError from there
         raise FaasError(f"the Dask scheduler at {address} cannot import faas_jupyter "
                         f"({type(exc).__name__}: {exc}); install it in the scheduler's environment "
                         "(pip install 'faas_jupyter[dask]') and restart it") from None
@@ -87,7 +87,7 @@ def requirements(client, config: ServiceConfig, install: bool) -> None:
         from distributed.diagnostics.plugin import PipInstall
         try:
             client.register_plugin(PipInstall(packages=reqs), name=f"faas-pip-{'-'.join(sorted(reqs))[:80]}")
-        except Exception as exc:  # noqa: BLE001 (pip's failure, raised on a worker)
+        except Exception as exc:  # pip's failure, raised on a worker
             raise FaasError(f"service {config.name!r}: installing its requirements {reqs} on the Dask "
                             f"workers failed ({type(exc).__name__}: {exc}); fix the requirements, or "
                             "install them on the workers and deploy with install_requirements=False"
@@ -153,7 +153,7 @@ class Collector:
     async def _track(self, task) -> None:
         try:
             await task._state.wait()
-        except Exception:  # noqa: BLE001 (cancelled or the client closing: report it as it is)
+        except Exception:  # cancelled or the client closing: report it as it is
             pass
         self.ended.put(task)
 
@@ -168,7 +168,7 @@ class Collector:
                 return
             try:
                 self._handle([t for t in batch if t is not None])
-            except Exception:  # noqa: BLE001 (the client closed under us: stop collecting)
+            except Exception:  # the client closed under us: stop collecting
                 if self.stopped:
                     return
 
@@ -179,11 +179,11 @@ class Collector:
             try:
                 values = self.client.gather(ready)
                 results = {t.key: v for t, v in zip(ready, values)}
-            except Exception:  # noqa: BLE001 (one lost meanwhile: gather them one by one)
+            except Exception:  # one lost meanwhile: gather them one by one
                 for t in ready:
                     try:
                         results[t.key] = t.result()
-                    except Exception:  # noqa: BLE001 (reported as that task's failure)
+                    except Exception:  # reported as that task's failure
                         pass
         self.callback(batch, results)
 

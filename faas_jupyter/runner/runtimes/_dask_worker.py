@@ -210,7 +210,7 @@ def missing_requirements(requirements: list) -> list:
             from packaging.requirements import Requirement
             req = Requirement(text)
             name, spec = req.name, req.specifier
-        except Exception:  # noqa: BLE001 (no packaging, or a URL requirement: check the name only)
+        except Exception:  # no packaging, or a URL requirement: check the name only
             import re
             name, spec = re.split(r"[\s\[<>=!~;@]", text.strip(), maxsplit=1)[0], None
         try:

@@ -218,7 +218,7 @@ class DaskRuntime(Runtime):
         if cancel and entry.task is not None:
             try:
                 entry.task.cancel()
-            except Exception:  # noqa: BLE001 (the client is closing: the task goes with it)
+            except Exception:  # the client is closing: the task goes with it
                 pass
 
     # -- control -------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ class DaskRuntime(Runtime):
             from faas_jupyter.runner.runtimes._dask_worker import request_terminate
             try:
                 self.client.run(request_terminate, execution_id, on_error="ignore")
-            except Exception:  # noqa: BLE001 (the worker is gone: nothing runs any more)
+            except Exception:  # the worker is gone: nothing runs any more
                 pass
         return True
 
@@ -255,7 +255,7 @@ class DaskRuntime(Runtime):
                 try:
                     if topic:
                         self.client.unsubscribe_topic(topic)
-                except Exception:  # noqa: BLE001 (closing anyway)
+                except Exception:  # closing anyway
                     pass
             self.client.close()
         if self._cluster is not None:
@@ -265,7 +265,7 @@ class DaskRuntime(Runtime):
 def _failure(entry: _Entry, task) -> CallResult:
     try:
         exc = task.exception()
-    except Exception as err:  # noqa: BLE001 (the task's state is gone with its worker)
+    except Exception as err:  # the task's state is gone with its worker
         exc = err
     if type(exc).__name__ == "KilledWorker":
         worker = getattr(getattr(exc, "last_worker", None), "address", "?")

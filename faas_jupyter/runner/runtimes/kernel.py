@@ -116,7 +116,7 @@ class KernelRuntime(Runtime):
                 result: CallResult = live.context.run(host.run, live.call, self.sink, live.scope)
                 return result
             return host.run(live.call, self.sink, live.scope)
-        except BaseException as exc:  # noqa: BLE001 (host.run never raises for user errors; a runner bug still ends it
+        except BaseException as exc:  # host.run never raises for user errors; a runner bug still ends it
             return finished(live.call, "system-failure", f"{type(exc).__name__}: {exc}")
 
     def _helpers(self) -> _Helpers:

@@ -1,4 +1,5 @@
-"""Working codebases built from `%%faas` cells (no IPython here, so the CLI shares it).
+"""Working codebases built from `%%faas` cells, below the front ends: the magics build them live,
+`faas notebook` / `%faas notebook` from a saved notebook (no IPython here).
 
 A working package depends only on the cells applied to it and their explicit
 arguments: the same cells give the same files, the same package JSON and the
@@ -10,11 +11,16 @@ import argparse
 import posixpath
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.codebase import Codebase
 from faas_jupyter.model.introspect import infer_module
 from faas_jupyter.model.package import PackageModule
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
+    from faas_jupyter.workspace.packages import Package
 
 
 @dataclass
@@ -33,8 +39,8 @@ class WorkingPackage:
     def module_list(self) -> list[PackageModule]:
         return [self.modules[name] for name in sorted(self.modules)]
 
-    def push(self, ws, message: str = "", bump: str = "patch", force: bool = False):
-        """Push these files and modules as a new revision (the magics and the CLI share this)."""
+    def push(self, ws: Workspace, message: str = "", bump: str = "patch", force: bool = False) -> Package:
+        """Push these files and modules as a new revision (the push and notebook commands)."""
         return ws.packages.push(package_name=self.name, codebase=self.codebase, modules=self.module_list(),
                                 message=message, bump=bump, force=force)
 
