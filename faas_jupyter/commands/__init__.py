@@ -9,8 +9,8 @@ and turn a ``FaasError`` into one ``UsageError`` line. From Python:
 
 To add a command:
 
-1. write it in the module of its subject (``packages.py``, ``services.py``, ``project.py``, or
-   a new module imported below)::
+1. write it in the module of its subject (``packages.py``, ``services.py``, ``project.py``,
+   ``triggers.py``, or a new module imported below)::
 
        @command("pause", SERVICE, text=lambda svc: f"{svc.name} paused",
                 help="refuse new executions of a service")
@@ -29,7 +29,7 @@ Nothing here imports IPython, ipywidgets, tornado or jupyter_server, and nothing
 """
 from __future__ import annotations
 
-from faas_jupyter.commands import packages, project, services  # noqa: F401  (importing registers)
+from faas_jupyter.commands import packages, project, services, triggers  # noqa: F401  (importing registers)
 from faas_jupyter.commands.base import (
     COMMANDS,
     Arg,

@@ -13,6 +13,7 @@ from faas_jupyter.commands.base import Args, arg, command
 from faas_jupyter.commands.flags import BUMP, MESSAGE, PACKAGE, VERSION, split_ref
 from faas_jupyter.errors import NoChangeWarning, NotFound
 from faas_jupyter.workspace.cells import WorkingPackage, packages_from_notebook
+from faas_jupyter.workspace.dpk import read_components as components
 
 if TYPE_CHECKING:
     from faas_jupyter.model.entities import Revision
@@ -66,12 +67,33 @@ def push(ws: Workspace, args: Args) -> dict[str, Any]:
     return pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
 
 
+def import_text(d: dict[str, Any]) -> str:
+    text = push_text(d)
+    if "services" in d:
+        text += (f"; deployed {len(d['services'])} service(s) with {len(d['triggers'])} trigger(s) "
+                 "from dataloop.json")
+    return text
+
+
 @command("import", arg("dir", help="a Dataloop package folder (package.json + codebase)"),
-         arg("--name", help="package name (default package.json's)"), MESSAGE, text=push_text,
-         help="push a Dataloop package folder")
+         arg("--name", help="package name (default package.json's)"), MESSAGE,
+         arg("--deploy", action="store_true",
+             help="also deploy the services its dataloop.json lists and create their triggers"),
+         text=import_text, help="push a Dataloop package folder")
 def import_(ws: Workspace, args: Args) -> dict[str, Any]:
-    return push(ws, Args(source=args.dir, name=args.name, message=args.message, bump="patch",
-                         force=False))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoChangeWarning)
+        pkg = ws.packages.import_folder(args.dir, package_name=args.name, message=args.message,
+                                        deploy=args.deploy)
+    for w in caught:  # e.g. what dataloop.json lists that was not deployed
+        if not issubclass(w.category, NoChangeWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    out = pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
+    if args.deploy:
+        found = components(args.dir)
+        out.update(services=[s["name"] for s in found["services"]],
+                   triggers=[t.get("name") for t in found["triggers"]])
+    return out
 
 
 @command("update", arg("package"), MESSAGE, BUMP,

@@ -55,7 +55,7 @@ def services_text(services: Sequence[Service]) -> str:
     return _text.table(rows, SERVICE_HEADERS, empty="(no services)")
 
 
-EXECUTION_HEADERS = ["id", "service", "function", "status", "progress", "duration", "created"]
+EXECUTION_HEADERS = ["id", "service", "function", "status", "progress", "duration", "created", "trigger"]
 
 
 def progress_of(ex: Execution) -> str:
@@ -74,7 +74,7 @@ def duration_of(ex: Execution) -> str:
 
 def execution_row(ex: Execution) -> list[str]:
     return [str(ex.id)[:8], str(ex.service), ex.function_name, str(ex.status), progress_of(ex),
-            duration_of(ex), when(ex.created_at)]
+            duration_of(ex), when(ex.created_at), (ex.trigger or {}).get("name", "")]
 
 
 def executions_text(executions: Sequence[Execution], service: str | None = None,

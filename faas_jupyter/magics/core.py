@@ -105,10 +105,8 @@ class FaasMagics(Magics):
             raise user_error(err) from None
 
     def _show(self, cmd: Command, args: Args, data):
-        if cmd.name == "workspace":
-            self.ws = data
-        elif cmd.name == "delete":
-            self.packages.pop(args.package, None)
+        if cmd.name in hooks.AFTER:
+            hooks.AFTER[cmd.name](self, args, data)
         if cmd.name in hooks.DISPLAY:
             return hooks.DISPLAY[cmd.name](data)
         text = cmd.text(data)

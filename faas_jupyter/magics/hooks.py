@@ -69,3 +69,17 @@ def ran(data: Ran) -> Any:
 
 # command -> what the cell shows and returns, instead of printing the command's text
 DISPLAY: dict[str, Callable[[Any], Any]] = {"execute": ran}
+
+
+def switched(magics: Any, args: Args, ws: Workspace) -> None:
+    """`%faas workspace URL`: later commands use that workspace."""
+    magics.ws = ws
+
+
+def deleted(magics: Any, args: Args, data: Any) -> None:
+    """`%faas delete PKG` also forgets this kernel's `%%faas` cells of PKG."""
+    magics.packages.pop(args.package, None)
+
+
+# command -> what the magics change in themselves after it ran (magics, args, data)
+AFTER: dict[str, Callable[[Any, Args, Any], None]] = {"workspace": switched, "delete": deleted}

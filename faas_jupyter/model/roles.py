@@ -15,6 +15,8 @@ _FOLDED = {
     "annotationmanager": "annotationManager", "annotationsmanager": "annotationManager",
     "annotator": "annotator",
 }
+DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
+MEMBER_ROLES = ("owner", "developer", "annotationManager", "annotator")  # who may read and execute
 DATALOOP_ROLE_NAMES = {"Project Owner": "owner", "Developer": "developer",
                        "Annotation Manager": "annotationManager", "Annotator": "annotator"}
 

@@ -12,7 +12,7 @@ import io
 import logging
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, TextIO
 
 Emit = Callable[[str, str], None]
 _current: contextvars.ContextVar["Capture | None"] = contextvars.ContextVar("faas_capture", default=None)
@@ -94,7 +94,7 @@ def max_log_chars() -> int:
 class _RoutingStream(io.TextIOBase):
     """Stands in for ``sys.stdout``/``sys.stderr``; routes by the writing thread's execution."""
 
-    def __init__(self, name: str, original):
+    def __init__(self, name: str, original: TextIO):
         self.name = name
         self.original = original
 
@@ -121,10 +121,10 @@ class _RoutingStream(io.TextIOBase):
         return False
 
     @property
-    def encoding(self):
+    def encoding(self) -> str:  # type: ignore[override]  # read-only: the wrapped stream's
         return getattr(self.original, "encoding", "utf-8")
 
-    def __getattr__(self, name):  # whatever else the wrapped stream offers (ipykernel's OutStream)
+    def __getattr__(self, name: str) -> Any:  # whatever else the wrapped stream offers (ipykernel's OutStream)
         return getattr(self.original, name)
 
 

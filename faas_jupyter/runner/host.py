@@ -6,6 +6,7 @@ log capture, progress and context injection, error classification.
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 import traceback
@@ -64,13 +65,13 @@ class ServiceHost:
             self.invoker = self._build()
         return result
 
-    def _context(self, call: CallSpec, logger, progress) -> Context:
+    def _context(self, call: CallSpec, logger: logging.LoggerAdapter[logging.Logger], progress: Progress) -> Context:
         cfg = self.config
         return Context(call.execution_id, service=cfg.name, package=cfg.package, revision=cfg.revision,
                        function_name=call.function_name, logger=logger, progress=progress,
                        project=cfg.project)
 
-    def _call(self, call: CallSpec, scope: ExecutionScope, progress, context) -> CallResult:
+    def _call(self, call: CallSpec, scope: ExecutionScope, progress: Progress, context: Context) -> CallResult:
         eid = call.execution_id
         try:
             output = self.invoker.call(call.function_name, call.inputs, progress, context)

@@ -10,7 +10,7 @@ import inspect
 import math
 import numbers
 import typing
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.runner.adapters import InputResolver
@@ -95,7 +95,7 @@ def _is_json(value: Any) -> bool:
     return _is_json_subclass(value)
 
 
-def _items_json(items) -> bool:
+def _items_json(items: Collection[Any]) -> bool:
     kinds = set(map(type, items))
     if kinds <= _JSON_SCALARS:
         return True
@@ -145,16 +145,16 @@ def converter(type_name: str, annotation: Any, resolver: InputResolver | None) -
     if base in _PRIMITIVES:
         one = _PRIMITIVES[base]
     elif resolver is None:  # no store behind us (local tests): entity references pass as given
-        def one(value, _ann):
+        def one(value: Any, _ann: Any) -> Any:
             return value
     else:
-        def one(value, ann):
+        def one(value: Any, ann: Any) -> Any:
             return resolver.resolve(base, value, ann)
     if not str(type_name).endswith("[]"):
         return lambda value: one(value, annotation)
     element = _element_annotation(annotation)
 
-    def many(value):
+    def many(value: Any) -> list[Any]:
         if not isinstance(value, (list, tuple)):
             raise _Invalid(f"must be a list ({type_name}), got {_kind(value)}")
         out = []
@@ -170,7 +170,7 @@ def converter(type_name: str, annotation: Any, resolver: InputResolver | None) -
 class CallPlan:
     """How to call one function: per-input converters, defaults, what to inject."""
 
-    def __init__(self, target: Callable, label: str, ios: list, resolver: InputResolver | None):
+    def __init__(self, target: Callable[..., Any], label: str, ios: list[Any], resolver: InputResolver | None):
         self.target = target
         self.label = label
         sig = inspect.signature(target)
@@ -238,16 +238,16 @@ class CallPlan:
         return self.target(**kwargs)
 
 
-def _type_hints(target: Callable) -> dict[str, Any]:
+def _type_hints(target: Callable[..., Any]) -> dict[str, Any]:
     """Resolved annotations; string ones that cannot be resolved stay strings."""
-    func = target.__init__ if isinstance(target, type) else target
+    func = target.__init__ if isinstance(target, type) else target  # type: ignore[misc]  # the class's own
     try:
         return typing.get_type_hints(func)
     except Exception:
         return {}
 
 
-def _qualname(target: Callable) -> str:
+def _qualname(target: Callable[..., Any]) -> str:
     return getattr(target, "__qualname__", repr(target))
 
 
@@ -285,7 +285,7 @@ class Invoker:
         return self.plan(function_name).call(inputs, progress, context)
 
 
-def check_inputs(label: str, ios: list, inputs: Mapping[str, Any]) -> None:
+def check_inputs(label: str, ios: list[Any], inputs: Mapping[str, Any]) -> None:
     """What can be checked without the code (where the caller records the execution): every
     input is declared, and primitive ones have their type (``Integer`` refuses ``"x"``).
     Missing inputs are left to :class:`CallPlan` (only the signature knows its defaults)."""

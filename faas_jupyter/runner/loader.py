@@ -21,8 +21,9 @@ import sys
 import tempfile
 import threading
 import traceback
+import types
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.model.codebase import Codebase
@@ -52,7 +53,7 @@ def _as_files(codebase: Any) -> tuple[dict[str, bytes], str]:
     return dict(codebase.files), codebase.digest
 
 
-def load_codebase(codebase: Any, cache_dir: str | os.PathLike | None = None) -> "LoadedCodebase":
+def load_codebase(codebase: Any, cache_dir: str | os.PathLike[str] | None = None) -> "LoadedCodebase":
     """The loaded namespace of ``codebase``, cached by digest (loading twice is free).
 
     A folder is snapshotted first, so later edits to it never change what is loaded.
@@ -66,7 +67,7 @@ def load_codebase(codebase: Any, cache_dir: str | os.PathLike | None = None) -> 
         return loaded
 
 
-def _extract(files: Mapping[str, bytes], digest: str, cache_dir) -> Path:
+def _extract(files: Mapping[str, bytes], digest: str, cache_dir: str | os.PathLike[str] | None) -> Path:
     """Write ``files`` once under ``<cache_dir>/<digest>`` (atomic rename, reused later)."""
     base = Path(cache_dir or Path(tempfile.gettempdir()) / f"faas_jupyter_codebases_{os.getuid()}")
     final = base / digest
@@ -107,7 +108,7 @@ class LoadedCodebase:
         self._finder.builtins = self._builtins
         self._package = self._make_package()
 
-    def _make_package(self):
+    def _make_package(self) -> types.ModuleType:
         module = importlib.util.module_from_spec(
             importlib.machinery.ModuleSpec(self.prefix, None, is_package=True))
         module.__path__ = [str(self.root)]
@@ -127,7 +128,7 @@ class LoadedCodebase:
                 names[child.name] = f"{base}.{child.name}"
         return names
 
-    def import_entry(self, entry_point: str):
+    def import_entry(self, entry_point: str) -> types.ModuleType:
         """Import ``entry_point`` (a path in the codebase) and return the module."""
         rel = entry_point.replace("\\", "/").removeprefix("./")
         if rel not in self.paths:
@@ -156,7 +157,8 @@ class LoadedCodebase:
                            f"{', '.join(classes) or 'none'} (set the module's className)")
         return cls
 
-    def _import(self, name, globals=None, locals=None, fromlist=(), level=0):
+    def _import(self, name: str, globals: Mapping[str, Any] | None = None, locals: Mapping[str, Any] | None = None,
+                fromlist: Sequence[str] = (), level: int = 0) -> types.ModuleType:
         if level == 0:
             top, _, rest = name.partition(".")
             for names in self._search:
@@ -166,9 +168,9 @@ class LoadedCodebase:
                     module = builtins.__import__(full, globals, locals, fromlist, 0)
                     return module if fromlist else sys.modules[qualified]
             if top in _COMPAT:
-                module = _compat_import(top, rest, fromlist)
-                if module is not None:
-                    return module
+                compat = _compat_import(top, rest, fromlist)
+                if compat is not None:
+                    return compat
         return builtins.__import__(name, globals, locals, fromlist, level)
 
     def unload(self) -> None:
@@ -184,7 +186,7 @@ class LoadedCodebase:
         return f"LoadedCodebase({self.prefix}, {len(self.paths)} files)"
 
 
-def _compat_import(top: str, rest: str, fromlist):
+def _compat_import(top: str, rest: str, fromlist: Sequence[str]) -> types.ModuleType | None:
     """``import dtlpy[.x]`` -> ``faas_jupyter.dtlpy[.x]``, unless a real ``dtlpy`` is installed.
 
     Looked up on every import (not cached): installing the real SDK later takes effect.
@@ -205,10 +207,10 @@ def _compat_import(top: str, rest: str, fromlist):
 class _Loader(importlib.machinery.SourceFileLoader):
     """Executes a codebase module with the namespace's private ``__import__``."""
 
-    builtins: dict = {}
+    builtins: dict[str, Any] = {}
 
-    def exec_module(self, module) -> None:
-        module.__builtins__ = self.builtins
+    def exec_module(self, module: types.ModuleType) -> None:
+        setattr(module, "__builtins__", self.builtins)  # noqa: B010 (ModuleType declares no __builtins__)
         super().exec_module(module)
 
 
@@ -218,9 +220,10 @@ class _Finder(importlib.abc.MetaPathFinder):
     def __init__(self, prefix: str, root: Path):
         self.prefix = prefix
         self.root = root
-        self.builtins: dict = {}
+        self.builtins: dict[str, Any] = {}
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(self.prefix + "."):
             return None
         base = self.root.joinpath(*fullname.split(".")[1:])
@@ -232,7 +235,7 @@ class _Finder(importlib.abc.MetaPathFinder):
             return self._spec(fullname, plain, None)
         return None
 
-    def _spec(self, fullname, source: Path | None, search):
+    def _spec(self, fullname: str, source: Path | None, search: list[str] | None) -> importlib.machinery.ModuleSpec | None:
         if source is None:  # a folder without __init__.py still works as a package
             spec = importlib.machinery.ModuleSpec(fullname, None, is_package=True)
             spec.submodule_search_locations = search

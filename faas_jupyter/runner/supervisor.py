@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, Runtime
@@ -74,21 +75,39 @@ class Supervisor:
         self.recorder.status(execution_id, "created", time.time(), None, 1)
         done: Future = Future()
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
-                                    self.execution_timeout, returns), done, block)
+                                    self.execution_timeout, returns), done.set_result, block)
         if block:
             done.result()
         return done
 
-    def _attempt_call(self, call: CallSpec, done: Future, block: bool) -> None:
+    def submit_batch(self, calls: list[CallSpec], ended: Callable[[CallResult], None]) -> None:
+        """Start many executions (``svc.map``): ``ended(result)`` is called once per execution
+        with its final CallResult, in the thread that ended it. No Future per execution; the
+        runtime gets the whole batch at once when it can take one (``submit_many``).
+
+        Their ``created`` status is not recorded: the rows are written when they start."""
+        timeout = self.execution_timeout
+        for call in calls:
+            call.timeout = timeout
+            self._attempt[call.execution_id] = 1
+        many = getattr(self.runtime, "submit_many", None)
+        if many is None:
+            for call in calls:
+                self._attempt_call(call, ended, False)
+            return
+        many(calls, lambda call, result: self._on_result(call, result, ended, False))
+
+    def _attempt_call(self, call: CallSpec, ended: Callable[[CallResult], None], block: bool) -> None:
         self._attempt[call.execution_id] = call.attempt
         inline = getattr(self.runtime, "run_inline", None)
         if block and inline is not None:
-            self._on_result(call, inline(call), done, block)
+            self._on_result(call, inline(call), ended, block)
             return
         future = self.runtime.submit(call)
-        future.add_done_callback(lambda f: self._on_result(call, _result_of(call, f), done, block))
+        future.add_done_callback(lambda f: self._on_result(call, _result_of(call, f), ended, block))
 
-    def _on_result(self, call: CallSpec, result: CallResult, done: Future, block: bool) -> None:
+    def _on_result(self, call: CallSpec, result: CallResult, ended: Callable[[CallResult], None],
+                   block: bool) -> None:
         eid = call.execution_id
         counted = self._attempt.get(eid, call.attempt)
         if counted > call.attempt:  # the runtime reran it after a lost attempt (attempt_lost)
@@ -97,14 +116,14 @@ class Supervisor:
             self.recorder.status(eid, "failed", result.finished_at or time.time(),
                                  f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",
                                  call.attempt)
-            self._attempt_call(replace(call, attempt=call.attempt + 1), done, block)
+            self._attempt_call(replace(call, attempt=call.attempt + 1), ended, block)
             return
         self.recorder.status(eid, result.status, result.finished_at or time.time(), result.error, call.attempt)
         self.recorder.finished(eid, result, call.attempt)
         with self._lock:
             self._attempt.pop(eid, None)
             self._terminated.discard(eid)
-        done.set_result(result)
+        ended(result)
 
     def _should_retry(self, call: CallSpec, result: CallResult) -> bool:
         return (result.status == "failed" and call.attempt < self.max_attempts
@@ -117,6 +136,26 @@ class Supervisor:
                 return False
             self._terminated.add(execution_id)
         return self.runtime.terminate(execution_id)
+
+
+class Countdown:
+    """How many executions of a batch ended; ``wait`` until all have (``svc.map``)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.ended = 0
+        self._cond = threading.Condition()
+
+    def end(self, _result: CallResult | None = None) -> None:
+        with self._cond:
+            self.ended += 1
+            if self.ended >= self.total:
+                self._cond.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once every execution ended; False after ``timeout`` seconds."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.ended >= self.total, timeout)
 
 
 def _result_of(call: CallSpec, future: Future) -> CallResult:

@@ -14,8 +14,9 @@ PREFIX = "faas/api"
 
 def routes(base_url: str) -> list[tuple[str, type]]:
     """Every (URL pattern, handler) of the API below ``base_url``."""
-    from faas_jupyter.server import console, executions, packages, services
-    table = packages.ROUTES + services.ROUTES + executions.ROUTES + console.ROUTES
+    from faas_jupyter.server import console, executions, packages, services, triggers
+    table = (packages.ROUTES + services.ROUTES + executions.ROUTES + console.ROUTES
+             + triggers.ROUTES)
     return [(url_path_join(base_url, PREFIX, pattern), handler) for pattern, handler in table]
 
 

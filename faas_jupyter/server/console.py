@@ -1,7 +1,7 @@
 """REST for the JupyterLab console and the sidebar's poll (``ws.console`` does the work).
 
 - ``GET summary``: everything one sidebar tick shows (whoami, packages with their latest
-  revision, services with drift, the newest executions, datasets) in one request.
+  revision, services with drift, their triggers, the newest executions, datasets) in one request.
 - ``GET console/executions``: a sorted, filtered page with the total (``limit``/``offset``).
 - ``GET console/filters``, ``GET console/stats``: filter menus and chart aggregates.
 - ``GET executions/{id}/log-lines?after=N``: lines after offset N (``next`` is the new offset).
@@ -22,6 +22,7 @@ from faas_jupyter.workspace.console import ExecutionFilter, json_safe
 PAGE = 50
 MAX_PAGE = 500
 SUMMARY_EXECUTIONS = 50
+SUMMARY_TRIGGERS = 500  # the sidebar lists every service's triggers
 
 
 class _Query(FaasHandler):
@@ -52,6 +53,7 @@ def _summary(ws, flt: ExecutionFilter, limit: int) -> dict:
                        "role": ws.project.role_of(ws.user)},
             "packages": packages,
             "services": [views.service(s) for s in ws.services.list()],
+            "triggers": [t.to_json() for t in ws.triggers.list(limit=SUMMARY_TRIGGERS)],
             "executions": {"items": [views.execution(e) for e in executions], "total": total},
             "datasets": [d.to_json() for d in ws.datasets.list()]}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
-from faas_jupyter.store.schema import datasets
+from faas_jupyter.store.schema import datasets, items
 
 
 class DatasetRow(TypedDict):
@@ -48,3 +48,20 @@ def list_datasets(conn: Connection, project_id: str) -> list[DatasetRow]:
     """The project's datasets by name."""
     q = select(datasets).where(datasets.c.project_id == project_id).order_by(datasets.c.name)
     return [cast(DatasetRow, dict(r)) for r in conn.execute(q).mappings()]
+
+
+# -- changes (the Updated / Deleted actions triggers react to) ------------------------------------
+def set_dataset_metadata(conn: Connection, dataset_id: str, metadata: dict[str, Any]) -> bool:
+    q = update(datasets).where(datasets.c.id == dataset_id).values(metadata=metadata)
+    return bool(conn.execute(q).rowcount)
+
+
+def dataset_item_ids(conn: Connection, dataset_id: str) -> list[str]:
+    """The ids of a dataset's items, oldest first."""
+    q = select(items.c.id).where(items.c.dataset_id == dataset_id).order_by(items.c.created_at, items.c.id)
+    return list(conn.scalars(q))
+
+
+def delete_dataset(conn: Connection, dataset_id: str) -> bool:
+    """Delete a dataset (its items and their annotations go with it: ON DELETE CASCADE)."""
+    return bool(conn.execute(delete(datasets).where(datasets.c.id == dataset_id)).rowcount)

@@ -298,6 +298,8 @@ def _json_columns(table) -> set[str]:
 
 def _raw_values(row: dict, cols: list[str], json_cols: set[str]) -> list:
     """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
+    if not json_cols:  # the executions table: its JSON columns hold text already
+        return [row.get(c) for c in cols]
     return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
 from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import execution_events, executions, hosts, services
@@ -160,7 +160,11 @@ def last_event_id(conn: Connection) -> int:
 
 def terminate_requests(conn: Connection, after: int) -> list[tuple[int, str]]:
     """(event id, execution id) of terminate requests newer than event ``after``."""
-    q = (select(execution_events.c.id, execution_events.c.execution_id)
-         .where(execution_events.c.id > after, execution_events.c.kind == "terminate")
-         .order_by(execution_events.c.id))
-    return [(r[0], r[1]) for r in conn.execute(q)]
+    return [(r[0], r[1]) for r in conn.execute(terminate_query(after))]
+
+
+def terminate_query(after: int) -> Select[tuple[int, str]]:
+    """The terminate-request poll: one range of ``ix_execution_events_kind_id`` (migration 7)."""
+    return (select(execution_events.c.id, execution_events.c.execution_id)
+            .where(execution_events.c.kind == "terminate", execution_events.c.id > after)
+            .order_by(execution_events.c.id))

@@ -2,14 +2,16 @@
 
 Rows are dicts whose JSON columns (``instructions``, ``value``, ``metadata``, annotation
 ``data``) are Python values (``schema.JSONText``). Every write of an item or an annotation
-goes through :func:`insert_items` / :func:`insert_annotation`.
+goes through :func:`insert_items` / :func:`insert_annotation` (and the update/delete functions
+at the end, which ``workspace/_changes.py`` calls with the trigger events of the change).
 """
 from __future__ import annotations
 
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, delete, insert, select, update
 
+from faas_jupyter.store import schema
 from faas_jupyter.store.schema import annotations, datasets, items
 
 
@@ -116,3 +118,30 @@ def project_annotation(conn: Connection, project_id: str, annotation_id: str) ->
          .where(annotations.c.id == annotation_id, items.c.project_id == project_id))
     row = conn.execute(q).mappings().first()
     return cast(AnnotationRow, dict(row)) if row else None
+
+
+# -- changes (the Updated / Deleted actions triggers react to) ------------------------------------
+# for mypy the bare name ``annotations`` is the ``from __future__`` feature; this is the table
+_NOTES = schema.metadata.tables["annotations"]
+
+def set_item_metadata(conn: Connection, item_id: str, metadata: dict[str, Any]) -> bool:
+    """Replace an item's metadata; False when the item is gone."""
+    q = update(items).where(items.c.id == item_id).values(metadata=metadata)
+    return bool(conn.execute(q).rowcount)
+
+
+def delete_item(conn: Connection, item_id: str) -> bool:
+    """Delete an item (its annotations go with it: ON DELETE CASCADE)."""
+    return bool(conn.execute(delete(items).where(items.c.id == item_id)).rowcount)
+
+
+def set_annotation(conn: Connection, annotation_id: str, data: dict[str, Any], type: str | None,
+                   label: str | None) -> bool:
+    notes = _NOTES
+    q = update(notes).where(notes.c.id == annotation_id).values(data=data, type=type, label=label)
+    return bool(conn.execute(q).rowcount)
+
+
+def delete_annotation(conn: Connection, annotation_id: str) -> bool:
+    notes = _NOTES
+    return bool(conn.execute(delete(notes).where(notes.c.id == annotation_id)).rowcount)

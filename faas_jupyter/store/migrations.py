@@ -121,9 +121,20 @@ def _m006_triggers(conn: Connection) -> None:
             index.create(conn)
 
 
+def _m007_event_kind_index(conn: Connection) -> None:
+    """execution_events (kind, id): the terminate-request poll of every home reads new
+    ``terminate`` events only, not every event since it started."""
+    insp = inspect(conn)
+    if not insp.has_table("execution_events"):  # a partial test database
+        return
+    if schema.EVENT_KIND_INDEX.name not in {i["name"] for i in insp.get_indexes("execution_events")}:
+        schema.EVENT_KIND_INDEX.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory_packagers,
                                                   _m003_execution_indexes, _m004_revision_manifests,
-                                                  _m005_hosts_and_queue, _m006_triggers]
+                                                  _m005_hosts_and_queue, _m006_triggers,
+                                                  _m007_event_kind_index]
 
 
 def current_version(conn: Connection) -> int:

@@ -342,6 +342,10 @@ EXECUTION_INDEXES = [
     Index("ix_executions_project_change", executions.c.project_id, executions.c.change_seq),
 ]
 
+# migration 7: a home polls "terminate requests after event N" every tick; without this the
+# poll scanned every status event written since the home started (it grew with each execution)
+EVENT_KIND_INDEX = Index("ix_execution_events_kind_id", execution_events.c.kind, execution_events.c.id)
+
 # migration 6: one execution per (trigger, event), and per (trigger, resource) under Once
 TRIGGER_INDEXES = [
     Index("uq_executions_trigger_event", executions.c.trigger_id, executions.c.trigger_event, unique=True),

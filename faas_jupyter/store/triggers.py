@@ -76,8 +76,8 @@ def service_id_of(conn: Connection, project_id: str, service_name: str) -> str |
 
 # -- cron ----------------------------------------------------------------------------------------
 def due_crons(conn: Connection, home: str, ts: str) -> list[dict[str, Any]]:
-    """Active cron triggers of services homed at ``home`` whose next due time is at or before ``ts``."""
-    q = _select().where(triggers.c.type == "Cron", triggers.c.active.is_(True),
+    """Active cron triggers of active services homed at ``home`` whose next due time is at or before ``ts``."""
+    q = _select().where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.active.is_(True),
                         services.c.home == home, triggers.c.next_fire_at.is_not(None),
                         triggers.c.next_fire_at <= ts)
     return [dict(r) for r in conn.execute(q).mappings()]
@@ -87,7 +87,8 @@ def next_cron_due(conn: Connection, home: str) -> str | None:
     """The earliest next due time of the active cron triggers homed at ``home`` (one read per tick)."""
     q = (select(func.min(triggers.c.next_fire_at))
          .select_from(triggers.join(services, services.c.id == triggers.c.service_id))
-         .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.home == home))
+         .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.active.is_(True),
+                services.c.home == home))
     due: str | None = conn.scalar(q)
     return due
 

@@ -1,14 +1,17 @@
-"""``DeployPanel``: pick module and revision, fill init inputs, choose runtime, deploy."""
+"""``DeployPanel``: pick module and revision, fill init inputs, choose runtime, optionally a
+trigger (event or cron) for the new service, deploy."""
 from __future__ import annotations
 
 import ipywidgets as W
 
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.entities import RUNTIMES
+from faas_jupyter.model.triggers import Trigger
 
 from ._base import StatusLine, TextRepr, esc, guarded
 from .fields import Form
 from .text import deploy_text
+from .trigger_form import TriggerFields
 
 WIDE = W.Layout(width="320px")
 LABELS = {"description_width": "110px"}
@@ -38,6 +41,11 @@ class DeployPanel(TextRepr, W.VBox):
         self.deploy_button = W.Button(description="Deploy", button_style="primary", icon="rocket")
         self.deploy_button.on_click(lambda _: self.deploy())
         self.deploy_button.add_class("faas-deploy-button")
+        self.trigger = TriggerFields([])
+        self.trigger_button = W.Button(description="Add trigger", icon="bolt", disabled=True,
+                                       tooltip="add the trigger above to the deployed service")
+        self.trigger_button.on_click(lambda _: self.add_trigger())
+        self.trigger_button.add_class("faas-add-trigger-button")
         self.add_class("faas-deploy-panel")
         self.status = StatusLine()
         self.form_box = W.VBox()
@@ -49,7 +57,8 @@ class DeployPanel(TextRepr, W.VBox):
         title = W.HTML(f"<b>deploy package {esc(self.package)}</b>")
         self.children = [title, self.revision, self.module, self.service_name,
                          W.HTML("<i>init inputs</i>"), self.form_box, self.runtime,
-                         self.scheduler, self.concurrency, self.deploy_button, self.status]
+                         self.scheduler, self.concurrency, self.trigger,
+                         W.HBox([self.deploy_button, self.trigger_button]), self.status]
 
     def on_deployed(self, callback) -> None:
         """Call ``callback(service)`` after each successful deploy."""
@@ -67,6 +76,7 @@ class DeployPanel(TextRepr, W.VBox):
         if self.module.value is None:
             return
         module = self.spec.module(self.module.value)
+        self.trigger.set_functions([f.name for f in module.functions])
         self.form = Form(module.init_inputs, self.ws, what="init input")
         self.form_box.children = [self.form.box]
         if not self.service_name.value or self.service_name.value == getattr(self, "_auto_name", None):
@@ -93,21 +103,63 @@ class DeployPanel(TextRepr, W.VBox):
             values["scheduler"] = scheduler
         return values
 
+    def trigger_values(self, service_name: str) -> dict | None:
+        """The trigger's create arguments (None: no trigger), checked as a Trigger first."""
+        values = self.trigger.values()
+        if values is not None:
+            fields = {k: v for k, v in values.items() if k != "name"}
+            Trigger(name=values.get("name", service_name), service=service_name, **fields)
+        return values
+
     def deploy(self):
-        """Deploy with the form's values; returns the Service, or None after an error line."""
+        """Deploy with the form's values (and its trigger, if one is chosen); returns the
+        Service, or None after an error line (a bad trigger deploys nothing)."""
         self.status.clear()
         kwargs, _ = guarded(self.status, self.values)
         if kwargs is None:
+            return None
+        trigger, _ = guarded(self.status, self.trigger_values, kwargs["service_name"])
+        if self.status.kind == "error":
             return None
         svc, _ = guarded(self.status, lambda: self.ws.packages.get(self.package).deploy(**kwargs))
         if svc is None:
             return None
         self.service = svc
+        self.trigger_button.disabled = False
         self.status.ok(f"deployed {svc.name}: {self.package} {svc.revision}, module "
                        f"{svc.module_name}, runtime {svc.runtime}")
+        if trigger is not None:
+            self._create_trigger(trigger, deployed=True)
         for callback in self._callbacks:
             callback(svc)
         return svc
+
+    def add_trigger(self):
+        """Add the trigger of the form to the deployed service; the Trigger, or None."""
+        self.status.clear()
+        if self.service is None:
+            self.status.error("deploy the service first; its trigger is added with it")
+            return None
+        values, _ = guarded(self.status, self.trigger_values, self.service.name)
+        if values is None:
+            if self.status.kind != "error":
+                self.status.error("choose a trigger type (Event or Cron) above, then Add trigger")
+            return None
+        return self._create_trigger(values)
+
+    def _create_trigger(self, values: dict, deployed: bool = False):
+        args = dict(values)
+        function = args.pop("function")
+        made, _ = guarded(self.status, lambda: self.service.triggers.create(function, **args))
+        if made is None:
+            if deployed:  # the service stays: say so, and how to add the trigger again
+                self.status.error(f"deployed {self.service.name}, but its trigger was refused: "
+                                  f"{self.status.message}; fix it and press Add trigger")
+            return None
+        what = f"cron {made.cron!r}" if made.type == "Cron" else f"{made.resource} {'/'.join(made.actions)}"
+        prefix = f"{self.status.message}; " if deployed else ""
+        self.status.ok(f"{prefix}trigger {made.name}: {what} runs {made.function}")
+        return made
 
     def text(self) -> str:
         return deploy_text(self.spec)

@@ -41,6 +41,15 @@ def item_ref(value):
     return None
 
 
+def started_by(ex) -> str:
+    """``started by trigger T (event E)`` or ``started by USER``."""
+    trigger = ex.trigger
+    if not trigger:
+        return f"started by {ex.creator}"
+    event = f" (event {trigger['eventId'][:12]})" if trigger.get("eventId") else ""
+    return f"started by trigger {trigger['name']}{event}"
+
+
 class ExecutionDetail(W.VBox):
     """Shows ``show(ex)``; empty until an execution is chosen."""
 
@@ -68,7 +77,7 @@ class ExecutionDetail(W.VBox):
         return (f"<div class='faas-ex-head'><b>execution {esc(ex.id)}</b>: {esc(ex.service)}."
                 f"{esc(ex.function_name)} — <b>{esc(ex.status)}</b> {esc(progress_of(ex))}, "
                 f"duration {esc(duration_of(ex) or '-')}, attempts {esc(ex.attempts)}, "
-                f"revision {esc(ex.revision)}</div>")
+                f"revision {esc(ex.revision)}, {esc(started_by(ex))}</div>")
 
     def _outputs(self, ex) -> str:
         out = ex.output

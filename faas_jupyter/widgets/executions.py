@@ -11,7 +11,7 @@ from faas_jupyter.model.entities import ExecutionStatus
 from ._base import StatusLine, TextRepr, esc, guarded
 from .detail import ExecutionDetail
 
-WIDTHS = (8, 16, 16, 14, 8, 9, 19)  # id, service, function, status, progress, duration, created
+WIDTHS = (8, 16, 16, 14, 8, 9, 19, 16)  # id, service, function, status, progress, duration, created, trigger
 _MONO = ("<style>.faas-mono select, .faas-mono-head {font-family: var(--jp-code-font-family, "
          "monospace) !important; font-size: 12px; white-space: pre;}</style>")
 

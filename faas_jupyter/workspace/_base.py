@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from faas_jupyter.config import Settings, settings as resolve_settings
 from faas_jupyter.errors import PermissionDenied
+from faas_jupyter.model.roles import DEVELOPER_ROLES, MEMBER_ROLES
 
 if TYPE_CHECKING:
     from faas_jupyter.store import Store
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from faas_jupyter.workspace.triggers import Triggers
 
 DEFAULT_PROJECT = "default"
-DEVELOPER_ROLES = ("owner", "developer")  # who may push, deploy, delete and manage members
-MEMBER_ROLES = ("owner", "developer", "annotationManager", "annotator")  # who may read and execute
 
 C = TypeVar("C")
 

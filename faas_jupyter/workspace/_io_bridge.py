@@ -6,7 +6,6 @@ Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the pa
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faas_jupyter.errors import NotFound, ValidationError
@@ -39,20 +38,6 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
         return ident
     raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
                           f"or a {type_name} object, not {type(value).__name__}")
-
-
-def parse_pairs(pairs: list[str] | None, what: str = "input") -> dict:
-    """(Front ends) ``["k=v", ...]`` -> dict; values are JSON when they parse, else strings."""
-    out = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ValidationError(f"{what} {pair!r} must look like name=value")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
 
 
 # -- inputs ------------------------------------------------------------------------------------

@@ -136,11 +136,13 @@ def _spec_lines(pkg) -> list[str]:
     return json.dumps(_versionless(pkg), indent=2, sort_keys=True).splitlines()
 
 
-def manifest(pkg) -> dict:
-    """A DPK-style ``dataloop.json``: name, version, components.modules (module JSON)."""
+def manifest(pkg, extra: dict | None = None) -> dict:
+    """A DPK-style ``dataloop.json``: name, version, components.modules (module JSON), plus
+    ``extra`` components (``services``, ``triggers``: ``workspace.dpk``) when there are any."""
+    found = {k: v for k, v in (extra or {}).items() if v}
     return {"name": pkg.name, "displayName": pkg.name, "version": pkg.version,
             "scope": "project", "codebase": {"type": "folder"},
-            "components": {"modules": [m.to_json() for m in pkg.modules]}}
+            "components": {"modules": [m.to_json() for m in pkg.modules], **found}}
 
 
 def package_json_bytes(pkg) -> bytes:
@@ -153,11 +155,11 @@ def with_package_json(pkg, cb: Codebase) -> Codebase:
     return Codebase({**cb.files, PACKAGE_JSON: package_json_bytes(pkg)})
 
 
-def export_folder(pkg, directory: str | Path) -> Path:
+def export_folder(pkg, directory: str | Path, extra: dict | None = None) -> Path:
     """Write ``pkg``'s codebase plus ``package.json`` and ``dataloop.json`` under ``directory``."""
     root = Path(directory).expanduser()
     files = dict(pkg.codebase.files)
     files[PACKAGE_JSON] = package_json_bytes(pkg)
-    files[MANIFEST] = (json.dumps(manifest(pkg), indent=2) + "\n").encode("utf-8")
+    files[MANIFEST] = (json.dumps(manifest(pkg, extra), indent=2) + "\n").encode("utf-8")
     Codebase(files).extract(root)  # checks every path before writing any
     return root

@@ -23,7 +23,7 @@ from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
 from faas_jupyter.store.db import now
-from faas_jupyter.workspace import _hosts
+from faas_jupyter.workspace import _firing, _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
 HOMED = ("kernel", "process")
@@ -142,6 +142,7 @@ def watch(ws) -> None:
     if claim_tick not in host.ticks:
         with ws.store.connect() as conn:
             host.seen_event = sql.last_event_id(conn)
+        host.ticks.append(_firing.fire_tick)  # triggers fire first: claimed in the same pass
         host.ticks.append(claim_tick)
         host.wake()
 
@@ -184,7 +185,8 @@ def run_claimed(running, row: dict) -> None:
     try:
         running = refreshed(running)
         from faas_jupyter.workspace._io_bridge import prepare_inputs
-        inputs = prepare_inputs(ws, running.module.function(row["function_name"]), json.loads(row["input"]))
+        given = _firing.restore_deleted(row, json.loads(row["input"]))  # a Deleted trigger's record
+        inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
     except Exception as exc:  # recorded on the execution, the home goes on
         bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
         return

@@ -10,6 +10,11 @@ lines). It is written:
   execution together in one transaction (``svc.map`` writes thousands per commit);
   a running execution appears in the store within ``delay`` seconds and its logs
   follow in batches, so a crash loses at most that much.
+
+``svc.map`` registers its executions ``lazy``: a row is first written when its execution
+starts (or ends), never as a ``created`` row that is updated a moment later. The flusher's
+periodic look covers only executions with something new to write (``_dirty``), and a wake-up
+for an ended execution is O(1): the scan does not grow with a 100k-input map's queue.
 """
 from __future__ import annotations
 
@@ -44,10 +49,10 @@ def iso(ts: float) -> str:
 class Pending:
     """One execution not yet (fully) written."""
 
-    __slots__ = ("row", "events", "logs", "items", "inserted", "final", "sync", "since",
-                 "lock", "write_lock", "done", "started", "history", "error")
+    __slots__ = ("row", "events", "logs", "items", "inserted", "final", "sync", "lazy", "since",
+                 "lock", "write_lock", "written", "dirty", "started", "history", "error")
 
-    def __init__(self, row: dict, inserted: bool, sync: bool):
+    def __init__(self, row: dict, inserted: bool, sync: bool, lazy: bool = False):
         self.row = row
         self.events: list[dict] = []
         self.logs: list[dict] = []
@@ -55,10 +60,12 @@ class Pending:
         self.inserted = inserted
         self.final = False
         self.sync = sync
+        self.lazy = lazy                # not written before it starts (svc.map)
         self.since = time.monotonic()
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.done = threading.Event()   # set once the final state is in the store
+        self.written = False            # the final state is in the store (StoreRecorder.wait)
+        self.dirty = not inserted and not lazy  # in the recorder's _dirty: has news to write
         self.started: float | None = None
         self.history: list[dict] = []   # every event, kept for the Execution built from memory
         self.error: FaasError | None = None  # set when this row could not be written (isolated)
@@ -83,6 +90,8 @@ class StoreRecorder:
         # ended executions waiting for the flusher: a wake-up costs O(1) per ended execution;
         # the scan of all pending ones (running ones with news) runs once per delay/2 only
         self._ready: list[Pending] = []
+        self._dirty: dict[str, Pending] = {}   # pending executions with something to write
+        self._written = threading.Condition(self._lock)  # notified after each write
         self._next_scan = 0.0
         self._last_write = 0.0
 
@@ -92,8 +101,38 @@ class StoreRecorder:
         pending = Pending(row, inserted, sync)
         with self._lock:
             self._pending[row["id"]] = pending
+            if pending.dirty:
+                self._dirty[row["id"]] = pending
             self._ensure_thread()
         return pending
+
+    def begin_lazy(self, rows: list[dict]) -> list[Pending]:
+        """Track a batch of new executions (``svc.map``) that are written once they start;
+        each gets its ``created`` status event now, stamped with the row's ``created_at``."""
+        held = [Pending(row, False, False, lazy=True) for row in rows]
+        for p in held:
+            event = {"execution_id": p.row["id"], "ts": p.row["created_at"], "kind": "status",
+                     "status": "created", "progress": None, "message": None, "data": None}
+            p.events.append(event)
+            p.history.append(event)
+        with self._lock:
+            self._pending.update((p.row["id"], p) for p in held)
+            self._ensure_thread()
+        return held
+
+    def wait(self, pending: Pending, timeout: float | None = None) -> bool:
+        """Block until ``pending``'s final state is in the store (or was dropped as a bad row)."""
+        with self._written:
+            return self._written.wait_for(lambda: pending.written, timeout)
+
+    def _touch(self, p: Pending) -> None:
+        """``p`` has news to write: the flusher's periodic look includes it from now on."""
+        with p.lock:
+            if p.dirty:
+                return
+            p.dirty = True
+        with self._lock:
+            self._dirty[p.row["id"]] = p
 
     def pending(self, execution_id: str) -> Pending | None:
         return self._pending.get(execution_id)
@@ -111,10 +150,13 @@ class StoreRecorder:
             if status == "in-progress" and p.started is None:
                 p.started = ts
                 row["started_at"] = iso(ts)
+                if p.lazy:  # queued until now: visible ``delay`` after it started, not at once
+                    p.since = time.monotonic()
             event = {"execution_id": execution_id, "ts": iso(ts), "kind": "status",
                      "status": status, "progress": None, "message": message, "data": None}
             p.events.append(event)
             p.history.append(event)
+        self._touch(p)
 
     def started(self, execution_id: str, ts: float) -> None:
         self.status(execution_id, "in-progress", ts)
@@ -124,6 +166,7 @@ class StoreRecorder:
         if p is not None:
             with p.lock:
                 p.logs.append({"execution_id": execution_id, "ts": iso(ts), "stream": stream, "text": text})
+            self._touch(p)
 
     def progress(self, execution_id: str, event: dict) -> None:
         p = self._pending.get(execution_id)
@@ -138,6 +181,7 @@ class StoreRecorder:
         with p.lock:
             p.events.append(row)
             p.history.append(row)
+        self._touch(p)
 
     def finished(self, execution_id: str, result, attempts: int) -> None:
         p = self._pending.get(execution_id)
@@ -161,6 +205,12 @@ class StoreRecorder:
                 if execution_id is not None else list(self._pending.values())
         if targets:
             self._write(targets)
+
+    def flush_all(self, held: list[Pending]) -> None:
+        """Write those of ``held`` not written yet, in one transaction, now."""
+        targets = [p for p in held if not p.written]
+        if targets:
+            self._write(sorted(targets, key=lambda p: p.row["id"]))
 
     def _write(self, targets: list[Pending]) -> None:
         """Write ``targets`` in one transaction; if a row-specific error fails it, write them
@@ -186,7 +236,9 @@ class StoreRecorder:
         _log.error("faas_jupyter: %s", p.error)  # reported once; the waiter raises it
         with self._lock:
             self._pending.pop(eid, None)
-        p.done.set()
+            self._dirty.pop(eid, None)
+            p.written = True
+            self._written.notify_all()
 
     def _write_batch(self, targets: list[Pending]) -> None:
         locks = [p.write_lock for p in targets]
@@ -195,7 +247,10 @@ class StoreRecorder:
         batch: list = []
         try:
             for p in targets:
-                batch.append((p, _take(p)))
+                if not p.written:  # another thread wrote its final state meanwhile
+                    batch.append((p, _take(p)))
+            if not batch:
+                return
             sql.write_batch(self.store, [s["row"] for _, s in batch if s["insert"]],
                             [s["row"] for _, s in batch if not s["insert"]],
                             [e for _, s in batch for e in s["events"]],
@@ -210,11 +265,18 @@ class StoreRecorder:
                 lock.release()
         with self._lock:
             for p, s in batch:
+                eid = p.row["id"]
+                with p.lock:
+                    if s["final"]:
+                        p.written = True
+                    clean = s["final"] or not (p.events or p.logs or p.items)
+                    if clean:
+                        p.dirty = False
+                if clean:
+                    self._dirty.pop(eid, None)
                 if s["final"]:
-                    self._pending.pop(p.row["id"], None)
-        for p, s in batch:
-            if s["final"]:
-                p.done.set()
+                    self._pending.pop(eid, None)
+            self._written.notify_all()
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -229,7 +291,7 @@ class StoreRecorder:
             self._next_scan = now + self.delay / 2
             # a waited-for execution is written by its own thread when it ends; while it runs
             # long, the flusher makes it visible like any other
-            due.update((id(p), p) for p in self._pending.values()
+            due.update((id(p), p) for p in self._dirty.values()
                        if not (p.sync and p.final) and (p.final or now - p.since >= self.delay)
                        and (p.final or p.events or p.logs or not p.inserted))
         return sorted(due.values(), key=lambda p: p.row["id"])

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
-from faas_jupyter.runner.supervisor import Supervisor
+from faas_jupyter.runner.runtimes.base import CallSpec
+from faas_jupyter.runner.supervisor import Countdown, Supervisor
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
-from faas_jupyter.workspace._recorder import StoreRecorder
+from faas_jupyter.workspace._recorder import Pending, StoreRecorder
 
 _RUNNING: dict[str, "RunningService"] = {}
 _LOCK = threading.RLock()
@@ -50,6 +51,7 @@ class RunningService:
         self.recorder = recorder_for(ws.store)
         self.active = service.active
         self.futures: dict[str, Future] = {}
+        self.batches: weakref.WeakSet[Countdown] = weakref.WeakSet()  # svc.map calls running
         self.runtime = make_runtime(service.runtime, **_runtime_options(service))
         self.runtime.start(self._config(ws, service, codebase, spec))
         self.supervisor = Supervisor(self.runtime, self.recorder, service.max_attempts,
@@ -83,6 +85,18 @@ class RunningService:
             future.add_done_callback(lambda _f: self.futures.pop(eid, None))
         return pending
 
+    def submit_batch(self, rows: list[dict], inputs: list[dict],
+                     returns: list | None) -> tuple[list[Pending], Countdown]:
+        """Record and run many executions (``svc.map``): their rows are written when they
+        start; the Countdown tells when all have ended (``stop`` waits for it too)."""
+        held = self.recorder.begin_lazy(rows)
+        countdown = Countdown(len(rows))
+        self.batches.add(countdown)
+        calls = [CallSpec(row["id"], row["function_name"], values, 1, None, returns)
+                 for row, values in zip(rows, inputs)]
+        self.supervisor.submit_batch(calls, countdown.end)
+        return held, countdown
+
     def terminate(self, execution_id: str) -> bool:
         return self.supervisor.terminate(execution_id)
 
@@ -99,6 +113,8 @@ class RunningService:
                 future.result(max(0.0, deadline - time.monotonic()))
             except Exception:  # a runtime bug is recorded by the supervisor
                 pass
+        for countdown in list(self.batches):
+            countdown.wait(max(0.0, deadline - time.monotonic()))
         self.recorder.flush()
 
 

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
+from faas_jupyter.model.entities import ExecutionStatus
+from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace._bound import Bound
+from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
 from faas_jupyter.workspace._recorder import Pending, decode_row
@@ -40,7 +44,7 @@ def status_log(events: list[dict]) -> list[dict]:
 
 
 @dataclass(eq=True)
-class Execution(ExecutionModel):
+class Execution(ExecutionModel, Bound):
     """One execution; ``wait``, ``refresh``, ``logs``, ``rerun``, ``terminate``, outputs."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -48,11 +52,6 @@ class Execution(ExecutionModel):
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
     _pending: Pending | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def workspace(self) -> Workspace:
-        """The workspace this execution is bound to."""
-        return self._ws
 
     @property
     def service_id(self) -> str | None:
@@ -92,9 +91,10 @@ class Execution(ExecutionModel):
             except FutureTimeout:
                 raise TimeoutError(f"execution {self.id} is still {self._state()} after {timeout:g} s; "
                                    "wait longer or ex.terminate()") from None
-            pending = self._pending or bridge.recorder_for(self._ws.store).pending(self.id)
-            if pending is not None and not pending.done.wait(_left(deadline, 30.0)):
-                bridge.recorder_for(self._ws.store).flush(self.id)
+            recorder = bridge.recorder_for(self._ws.store)
+            pending = self._pending or recorder.pending(self.id)
+            if pending is not None and not recorder.wait(pending, _left(deadline, 30.0)):
+                recorder.flush(self.id)
             if pending is not None:
                 pending.raise_error()  # this row could not be recorded: say so once
             return self.refresh() if _refresh else self
@@ -180,7 +180,9 @@ class Execution(ExecutionModel):
     def __repr__(self) -> str:
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
         error = f": {self.error}" if self.error else ""
-        return f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{error}>"
+        by = f" by trigger {self.trigger['name']}" if self.trigger else ""
+        return (f"<Execution {self.id[:8]} {self.service}.{self.function_name} {self.status}{took}{by}"
+                f"{error}>")
 
 
 def _last_message(ex: Execution) -> str:
@@ -260,6 +262,25 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
+def submit_batch(ws, running, function, inputs: list[dict],
+                 returns: list | None = None) -> tuple[list[Pending], Countdown]:
+    """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
+    stored), then hand all of them to the runtime at once; their rows are written when they
+    start (``StoreRecorder.begin_lazy``). The Countdown says when all have ended."""
+    from faas_jupyter.runner.invoke import check_inputs
+    where, declared = f"function {function.name!r}", list(function.input)
+    for values in inputs:
+        check_inputs(where, declared, values)
+    prepared = [prepare_inputs(ws, function, values) for values in inputs]
+    owner = _hosts.host_for(ws.store).ensure()
+    rows = [bridge.new_row(ws, running.service, function.name, values, owner=owner) for values in inputs]
+    if returns:
+        meta = json.dumps({"returns": returns}, default=str)
+        for row in rows:
+            row["metadata"] = meta
+    return running.submit_batch(rows, prepared, returns)
+
+
 def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
     with pending.lock:
         row, history = dict(pending.row), list(pending.history)
@@ -270,16 +291,25 @@ def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending |
              future: Future | None = None) -> Execution:
     decoded = decode_row(row)
     meta = decoded["metadata"]
-    ex = Execution(id=row["id"], service=row["service_name"], package=row["package_name"],
-                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                   status_log=status_log(events), input=decoded["input"], output=decoded["output"],
-                   error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
-                   max_attempts=row["max_attempts"], duration=row["duration"],
-                   created_at=row["created_at"], started_at=row["started_at"],
-                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
-                   trigger=meta.get("trigger"), _ws=ws, _service_id=row["service_id"], _metadata=meta,
-                   _pending=pending, _future=future)
+    values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
+                  revision=row["revision"], function_name=row["function_name"], status=row["status"],
+                  status_log=status_log(events), input=decoded["input"], output=decoded["output"],
+                  error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
+                  max_attempts=row["max_attempts"], duration=row["duration"],
+                  created_at=row["created_at"], started_at=row["started_at"],
+                  finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
+                  trigger=meta.get("trigger"))
+    private = dict(_ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
+    status = _STATUSES.get(values["status"])
+    if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
+        ex = Execution(**values, **private)
+    else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
+        ex = Execution.__new__(Execution)
+        ex.__dict__.update(values, status=status, **private)
     return ex
+
+
+_STATUSES = {s.value: s for s in ExecutionStatus}
 
 
 PAGE = 50  # the default page: fronts show the newest 50 and say there are more

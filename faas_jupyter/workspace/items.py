@@ -23,6 +23,8 @@ from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as sql
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import new_id, now
+from faas_jupyter.workspace._bound import Bound
+from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace._item_records import item_row
 
 if TYPE_CHECKING:
@@ -33,16 +35,11 @@ MEMBERS = WRITERS + ("annotator",)
 
 
 @dataclass(eq=True)
-class Item(ItemSpec):
+class Item(ItemSpec, Bound):
     """An item bound to a workspace: ``get()``, ``as_df()``, ``local()``, ``annotations``."""
 
     metadata: dict = field(default_factory=dict, compare=False)
     _ws: Any = field(default=None, repr=False, compare=False)
-
-    @property
-    def workspace(self) -> Workspace:
-        """The workspace this item is bound to."""
-        return self._ws
 
     def record(self) -> dict:
         """The packager record this item was stored from."""
@@ -92,6 +89,17 @@ class Item(ItemSpec):
     def annotations(self) -> "Annotations":
         return Annotations(self)
 
+    def update(self) -> "Item":
+        """Store this item's ``metadata`` as changed in place (Dataloop's
+        ``item.metadata["user"] = {...}; item.update()``); Item Updated triggers fire."""
+        _changes.update_item(self, WRITERS)
+        return self
+
+    def delete(self) -> None:
+        """Delete this item and its annotations (files stay until ``ws.gc()``); Item Deleted
+        triggers fire with the item as it was."""
+        _changes.delete_item(self, WRITERS)
+
     @property
     def name(self) -> str:
         """Dataloop's item name: the file name (``scores.csv``); the key for an inline result."""
@@ -111,11 +119,26 @@ class Item(ItemSpec):
 
 
 @dataclass(eq=True)
-class Annotation(AnnotationSpec):
-    """A JSON annotation of an item."""
+class Annotation(AnnotationSpec, Bound):
+    """A JSON annotation of an item: ``update(data)``, ``delete()``."""
+
+    _ws: Any = field(default=None, repr=False, compare=False)
+
+    def update(self, data: dict | None = None) -> "Annotation":
+        """Store ``data`` (else ``self.data`` as changed in place); Annotation Updated triggers fire."""
+        if data is not None:
+            if not isinstance(data, dict):
+                raise ValidationError(f"an annotation is a dict, not {type(data).__name__}")
+            self.data = data
+        _changes.update_annotation(self, MEMBERS)
+        return self
+
+    def delete(self) -> None:
+        """Delete this annotation; Annotation Deleted triggers fire."""
+        _changes.delete_annotation(self, MEMBERS)
 
 
-def _bind(ws, row: sql.NamedItemRow, project_name: str) -> Item:
+def _bind(ws: Workspace, row: sql.NamedItemRow, project_name: str) -> Item:
     meta = row["metadata"] or {}
     return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
                 size=row["size"], digest=row["hash"], packager=row["packager"],
@@ -135,7 +158,7 @@ def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: st
 class Items:
     """``ws.items``: log, get, list (in the current project)."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bound(self, rows: list[sql.NamedItemRow]) -> list[Item]:
@@ -158,8 +181,14 @@ class Items:
         with clearing_scope():  # the packers' temporary paths go once the items are recorded
             records = self._ws.packagers.manager.pack(obj, hint, self._ws.artifacts, f"{project.name}/{group}")
             rows = [_row(r, project.id, dataset_id, execution, group, self._ws.user) for r in records]
+            name = dataset if dataset is None or isinstance(dataset, str) else dataset.name
+            created = [_bind(self._ws, {**r, "dataset_name": name}, project.name) for r in rows]
+
+            def fn(conn):  # the items and their trigger events: one transaction
+                sql.insert_items(conn, rows)
+                _changes.record(conn, self._ws, "Item", "Created", created)
             try:
-                self._ws.store.write(lambda conn: sql.insert_items(conn, rows))
+                self._ws.store.write(fn)
             except BaseException:
                 for r in records:  # no orphan files for items that were never recorded
                     if r["path"] and self._ws.artifacts.exists(r["path"]):
@@ -196,6 +225,10 @@ class Items:
             dataset_id = self._dataset_id(conn, dataset) if dataset is not None else None
             return self._bound(sql.list_items(conn, self._ws.project.id, dataset_id, key))
 
+    def delete(self, item_id: str) -> None:
+        """Delete item ``item_id`` (``item.delete()``)."""
+        self.get(item_id).delete()
+
     def bundle_parts(self, bundle: Item) -> list[Item]:
         """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
         with self._ws.store.connect() as conn:
@@ -222,17 +255,20 @@ class Annotations:
                                   "creator": self._ws.user}
         project = self._ws.project
 
+        note = Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
+                          creator=row["creator"], _ws=self._ws)
+
         def fn(conn):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
+            _changes.record(conn, self._ws, "Annotation", "Created", [note])
         self._ws.store.write(fn)
-        return Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
-                          creator=row["creator"])
+        return note
 
     def list(self) -> list[Annotation]:
         with self._ws.store.connect() as conn:
             return [Annotation(id=r["id"], item=r["item_id"], data=r["data"],
-                               created_at=r["created_at"], creator=r["creator"])
+                               created_at=r["created_at"], creator=r["creator"], _ws=self._ws)
                     for r in sql.list_annotations(conn, self._item.id)]
 
     def __iter__(self):
@@ -308,7 +344,7 @@ class CodebaseItem(Item):
         return self.download()
 
 
-def codebase_item(ws, item_id: str) -> CodebaseItem:
+def codebase_item(ws: Workspace, item_id: str) -> CodebaseItem:
     """The codebase zip item ``item_id`` of a revision in the current project."""
     with ws.store.connect() as conn:
         ws.check_member(f"read item {item_id!r}", conn)

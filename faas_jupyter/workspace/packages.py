@@ -21,6 +21,7 @@ from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.versions import BUMPS, FIRST_VERSION, bump_version
 from faas_jupyter.store import packages as sql
 from faas_jupyter.store import services as service_sql
+from faas_jupyter.workspace import dpk
 from faas_jupyter.workspace.items import codebase_id
 from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
                                                    export_folder, resolve_spec, with_package_json)
@@ -276,13 +277,25 @@ class Packages:
         self._ws.store.write(fn)
 
     def export(self, name: str, directory: str | Path, version: str | None = None) -> Path:
-        """Write a Dataloop package folder: the codebase, ``package.json``, ``dataloop.json``."""
-        return export_folder(self.get(name, version=version), directory)
+        """Write a Dataloop package folder: the codebase, ``package.json``, ``dataloop.json``
+        (whose ``components`` also list the package's services and their triggers)."""
+        pkg = self.get(name, version=version)
+        return export_folder(pkg, directory, dpk.components(self._ws, pkg.name))
 
     def import_folder(self, directory: str | Path, package_name: str | None = None,
-                      message: str = "", **kwargs) -> Package:
-        """Push a Dataloop package folder (``package.json`` + codebase)."""
-        return self.push(src_path=directory, package_name=package_name, message=message, **kwargs)
+                      message: str = "", deploy: bool = False, **kwargs) -> Package:
+        """Push a Dataloop package folder (``package.json`` + codebase); ``deploy=True`` also
+        deploys the services its ``dataloop.json`` lists and creates their triggers."""
+        found = dpk.read_components(directory)
+        if deploy:  # a bad trigger is refused before anything is pushed
+            for i, entry in enumerate(found["triggers"]):
+                dpk.parse_trigger(entry, i)
+        pkg = self.push(src_path=directory, package_name=package_name, message=message, **kwargs)
+        if deploy:
+            dpk.deploy_components(self._ws, pkg, found)
+        else:
+            dpk.warn_not_deployed(found, directory)
+        return pkg
 
 
 def _changes(conn, latest: dict | None, cb: Codebase, text: str) -> dict:

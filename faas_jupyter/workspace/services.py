@@ -18,6 +18,7 @@ from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._package_ref import PackageRef
@@ -35,15 +36,10 @@ RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
-class Service(ServiceModel):
+class Service(ServiceModel, Bound):
     """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
-
-    @property
-    def workspace(self) -> Workspace:
-        """The workspace this service is bound to."""
-        return self._ws
 
     def bind(self, ws: Workspace) -> Service:
         """This service, bound to ``ws`` (as ``ws.services`` hands them out)."""
@@ -120,23 +116,19 @@ class Service(ServiceModel):
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         if running is None:  # queued for the home in another process: one row each
             return self._map_queued(function_name, inputs, progress, returns)
-        from faas_jupyter.workspace.executions import submit_local
+        from faas_jupyter.workspace.executions import submit_batch
         function = running.module.function(function_name)  # NotFound lists the functions
         if returns is not None:  # a malformed hint or unknown artifact type fails before anything runs
             self._ws.packagers.manager.check_artifact_types(returns)
             returns = list(returns)
         # only the in-memory state per input: the Executions are built once, when all ended
-        held = [submit_local(self._ws, running, function, dict(i or {}), wait=False, returns=returns)
-                for i in inputs]
+        held, countdown = submit_batch(self._ws, running, function, [dict(i or {}) for i in inputs], returns)
         from tqdm.auto import tqdm
-        recorder = running.recorder
         with tqdm(total=len(held), desc=f"{self.name}.{function_name}", disable=not progress) as bar:
-            for p in held:
-                future = running.futures.get(p.row["id"])
-                if future is not None:
-                    future.result()
-                bar.update(1)
-        recorder.flush()
+            while not countdown.wait(0.1 if progress else None):
+                bar.update(countdown.ended - bar.n)
+            bar.update(countdown.ended - bar.n)
+        running.recorder.flush_all(held)  # what the flusher has not written yet, in one transaction
         for p in held:
             p.raise_error()  # a row that could not be recorded: said once, as ex.wait() does
         return _final(self._ws, [p.row["id"] for p in held], held)
@@ -199,7 +191,7 @@ def _final(ws, started: list[str], held: list) -> list:
     """The ended executions as stored, built from the state this process wrote (no re-read of
     every row); only those it no longer held are read back."""
     from faas_jupyter.workspace.executions import from_pending
-    out = [from_pending(ws, p) if p is not None and p.done.is_set() else None for p in held]
+    out = [from_pending(ws, p) if p is not None and p.written else None for p in held]
     missing = [eid for eid, o in zip(started, out) if o is None]
     fetched = dict(zip(missing, ws.executions.many(missing))) if missing else {}
     return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]

@@ -27,6 +27,8 @@ import {
   IPreview,
   IRevision,
   IService,
+  ITrigger,
+  ITriggerRequest,
   IWhoAmI
 } from './types';
 
@@ -189,6 +191,30 @@ export class FaasApi {
 
   terminate(id: string): Promise<IExecution> {
     return this.send<IExecution>('POST', `executions/${enc(id)}/terminate`, {});
+  }
+
+  async triggers(service?: string): Promise<ITrigger[]> {
+    return asList<ITrigger>(await this.request(service ? `services/${enc(service)}/triggers` : 'triggers'));
+  }
+
+  createTrigger(service: string, body: ITriggerRequest): Promise<ITrigger> {
+    return this.send<ITrigger>('POST', `services/${enc(service)}/triggers`, body);
+  }
+
+  updateTrigger(idOrName: string, body: Partial<ITriggerRequest>): Promise<ITrigger> {
+    return this.send<ITrigger>('PATCH', `triggers/${enc(idOrName)}`, body);
+  }
+
+  setTriggerActive(idOrName: string, active: boolean): Promise<ITrigger> {
+    return this.send<ITrigger>('POST', `triggers/${enc(idOrName)}/${active ? 'activate' : 'deactivate'}`, {});
+  }
+
+  deleteTrigger(idOrName: string): Promise<unknown> {
+    return this.send('DELETE', `triggers/${enc(idOrName)}`);
+  }
+
+  async triggerExecutions(idOrName: string, limit = 20): Promise<IExecution[]> {
+    return asList<IExecution>(await this.request(`triggers/${enc(idOrName)}/executions?limit=${limit}`));
   }
 
   async datasets(): Promise<IDataset[]> {

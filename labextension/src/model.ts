@@ -19,6 +19,9 @@ import {
   IPreview,
   IRevision,
   IService,
+  ITrigger,
+  ITriggerRequest,
+  ITriggerStats,
   IWhoAmI
 } from './types';
 import { behindCount, latestVersion, previousVersion } from './versions';
@@ -76,6 +79,34 @@ export function logText(lines: ILogLine[]): string {
   return lines.map(l => (l.text.endsWith('\n') ? l.text : `${l.text}\n`)).join('');
 }
 
+/** What a trigger listens to: `Item Created, Updated · once` or `cron 0 * * * *`. */
+export function triggerWhat(t: ITrigger): string {
+  if (t.type === 'Cron') {
+    return `cron ${t.spec.cron ?? '?'}`;
+  }
+  const actions = (t.spec.actions ?? []).join(', ');
+  const mode = t.spec.executionMode ? ` · ${t.spec.executionMode.toLowerCase()}` : '';
+  return `${t.spec.resource ?? 'Item'} ${actions}${mode}`;
+}
+
+/** A trigger's record: last/next fire, fire and failure counts (under `stats`, or top-level). */
+export function triggerStats(t: ITrigger): Required<ITriggerStats> {
+  const s = { ...t, ...(t.stats ?? {}) };
+  return { lastFiredAt: s.lastFiredAt ?? null, nextFireAt: s.nextFireAt ?? null, fireCount: s.fireCount ?? 0, failureCount: s.failureCount ?? 0 };
+}
+
+/** `in 42 s`, `3 min ago`, `in 2 h`: a time relative to `now` (empty when unknown). */
+export function relativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+  const t = Date.parse(iso ?? '');
+  if (Number.isNaN(t)) {
+    return '';
+  }
+  const s = Math.round((t - now) / 1000);
+  const a = Math.abs(s);
+  const span = a < 60 ? `${a} s` : a < 3600 ? `${Math.round(a / 60)} min` : a < 172800 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86400)} d`;
+  return s >= 0 ? `in ${span}` : `${span} ago`;
+}
+
 export class FaasModel {
   constructor(
     readonly api: FaasApi,
@@ -95,6 +126,9 @@ export class FaasModel {
   packages: IPackage[] = [];
   revisions = new Map<string, IRevision[]>();
   services: IService[] = [];
+  triggers: ITrigger[] = [];
+  /** The executions of each trigger whose list is open, by trigger id (refreshed each tick). */
+  triggerRuns = new Map<string, IExecution[]>();
   executions: IExecution[] = [];
   executionsTotal = 0;
   statusFilter = '';
@@ -203,11 +237,12 @@ export class FaasModel {
       this.whoami = tick.whoami;
       this.packages = tick.packages;
       this.services = tick.services;
+      this.triggers = tick.triggers ?? [];
       this.executions = tick.executions.items;
       this.executionsTotal = tick.executions.total;
       this.datasets = tick.datasets;
       this.forgetStaleRevisions();
-      await this.refreshSelected();
+      await Promise.all([this.refreshSelected(), this.refreshTriggerRuns()]);
       this.error = null;
     } catch (err) {
       this.error = uiMessage(err);
@@ -236,6 +271,57 @@ export class FaasModel {
     if (sel && !FINAL_STATUSES.has(sel.status)) {
       await this.loadExecution(sel.id, false);
     }
+  }
+
+  /** The open trigger lists again; a deleted trigger's list is dropped. */
+  private async refreshTriggerRuns(): Promise<void> {
+    const ids = new Set(this.triggers.map(t => t.id));
+    const open = [...this.triggerRuns.keys()];
+    await Promise.all(
+      open.map(async id => {
+        if (!ids.has(id)) {
+          this.triggerRuns.delete(id);
+          return;
+        }
+        this.triggerRuns.set(id, await this.api.triggerExecutions(id));
+      })
+    );
+  }
+
+  /** A service's triggers, by name. */
+  triggersOf(service: string): ITrigger[] {
+    return this.triggers
+      .filter(t => t.spec.operation?.serviceName === service)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async loadTriggerRuns(id: string): Promise<void> {
+    await this.guard(`trigger:${id}`, async () => {
+      this.triggerRuns.set(id, await this.api.triggerExecutions(id));
+    });
+  }
+
+  closeTriggerRuns(id: string): void {
+    this.triggerRuns.delete(id);
+    this.emit();
+  }
+
+  addTrigger(service: string, body: ITriggerRequest): Promise<boolean> {
+    const what = body.type === 'Cron' ? `cron ${body.cron}` : `${body.resource ?? 'Item'} ${(body.actions ?? []).join(', ')}`;
+    return this.act(`triggers:${service}`, `trigger ${body.name || service} added: ${body.function} on ${what}`, () =>
+      this.api.createTrigger(service, body)
+    );
+  }
+
+  setTriggerActive(t: ITrigger, active: boolean): Promise<boolean> {
+    return this.act(`trigger:${t.id}`, `${t.name} ${active ? 'activated' : 'deactivated'}`, () =>
+      this.api.setTriggerActive(t.id, active)
+    );
+  }
+
+  deleteTrigger(t: ITrigger): Promise<boolean> {
+    const service = t.spec.operation?.serviceName ?? '';
+    return this.act(`triggers:${service}`, `trigger ${t.name} deleted`, () => this.api.deleteTrigger(t.id));
   }
 
   versionsOf(pkg: string): string[] | undefined {

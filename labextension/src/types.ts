@@ -122,6 +122,73 @@ export interface IExecution {
   finishedAt?: string | null;
   creator?: string;
   progress?: number | null;
+  /** The trigger whose event (or cron tick) started this run; null when someone ran it. */
+  trigger?: IExecutionTrigger | null;
+}
+
+export interface IExecutionTrigger {
+  id: string;
+  name: string;
+  eventId?: string | null;
+}
+
+/** The function a trigger calls (Dataloop's `spec.operation`). */
+export interface ITriggerOperation {
+  type: string;
+  serviceName?: string;
+  serviceId?: string;
+  functionName: string;
+}
+
+/** model Trigger.to_json(): Dataloop's shape plus the firing record. */
+export interface ITrigger {
+  id: string;
+  name: string;
+  active: boolean;
+  type: 'Event' | 'Cron' | string;
+  projectId?: string;
+  spec: {
+    resource?: string;
+    actions?: string[];
+    filter?: Record<string, unknown>;
+    executionMode?: string;
+    cron?: string;
+    startAt?: string | null;
+    endAt?: string | null;
+    input?: Record<string, unknown>;
+    catchUp?: string;
+    operation: ITriggerOperation;
+  };
+  /** What it did (also accepted at the top level, as older answers had it). */
+  stats?: ITriggerStats;
+  lastFiredAt?: string | null;
+  nextFireAt?: string | null;
+  fireCount?: number;
+  failureCount?: number;
+}
+
+export interface ITriggerStats {
+  lastFiredAt?: string | null;
+  nextFireAt?: string | null;
+  fireCount?: number;
+  failureCount?: number;
+}
+
+/** POST services/{name}/triggers: the keywords of svc.triggers.create, camelCase. */
+export interface ITriggerRequest {
+  function: string;
+  name?: string;
+  type?: 'Event' | 'Cron';
+  resource?: string;
+  actions?: string[];
+  filter?: Record<string, unknown>;
+  executionMode?: string;
+  cron?: string;
+  startAt?: string;
+  endAt?: string;
+  input?: Record<string, unknown>;
+  catchUp?: string;
+  active?: boolean;
 }
 
 export interface ILogLine {
@@ -184,6 +251,8 @@ export interface ISummary {
   whoami: IWhoAmI & { role?: string | null };
   packages: IPackage[];
   services: (IService & { behind?: number | null })[];
+  /** Every trigger of the project (an older server sends none). */
+  triggers?: ITrigger[];
   executions: { items: IExecution[]; total: number };
   datasets: IDataset[];
 }

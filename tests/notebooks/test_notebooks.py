@@ -28,6 +28,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     run_notebook = _runner()
     monkeypatch.setenv("FAAS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("FAAS_WIDGETS", "0")  # nbclient has no widget front end: text tables
+    monkeypatch.setenv("FAAS_DEMO_CRON", "*/2 * * * * *")  # 04-triggers: its summary every 2 s, not every minute
     nb = run_notebook.run(path, timeout=600)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors

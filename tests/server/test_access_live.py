@@ -20,7 +20,7 @@ from faas_jupyter.server import PREFIX, routes  # noqa: E402
 METHODS = ("get", "post", "patch", "put", "delete")
 # a real name for each kind of path parameter, by the literal segment before it
 SAMPLES = {"packages": "shapes", "revisions": "1.0.0", "services": "svc", "executions": "{ex}",
-           "datasets": "raw", "items": "{item}"}
+           "datasets": "raw", "items": "{item}", "triggers": "trig"}
 _ALTERNATIVES = re.compile(r"\(([\w.-]+(?:\|[\w.-]+)+)\)")
 
 
@@ -58,12 +58,17 @@ CASES = route_cases()
 
 @pytest.fixture(scope="module")
 def world(live):
-    """A process service ``svc`` deployed by the owner, one finished execution, the item id."""
+    """A process service ``svc`` deployed by the owner with a cron trigger ``trig``, one finished
+    execution, the item id."""
     code, svc = live.call("POST", "services", body={"name": "svc", "package": "shapes", "runtime": "process"})
     assert code == 201, svc
     code, ex = live.call("POST", "services/svc/execute", body={"function": "add", "input": {"x": 1}})
     assert code == 201, ex
     item = live.ws.items.list()[0]
+    code, trig = live.call("POST", "services/svc/triggers",
+                           body={"name": "trig", "function": "add", "type": "Cron", "cron": "0 3 * * *",
+                                 "input": {"x": 1}})
+    assert code == 201, trig
     return {"ex": live.final(ex["id"])["id"], "item": item.id}
 
 

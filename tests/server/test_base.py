@@ -23,6 +23,9 @@ ROUTES = [
     ("summary", ["GET"]), ("console/executions", ["GET"]), ("console/filters", ["GET"]),
     ("console/stats", ["GET"]), ("console/items", ["GET"]), ("executions/x/log-lines", ["GET"]),
     ("executions/x/rerun-with", ["POST"]), ("items/x/lineage", ["GET"]),
+    ("triggers", ["GET"]), ("services/svc/triggers", ["GET", "POST"]),
+    ("triggers/t", ["GET", "PATCH", "DELETE"]), ("triggers/t/activate", ["POST"]),
+    ("triggers/t/deactivate", ["POST"]), ("triggers/t/executions", ["GET"]),
 ]
 CASES = [(path, verb) for path, verbs in ROUTES for verb in verbs]
 

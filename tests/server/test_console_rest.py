@@ -25,7 +25,7 @@ async def test_summary_answers_a_whole_sidebar_tick_in_one_request(api, final, p
     ws.datasets.create("raw")
     code, tick = await api("GET", "summary", limit="2")
     assert code == 200
-    assert set(tick) == {"whoami", "packages", "services", "executions", "datasets"}
+    assert set(tick) == {"whoami", "packages", "services", "triggers", "executions", "datasets"}
     assert (tick["whoami"]["user"], tick["whoami"]["project"], tick["whoami"]["role"]) == (
         "tester", "default", "owner")
     assert [(p["name"], p["latestRevision"]) for p in tick["packages"]] == [("shapes", "1.0.1")]
@@ -33,6 +33,10 @@ async def test_summary_answers_a_whole_sidebar_tick_in_one_request(api, final, p
     assert tick["executions"]["total"] == 3
     assert [e["id"] for e in tick["executions"]["items"]] == [table["id"], bad["id"]]
     assert [d["name"] for d in tick["datasets"]] == ["raw"]
+    assert tick["triggers"] == []
+    ws.services.get("svc").triggers.create("add", name="nightly", cron="0 3 * * *", input={"x": 1})
+    code, tick = await api("GET", "summary", limit="2")
+    assert [(t["name"], t["spec"]["operation"]["serviceName"]) for t in tick["triggers"]] == [("nightly", "svc")]
     code, stopped = await api("GET", "summary", status="terminated")
     assert [e["id"] for e in stopped["executions"]["items"]] == [bad["id"]]
 

@@ -157,3 +157,22 @@ def test_migration_3_upgrades_a_version_2_database(store_url):
     with s.connect() as conn:
         assert len(sql.changed_since(conn, pid, 0)) == 2  # the old row has change 0
     s.close()
+
+
+def test_the_terminate_request_poll_reads_only_terminate_events(store):
+    from faas_jupyter.store.hosts import request_terminate, terminate_query, terminate_requests
+    from faas_jupyter.store.schema import execution_events
+    pid = _project(store)
+    rows = _rows(pid, 40)
+    events = [{"execution_id": r["id"], "ts": r["created_at"], "kind": "status", "status": "success",
+               "progress": None, "message": None, "data": None} for r in rows for _ in range(3)]
+    sql.write_batch(store, rows, [], events, [], [])
+    with store.transaction() as conn:
+        request_terminate(conn, rows[7]["id"], rows[7]["created_at"], "terminate requested by tester")
+    with store.connect() as conn:
+        assert [eid for _, eid in terminate_requests(conn, 5)] == [rows[7]["id"]]
+        assert "ix_execution_events_kind_id" in {ix["name"] for ix in inspect(conn).get_indexes("execution_events")}
+        if conn.dialect.name == "sqlite":  # one range of (kind, id), not every event after id 5
+            plan = _plan(conn, terminate_query(5))
+            assert "ix_execution_events_kind_id" in plan and "TEMP B-TREE" not in plan, plan
+        assert conn.scalar(select(execution_events.c.id).order_by(execution_events.c.id.desc()).limit(1)) > 100

@@ -96,3 +96,58 @@ def test_the_scheduler_field_goes_with_runtime_dask_only(ws, pkg):
     assert panel.values()["scheduler"] == "tcp://sched:8786"
     panel.scheduler.value = ""
     assert "scheduler" not in panel.values()  # empty: a LocalCluster of this kernel
+
+
+def test_a_cron_trigger_is_added_with_the_service(ws, pkg):
+    panel = DeployPanel(ws, "shapes")
+    assert panel.trigger.kind.value == "none" and panel.trigger.children == (panel.trigger.kind,)
+    panel.trigger.kind.value = "Cron"
+    assert panel.trigger.function.options == ("run", "fail", "frame", "sleepy", "ticker")
+    panel.trigger.function.value = "ticker"
+    panel.trigger.cron.value = "0 3 * * *"
+    panel.trigger.input.value = '{"n": 1}'
+    panel.trigger.name.value = "nightly"
+    panel.deploy_button.click()
+    assert panel.status.kind == "ok", panel.status.message
+    assert "deployed shapes" in panel.status.message
+    assert "trigger nightly: cron '0 3 * * *' runs ticker" in panel.status.message
+    made = ws.triggers.get("nightly")
+    assert (made.service, made.function, made.cron, made.input) == ("shapes", "ticker", "0 3 * * *", {"n": 1})
+    ws.services.get("shapes").delete()
+
+
+@pytest.mark.parametrize("kind, field, value, message", [
+    ("Cron", "cron", "61 * * * *", "61"),
+    ("Event", "filter", "{oops", "trigger filter is not valid JSON"),
+    ("Event", "filter", "[1]", "trigger filter must be a JSON object, not list"),
+    ("Cron", "input", "{oops", "trigger input is not valid JSON"),
+])
+def test_a_bad_trigger_deploys_nothing(ws, pkg, kind, field, value, message):
+    panel = DeployPanel(ws, "shapes")
+    panel.trigger.kind.value = kind
+    getattr(panel.trigger, field).value = value
+    panel.deploy_button.click()
+    assert panel.status.kind == "error" and message in panel.status.message, panel.status.message
+    assert ws.services.list() == [] and panel.service is None
+
+
+def test_a_refused_trigger_keeps_the_service_and_add_trigger_retries(ws, pkg):
+    panel = DeployPanel(ws, "shapes")
+    assert panel.trigger_button.disabled
+    panel.trigger.kind.value = "Event"  # run() has no Item input to receive the item
+    panel.deploy_button.click()
+    assert panel.status.kind == "error"
+    assert panel.status.message.startswith("deployed shapes, but its trigger was refused: ")
+    assert "exactly one input of type 'Item'" in panel.status.message
+    assert panel.status.message.endswith("fix it and press Add trigger")
+    assert [s.name for s in ws.services.list()] == ["shapes"] and ws.triggers.list() == []
+    panel.trigger.kind.value = "none"
+    panel.trigger_button.click()
+    assert panel.status.message == "choose a trigger type (Event or Cron) above, then Add trigger"
+    panel.trigger.kind.value = "Cron"
+    panel.trigger.function.value = "run"
+    panel.trigger.input.value = '{"x": 2}'
+    panel.trigger_button.click()
+    assert panel.status.kind == "ok" and "trigger shapes: cron '*/5 * * * *' runs run" in panel.status.message
+    assert [t.name for t in ws.triggers.list()] == ["shapes"]
+    ws.services.get("shapes").delete()

@@ -154,6 +154,18 @@ def test_map_keeps_input_order_and_uses_the_concurrency(ws, svc):
     assert [e.id for e in ws.executions.list(limit=5, offset=5)] == [e.id for e in ws.executions.list()[5:10]]
     stored = ws.executions.many([e.id for e in exs])  # map built them from memory: the same
     assert [e.to_json() for e in exs] == [e.to_json() for e in stored]
+    # built without the dataclass checks, yet equal to a checked one, status log included
+    checked = type(exs[0]).from_json(exs[0].to_json())
+    assert exs[0] == checked and type(exs[0].status) is type(checked.status)
+    assert [s["status"] for s in exs[0].status_log] == ["created", "in-progress", "success"]
+
+
+def test_a_map_with_one_bad_input_runs_and_stores_nothing(ws, svc):
+    from faas_jupyter.errors import ValidationError
+    before = len(ws.executions.list(limit=None))
+    with pytest.raises(ValidationError):
+        svc.map("add", [{"x": 1}, {"x": "not a number"}, {"x": 3}], progress=False)
+    assert len(ws.executions.list(limit=None)) == before
 
 
 def test_a_dataframe_output_becomes_an_item_and_an_item_input_a_dataframe(ws, svc):

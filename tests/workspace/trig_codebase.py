@@ -24,6 +24,10 @@ class ServiceRunner(dl.BaseServiceRunner):
     def two(self, item: dl.Item, other: dl.Item):
         return 2
 
+    def frame(self, n: int):
+        import pandas as pd
+        return pd.DataFrame({"a": list(range(n))})
+
     def tick(self, n: int = 1):
         return time.time()
 '''

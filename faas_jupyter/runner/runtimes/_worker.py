@@ -16,9 +16,11 @@ import signal
 import sys
 import threading
 import time
+from multiprocessing.connection import Connection
+from typing import Any
 
 from faas_jupyter.model.service_runner import ExecutionScope
-from faas_jupyter.runner.runtimes.base import CallResult
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -26,11 +28,11 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 class _PipeSink:
     """Sends events to the parent; a lock keeps messages from user threads whole."""
 
-    def __init__(self, conn):
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.lock = threading.Lock()
 
-    def send(self, message) -> None:
+    def send(self, message: tuple[Any, ...]) -> None:
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an unpicklable progress output: say so instead of dying
@@ -42,13 +44,13 @@ class _PipeSink:
         with self.lock:
             self.conn.send_bytes(data)
 
-    def started(self, execution_id, ts):
+    def started(self, execution_id: str, ts: float) -> None:
         self.send(("started", execution_id, ts))
 
-    def log(self, execution_id, stream, text, ts):
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         self.send(("log", execution_id, stream, text, ts))
 
-    def progress(self, execution_id, event):
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None:
         self.send(("progress", execution_id, event))
 
 
@@ -67,7 +69,7 @@ def die_with_parent(parent_pid: int | None) -> None:
         os._exit(1)
 
 
-def main(conn, config, parent_pid: int | None = None) -> None:
+def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None) -> None:
     """Entry point of a worker process."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a notebook interrupt is for the kernel, not us
@@ -81,7 +83,7 @@ def main(conn, config, parent_pid: int | None = None) -> None:
                    else str(exc)))
         return
     sink.send(("ready", os.getpid()))
-    inbox: queue.Queue = queue.Queue()
+    inbox: queue.Queue[CallSpec | None] = queue.Queue()
     scopes: dict[str, ExecutionScope] = {}
     threading.Thread(target=_read, args=(conn, inbox, scopes), daemon=True).start()
     while (call := inbox.get()) is not None:
@@ -92,7 +94,7 @@ def main(conn, config, parent_pid: int | None = None) -> None:
         _send_result(sink, result)
 
 
-def _read(conn, inbox: queue.Queue, scopes: dict) -> None:
+def _read(conn: Connection, inbox: queue.Queue[CallSpec | None], scopes: dict[str, ExecutionScope]) -> None:
     while True:
         try:
             kind, payload = conn.recv()

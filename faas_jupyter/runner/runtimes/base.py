@@ -35,7 +35,7 @@ class ServiceConfig:
     package: str | None = None
     revision: str | None = None
     project: str | None = None
-    init_input: dict = field(default_factory=dict)
+    init_input: dict[str, Any] = field(default_factory=dict)
     concurrency: int = 1
     execution_timeout: float | None = 3600
     max_attempts: int = 1
@@ -46,8 +46,8 @@ class ServiceConfig:
     echo: bool = False               # also write captured output to the real stdout/stderr
     service_entity: Any = None       # given to the instance as ``service_entity``
     artifacts: str | None = None     # the artifact root URL (remote runtimes check workers reach it)
-    storage_options: dict = field(default_factory=dict)  # its fsspec options, sent to the workers
-    requirements: list = field(default_factory=list)     # the package's pip requirements
+    storage_options: dict[str, Any] = field(default_factory=dict)  # its fsspec options, sent to the workers
+    requirements: list[Any] = field(default_factory=list)     # the package's pip requirements
 
     @property
     def key(self) -> str:
@@ -59,10 +59,10 @@ class ServiceConfig:
 class CallSpec:
     execution_id: str
     function_name: str = "run"
-    inputs: dict = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
     attempt: int = 1
     timeout: float | None = None
-    returns: list | None = None      # log hints given at execute time (override the FunctionIO outputs)
+    returns: list[Any] | None = None      # log hints given at execute time (override the FunctionIO outputs)
 
 
 @dataclass
@@ -76,24 +76,24 @@ class CallResult:
     started_at: float | None = None
     finished_at: float | None = None
     timed_out: bool = False
-    events: list = field(default_factory=list)  # runtimes without streaming replay these
+    events: list[Any] = field(default_factory=list)  # runtimes without streaming replay these
 
 
 class EventSink(Protocol):
     def started(self, execution_id: str, ts: float) -> None: ...
     def log(self, execution_id: str, stream: str, text: str, ts: float) -> None: ...
-    def progress(self, execution_id: str, event: dict) -> None: ...
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None: ...
 
 
 class NullSink:
     """Drops events (when nobody records them)."""
 
-    def started(self, execution_id, ts): pass
-    def log(self, execution_id, stream, text, ts): pass
-    def progress(self, execution_id, event): pass
+    def started(self, execution_id: str, ts: float) -> None: pass
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None: pass
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None: pass
 
 
-def replay(sink: EventSink, events: list) -> None:
+def replay(sink: EventSink, events: list[Any]) -> None:
     """Deliver ``("started"|"log"|"progress", execution_id, *args)`` tuples to ``sink``."""
     for kind, *args in events:
         getattr(sink, kind)(*args)
@@ -137,13 +137,13 @@ class Watchdog:
     are cancelled, so a long ``map`` with a timeout per call keeps no ended call alive)."""
 
     def __init__(self) -> None:
-        self._heap: list[list] = []
+        self._heap: list[list[Any]] = []
         self._cond = threading.Condition()
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
         self._cancelled = 0
 
-    def at(self, when: float, callback: Callable[[], None]) -> list:
+    def at(self, when: float, callback: Callable[[], None]) -> list[Any]:
         """Call ``callback`` at ``time.monotonic() == when`` (callbacks must be quick)."""
         entry = [when, next(self._ids), callback]
         with self._cond:
@@ -155,7 +155,7 @@ class Watchdog:
                 self._cond.notify()
         return entry
 
-    def cancel(self, entry: list) -> None:
+    def cancel(self, entry: list[Any]) -> None:
         with self._cond:
             if entry[2] is None:
                 return

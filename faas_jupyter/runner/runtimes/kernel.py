@@ -33,16 +33,19 @@ from faas_jupyter.runner.runtimes.base import (
     finished,
 )
 
+Ended = Callable[[CallSpec, CallResult], None]
+
 
 class _Live:
     """One call this runtime holds. The first result decided wins (the function's, a
     timeout's, a terminate's, a stop's); then ``done`` is released and ``future`` set."""
 
-    __slots__ = ("call", "context", "done", "future", "result", "running", "scope", "timer")
+    __slots__ = ("call", "context", "done", "future", "result", "running", "scope", "then", "timer")
 
     def __init__(self, call: CallSpec, future: Future[CallResult] | None = None,
-                 context: contextvars.Context | None = None):
+                 context: contextvars.Context | None = None, then: Ended | None = None):
         self.call = call
+        self.then = then
         deadline = time.monotonic() + call.timeout if call.timeout else None
         self.scope = ExecutionScope(call.execution_id, deadline)
         self.future = future
@@ -135,6 +138,18 @@ class KernelRuntime(Runtime):
             self._add_worker()
         return future
 
+    def submit_many(self, calls: list[CallSpec], then: Ended) -> None:
+        """Queue a batch (``svc.map``): ``then(call, result)`` once per call when it ends,
+        in the thread that ended it; no Future per call."""
+        lives = [_Live(call, then=then) for call in calls]
+        with self._lock:
+            for live in lives:
+                self._live[live.call.execution_id] = live
+        for live in lives:
+            self._queue.put(live)
+        for _ in range(min(len(lives), max(1, self._started()[0].concurrency))):
+            self._add_worker()
+
     def _add_worker(self) -> None:
         config = self._started()[0]
         with self._lock:
@@ -175,8 +190,12 @@ class KernelRuntime(Runtime):
         if live.timer is not None:
             self._watchdog.cancel(live.timer)
         live.done.release()
-        if live.future is not None and live.result is not None:
+        if live.result is None:
+            return
+        if live.future is not None:
             live.future.set_result(live.result)
+        if live.then is not None:
+            live.then(live.call, live.result)
 
     def _settle(self, live: _Live, result: CallResult) -> None:
         if self._decide(live, result):

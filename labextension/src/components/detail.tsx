@@ -152,6 +152,11 @@ export function ExecutionDetail(props: {
         {ex.id} · {ex.service} @ {ex.packageRevision} · by {ex.creator ?? '?'} · {shortTime(ex.createdAt)} · attempts{' '}
         {ex.attempts ?? 0}
       </div>
+      <div className="faas-dim" data-testid="faas-started-by">
+        {ex.trigger
+          ? `started by trigger ${ex.trigger.name}${ex.trigger.eventId ? ` · event ${ex.trigger.eventId.slice(0, 12)}` : ''}`
+          : `started by ${ex.creator ?? '?'}`}
+      </div>
       {ex.error && (
         <pre className={neutral ? 'faas-code faas-ended' : 'faas-error'} data-testid="faas-traceback" tabIndex={0}>
           {neutral ? uiText(ex.error) : ex.traceback ?? ex.error}

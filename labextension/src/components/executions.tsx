@@ -5,6 +5,7 @@ import { FaasModel } from '../model';
 import { EXECUTION_STATUSES } from '../types';
 import { Button, Empty, InlineMessage, Section, StatusBadge } from './common';
 import { durationText, ExecutionDetail, shortTime } from './detail';
+import { TriggerTag } from './triggers';
 
 export { formatDuration } from './detail';
 
@@ -54,7 +55,7 @@ export function ExecutionsSection(props: { model: FaasModel; openConsole?: () =>
               >
                 <td className="faas-mono">{ex.id.slice(0, 8)}</td>
                 <td>
-                  {ex.service}.{ex.functionName}
+                  {ex.service}.{ex.functionName} <TriggerTag ex={ex} />
                 </td>
                 <td>
                   <StatusBadge status={ex.status} />

@@ -5,6 +5,7 @@ import { checkInputs } from '../inputs';
 import { FaasModel } from '../model';
 import { IPackageFunction, IService } from '../types';
 import { Button, Empty, InlineMessage, InputFields, Section } from './common';
+import { ServiceTriggers } from './triggers';
 
 /** The functions of a service's module, from its pinned revision's spec. */
 function functionsOf(model: FaasModel, s: IService): IPackageFunction[] {
@@ -116,6 +117,12 @@ function ServiceRow(props: { model: FaasModel; service: IService }): JSX.Element
       </div>
       <InlineMessage model={model} k={key} />
       {executing && <ExecuteForm model={model} service={s} onDone={() => setExecuting(false)} />}
+      <ServiceTriggers
+        model={model}
+        service={s.name}
+        functions={() => functionsOf(model, s)}
+        loadFunctions={() => s.package && void model.loadRevisionDetail(s.package, s.packageRevision)}
+      />
     </li>
   );
 }

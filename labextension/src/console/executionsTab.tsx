@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { Button, Empty, InlineMessage, StatusBadge } from '../components/common';
 import { durationText, ExecutionDetail, shortTime } from '../components/detail';
+import { TriggerTag } from '../components/triggers';
 import { EXECUTION_STATUSES } from '../types';
 import { ConsoleModel, IFilters, RANGES } from './model';
 
@@ -121,7 +122,9 @@ export function ExecutionsTab(props: { model: ConsoleModel }): JSX.Element {
               >
                 <td className="faas-mono">{ex.id.slice(0, 8)}</td>
                 <td>{ex.service}</td>
-                <td>{ex.functionName}</td>
+                <td>
+                  {ex.functionName} <TriggerTag ex={ex} />
+                </td>
                 <td>
                   <StatusBadge status={ex.status} />
                 </td>

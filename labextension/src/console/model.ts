@@ -22,7 +22,7 @@ import {
 } from '../types';
 import { sortVersions } from '../versions';
 
-export type Tab = 'executions' | 'charts' | 'items' | 'packages';
+export type Tab = 'executions' | 'charts' | 'items' | 'packages' | 'triggers';
 
 /** Time-range presets of the filter: label and length in hours (0: any time). */
 export const RANGES: [string, string, number][] = [
@@ -97,6 +97,13 @@ export class ConsoleModel {
     return this.shared.console;
   }
 
+  /** Open one execution in the Executions tab (e.g. a run a trigger started). */
+  showExecution(id: string): void {
+    this.tab = 'executions';
+    this.emit();
+    void this.openExecution(id);
+  }
+
   setTab(tab: Tab): void {
     this.tab = tab;
     this.emit();
@@ -118,7 +125,7 @@ export class ConsoleModel {
         this.stats = await this.api.stats(this.query());
       } else if (this.tab === 'items') {
         await this.loadItems();
-      } else if (!this.shared.revisions.has(this.pkg) && this.pkg) {
+      } else if (this.tab === 'packages' && !this.shared.revisions.has(this.pkg) && this.pkg) {
         await this.shared.loadRevisions(this.pkg);
       }
       this.error = null;

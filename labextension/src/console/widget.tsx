@@ -1,4 +1,4 @@
-/** The main-area console: a MainAreaWidget whose content has four tabs. */
+/** The main-area console: a MainAreaWidget whose content has five tabs. */
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
@@ -9,6 +9,7 @@ import { FaasModel } from '../model';
 import { ExecutionsTab } from './executionsTab';
 import { ConsoleModel, Tab } from './model';
 import { ChartsTab, ItemsTab, PackagesTab } from './otherTabs';
+import { TriggersTab } from './triggersTab';
 
 export const CONSOLE_ID = 'faas-jupyter-console';
 
@@ -16,7 +17,8 @@ const TABS: [Tab, string][] = [
   ['executions', 'Executions'],
   ['charts', 'Charts'],
   ['items', 'Items'],
-  ['packages', 'Packages']
+  ['packages', 'Packages'],
+  ['triggers', 'Triggers']
 ];
 
 function ConsoleView(props: { model: ConsoleModel }): JSX.Element {
@@ -52,6 +54,7 @@ function ConsoleView(props: { model: ConsoleModel }): JSX.Element {
         {model.tab === 'charts' && <ChartsTab model={model} />}
         {model.tab === 'items' && <ItemsTab model={model} />}
         {model.tab === 'packages' && <PackagesTab model={model} />}
+        {model.tab === 'triggers' && <TriggersTab model={model} />}
       </div>
     </div>
   );

@@ -1,0 +1,104 @@
+"""SQL for the trigger outbox (``trigger_events``): record, claim, finish.
+
+``record`` runs inside the transaction of the change that caused the event (an item logged,
+a dataset deleted ...), so the event exists exactly when the change does. It writes one
+row per active Event trigger of the project whose resource, action and filter match.
+``claim`` takes pending rows of triggers whose service is homed at the claiming host and
+active (``FOR UPDATE ... SKIP LOCKED`` on PostgreSQL; SQLite's write lock serializes
+anyway); the caller inserts the executions and calls ``finish`` in the same transaction,
+and the unique indexes on ``executions`` (trigger_id, trigger_event) / (trigger_id,
+trigger_once) make a second execution for one event or one ``Once`` resource impossible.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
+
+from faas_jupyter.model.trigger_filter import matches
+from faas_jupyter.store.schema import executions, services, trigger_events, triggers
+
+
+def record(conn: Connection, project_id: str, resource: str, action: str,
+           docs: list[tuple[str, dict[str, Any]]], ts: str,
+           snapshots: dict[str, dict[str, Any]] | None = None) -> int:
+    """Outbox rows for the changed resources ``docs`` ((id, JSON) pairs); returns how many.
+
+    The filter sees the JSON; a deleted resource's ``snapshots[id]`` (its entity-input record
+    as it was) travels in the body, since the function can no longer look it up."""
+    if not docs:
+        return 0
+    q = select(triggers.c.id, triggers.c.spec).where(
+        triggers.c.project_id == project_id, triggers.c.type == "Event", triggers.c.active.is_(True),
+        triggers.c.resource == resource, triggers.c.actions.contains(f",{action},"))
+    rows = []
+    for trigger_id, spec in conn.execute(q):
+        query = json.loads(spec).get("filter") or {}
+        rows += [{"trigger_id": trigger_id, "action": action, "resource_id": rid,
+                  "body": _body(doc, (snapshots or {}).get(rid)), "created_at": ts, "done_at": None}
+                 for rid, doc in docs if matches(query, doc)]
+    if rows:
+        conn.execute(insert(trigger_events), rows)
+    return len(rows)
+
+
+def _body(doc: dict[str, Any], snapshot: dict[str, Any] | None) -> str:
+    body = {"doc": doc} if snapshot is None else {"doc": doc, "record": snapshot}
+    return json.dumps(body, default=str)
+
+
+def _claimable(home: str) -> Any:
+    return and_(trigger_events.c.done_at.is_(None), triggers.c.active.is_(True),
+                services.c.active.is_(True), services.c.home == home)
+
+
+def _joined() -> Any:
+    return (trigger_events.join(triggers, triggers.c.id == trigger_events.c.trigger_id)
+            .join(services, services.c.id == triggers.c.service_id))
+
+
+def any_pending(conn: Connection, home: str, service_ids: list[str]) -> bool:
+    """A read-only look before claiming (every poll of a home; the write lock only when needed)."""
+    q = (select(trigger_events.c.id).select_from(_joined())
+         .where(_claimable(home), services.c.id.in_(service_ids)).limit(1))
+    return conn.execute(q).first() is not None
+
+
+def claim(conn: Connection, home: str, service_ids: list[str], limit: int) -> list[dict[str, Any]]:
+    """Pending events (oldest first) of active triggers of active services homed at ``home``,
+    with their trigger's columns (``trigger_name``, ``function_name``, ``spec``, ``service_id``,
+    ``creator``, ``project_id``)."""
+    q = (select(trigger_events, triggers.c.name.label("trigger_name"), triggers.c.function_name,
+                triggers.c.spec, triggers.c.service_id, triggers.c.creator, triggers.c.project_id,
+                triggers.c.resource)
+         .select_from(_joined()).where(_claimable(home), services.c.id.in_(service_ids))
+         .order_by(trigger_events.c.id).limit(limit))
+    if conn.dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True, of=trigger_events)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def once_taken(conn: Connection, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (trigger id, resource id) pairs that already made an execution under ``Once``."""
+    if not pairs:
+        return set()
+    key = tuple_(executions.c.trigger_id, executions.c.trigger_once)
+    q = select(executions.c.trigger_id, executions.c.trigger_once).where(key.in_(list(set(pairs))))
+    return {(r[0], r[1]) for r in conn.execute(q)}
+
+
+def finish(conn: Connection, done: list[tuple[int, str, str | None]], ts: str) -> None:
+    """Mark events done: (event id, outcome ``fired`` | ``once``, execution id or None)."""
+    if not done:
+        return
+    q = (update(trigger_events).where(trigger_events.c.id == bindparam("event"))
+         .values(done_at=ts, outcome=bindparam("result"), execution_id=bindparam("made")))
+    conn.execute(q, [{"event": e, "result": o, "made": x} for e, o, x in done])
+
+
+def pending_count(conn: Connection, trigger_id: str) -> int:
+    """Events of a trigger not dispatched yet (waiting for its service's home, or a resume)."""
+    q = select(func.count()).where(trigger_events.c.trigger_id == trigger_id,
+                                   trigger_events.c.done_at.is_(None))
+    return int(conn.scalar(q) or 0)
