@@ -11,6 +11,7 @@ from faas_jupyter.commands.base import arg
 from faas_jupyter.errors import ValidationError
 
 PACKAGE = arg("package", help="NAME or NAME@VERSION")
+NAME = arg("package", help="package name")  # where a revision means nothing (revisions, delete ...)
 VERSION = arg("--version", metavar="VERSION", help="a revision (default the latest)")
 MESSAGE = arg("-m", "--message", default="", help="revision message")
 BUMP = arg("--bump", choices=("patch", "minor", "major"), default="patch",

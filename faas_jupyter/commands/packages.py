@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands import tables
 from faas_jupyter.commands.base import Args, arg, command
-from faas_jupyter.commands.flags import BUMP, MESSAGE, PACKAGE, VERSION, split_ref
+from faas_jupyter.commands.flags import BUMP, MESSAGE, NAME, PACKAGE, VERSION, split_ref
 from faas_jupyter.errors import NoChangeWarning, NotFound
 from faas_jupyter.workspace.cells import WorkingPackage, packages_from_notebook
 from faas_jupyter.workspace.dpk import read_components as components
@@ -26,6 +27,18 @@ FORCE = arg("--force", action="store_true", help="make a revision even when noth
 def pushed(pkg: Package, unchanged: bool) -> dict[str, Any]:
     return {"name": pkg.name, "version": pkg.version, "pushed": not unchanged,
             "files": len(pkg.codebase.files), "digest": pkg.codebase.digest}
+
+
+def pushing(push: Callable[[], Package]) -> dict[str, Any]:
+    """Run ``push()``: "nothing changed" becomes data (``pushed``: False); other warnings (what
+    inference had to guess, what a dataloop.json lists that was not deployed) go on to the front end."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NoChangeWarning)
+        pkg = push()
+    for w in caught:
+        if not issubclass(w.category, NoChangeWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
 
 
 def push_text(d: dict[str, Any]) -> str:
@@ -58,13 +71,7 @@ def _push(ws: Workspace, args: Args) -> Package:
          MESSAGE, BUMP, FORCE, text=push_text,
          help="push a new revision from this kernel's %%faas cells or from a folder")
 def push(ws: Workspace, args: Args) -> dict[str, Any]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NoChangeWarning)
-        pkg = _push(ws, args)
-    for w in caught:  # what inference had to guess goes on to the front end
-        if not issubclass(w.category, NoChangeWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
+    return pushing(lambda: _push(ws, args))
 
 
 def import_text(d: dict[str, Any]) -> str:
@@ -81,14 +88,8 @@ def import_text(d: dict[str, Any]) -> str:
              help="also deploy the services its dataloop.json lists and create their triggers"),
          text=import_text, help="push a Dataloop package folder")
 def import_(ws: Workspace, args: Args) -> dict[str, Any]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NoChangeWarning)
-        pkg = ws.packages.import_folder(args.dir, package_name=args.name, message=args.message,
-                                        deploy=args.deploy)
-    for w in caught:  # e.g. what dataloop.json lists that was not deployed
-        if not issubclass(w.category, NoChangeWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    out = pushed(pkg, any(issubclass(w.category, NoChangeWarning) for w in caught))
+    out = pushing(lambda: ws.packages.import_folder(args.dir, package_name=args.name,
+                                                    message=args.message, deploy=args.deploy))
     if args.deploy:
         found = components(args.dir)
         out.update(services=[s["name"] for s in found["services"]],
@@ -96,7 +97,7 @@ def import_(ws: Workspace, args: Args) -> dict[str, Any]:
     return out
 
 
-@command("update", arg("package"), MESSAGE, BUMP,
+@command("update", NAME, MESSAGE, BUMP,
          text=lambda pkg: f"{pkg.name} {pkg.version} updated",
          help="make a new revision of a package with the same codebase (e.g. to record a message)")
 def update(ws: Workspace, args: Args) -> Package:
@@ -109,14 +110,14 @@ class Revisions:
     revisions: list[Revision]
 
 
-@command("revisions", arg("package"), text=lambda r: tables.revisions_text(r.package, r.revisions),
+@command("revisions", NAME, text=lambda r: tables.revisions_text(r.package, r.revisions),
          json=lambda r: [rev.to_json() for rev in r.revisions],
          help="list a package's revisions (widgets: a revision browser)")
 def revisions(ws: Workspace, args: Args) -> Revisions:
     return Revisions(args.package, list(ws.packages.revisions(args.package)))
 
 
-@command("diff", arg("package"), arg("a", help="from version"), arg("b", help="to version"),
+@command("diff", NAME, arg("a", help="from version"), arg("b", help="to version"),
          text=lambda d: d.unified or "(no differences)",
          help="show what changed between two revisions (files and package JSON)")
 def diff(ws: Workspace, args: Args) -> Any:
@@ -138,7 +139,7 @@ def ls(ws: Workspace, args: Args) -> list[Package]:
     return list(ws.packages.list())
 
 
-@command("delete", arg("package"), text=lambda d: f"{d['deleted']} deleted",
+@command("delete", NAME, text=lambda d: f"{d['deleted']} deleted",
          help="delete a package and all its revisions")
 def delete(ws: Workspace, args: Args) -> dict[str, str]:
     ws.packages.delete(args.package)

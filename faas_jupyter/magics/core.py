@@ -87,11 +87,11 @@ class FaasMagics(Magics):
 
     def run(self, cmd: Command, args: Args):
         """Show the command's widget, or run it and print its text (or show what it returned)."""
-        widget = hooks.WIDGETS.get(cmd.name, lambda ws, args: None)(self.ws, args)
-        if widget is not None:
-            return widget
         args.cells = self.packages  # push and delete know this kernel's %%faas packages
         try:
+            widget = hooks.widget(self.ws, cmd.name, args)
+            if widget is not None:
+                return widget
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", NoChangeWarning)
                 data = cmd.run(self.ws, args)

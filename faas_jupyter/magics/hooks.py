@@ -61,6 +61,12 @@ WIDGETS: dict[str, Callable[[Workspace, Args], Any]] = {
     "deploy": deploy, "execute": execute, "revisions": revisions, "diff": diff, "executions": executions}
 
 
+def widget(ws: Workspace, name: str, args: Args) -> Any:
+    """The widget that command ``name`` shows instead of its text, or None."""
+    hook = WIDGETS.get(name)
+    return None if hook is None else hook(ws, args)
+
+
 def ran(data: Ran) -> Any:
     """`%faas run`: the execution and its logs are printed; the cell's value is the output."""
     print(execution_text(data, output=False))

@@ -16,6 +16,8 @@ import os
 import shutil
 import uuid
 from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import IO, Any
 
 import fsspec
 import xxhash
@@ -57,7 +59,7 @@ class ArtifactWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: Any) -> int:
         n = self.raw.write(data)
         if self._hashing:
             self.hasher.update(data)
@@ -76,15 +78,15 @@ class ArtifactWriter(io.RawIOBase):
         self.size += nbytes
 
     # -- lifecycle -----------------------------------------------------------
-    def __enter__(self):
+    def __enter__(self) -> ArtifactWriter:
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # None: an exception propagates
         if exc_type is None:
             self.commit()
         else:
             self.abort()
-        return False
 
     def commit(self) -> None:
         if self.digest is not None:
@@ -113,8 +115,8 @@ class ArtifactWriter(io.RawIOBase):
 class ArtifactStore:
     """Artifact files below ``root_url``; see the module docstring."""
 
-    def __init__(self, root_url: str | os.PathLike, cache_dir: str | os.PathLike | None = None,
-                 **storage_options):
+    def __init__(self, root_url: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None,
+                 **storage_options: Any) -> None:
         self.fs, root = fsspec.core.url_to_fs(str(root_url), **storage_options)
         self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
                                 else (self.fs.protocol,))
@@ -166,7 +168,8 @@ class ArtifactStore:
     def write_bytes(self, rel: str, data: bytes) -> ArtifactWriter:
         with self.open_write(rel) as w:
             w.write(data)
-        return w
+        writer: ArtifactWriter = w
+        return writer
 
     def _temp_name(self, rel: str) -> str:
         """A part name in the parts folder (see ``store/parts.py``); the final folder made."""
@@ -181,10 +184,11 @@ class ArtifactStore:
     def _parts_dir(self) -> str:
         return f"{self.root.rstrip('/')}/{parts.PARTS_DIR}"
 
-    def _open_raw(self, full: str):
+    def _open_raw(self, full: str) -> IO[bytes]:
         if self.local:
             return open(full, "xb")
-        return self.fs.open(full, "wb")
+        remote: IO[bytes] = self.fs.open(full, "wb")
+        return remote
 
     def _publish(self, tmp: str, rel: str) -> None:
         final = self._full(rel)
@@ -221,9 +225,9 @@ class ArtifactStore:
 
     def size(self, rel: str) -> int:
         self._need(rel)
-        return self.fs.size(self._full(rel))
+        return int(self.fs.size(self._full(rel)))
 
-    def open(self, rel: str, mode: str = "rb"):
+    def open(self, rel: str, mode: str = "rb") -> IO[Any]:
         if mode not in ("rb", "r"):
             raise ValidationError(f"artifacts are read-only once written; open {rel!r} with 'rb'")
         self._need(rel)
@@ -240,7 +244,7 @@ class ArtifactStore:
         return str(target)
 
     # -- reading with the recorded digest checked (see store/digests.py) -------------------
-    def open_verified(self, rel: str, digest: str | None, size: int | None, what: str):
+    def open_verified(self, rel: str, digest: str | None, size: int | None, what: str) -> IO[bytes]:
         """``open(rel)`` whose reads check ``digest``; a mismatch is an ``UnpackingError``."""
         f = self.open(rel)
         if self.local and digests.is_verified(self._full(rel), digest):
@@ -253,7 +257,7 @@ class ArtifactStore:
         digests.verify_file(path, digest, size, what, self.url(rel))
         return path
 
-    def is_local_copy(self, path: str | os.PathLike) -> bool:
+    def is_local_copy(self, path: str | os.PathLike[str]) -> bool:
         """True when ``path`` is a copy or scratch place this store will clear."""
         p = Path(path)
         return any(p == c or c in p.parents for c in self._local_copies)
@@ -338,7 +342,7 @@ class ArtifactStore:
         return sorted(out)
 
 
-def _mtime(info: dict) -> float | None:
+def _mtime(info: dict[str, Any]) -> float | None:
     """Modification time from an fsspec ``info`` (local: ``mtime``; S3: ``LastModified``)."""
     value = info.get("mtime") or info.get("LastModified") or info.get("last_modified")
     if value is None:

@@ -8,6 +8,7 @@ ISO-8601 text, so a time bucket is a prefix of it (``substr``), on SQLite and Po
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
@@ -33,7 +34,7 @@ class ExecutionFilter:
     since: str | None = None   # ISO timestamps, compared as text
     until: str | None = None
 
-    def where(self, project_id: str) -> list:
+    def where(self, project_id: str) -> list[Any]:
         c = executions.c
         out = [c.project_id == project_id]
         for column, value in ((c.service_name, self.service), (c.function_name, self.function),
@@ -50,7 +51,7 @@ class ExecutionFilter:
 
 
 def page_executions(conn: Connection, project_id: str, flt: ExecutionFilter, *, sort: str = "created",
-                    descending: bool = True, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+                    descending: bool = True, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """One page of execution rows and the number of rows the filter matches."""
     where = flt.where(project_id)
     total = int(conn.scalar(select(func.count()).select_from(executions).where(*where)) or 0)
@@ -64,7 +65,7 @@ def page_executions(conn: Connection, project_id: str, flt: ExecutionFilter, *, 
     return (page[::-1] if backwards else page), total
 
 
-def _order(column, sort: str, descending: bool, nulls_last: bool) -> list:
+def _order(column: Any, sort: str, descending: bool, nulls_last: bool) -> list[Any]:
     """ORDER BY of one direction; the id breaks ties the same way, so both ends agree."""
     order = [column.desc() if descending else column.asc(),
              executions.c.id.desc() if descending else executions.c.id.asc()]
@@ -107,7 +108,7 @@ def durations(conn: Connection, project_id: str, flt: ExecutionFilter) -> list[t
     return [(f, float(d)) for f, d in conn.execute(q)]
 
 
-def logs_after(conn: Connection, execution_id: str, after: int, limit: int) -> list[dict]:
+def logs_after(conn: Connection, execution_id: str, after: int, limit: int) -> list[dict[str, Any]]:
     """Captured lines with an id above ``after`` (the client's offset), oldest first."""
     q = (select(execution_logs).where(execution_logs.c.execution_id == execution_id,
                                       execution_logs.c.id > after)
@@ -127,7 +128,7 @@ def _like(text: str) -> str:
 def page_items(conn: Connection, project_id: str, *, search: str | None = None,
                artifact_type: str | None = None, dataset: str | None = None,
                execution: str | None = None, limit: int = 50,
-               offset: int = 0) -> tuple[list[dict], int]:
+               offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Items of the project, newest first, with their dataset name and producing execution's
     service and function; ``search`` matches the key, the item id or the execution id."""
     c = items.c
@@ -158,7 +159,7 @@ def item_types(conn: Connection, project_id: str) -> list[str]:
     return list(conn.scalars(q))
 
 
-def executions_using(conn: Connection, project_id: str, item_id: str, limit: int = 50) -> list[dict]:
+def executions_using(conn: Connection, project_id: str, item_id: str, limit: int = 50) -> list[dict[str, Any]]:
     """Executions whose inputs name ``item_id`` (entity inputs are stored by id), newest first."""
     q = (select(executions).where(executions.c.project_id == project_id,
                                   executions.c.input.like(_like(item_id), escape="\\"))
@@ -166,7 +167,7 @@ def executions_using(conn: Connection, project_id: str, item_id: str, limit: int
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def items_by_id(conn: Connection, project_id: str, ids: set[str]) -> dict[str, dict]:
+def items_by_id(conn: Connection, project_id: str, ids: set[str]) -> dict[str, dict[str, Any]]:
     """``id -> {id, key, artifact_type}`` for those of ``ids`` that are items of the project."""
     if not ids:
         return {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from typing import IO, Any, Callable, ContextManager
 
 import xxhash
 
@@ -20,7 +21,7 @@ from faas_jupyter.errors import UnpackingError
 
 ALGO = "xxh3_128"
 CHUNK = 4 << 20
-_verified: dict[tuple, str] = {}
+_verified: dict[tuple[Any, ...], str] = {}
 _lock = threading.Lock()
 _MAX_REMEMBERED = 20_000
 
@@ -38,12 +39,12 @@ def mismatch(what: str, where: str, detail: str) -> UnpackingError:
                           f"log it again, or load it anyway with item.get(trust=True)")
 
 
-def _stat_key(path: str) -> tuple:
+def _stat_key(path: str) -> tuple[Any, ...]:
     st = os.stat(path)
     return (path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def hash_stream(f) -> tuple[str, int]:
+def hash_stream(f: IO[bytes]) -> tuple[str, int]:
     """``(hexdigest, size)`` of what is left in a binary file."""
     h, size = xxhash.xxh3_128(), 0
     buf = bytearray(CHUNK)
@@ -99,9 +100,11 @@ class VerifyingReader(io.RawIOBase):
     position checks the whole file through ``reopen()`` instead, then reads pass through.
     """
 
-    def __init__(self, raw, expected: str, size: int | None, what: str, where: str, reopen):
+    def __init__(self, raw: IO[bytes], expected: str, size: int | None, what: str, where: str,
+                 reopen: Callable[[], ContextManager[IO[bytes]]]) -> None:
         super().__init__()
-        self._raw, self._expected, self._size = raw, expected, size
+        self._raw: Any = raw  # a local or fsspec binary file: readinto, read, seek
+        self._expected, self._size = expected, size
         self._what, self._where, self._reopen = what, where, reopen
         self._hasher = xxhash.xxh3_128()
         self._pos = 0
@@ -111,9 +114,9 @@ class VerifyingReader(io.RawIOBase):
         return True
 
     def seekable(self) -> bool:
-        return self._raw.seekable()
+        return bool(self._raw.seekable())
 
-    def readinto(self, b) -> int:
+    def readinto(self, b: Any) -> int:
         n = self._raw.readinto(b)
         if not self._done:
             if n:
@@ -124,7 +127,7 @@ class VerifyingReader(io.RawIOBase):
         return n or 0
 
     def readall(self) -> bytes:
-        data = self._raw.read()
+        data: bytes = self._raw.read()
         if not self._done:
             self._hasher.update(data)
             self._check(self._hasher.hexdigest(), self._pos + len(data))
@@ -164,7 +167,8 @@ class VerifyingReader(io.RawIOBase):
             super().close()
 
 
-def open_verified(raw, digest: str | None, size: int | None, what: str, where: str, reopen):
+def open_verified(raw: IO[bytes], digest: str | None, size: int | None, what: str, where: str,
+                  reopen: Callable[[], ContextManager[IO[bytes]]]) -> IO[bytes]:
     """``raw`` (an open binary file) wrapped so that reading it checks ``digest``."""
     expected = expected_hex(digest)
     if expected is None:

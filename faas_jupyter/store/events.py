@@ -58,11 +58,30 @@ def _joined() -> Any:
             .join(services, services.c.id == triggers.c.service_id))
 
 
-def any_pending(conn: Connection, home: str, service_ids: list[str]) -> bool:
-    """A read-only look before claiming (every poll of a home; the write lock only when needed)."""
-    q = (select(trigger_events.c.id).select_from(_joined())
-         .where(_claimable(home), services.c.id.in_(service_ids)).limit(1))
-    return conn.execute(q).first() is not None
+def _work_due_statement() -> Any:
+    home: Any = bindparam("home")
+    ids: Any = bindparam("ids", expanding=True)
+    claimable = and_(trigger_events.c.done_at.is_(None), triggers.c.active.is_(True),
+                     services.c.active.is_(True), services.c.home == home, services.c.id.in_(ids))
+    pending = select(trigger_events.c.id).select_from(_joined()).where(claimable).limit(1)
+    cron = (select(func.min(triggers.c.next_fire_at))
+            .select_from(triggers.join(services, services.c.id == triggers.c.service_id))
+            .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.active.is_(True),
+                   services.c.home == home, services.c.id.in_(ids)))
+    return select(pending.exists(), cron.scalar_subquery())
+
+
+_WORK_DUE: Any = None  # built once: a home reads it every poll, building it cost more than running it
+
+
+def work_due(conn: Connection, home: str, service_ids: list[str]) -> tuple[bool, str | None]:
+    """(are events pending, the earliest cron due time) for the services homed at ``home``:
+    what a home's poll reads, in one statement (the write lock is taken only when needed)."""
+    global _WORK_DUE
+    if _WORK_DUE is None:
+        _WORK_DUE = _work_due_statement()
+    row = conn.execute(_WORK_DUE, {"home": home, "ids": list(service_ids)}).one()
+    return bool(row[0]), row[1]
 
 
 def claim(conn: Connection, home: str, service_ids: list[str], limit: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Mapping
+from typing import Any, Mapping, cast
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -32,7 +32,8 @@ def load(conn: Connection, digest: str) -> dict[str, str]:
     """The base manifest stored under ``digest`` (a copy is not needed: callers never mutate it)."""
     found = _CACHE.get(digest)
     if found is None:
-        found = json.loads(conn.scalar(select(manifests.c.data).where(manifests.c.digest == digest)))
+        data = conn.scalar(select(manifests.c.data).where(manifests.c.digest == digest))
+        found = json.loads(cast(str, data))  # a revision's manifest row exists (foreign key)
         if len(_CACHE) >= _CACHE_MAX:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[digest] = found
@@ -45,7 +46,7 @@ def _diff(base: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str | No
     return delta
 
 
-def plan(conn: Connection, parent: dict | None, files: Mapping[str, str]) -> dict:
+def plan(conn: Connection, parent: dict[str, Any] | None, files: Mapping[str, str]) -> dict[str, Any]:
     """The ``manifest`` / ``manifest_delta`` columns of a new revision whose files are
     ``files``, next to its ``parent`` revision row (None for the first)."""
     if parent is not None and parent.get("manifest"):
@@ -59,7 +60,7 @@ def plan(conn: Connection, parent: dict | None, files: Mapping[str, str]) -> dic
     return {"manifest": digest, "manifest_delta": None}
 
 
-def files_of(conn: Connection, row: Mapping) -> dict[str, str]:
+def files_of(conn: Connection, row: Mapping[str, Any]) -> dict[str, str]:
     """``{path: digest}`` of a revision row (its ``manifest`` and ``manifest_delta``)."""
     out = dict(load(conn, row["manifest"]))
     for path, digest in json.loads(row["manifest_delta"] or "{}").items():

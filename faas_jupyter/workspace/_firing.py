@@ -26,6 +26,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import events as event_sql
@@ -50,8 +51,7 @@ def fire(host: Any, homed: list) -> int:
     """Fire what is due for the services ``homed`` here; returns the executions made."""
     by_id = {r.id: r for r in homed}
     with host.store.connect() as conn:
-        pending = event_sql.any_pending(conn, host.id, list(by_id))
-        due = trigger_sql.next_cron_due(conn, host.id)
+        pending, due = event_sql.work_due(conn, host.id, list(by_id))
     made = 0
     if pending:
         made += host.store.write(lambda conn: dispatch(conn, host.id, by_id))
@@ -113,7 +113,7 @@ def resource_input(running: Any, function_name: str, resource: str) -> str:
 def _row(running: Any, function_name: str, inputs: dict, meta: dict, creator: str, stamp: str,
          trigger_id: str, event_id: str, once_key: str | None) -> dict:
     row = bridge.new_row(running.ws, running.service, function_name, inputs, owner=None)
-    row.update(creator=creator, created_at=stamp, metadata=json.dumps(meta, default=str),
+    row.update(creator=creator, created_at=stamp, metadata=jsonable(meta, str),
                trigger_id=trigger_id, trigger_event=event_id, trigger_once=once_key)
     return row
 
@@ -121,7 +121,7 @@ def _row(running: Any, function_name: str, inputs: dict, meta: dict, creator: st
 def _insert(conn: Any, rows: list[dict], stamp: str) -> None:
     statuses = [{"execution_id": r["id"], "ts": stamp, "kind": "status", "status": "created",
                  "progress": None, "data": None,
-                 "message": f"fired by trigger {json.loads(r['metadata'])['trigger']['name']!r}"}
+                 "message": f"fired by trigger {r['metadata']['trigger']['name']!r}"}
                 for r in rows]
     exec_sql.insert_executions(conn, rows)
     exec_sql.add_events(conn, statuses)
@@ -130,7 +130,7 @@ def _insert(conn: Any, rows: list[dict], stamp: str) -> None:
 def restore_deleted(row: dict, inputs: dict) -> dict:
     """(At the home, before the inputs are looked up) a Deleted event's resource input is its
     record as it was when deleted."""
-    deleted = json.loads(row.get("metadata") or "{}").get("deleted")
+    deleted = (row.get("metadata") or {}).get("deleted")
     if not deleted:
         return inputs
     return {**inputs, deleted["input"]: EntityRef(deleted["type"], deleted["record"])}
@@ -153,30 +153,30 @@ def fire_crons(host: Any, by_id: dict, moment: datetime | None = None) -> int:
 def fire_cron(conn: Any, running: Any, row: dict, moment: datetime) -> int:
     """Advance one due cron trigger (compare-and-set) and insert its execution, if any."""
     trigger = cron_model(row)
-    fire_at, following = plan(trigger, _time(row["next_fire_at"]), moment)
+    fire_at, missed, following = plan(trigger, _time(row["next_fire_at"]), moment)
     if not trigger_sql.advance_cron(conn, row["id"], row["next_fire_at"], _iso(following) if following else None):
         return 0  # another host advanced it first (and fired)
     if fire_at is None:
         return 0
     stamp, event_id = now(), f"cron:{_iso(fire_at)}"
     meta = {"trigger": {"id": row["id"], "name": row["name"], "eventId": event_id},
-            "event": {"resource": "Cron", "action": "Fired", "dueAt": _iso(fire_at)}}
+            "event": {"resource": "Cron", "action": "Fired", "dueAt": _iso(fire_at), "missed": missed}}
     _insert(conn, [_row(running, row["function_name"], dict(trigger.input), meta, row["creator"], stamp,
                         row["id"], event_id, None)], stamp)
     return 1
 
 
-def plan(trigger: TriggerModel, due: datetime, moment: datetime) -> tuple[datetime | None, datetime | None]:
-    """(the due time to fire now or None, the next due time or None when the schedule ended)
-    for a trigger whose stored due time ``due`` is at or before ``moment``: the latest due
-    time passed fires (once, however many passed), except that under ``catchUp: none`` one
-    more than ``GRACE`` old was missed and is skipped."""
+def plan(trigger: TriggerModel, due: datetime, moment: datetime) -> tuple[datetime | None, int, datetime | None]:
+    """For a trigger whose stored due time ``due`` is at or before ``moment``: (the due time to
+    fire now or None, how many earlier due times passed unfired, the next due time or None
+    when the schedule ended). The latest due time passed fires, once however many passed,
+    except that under ``catchUp: none`` one more than ``GRACE`` old was missed and is skipped."""
     end = _time(trigger.end_at) if trigger.end_at else None
-    latest = latest_due(trigger, due, moment if end is None else min(moment, end))
+    latest, passed = latest_due(trigger, due, moment if end is None else min(moment, end))
     following = trigger.next_fire(moment)
     if trigger.catch_up == "none" and moment - latest > GRACE:
-        return None, following
-    return latest, following
+        return None, passed, following
+    return latest, passed - 1, following
 
 
 def cron_model(row: dict) -> TriggerModel:
@@ -186,18 +186,19 @@ def cron_model(row: dict) -> TriggerModel:
                         catch_up=spec.get("catchUp", "one"), input=spec.get("input") or {})
 
 
-def latest_due(trigger: TriggerModel, due: datetime, moment: datetime) -> datetime:
-    """The last due time at or before ``moment``, starting from the stored one ``due``."""
+def latest_due(trigger: TriggerModel, due: datetime, moment: datetime) -> tuple[datetime, int]:
+    """(the last due time at or before ``moment``, how many due times passed), starting from
+    the stored one ``due``; after a long outage only the last day is walked (and counted)."""
     schedule = trigger.schedule
-    latest = due
+    latest, passed = due, 1
     if moment - due > _SCAN:  # a long outage: start near the end, not at every missed tick
         candidate = schedule.next_after(moment - _SCAN)
         latest = candidate if candidate <= moment else due
     while True:
         following = schedule.next_after(latest)
         if following > moment:
-            return latest
-        latest = following
+            return latest, passed
+        latest, passed = following, passed + 1
 
 
 def _time(text: str) -> datetime:

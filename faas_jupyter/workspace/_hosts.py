@@ -16,7 +16,6 @@ indexed read each time, a write only when something is queued),
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import socket
@@ -124,7 +123,7 @@ class Host:
         self.store.write(lambda conn: sql.insert_host(
             conn, id=self.id, hostname=hostname(), pid=self.pid, pid_start=pid_start(self.pid),
             kind=self.kind, project_id=self.project_id, started_at=stamp, heartbeat_at=stamp,
-            lease_until=iso_in(self.lease), metadata=json.dumps({"python": sys.executable})))
+            lease_until=iso_in(self.lease), metadata={"python": sys.executable}))
 
     def wake(self) -> None:
         """Run the ticks now (e.g. a service was adopted: claim its queue at once)."""

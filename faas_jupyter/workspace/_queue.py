@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
 from faas_jupyter.store.db import now
@@ -126,7 +127,7 @@ def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None
     row.update(revision=state["revision"], module_name=state["module_name"],
                max_attempts=state["max_attempts"])
     if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": list(returns)}, default=str)
+        row["metadata"] = {**row["metadata"], "returns": jsonable(list(returns), str)}
     event = {"execution_id": row["id"], "ts": row["created_at"], "kind": "status", "status": "created",
              "progress": None, "message": "queued for the service's home", "data": None}
     ws.store.write(lambda conn: (exec_sql.insert_executions(conn, [row]), exec_sql.add_events(conn, [event])))
@@ -185,13 +186,13 @@ def run_claimed(running, row: dict) -> None:
     try:
         running = refreshed(running)
         from faas_jupyter.workspace._io_bridge import prepare_inputs
-        given = _firing.restore_deleted(row, json.loads(row["input"]))  # a Deleted trigger's record
+        given = _firing.restore_deleted(row, row["input"])  # a Deleted trigger's record
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
     except Exception as exc:  # recorded on the execution, the home goes on
         bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
         return
     row.update(revision=running.service.revision, module_name=running.service.module_name)
-    returns = json.loads(row.get("metadata") or "{}").get("returns")
+    returns = (row.get("metadata") or {}).get("returns")
     running.submit(row, inputs, wait=False, returns=returns, inserted=True)
 
 

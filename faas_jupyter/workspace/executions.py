@@ -7,7 +7,7 @@ by ``ex.output_items()`` / ``ex.get_output()``.
 """
 from __future__ import annotations
 
-import json
+import copy
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.model.entities import ExecutionStatus
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
-from faas_jupyter.workspace._recorder import Pending, decode_row
+from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
     if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
+        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
@@ -275,25 +276,25 @@ def submit_batch(ws, running, function, inputs: list[dict],
     owner = _hosts.host_for(ws.store).ensure()
     rows = [bridge.new_row(ws, running.service, function.name, values, owner=owner) for values in inputs]
     if returns:
-        meta = json.dumps({"returns": returns}, default=str)
+        returns_json = jsonable(returns, str)
         for row in rows:
-            row["metadata"] = meta
+            row["metadata"] = {"returns": returns_json}
     return running.submit_batch(rows, prepared, returns)
 
 
 def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
-    with pending.lock:
-        row, history = dict(pending.row), list(pending.history)
+    with pending.lock:  # until it is written, the row's JSON values are the recorder's own
+        row = dict(pending.row) if pending.written else copy.deepcopy(pending.row)
+        history = list(pending.history)
     return from_row(ws, row, history, pending=pending, future=future)
 
 
 def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending | None = None,
              future: Future | None = None) -> Execution:
-    decoded = decode_row(row)
-    meta = decoded["metadata"]
+    meta = row.get("metadata") or {}
     values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                  status_log=status_log(events), input=decoded["input"], output=decoded["output"],
+                  status_log=status_log(events), input=row.get("input") or {}, output=row.get("output"),
                   error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
                   max_attempts=row["max_attempts"], duration=row["duration"],
                   created_at=row["created_at"], started_at=row["started_at"],

@@ -2,12 +2,14 @@
 `faas` example in it uses a command and flags that exist (not an old spelling)."""
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 
 from faas_jupyter.cli import _globals
 from faas_jupyter.commands import COMMANDS, find
 from faas_jupyter.commands.reference import README, block, table, usage
+from faas_jupyter.workspace.cells import cell_parser
 
 
 def test_the_readme_table_is_the_generated_one():
@@ -61,3 +63,23 @@ def test_every_readme_example_uses_declared_commands_and_flags():
         wrong += [f"{front} {name}: flag {f} is not declared" for f in flags if f not in known]
     assert not wrong, "\n".join(wrong)
     assert {("magic", "push"), ("magic", "deploy"), ("cli", "serve"), ("cli", "gc")} <= checked
+
+
+def _cell_flags() -> dict[str, set[str]]:
+    """The flags of each `%%faas KIND` cell line, from the cell parser itself."""
+    parser = cell_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {kind: {f for a in p._actions for f in a.option_strings} for kind, p in sub.choices.items()}
+
+
+def test_every_readme_cell_line_uses_declared_flags():
+    flags, wrong, seen = _cell_flags(), [], set()
+    for span in re.findall(r"`(%%faas [^`\n]+)`", README.read_text()):
+        words = span.split()[1:]
+        if not words or words[0] not in flags:
+            continue
+        seen.add(words[0])
+        used = {w.strip("[]") for w in words[1:] if w.strip("[]").startswith("-")}
+        wrong += [f"%%faas {words[0]}: flag {f} is not declared" for f in used - flags[words[0]]]
+    assert not wrong, "\n".join(wrong)
+    assert seen == {"module", "file"}

@@ -176,6 +176,13 @@ def test_cell_push_flag(ip):
     assert ip.faas.ws.packages.get("p").revisions[-1].message == "from the cell"
 
 
+def test_cell_push_runs_the_push_command_without_parsing_a_command_line(ip, monkeypatch):
+    monkeypatch.setattr(ip.faas.line_parser, "parse_args", lambda *a, **k: pytest.fail("parsed again"))
+    ip.run_cell_magic("faas", "file helpers.py --package p", HELPER)
+    ip.run_cell_magic("faas", "module scorer --package p --push -m \"it's --force\"", RUNNER)
+    assert ip.faas.ws.packages.get("p").revisions[-1].message == "it's --force"
+
+
 def test_unknown_package_is_a_usage_error_that_names_the_fix(ip):
     with pytest.raises(UsageError, match="no %%faas cells for package 'ghost'.*--package ghost"):
         ip.run_line_magic("faas", "push ghost")

@@ -96,3 +96,11 @@ def test_execute_is_run_and_an_unknown_flag_is_one_usage_error(deployed, capsys)
     assert deployed.run_line_magic("faas", "execute s1 hello name=bob") == "hello Bob"
     with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
         deployed.run_line_magic("faas", "run s1 hello --bogus")
+
+
+def test_a_widget_for_an_unknown_name_is_one_usage_error(ip, monkeypatch):
+    monkeypatch.setenv("FAAS_WIDGETS", "1")  # as in a kernel with a widget front end
+    with pytest.raises(UsageError, match="ghost"):
+        ip.run_line_magic("faas", "revisions ghost")
+    with pytest.raises(UsageError, match="ghost"):
+        ip.run_line_magic("faas", "deploy ghost")
