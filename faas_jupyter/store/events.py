@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, tuple_, update
 
 from faas_jupyter.model.trigger_filter import matches
 from faas_jupyter.store.schema import executions, services, trigger_events, triggers
@@ -114,6 +114,14 @@ def finish(conn: Connection, done: list[tuple[int, str, str | None]], ts: str) -
     q = (update(trigger_events).where(trigger_events.c.id == bindparam("event"))
          .values(done_at=ts, outcome=bindparam("result"), execution_id=bindparam("made")))
     conn.execute(q, [{"event": e, "result": o, "made": x} for e, o, x in done])
+
+
+def prune_done(conn: Connection, before: str, dry_run: bool = False) -> int:
+    """Forget outbox rows done before ``before`` (their executions keep the event id)."""
+    old = and_(trigger_events.c.done_at.is_not(None), trigger_events.c.done_at < before)
+    if dry_run:
+        return int(conn.scalar(select(func.count()).where(old)) or 0)
+    return int(conn.execute(delete(trigger_events).where(old)).rowcount)
 
 
 def pending_count(conn: Connection, trigger_id: str) -> int:
