@@ -51,8 +51,7 @@ def fire(host: Any, homed: list) -> int:
     """Fire what is due for the services ``homed`` here; returns the executions made."""
     by_id = {r.id: r for r in homed}
     with host.store.connect() as conn:
-        pending = event_sql.any_pending(conn, host.id, list(by_id))
-        due = trigger_sql.next_cron_due(conn, host.id)
+        pending, due = event_sql.work_due(conn, host.id, list(by_id))
     made = 0
     if pending:
         made += host.store.write(lambda conn: dispatch(conn, host.id, by_id))

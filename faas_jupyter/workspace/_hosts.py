@@ -91,6 +91,11 @@ class Host:
         self._thread: threading.Thread | None = None
 
     @property
+    def stopped(self) -> bool:
+        """``close()`` was called: this lease ends (a new Host takes over the store)."""
+        return self._stop.is_set()
+
+    @property
     def store(self):
         """An open store of this registry (workspaces may open several Store objects on it)."""
         if self._store not in self.stores:
@@ -171,7 +176,7 @@ def host_for(store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     with _LOCK:
         host = _HOSTS.get(store.url)
-        if host is None or host.pid != os.getpid() or host._stop.is_set():
+        if host is None or host.pid != os.getpid() or host.stopped:
             host = _HOSTS[store.url] = Host(store)
         else:
             host.stores.add(store)
@@ -213,7 +218,7 @@ def alive(row: dict | None, stamp: str | None = None) -> bool:
     pid = int(row["pid"])
     if pid == os.getpid():
         host = _HOSTS_BY_ID().get(row["id"])
-        return host is not None and not host._stop.is_set()
+        return host is not None and not host.stopped
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -77,7 +77,7 @@ def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService
     """Run here: start the service, or restart it when its stored configuration changed."""
     running = bridge.get_running(svc.id)
     if running is None or changed(running.service, state):
-        fresh = ws.services._bind_state(state)
+        fresh = ws.services.from_state(state)
         target = ws.packages.get(fresh.package, version=fresh.revision)
         running = bridge.start(ws, fresh, target, target.codebase)
     running.active = bool(state["active"])
@@ -206,7 +206,8 @@ def refreshed(running):
 def terminate_elsewhere(ex) -> bool:
     """A queued execution is canceled here; one running in another process is asked to stop
     through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
-    ws, who = ex._ws, ex._ws.user
+    ws = ex.workspace
+    who = ws.user
     with ws.store.connect() as conn:
         row = exec_sql.get_execution(conn, ex.id)
     message = f"canceled before it started: terminated by {who}"
