@@ -6,9 +6,13 @@ fetches ``items/{id}`` or ``items/{id}/preview`` with the id it sees.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands.services import service_json
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.items import Item
+    from faas_jupyter.workspace.executions import Execution
 
 
 def _ref(value: Any) -> Any:
@@ -21,7 +25,7 @@ def _ref(value: Any) -> Any:
     return value
 
 
-def execution(ex) -> dict:
+def execution(ex: Execution) -> dict:
     """Execution.to_json() with item references in REST form, and the progress."""
     d = ex.to_json()
     d["output"] = _ref(d.get("output"))
@@ -32,7 +36,7 @@ def execution(ex) -> dict:
 service = service_json  # Service.to_json() plus how many revisions it is behind the latest
 
 
-def preview(item) -> dict:
+def preview(item: Item) -> dict:
     """What ``workspace.previews.preview`` shows: it reads only what it shows and never
     unpickles (a pickle item shows its type, size and module)."""
     from faas_jupyter.workspace.previews import preview as cheap_preview

@@ -6,7 +6,7 @@ Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the pa
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.runner.adapters import EntityRef
@@ -15,6 +15,9 @@ from faas_jupyter.store import items as item_sql
 from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 
@@ -41,7 +44,7 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
 
 
 # -- inputs ------------------------------------------------------------------------------------
-def prepare_inputs(ws, function, inputs: dict) -> dict:
+def prepare_inputs(ws: Workspace, function, inputs: dict) -> dict:
     """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
 
     A reference to a missing entity is a NotFound naming the input (nothing is recorded).
@@ -63,7 +66,7 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
     return out
 
 
-def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
+def _lookup(ws: Workspace, type_name: str, value: Any, input_name: str) -> EntityRef:
     if isinstance(value, EntityRef):
         return value
     ident = ref_id(value, type_name)
@@ -81,7 +84,7 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     return EntityRef(type_name, record)
 
 
-def _pickle_policy(ws, record: dict) -> dict:
+def _pickle_policy(ws: Workspace, record: dict) -> dict:
     """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
     execution may run in a shared server, they must be allowed to run code (push it) there."""
     record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}

@@ -7,10 +7,15 @@ in the project so other workspaces and workers load it too.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import inspect
 import threading
 
 from faas_jupyter.store import custom_packagers as sql
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 
 def class_path(cls) -> str | None:
@@ -23,7 +28,7 @@ def class_path(cls) -> str | None:
 class Packagers:
     """``ws.packagers``; see the module docstring."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
         self._managers: dict[str, object] = {}
         self._lock = threading.Lock()
