@@ -67,7 +67,7 @@ def show_deploy(ws: Workspace, pkg: Package | str):
     return _widget_or_text("DeployPanel", (ws, pkg), lambda: deploy_text(_package(ws, pkg)))
 
 
-def show_function_form(ws: Workspace, service: Service | str, function):
+def show_function_form(ws: Workspace, service: Service | str, function: str):
     """``%faas run SERVICE FUNCTION``: a FunctionForm, or the function's inputs as text."""
     from ._lookup import function_spec
     from .text import function_text

@@ -18,6 +18,9 @@ from faas_jupyter.model.types import base_type, is_array
 from ._base import ERROR_STYLE
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from faas_jupyter.model.package import FunctionIO
     from faas_jupyter.workspace.items import Item
     from faas_jupyter.workspace import Workspace
 
@@ -45,7 +48,7 @@ def _options(ws: Workspace, kind: str) -> list[tuple[str, str]]:
 class Field:
     """A labelled input widget for one FunctionIO; ``value()`` checks and converts."""
 
-    def __init__(self, io, ws: Workspace | None = None, what: str = "input"):
+    def __init__(self, io: FunctionIO, ws: Workspace | None = None, what: str = "input") -> None:
         self.io, self.ws, self.what = io, ws, what
         self.type = T(io.type)
         self.widget = self._make_widget()
@@ -161,7 +164,7 @@ _OMIT = object()  # the field is empty and has a default: leave it out so the de
 class Form:
     """Fields for a list of FunctionIOs in a VBox; ``values()`` raises on the first bad one."""
 
-    def __init__(self, ios, ws: Workspace | None = None, what: str = "input"):
+    def __init__(self, ios: Iterable[FunctionIO], ws: Workspace | None = None, what: str = "input") -> None:
         self.fields = {io.name: Field(io, ws, what) for io in ios}
         empty = W.HTML(f"<i>no {what}s</i>")
         self.box = W.VBox([f.box for f in self.fields.values()] or [empty])

@@ -8,7 +8,9 @@ from faas_jupyter import _text
 from faas_jupyter.commands import tables
 
 if TYPE_CHECKING:
-    from faas_jupyter.model.package import PackageFunction
+    from collections.abc import Iterable
+
+    from faas_jupyter.model.package import FunctionIO, PackageFunction
     from faas_jupyter.workspace.services import Service
     from faas_jupyter.workspace.packages import Package
 
@@ -17,7 +19,7 @@ def revisions_text(pkg: Package) -> str:
     return tables.revisions_text(pkg.name, pkg.revisions)
 
 
-def io_rows(ios) -> list[list]:
+def io_rows(ios: Iterable[FunctionIO]) -> list[list]:
     return [[io.name, io.type.value, repr(io.default) if io.has_default else "(required)",
              io.description or ""] for io in ios]
 

@@ -17,6 +17,8 @@ from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 
 if TYPE_CHECKING:
+    from faas_jupyter.model.package import PackageFunction
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
@@ -44,7 +46,7 @@ def ref_id(value: Any, type_name: str = "Item") -> str:
 
 
 # -- inputs ------------------------------------------------------------------------------------
-def prepare_inputs(ws: Workspace, function, inputs: dict) -> dict:
+def prepare_inputs(ws: Workspace, function: PackageFunction, inputs: dict) -> dict:
     """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
 
     A reference to a missing entity is a NotFound naming the input (nothing is recorded).
@@ -99,7 +101,7 @@ def _pickle_policy(ws: Workspace, record: dict) -> dict:
     return record
 
 
-def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+def _entity_record(conn: Connection, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
     """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
     row: Any
     if type_name == "Item":

@@ -27,6 +27,7 @@ from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import Pending, StoreRecorder
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
     from faas_jupyter.model.codebase import Codebase
     from faas_jupyter.workspace.packages import Package
     from faas_jupyter.workspace.services import Service
@@ -37,7 +38,7 @@ _LOCK = threading.RLock()
 _RECORDERS: "weakref.WeakKeyDictionary[Any, StoreRecorder]" = weakref.WeakKeyDictionary()
 
 
-def recorder_for(store) -> StoreRecorder:
+def recorder_for(store: Store) -> StoreRecorder:
     with _LOCK:
         rec = _RECORDERS.get(store)
         if rec is None:

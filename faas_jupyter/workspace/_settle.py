@@ -24,6 +24,7 @@ from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 UNFINISHED = ("created", "in-progress")
@@ -91,6 +92,6 @@ def _queued(row: dict, state: dict | None, hosts: dict, stamp: str) -> tuple | N
     return ("created", note, {"metadata": {**meta, "waiting": home or "none"}})
 
 
-def _apply(conn, row: dict, action: tuple, stamp: str) -> bool:
+def _apply(conn: Connection, row: dict, action: tuple, stamp: str) -> bool:
     status, message, *extra = action
     return exec_sql.settle(conn, row, status, message, stamp, **(extra[0] if extra else {}))

@@ -18,6 +18,7 @@ from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace.executions import from_row
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 ExecutionFilter = q.ExecutionFilter
@@ -112,7 +113,7 @@ class Console:
                              if produced is not None else None),
                 "usedBy": [from_row(self._ws, r, []) for r in used if r["id"] != item.execution]}
 
-    def _input_items(self, conn, values: dict) -> list[dict]:
+    def _input_items(self, conn: Connection, values: dict) -> list[dict]:
         """The inputs of an execution that are ids of items of this project (one query)."""
         named = [(name, v) for name, value in values.items()
                  for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
@@ -124,7 +125,7 @@ class Console:
 class _Checked:
     """``with``: the connection, once the user's membership was checked on it."""
 
-    def __init__(self, conn, ws: Workspace, what: str):
+    def __init__(self, conn: Connection, ws: Workspace, what: str) -> None:
         self._conn, self._ws, self._what = conn, ws, what
 
     def __enter__(self):

@@ -28,6 +28,7 @@ from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace.services import Service
     from faas_jupyter.model.package import PackageFunction
     from faas_jupyter.workspace._base import Workspace
@@ -361,7 +362,7 @@ class Executions:
         with self._ws.store.connect() as conn:
             return from_row(self._ws, row, sql.events_of(conn, row["id"]))
 
-    def _unique_id(self, conn, prefix: str) -> str:
+    def _unique_id(self, conn: Connection, prefix: str) -> str:
         matches = sql.ids_starting_with(conn, self._ws.project.id, prefix) if prefix else []
         if len(matches) == 1:
             return matches[0]

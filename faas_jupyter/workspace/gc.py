@@ -24,6 +24,8 @@ from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import packages as package_sql
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 MIN_AGE = 3600.0
@@ -90,7 +92,7 @@ def _trigger_events(ws: Workspace, min_age: float, dry_run: bool) -> int:
     return ws.store.write(lambda conn: event_sql.prune_done(conn, before))
 
 
-def _parts(store, dry_run: bool) -> list:
+def _parts(store: Store, dry_run: bool) -> list:
     found = store.stale_parts() + store.legacy_parts()
     if not dry_run:
         for full, _ in found:
@@ -98,7 +100,7 @@ def _parts(store, dry_run: bool) -> list:
     return found
 
 
-def _artifacts(ws: Workspace, store, min_age: float, dry_run: bool) -> list:
+def _artifacts(ws: Workspace, store: Store, min_age: float, dry_run: bool) -> list:
     from faas_jupyter.runner.runtimes.base import codebase_path
     with ws.store.connect() as conn:
         used = entity_sql.item_paths(conn)
@@ -117,7 +119,7 @@ def _artifacts(ws: Workspace, store, min_age: float, dry_run: bool) -> list:
 
 def _blobs(ws: Workspace, dry_run: bool) -> tuple[int, int]:
     # the same rule as package_sql.gc_blobs: revisions reference blobs through their manifests
-    def run(conn):
+    def run(conn: Connection):
         unused = package_sql.unused_blobs(conn)
         size = package_sql.blobs_size(conn, unused)
         if unused and not dry_run:

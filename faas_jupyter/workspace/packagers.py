@@ -15,6 +15,7 @@ import threading
 from faas_jupyter.store import custom_packagers as sql
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 
@@ -65,7 +66,7 @@ class Packagers:
     def _record(self, path: str, priority: int, is_mandatory: bool = False) -> None:
         project = self._ws.project
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"add packager {path!r}", project=project)
             sql.add_packager(conn, project.id, path, priority, is_mandatory, self._ws.user)
         self._ws.store.write(fn)

@@ -25,6 +25,7 @@ from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace.packages import Package
     from faas_jupyter.workspace._base import Workspace
 
@@ -327,7 +328,7 @@ class Services:
         svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
         return svc
 
-    def _insert(self, conn, svc: Service, target, home: str | None) -> dict:
+    def _insert(self, conn: Connection, svc: Service, target: Package, home: str | None) -> dict:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
