@@ -10,7 +10,6 @@ import logging
 import re
 import time
 import traceback
-from typing import Any
 
 from faas_jupyter.errors import FaasError, ValidationError
 from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
@@ -124,7 +123,7 @@ def user_traceback(exc: BaseException) -> str:
     return _CODEBASE_FILE.sub(lambda m: f'File "{m.group(1).replace(chr(92), "/")}"', text)
 
 
-def host_for(config: ServiceConfig) -> Any:
+def host_for(config: ServiceConfig) -> ServiceHost:
     """Build a host, turning any failure to load or instantiate into a FaasError."""
     try:
         return ServiceHost(config)

@@ -49,7 +49,7 @@ class Supervisor:
     def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         self.recorder.log(execution_id, stream, text, ts)
 
-    def progress(self, execution_id: str, event: dict) -> None:
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None:
         self.recorder.progress(execution_id, event)
 
     def attempt_lost(self, execution_id: str, ts: float, why: str) -> int | None:
@@ -65,15 +65,15 @@ class Supervisor:
                              f"failed: {why}; retrying", attempt)
         return attempt + 1
 
-    def submit(self, execution_id: str, function_name: str = "run", inputs: dict | None = None,
-               block: bool = False, returns: list | None = None) -> "Future[CallResult]":
+    def submit(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
+               block: bool = False, returns: list[Any] | None = None) -> "Future[CallResult]":
         """Start an execution; the Future gives its final CallResult (after retries).
 
         ``block=True`` runs it to the end before returning (in this thread when the
         runtime can, which is the fast path of the kernel runtime).
         """
         self.recorder.status(execution_id, "created", time.time(), None, 1)
-        done: Future = Future()
+        done: Future[CallResult] = Future()
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
                                     self.execution_timeout, returns), done.set_result, block)
         if block:
@@ -158,7 +158,7 @@ class Countdown:
             return self._cond.wait_for(lambda: self.ended >= self.total, timeout)
 
 
-def _result_of(call: CallSpec, future: Future) -> CallResult:
+def _result_of(call: CallSpec, future: Future[CallResult]) -> CallResult:
     try:
         return future.result()
     except BaseException as exc:  # a runtime bug must still end the execution, not hang it
@@ -172,9 +172,9 @@ class ExecutionRecord:
 
     id: str
     status: str = "created"
-    status_log: list = field(default_factory=list)
-    logs: list = field(default_factory=list)        # (stream, text, ts)
-    progress: list = field(default_factory=list)    # progress events
+    status_log: list[Any] = field(default_factory=list)
+    logs: list[Any] = field(default_factory=list)        # (stream, text, ts)
+    progress: list[Any] = field(default_factory=list)    # progress events
     output: Any = None
     error: str | None = None
     traceback: str | None = None
@@ -195,7 +195,7 @@ class ExecutionRecord:
 class MemoryRecorder:
     """Keeps ExecutionRecords in a dict (tests, ``faas test``, a service with no store)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.records: dict[str, ExecutionRecord] = {}
         self._lock = threading.Lock()
 
@@ -205,7 +205,8 @@ class MemoryRecorder:
             record = self.records[eid] = ExecutionRecord(eid)
         return record
 
-    def status(self, execution_id, status, ts, message=None, attempt=1):
+    def status(self, execution_id: str, status: str, ts: float, message: str | None = None,
+               attempt: int = 1) -> None:
         with self._lock:
             record = self._get(execution_id)
             record.status = status
@@ -214,18 +215,18 @@ class MemoryRecorder:
             if status == "in-progress" and record.started_at is None:
                 record.started_at = ts
 
-    def started(self, execution_id, ts):
+    def started(self, execution_id: str, ts: float) -> None:
         self.status(execution_id, "in-progress", ts)
 
-    def log(self, execution_id, stream, text, ts):
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         with self._lock:
             self._get(execution_id).logs.append((stream, text, ts))
 
-    def progress(self, execution_id, event):
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None:
         with self._lock:
             self._get(execution_id).progress.append(event)
 
-    def finished(self, execution_id, result: CallResult, attempts: int):
+    def finished(self, execution_id: str, result: CallResult, attempts: int) -> None:
         with self._lock:
             record = self._get(execution_id)
             record.output, record.error, record.traceback = result.output, result.error, result.traceback

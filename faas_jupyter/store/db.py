@@ -14,7 +14,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, exc, insert, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -142,7 +142,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # The pysqlite recipe from the SQLAlchemy docs: stop the driver from
     # issuing its own BEGIN, and emit ours, so writes can say IMMEDIATE.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         for pragma in ("journal_mode=WAL", f"busy_timeout={BUSY_TIMEOUT_MS}",
@@ -151,7 +151,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

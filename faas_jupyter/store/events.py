@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, tuple_, update
 
 from faas_jupyter.model.trigger_filter import matches
 from faas_jupyter.store.schema import executions, services, trigger_events, triggers
@@ -58,11 +58,30 @@ def _joined() -> Any:
             .join(services, services.c.id == triggers.c.service_id))
 
 
-def any_pending(conn: Connection, home: str, service_ids: list[str]) -> bool:
-    """A read-only look before claiming (every poll of a home; the write lock only when needed)."""
-    q = (select(trigger_events.c.id).select_from(_joined())
-         .where(_claimable(home), services.c.id.in_(service_ids)).limit(1))
-    return conn.execute(q).first() is not None
+def _work_due_statement() -> Any:
+    home: Any = bindparam("home")
+    ids: Any = bindparam("ids", expanding=True)
+    claimable = and_(trigger_events.c.done_at.is_(None), triggers.c.active.is_(True),
+                     services.c.active.is_(True), services.c.home == home, services.c.id.in_(ids))
+    pending = select(trigger_events.c.id).select_from(_joined()).where(claimable).limit(1)
+    cron = (select(func.min(triggers.c.next_fire_at))
+            .select_from(triggers.join(services, services.c.id == triggers.c.service_id))
+            .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.active.is_(True),
+                   services.c.home == home, services.c.id.in_(ids)))
+    return select(pending.exists(), cron.scalar_subquery())
+
+
+_WORK_DUE: Any = None  # built once: a home reads it every poll, building it cost more than running it
+
+
+def work_due(conn: Connection, home: str, service_ids: list[str]) -> tuple[bool, str | None]:
+    """(are events pending, the earliest cron due time) for the services homed at ``home``:
+    what a home's poll reads, in one statement (the write lock is taken only when needed)."""
+    global _WORK_DUE
+    if _WORK_DUE is None:
+        _WORK_DUE = _work_due_statement()
+    row = conn.execute(_WORK_DUE, {"home": home, "ids": list(service_ids)}).one()
+    return bool(row[0]), row[1]
 
 
 def claim(conn: Connection, home: str, service_ids: list[str], limit: int) -> list[dict[str, Any]]:
@@ -95,6 +114,14 @@ def finish(conn: Connection, done: list[tuple[int, str, str | None]], ts: str) -
     q = (update(trigger_events).where(trigger_events.c.id == bindparam("event"))
          .values(done_at=ts, outcome=bindparam("result"), execution_id=bindparam("made")))
     conn.execute(q, [{"event": e, "result": o, "made": x} for e, o, x in done])
+
+
+def prune_done(conn: Connection, before: str, dry_run: bool = False) -> int:
+    """Forget outbox rows done before ``before`` (their executions keep the event id)."""
+    old = and_(trigger_events.c.done_at.is_not(None), trigger_events.c.done_at < before)
+    if dry_run:
+        return int(conn.scalar(select(func.count()).where(old)) or 0)
+    return int(conn.execute(delete(trigger_events).where(old)).rowcount)
 
 
 def pending_count(conn: Connection, trigger_id: str) -> int:

@@ -1,7 +1,7 @@
 """SQL for executions, their status/progress events, captured log lines and output items.
 
-Rows are dicts; JSON columns (``input``, ``output``, ``metadata``, event ``data``) stay
-text here. Writers batch: one call inserts many executions, events or log lines, so a
+Rows are dicts; JSON columns (``input``, ``output``, ``metadata``, event ``data``) are
+Python values (``schema.JSONText``; the raw SQLite paths encode and decode the same way). Writers batch: one call inserts many executions, events or log lines, so a
 whole execution (row, status log, logs, items) is one transaction.
 """
 from __future__ import annotations
@@ -152,10 +152,15 @@ def _sqlite_driver(conn: Connection):
     return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
 
 
-def _raw_dicts(raw, text: str, params: list) -> list[dict]:
+def _raw_dicts(raw, text: str, params: list, table: str = "executions") -> list[dict]:
+    """The rows of ``SELECT * FROM table`` as dicts, JSON columns decoded as ``JSONText`` does."""
     cursor = raw.execute(text, params)
     keys = [d[0] for d in cursor.description]
-    return [dict(zip(keys, row)) for row in cursor.fetchall()]
+    rows = [dict(zip(keys, row)) for row in cursor.fetchall()]
+    for key in _SQLITE_JSON[table].intersection(keys):
+        for row in rows:
+            row[key] = _JSON_RESULT(row[key], None)
+    return rows
 
 
 def _raw_list(raw, project_id, service_name, function, statuses, limit, offset) -> list[dict]:
@@ -262,7 +267,7 @@ def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dic
         chunk = execution_ids[start:start + 500]
         if raw is not None:
             rows = _raw_dicts(raw, f"SELECT * FROM execution_events WHERE execution_id IN "
-                                   f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk)
+                                   f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk, "execution_events")
         else:
             rows = dicts(conn, select(execution_events).where(execution_events.c.execution_id.in_(chunk))
                          .order_by(execution_events.c.id))
@@ -298,12 +303,13 @@ def _json_columns(table) -> set[str]:
 
 def _raw_values(row: dict, cols: list[str], json_cols: set[str]) -> list:
     """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
-    if not json_cols:  # the executions table: its JSON columns hold text already
+    if not json_cols:  # (execution_logs) nothing to encode
         return [row.get(c) for c in cols]
     return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]
 
 
 _JSON_BIND = JSONText().process_bind_param
+_JSON_RESULT = JSONText().process_result_value
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
 _SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events, execution_logs, items)}
 assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"

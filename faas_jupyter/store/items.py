@@ -12,7 +12,8 @@ from typing import Any, TypedDict, cast
 from sqlalchemy import ColumnElement, Connection, Select, delete, insert, select, update
 
 from faas_jupyter.store import schema
-from faas_jupyter.store.schema import annotations, datasets, items
+# the table as annotations_t: ``from __future__ import annotations`` owns the plain name here
+from faas_jupyter.store.schema import annotations as annotations_t, datasets, items
 
 
 class ItemRow(TypedDict):
@@ -102,20 +103,20 @@ def project_item(conn: Connection, project_id: str, item_id: str) -> ItemRow | N
 
 
 def insert_annotation(conn: Connection, row: AnnotationRow) -> None:
-    conn.execute(insert(annotations).values(**row))
+    conn.execute(insert(annotations_t).values(**row))
 
 
 def list_annotations(conn: Connection, item_id: str) -> list[AnnotationRow]:
     """The item's annotations, oldest first."""
-    q = (select(annotations).where(annotations.c.item_id == item_id)
-         .order_by(annotations.c.created_at, annotations.c.id))
+    q = (select(annotations_t).where(annotations_t.c.item_id == item_id)
+         .order_by(annotations_t.c.created_at, annotations_t.c.id))
     return [cast(AnnotationRow, dict(r)) for r in conn.execute(q).mappings()]
 
 
 def project_annotation(conn: Connection, project_id: str, annotation_id: str) -> AnnotationRow | None:
     """Annotation ``annotation_id`` if its item belongs to the project."""
-    q = (select(annotations).join(items, annotations.c.item_id == items.c.id)
-         .where(annotations.c.id == annotation_id, items.c.project_id == project_id))
+    q = (select(annotations_t).join(items, annotations_t.c.item_id == items.c.id)
+         .where(annotations_t.c.id == annotation_id, items.c.project_id == project_id))
     row = conn.execute(q).mappings().first()
     return cast(AnnotationRow, dict(row)) if row else None
 

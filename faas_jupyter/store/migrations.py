@@ -12,7 +12,7 @@ append a migration that alters existing databases (guard it with
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import Connection, func, insert, inspect, select, text
 
@@ -76,7 +76,7 @@ def _m004_revision_manifests(conn: Connection) -> None:
     r, f = schema.revisions, schema.revision_files
     todo = conn.execute(select(r.c.id, r.c.package_id).where(r.c.manifest.is_(None))
                         .order_by(r.c.package_id, r.c.seq)).all()
-    parent: dict | None = None
+    parent: dict[str, Any] | None = None
     for rev_id, package_id in todo:  # in order, so each delta is against its package's base
         files = dict(conn.execute(select(f.c.path, f.c.digest).where(f.c.revision_id == rev_id)).all())
         if parent is not None and parent["package_id"] != package_id:
@@ -138,4 +138,4 @@ MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_mandatory
 
 
 def current_version(conn: Connection) -> int:
-    return conn.scalar(select(func.coalesce(func.max(schema.schema_version.c.version), 0)))
+    return int(conn.scalar(select(func.coalesce(func.max(schema.schema_version.c.version), 0))) or 0)

@@ -35,6 +35,10 @@ class JSONText(TypeDecorator[Any]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
 
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        # ``input LIKE '%id%'`` compares the JSON text with a text pattern, not a JSON value
+        return Text()
+
 
 def _id(name: str = "id", **kw: Any) -> Column[Any]:
     return Column(name, ID, primary_key=True, **kw)
@@ -164,8 +168,8 @@ executions = Table(
     Column("module_name", NAME, nullable=True),
     Column("function_name", String(255), nullable=False),
     Column("status", String(32), nullable=False, index=True),
-    Column("input", Text, nullable=False, default="{}"),
-    Column("output", Text, nullable=True),
+    Column("input", JSONText, nullable=False, default=dict),
+    Column("output", JSONText, nullable=True),
     Column("error", Text, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("max_attempts", Integer, nullable=False, default=1),
@@ -175,7 +179,7 @@ executions = Table(
     Column("duration", Float, nullable=True),
     Column("creator", String(255), nullable=False),
     Column("rerun_of", ID, nullable=True),
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("metadata", JSONText, nullable=False, default=dict),
     # hosts.id of the process that runs/records it; NULL while ``created`` = queued for the
     # service's home (migration 5)
     Column("owner", ID, nullable=True),
@@ -212,7 +216,7 @@ hosts = Table(
     Column("started_at", TS, nullable=False),
     Column("heartbeat_at", TS, nullable=False),
     Column("lease_until", TS, nullable=False, index=True),
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("metadata", JSONText, nullable=False, default=dict),
 )
 
 # Triggers (migration 6): a service's function run on resource events or a schedule. ``spec``
@@ -263,7 +267,7 @@ execution_events = Table(
     Column("status", String(32), nullable=True),
     Column("progress", Integer, nullable=True),
     Column("message", Text, nullable=True),
-    Column("data", Text, nullable=True),
+    Column("data", JSONText, nullable=True),
 )
 
 execution_logs = Table(

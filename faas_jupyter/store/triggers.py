@@ -83,16 +83,6 @@ def due_crons(conn: Connection, home: str, ts: str) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def next_cron_due(conn: Connection, home: str) -> str | None:
-    """The earliest next due time of the active cron triggers homed at ``home`` (one read per tick)."""
-    q = (select(func.min(triggers.c.next_fire_at))
-         .select_from(triggers.join(services, services.c.id == triggers.c.service_id))
-         .where(triggers.c.type == "Cron", triggers.c.active.is_(True), services.c.active.is_(True),
-                services.c.home == home))
-    due: str | None = conn.scalar(q)
-    return due
-
-
 def advance_cron(conn: Connection, trigger_id: str, expected: str, next_fire_at: str | None) -> bool:
     """Compare-and-set the next due time: False when another host advanced it first."""
     q = (update(triggers).where(triggers.c.id == trigger_id, triggers.c.next_fire_at == expected)

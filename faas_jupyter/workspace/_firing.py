@@ -26,6 +26,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import events as event_sql
@@ -50,8 +51,7 @@ def fire(host: Any, homed: list) -> int:
     """Fire what is due for the services ``homed`` here; returns the executions made."""
     by_id = {r.id: r for r in homed}
     with host.store.connect() as conn:
-        pending = event_sql.any_pending(conn, host.id, list(by_id))
-        due = trigger_sql.next_cron_due(conn, host.id)
+        pending, due = event_sql.work_due(conn, host.id, list(by_id))
     made = 0
     if pending:
         made += host.store.write(lambda conn: dispatch(conn, host.id, by_id))
@@ -113,7 +113,7 @@ def resource_input(running: Any, function_name: str, resource: str) -> str:
 def _row(running: Any, function_name: str, inputs: dict, meta: dict, creator: str, stamp: str,
          trigger_id: str, event_id: str, once_key: str | None) -> dict:
     row = bridge.new_row(running.ws, running.service, function_name, inputs, owner=None)
-    row.update(creator=creator, created_at=stamp, metadata=json.dumps(meta, default=str),
+    row.update(creator=creator, created_at=stamp, metadata=jsonable(meta, str),
                trigger_id=trigger_id, trigger_event=event_id, trigger_once=once_key)
     return row
 
@@ -121,7 +121,7 @@ def _row(running: Any, function_name: str, inputs: dict, meta: dict, creator: st
 def _insert(conn: Any, rows: list[dict], stamp: str) -> None:
     statuses = [{"execution_id": r["id"], "ts": stamp, "kind": "status", "status": "created",
                  "progress": None, "data": None,
-                 "message": f"fired by trigger {json.loads(r['metadata'])['trigger']['name']!r}"}
+                 "message": f"fired by trigger {r['metadata']['trigger']['name']!r}"}
                 for r in rows]
     exec_sql.insert_executions(conn, rows)
     exec_sql.add_events(conn, statuses)
@@ -130,7 +130,7 @@ def _insert(conn: Any, rows: list[dict], stamp: str) -> None:
 def restore_deleted(row: dict, inputs: dict) -> dict:
     """(At the home, before the inputs are looked up) a Deleted event's resource input is its
     record as it was when deleted."""
-    deleted = json.loads(row.get("metadata") or "{}").get("deleted")
+    deleted = (row.get("metadata") or {}).get("deleted")
     if not deleted:
         return inputs
     return {**inputs, deleted["input"]: EntityRef(deleted["type"], deleted["record"])}

@@ -16,7 +16,6 @@ indexed read each time, a write only when something is queued),
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import socket
@@ -92,6 +91,11 @@ class Host:
         self._thread: threading.Thread | None = None
 
     @property
+    def stopped(self) -> bool:
+        """``close()`` was called: this lease ends (a new Host takes over the store)."""
+        return self._stop.is_set()
+
+    @property
     def store(self):
         """An open store of this registry (workspaces may open several Store objects on it)."""
         if self._store not in self.stores:
@@ -119,7 +123,7 @@ class Host:
         self.store.write(lambda conn: sql.insert_host(
             conn, id=self.id, hostname=hostname(), pid=self.pid, pid_start=pid_start(self.pid),
             kind=self.kind, project_id=self.project_id, started_at=stamp, heartbeat_at=stamp,
-            lease_until=iso_in(self.lease), metadata=json.dumps({"python": sys.executable})))
+            lease_until=iso_in(self.lease), metadata={"python": sys.executable}))
 
     def wake(self) -> None:
         """Run the ticks now (e.g. a service was adopted: claim its queue at once)."""
@@ -172,7 +176,7 @@ def host_for(store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     with _LOCK:
         host = _HOSTS.get(store.url)
-        if host is None or host.pid != os.getpid() or host._stop.is_set():
+        if host is None or host.pid != os.getpid() or host.stopped:
             host = _HOSTS[store.url] = Host(store)
         else:
             host.stores.add(store)
@@ -214,7 +218,7 @@ def alive(row: dict | None, stamp: str | None = None) -> bool:
     pid = int(row["pid"])
     if pid == os.getpid():
         host = _HOSTS_BY_ID().get(row["id"])
-        return host is not None and not host._stop.is_set()
+        return host is not None and not host.stopped
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
 from faas_jupyter.store.db import now
@@ -76,7 +77,7 @@ def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService
     """Run here: start the service, or restart it when its stored configuration changed."""
     running = bridge.get_running(svc.id)
     if running is None or changed(running.service, state):
-        fresh = ws.services._bind_state(state)
+        fresh = ws.services.from_state(state)
         target = ws.packages.get(fresh.package, version=fresh.revision)
         running = bridge.start(ws, fresh, target, target.codebase)
     running.active = bool(state["active"])
@@ -126,7 +127,7 @@ def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None
     row.update(revision=state["revision"], module_name=state["module_name"],
                max_attempts=state["max_attempts"])
     if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": list(returns)}, default=str)
+        row["metadata"] = {**row["metadata"], "returns": jsonable(list(returns), str)}
     event = {"execution_id": row["id"], "ts": row["created_at"], "kind": "status", "status": "created",
              "progress": None, "message": "queued for the service's home", "data": None}
     ws.store.write(lambda conn: (exec_sql.insert_executions(conn, [row]), exec_sql.add_events(conn, [event])))
@@ -185,13 +186,13 @@ def run_claimed(running, row: dict) -> None:
     try:
         running = refreshed(running)
         from faas_jupyter.workspace._io_bridge import prepare_inputs
-        given = _firing.restore_deleted(row, json.loads(row["input"]))  # a Deleted trigger's record
+        given = _firing.restore_deleted(row, row["input"])  # a Deleted trigger's record
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
     except Exception as exc:  # recorded on the execution, the home goes on
         bridge.fail_row(running, row, f"{type(exc).__name__}: {exc}")
         return
     row.update(revision=running.service.revision, module_name=running.service.module_name)
-    returns = json.loads(row.get("metadata") or "{}").get("returns")
+    returns = (row.get("metadata") or {}).get("returns")
     running.submit(row, inputs, wait=False, returns=returns, inserted=True)
 
 
@@ -207,7 +208,8 @@ def refreshed(running):
 def terminate_elsewhere(ex) -> bool:
     """A queued execution is canceled here; one running in another process is asked to stop
     through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
-    ws, who = ex._ws, ex._ws.user
+    ws = ex.workspace
+    who = ws.user
     with ws.store.connect() as conn:
         row = exec_sql.get_execution(conn, ex.id)
     message = f"canceled before it started: terminated by {who}"

@@ -18,7 +18,6 @@ for an ended execution is O(1): the scan does not grow with a 100k-input map's q
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -26,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
@@ -177,7 +177,7 @@ class StoreRecorder:
         row = {"execution_id": execution_id, "ts": iso(event.get("timestamp") or time.time()),
                "kind": "progress", "status": event.get("status"),
                "progress": None if percent is None else int(percent), "message": event.get("message"),
-               "data": json.dumps(data, default=repr) if data else None}
+               "data": jsonable(data, repr) if data else None}
         with p.lock:
             p.events.append(row)
             p.history.append(row)
@@ -333,16 +333,20 @@ def _apply_result(p: Pending, result, attempts: int) -> None:
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
     finished = result.finished_at or time.time()
-    meta = json.loads(row.get("metadata") or "{}")
+    meta = dict(row.get("metadata") or {})
     for key in ("traceback", "error_type"):
         if getattr(result, key, None):
             meta[key] = getattr(result, key)
     if result.timed_out:
         meta["timed_out"] = True
-    row.update(status=result.status, output=None if output is None else json.dumps(output),
+    row.update(status=result.status, output=jsonable(output, _not_json),
                error=result.error, attempts=attempts, finished_at=iso(finished),
                duration=None if p.started is None else max(0.0, finished - p.started),
-               metadata=json.dumps(meta))
+               metadata=meta)
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _take(p: Pending) -> dict:
@@ -359,11 +363,3 @@ def _restore(p: Pending, snap: dict) -> None:
         p.events[:0], p.logs[:0], p.items[:0] = snap["events"], snap["logs"], snap["items"]
         p.inserted = snap["was_inserted"]
 
-
-
-
-def decode_row(row: dict) -> dict[str, Any]:
-    """JSON columns of an executions row, decoded."""
-    return {"input": json.loads(row.get("input") or "{}"),
-            "output": None if row.get("output") is None else json.loads(row["output"]),
-            "metadata": json.loads(row.get("metadata") or "{}")}

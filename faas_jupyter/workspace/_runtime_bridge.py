@@ -7,7 +7,6 @@ rerun when the service says ``on_reset="rerun"``.
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -17,6 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
 from faas_jupyter.runner.runtimes.base import CallSpec
 from faas_jupyter.runner.supervisor import Countdown, Supervisor
@@ -180,10 +180,10 @@ def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | No
             "service_name": service.name, "package_name": service.package,
             "revision": service.revision, "module_name": service.module_name,
             "function_name": function_name, "status": "created",
-            "input": json.dumps(inputs, default=_json_ref), "output": None, "error": None,
+            "input": jsonable(inputs, _json_ref), "output": None, "error": None,
             "attempts": 0, "max_attempts": service.max_attempts, "created_at": now(),
             "started_at": None, "finished_at": None, "duration": None, "creator": ws.user,
-            "rerun_of": rerun_of, "metadata": "{}", "owner": owner}
+            "rerun_of": rerun_of, "metadata": {}, "owner": owner}
 
 
 _IDS: list[bytes] = []

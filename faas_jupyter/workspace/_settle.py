@@ -15,7 +15,6 @@ compare-and-set on (status, owner), so several readers settle a row once.
 """
 from __future__ import annotations
 
-import json
 
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
@@ -49,7 +48,7 @@ def _decide(row: dict, state: dict | None, hosts: dict, stamp: str) -> tuple | N
     if owner is None and row["status"] == "created":
         return _queued(row, state, hosts, stamp)
     if owner is None:  # written before hosts existed: the owner is in metadata
-        legacy = json.loads(row.get("metadata") or "{}").get("owner")
+        legacy = (row.get("metadata") or {}).get("owner")
         if _hosts.legacy_owner_alive(legacy) is not False:
             return None
         who = f"process {legacy or 'unknown'}"
@@ -81,10 +80,10 @@ def _queued(row: dict, state: dict | None, hosts: dict, stamp: str) -> tuple | N
             + ("its home " + _hosts.describe(hosts.get(home)) + " is gone" if home else "none has started it")
             + "); it runs when one does: svc.start() in a kernel, a Jupyter server or `faas serve` "
               "for process services")
-    meta = json.loads(row.get("metadata") or "{}")
+    meta = row.get("metadata") or {}
     if meta.get("waiting") == (home or "none"):
         return None  # said so already
-    return ("created", note, {"metadata": json.dumps({**meta, "waiting": home or "none"})})
+    return ("created", note, {"metadata": {**meta, "waiting": home or "none"}})
 
 
 def _apply(conn, row: dict, action: tuple, stamp: str) -> bool:

@@ -7,23 +7,28 @@ by ``ex.output_items()`` / ``ex.get_output()``.
 """
 from __future__ import annotations
 
-import json
+import copy
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.model.entities import ExecutionStatus
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
-from faas_jupyter.workspace._recorder import Pending, decode_row
+from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 _FINAL = {s.value for s in FINAL_STATUSES}
 
@@ -40,7 +45,7 @@ def status_log(events: list[dict]) -> list[dict]:
 
 
 @dataclass(eq=True)
-class Execution(ExecutionModel):
+class Execution(ExecutionModel, Bound):
     """One execution; ``wait``, ``refresh``, ``logs``, ``rerun``, ``terminate``, outputs."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -48,6 +53,11 @@ class Execution(ExecutionModel):
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
     _pending: Pending | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def service_id(self) -> str | None:
+        """The id of the service that runs it (None once that service was deleted)."""
+        return self._service_id
 
     @property
     def error_type(self) -> str | None:
@@ -130,7 +140,7 @@ class Execution(ExecutionModel):
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
         inputs = {**self.input, **(input or {})}
-        return start_execution(self._ws, svc, svc._route(), self.function_name, inputs,
+        return start_execution(self._ws, svc, svc.route(), self.function_name, inputs,
                                wait=wait, returns=self._metadata.get("returns"), rerun_of=self.id)
 
     # -- logs and outputs ----------------------------------------------------------------------
@@ -183,7 +193,7 @@ def _last_message(ex: Execution) -> str:
 
 def _check_others(ex: Execution, action: str) -> None:
     """Members act on their own executions; someone else's needs owner or developer."""
-    ws = ex._ws
+    ws = ex.workspace
     with ws.store.connect() as conn:
         ws.check_member(f"{action} execution {ex.id}", conn)
         if ex.creator != ws.user:
@@ -209,7 +219,7 @@ def _refs(value: Any) -> list[dict]:
 
 
 def _live_future(ex: Execution) -> Future | None:
-    running = bridge.get_running(ex._service_id) if ex._service_id else None
+    running = bridge.get_running(ex.service_id) if ex.service_id else None
     return None if running is None else running.futures.get(ex.id)
 
 
@@ -237,9 +247,7 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     pending = submit_local(ws, running, function, inputs, wait=wait, returns=returns, rerun_of=rerun_of)
     if wait:
         pending.raise_error()
-    ex = from_pending(ws, pending)
-    ex._future = None if wait else running.futures.get(pending.row["id"])
-    return ex
+    return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
 def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: list | None = None,
@@ -251,7 +259,7 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
     if returns:
-        row["metadata"] = json.dumps({**json.loads(row["metadata"]), "returns": returns}, default=str)
+        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
@@ -268,38 +276,37 @@ def submit_batch(ws, running, function, inputs: list[dict],
     owner = _hosts.host_for(ws.store).ensure()
     rows = [bridge.new_row(ws, running.service, function.name, values, owner=owner) for values in inputs]
     if returns:
-        meta = json.dumps({"returns": returns}, default=str)
+        returns_json = jsonable(returns, str)
         for row in rows:
-            row["metadata"] = meta
+            row["metadata"] = {"returns": returns_json}
     return running.submit_batch(rows, prepared, returns)
 
 
-def from_pending(ws, pending: Pending) -> Execution:
-    with pending.lock:
-        row, history = dict(pending.row), list(pending.history)
-    ex = from_row(ws, row, history)
-    ex._pending = pending
-    return ex
+def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
+    with pending.lock:  # until it is written, the row's JSON values are the recorder's own
+        row = dict(pending.row) if pending.written else copy.deepcopy(pending.row)
+        history = list(pending.history)
+    return from_row(ws, row, history, pending=pending, future=future)
 
 
-def from_row(ws, row: dict, events: list[dict]) -> Execution:
-    decoded = decode_row(row)
-    meta = decoded["metadata"]
+def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending | None = None,
+             future: Future | None = None) -> Execution:
+    meta = row.get("metadata") or {}
     values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                  status_log=status_log(events), input=decoded["input"], output=decoded["output"],
+                  status_log=status_log(events), input=row.get("input") or {}, output=row.get("output"),
                   error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
                   max_attempts=row["max_attempts"], duration=row["duration"],
                   created_at=row["created_at"], started_at=row["started_at"],
                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
                   trigger=meta.get("trigger"))
+    private = dict(_ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
     status = _STATUSES.get(values["status"])
     if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
-        ex = Execution(**values)
+        ex = Execution(**values, **private)
     else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
         ex = Execution.__new__(Execution)
-        ex.__dict__.update(values, status=status, _future=None, _pending=None)
-    ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
+        ex.__dict__.update(values, status=status, **private)
     return ex
 
 
@@ -326,7 +333,7 @@ class ExecutionChanges:
 class Executions:
     """``ws.executions``: the executions of the current project."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def get(self, execution_id: str) -> Execution:
@@ -408,7 +415,8 @@ class Executions:
         return ExecutionChanges([from_row(self._ws, r, events[r["id"]]) for r in rows], cursor,
                                 more=len(scanned) == limit)
 
-    def _many(self, ids: list[str]) -> list[Execution]:
+    def many(self, ids: list[str]) -> list[Execution]:
+        """The executions with these ids, in that order (each must exist)."""
         with self._ws.store.connect() as conn:
             rows = sql.get_executions(conn, ids)
             events = sql.events_for(conn, ids)

@@ -5,7 +5,9 @@
 * artifacts no item references (across all projects) that are older than
   ``min_age`` seconds: younger ones may belong to a write whose item row is not
   committed yet (an execution's outputs are recorded after they are packed);
-* codebase blobs no revision references.
+* codebase blobs no revision references;
+* trigger outbox rows dispatched more than ``min_age`` seconds ago (the executions they made
+  keep the event id).
 
 ``dry_run=True`` reports the same without removing anything.
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from faas_jupyter.store import entities as entity_sql
+from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import packages as package_sql
 
 MIN_AGE = 3600.0
@@ -28,6 +32,7 @@ class GcReport:
     artifacts: list = field(default_factory=list)
     blobs: int = 0
     blob_bytes: int = 0
+    trigger_events: int = 0
     dry_run: bool = False
 
     @property
@@ -37,14 +42,16 @@ class GcReport:
     def to_json(self) -> dict:
         return {"parts": [{"path": p, "bytes": s} for p, s in self.parts],
                 "artifacts": [{"path": p, "bytes": s} for p, s in self.artifacts],
-                "blobs": self.blobs, "blobBytes": self.blob_bytes, "freed": self.freed,
+                "blobs": self.blobs, "blobBytes": self.blob_bytes, "triggerEvents": self.trigger_events,
+                "freed": self.freed,
                 "dryRun": self.dry_run}
 
     def summary(self) -> str:
         verb = "would free" if self.dry_run else "freed"
+        events = f", {self.trigger_events} dispatched trigger event(s)" if self.trigger_events else ""
         return (f"{verb} {_mb(self.freed)}: {len(self.parts)} stale part file(s), "
                 f"{len(self.artifacts)} unreferenced artifact(s), {self.blobs} unreferenced "
-                f"codebase blob(s) ({_mb(self.blob_bytes)})")
+                f"codebase blob(s) ({_mb(self.blob_bytes)}){events}")
 
     def __str__(self) -> str:
         lines = [f"{'would remove' if self.dry_run else 'removed'} {p} ({s:,} bytes)"
@@ -66,7 +73,16 @@ def collect(ws, min_age: float = MIN_AGE, dry_run: bool = False) -> GcReport:
     report.parts = _parts(store, dry_run)
     report.artifacts = _artifacts(ws, store, min_age, dry_run)
     report.blobs, report.blob_bytes = _blobs(ws, dry_run)
+    report.trigger_events = _trigger_events(ws, min_age, dry_run)
     return report
+
+
+def _trigger_events(ws, min_age: float, dry_run: bool) -> int:
+    before = datetime.fromtimestamp(time.time() - min_age, timezone.utc).isoformat(timespec="microseconds")
+    if dry_run:
+        with ws.store.connect() as conn:
+            return event_sql.prune_done(conn, before, dry_run=True)
+    return ws.store.write(lambda conn: event_sql.prune_done(conn, before))
 
 
 def _parts(store, dry_run: bool) -> list:

@@ -10,6 +10,7 @@ claimed by that home only.
 """
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
@@ -17,6 +18,8 @@ from faas_jupyter.store import hosts as sql
 from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts, _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
+
+_log = logging.getLogger("faas_jupyter")
 
 
 def serve(ws, kind: str = "serve") -> list[str]:
@@ -70,11 +73,11 @@ def adopt(host) -> list[str]:
         if not ws.store.write(lambda conn, state=state, home=home: sql.set_home(conn, state["id"], host.id, home)):
             continue  # another host was faster
         try:
-            _queue.local(ws, ws.services._bind_state(state), state, adopted=True)
+            _queue.local(ws, ws.services.from_state(state), state, adopted=True)
             adopted.append(state["name"])
         except Exception as exc:  # one broken service must not keep the others down
             ws.store.write(lambda conn, state=state: sql.set_home(conn, state["id"], None, host.id))
-            _hosts._log.error("faas_jupyter: service %r could not start here: %s", state["name"], exc)
+            _log.error("faas_jupyter: service %r could not start here: %s", state["name"], exc)
     return adopted
 
 

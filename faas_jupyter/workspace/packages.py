@@ -11,7 +11,7 @@ import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from faas_jupyter.errors import (Conflict, FaasError, NoChangeWarning, NotFound, TypeInferenceWarning,
                                  ValidationError)
@@ -25,6 +25,10 @@ from faas_jupyter.workspace import dpk
 from faas_jupyter.workspace.items import codebase_id
 from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, check_spec_against_code,
                                                    export_folder, resolve_spec, with_package_json)
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
+    from faas_jupyter.workspace.projects import Project
 
 _UNBOUND = ("this package is not in a workspace; push it first: "
             "ws.packages.push(codebase=..., modules=pkg.modules)")
@@ -46,10 +50,20 @@ class Package(PackageSpec):
     _row: dict | None = field(default=None, repr=False, compare=False)  # the revision row
     _codebase: Codebase | None = field(default=None, repr=False, compare=False)
 
-    def _live(self):
+    def _live(self) -> Workspace:
         if self._ws is None or self._row is None:
             raise FaasError(_UNBOUND)
         return self._ws
+
+    def bind(self, ws: Workspace, project: Project, row: dict, codebase: Codebase | None = None) -> Package:
+        """This package as revision ``row`` of ``project`` in ``ws`` (as ``ws.packages`` hands them out)."""
+        self._ws, self._project, self._row, self._codebase = ws, project, row, codebase
+        return self
+
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace this package is bound to (unpushed: FaasError)."""
+        return self._live()
 
     def _packages(self) -> "Packages":
         return Packages(self._live(), self._project)
@@ -92,7 +106,7 @@ class Package(PackageSpec):
         """
         self.validate()
         codebase = with_package_json(self, self.codebase)
-        new = self._packages().push(package_name=self.name, codebase=codebase,
+        new: Package = self._packages().push(package_name=self.name, codebase=codebase,
                                     modules=self.modules, spec=self, message=message,
                                     bump=bump, force=True)
         self._row, self.version, self._codebase = new._row, new.version, codebase
@@ -124,18 +138,17 @@ def _revision(row: dict, name: str, spec: PackageSpec | None = None) -> Revision
 class Packages:
     """``ws.packages`` (or ``proj.packages``): the packages of one project."""
 
-    def __init__(self, ws, project=None):
+    def __init__(self, ws: Workspace, project: Project | None = None) -> None:
         self._ws = ws
         self._project = project
 
     @property
-    def project(self):
+    def project(self) -> Project:
         return self._project if self._project is not None else self._ws.project
 
     def _bind(self, row: dict, name: str, codebase: Codebase | None = None) -> Package:
         pkg = Package.from_json({**json.loads(row["spec"]), "version": row["version"]})
-        pkg._ws, pkg._project, pkg._row, pkg._codebase = self._ws, self.project, row, codebase
-        return pkg
+        return pkg.bind(self._ws, self.project, row, codebase)
 
     # -- push ---------------------------------------------------------------------------------
     def push(self, src_path: str | Path | None = None, package_name: str | None = None,

@@ -126,7 +126,7 @@ def _parquet(kind: str):
     def read(item) -> dict:
         import pyarrow as pa
         import pyarrow.parquet as pq
-        with item._ws.artifacts.open(item.path) as f:
+        with item.workspace.artifacts.open(item.path) as f:
             pf = pq.ParquetFile(f)
             schema = pf.schema_arrow
             index = [c for c in (schema.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)]
@@ -141,7 +141,7 @@ def _feather(kind: str):
     def read(item) -> dict:
         import pyarrow as pa
         import pyarrow.ipc as ipc
-        store = item._ws.artifacts
+        store = item.workspace.artifacts
         source = pa.memory_map(store.local_path(item.path)) if store.local else store.open(item.path)
         with source:
             reader = ipc.open_file(source)
@@ -154,14 +154,14 @@ def _feather(kind: str):
 
 
 def _count_lines(item, opener=None) -> int:
-    with (opener or item._ws.artifacts.open)(item.path) as f:
+    with (opener or item.workspace.artifacts.open)(item.path) as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 def _csv(kind: str):
     def read(item) -> dict:
         import pandas as pd
-        with item._ws.artifacts.open(item.path) as f:
+        with item.workspace.artifacts.open(item.path) as f:
             df = pd.read_csv(f, nrows=PREVIEW_ROWS)
         return _shown(df, item, max(_count_lines(item) - 1, 0), len(df.columns), kind)
     return read
@@ -169,7 +169,7 @@ def _csv(kind: str):
 
 def _npy(item) -> dict:
     import numpy as np
-    store = item._ws.artifacts
+    store = item.workspace.artifacts
     with store.open(item.path) as f:
         shape, fortran, dtype = _npy_header(f)
         if dtype.hasobject or len(shape) not in (1, 2):
@@ -196,7 +196,7 @@ def _npy_header(f) -> tuple:
 
 def _npz(item) -> dict:
     lines = []
-    with item._ws.artifacts.open(item.path) as f, zipfile.ZipFile(f) as zf:
+    with item.workspace.artifacts.open(item.path) as f, zipfile.ZipFile(f) as zf:
         for name in zf.namelist()[:200]:
             with zf.open(name) as member:
                 shape, _, dtype = _npy_header(member)
@@ -210,7 +210,7 @@ def _np_text(item) -> dict:
     import numpy as np
     inst = item.instructions or {}
     delimiter = "," if item.format == "csv" else " "
-    store = item._ws.artifacts
+    store = item.workspace.artifacts
     opener = (lambda p: gzip.open(store.open(p))) if item.format == "gz" else store.open
     with opener(item.path) as f:
         arr = np.loadtxt(f, dtype=inst.get("dtype") or float, delimiter=delimiter,
@@ -220,7 +220,7 @@ def _np_text(item) -> dict:
 
 
 def _file_head(item) -> dict:
-    with item._ws.artifacts.open(item.path) as f:
+    with item.workspace.artifacts.open(item.path) as f:
         head = f.read(TEXT_LIMIT)
     name = (item.instructions or {}).get("file_name") or item.path.rsplit("/", 1)[-1]
     try:
@@ -234,7 +234,7 @@ def _file_head(item) -> dict:
 
 def _archive(item) -> dict:
     fmt = (item.instructions or {}).get("archive_format") or item.format
-    with item._ws.artifacts.open(item.path) as f:
+    with item.workspace.artifacts.open(item.path) as f:
         if fmt == "zip":
             with zipfile.ZipFile(f) as zf:
                 names = [f"{i.filename} ({i.file_size:,} bytes)" for i in zf.infolist()[:200]]

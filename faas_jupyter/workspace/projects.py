@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model import check_name
 from faas_jupyter.model.entities import ROLES, Member
 from faas_jupyter.model.entities import Project as ProjectSpec
 from faas_jupyter.store import projects as sql
+from faas_jupyter.workspace._bound import Bound
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 
 @dataclass(eq=True)
-class Project(ProjectSpec):
+class Project(ProjectSpec, Bound):
     """A project bound to a workspace: ``proj.members``, ``proj.packages``."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -31,7 +35,7 @@ class Project(ProjectSpec):
             return sql.get_role(conn, self.id, user)
 
 
-def _bind(ws, row: dict) -> Project:
+def _bind(ws: Workspace, row: dict) -> Project:
     return Project(name=row["name"], id=row["id"], created_at=row["created_at"],
                    creator=row["creator"], _ws=ws)
 
@@ -39,7 +43,7 @@ def _bind(ws, row: dict) -> Project:
 class Projects:
     """``ws.projects``: create, get, list."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def create(self, name: str) -> Project:
@@ -86,7 +90,7 @@ class Members:
 
     def __init__(self, project: Project):
         self._project = project
-        self._ws = project._ws
+        self._ws = project.workspace
 
     def _write(self, action: str, fn, user: str, role: str | None = None):
         def guarded(conn):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model.entities import Service as ServiceModel
@@ -18,10 +18,14 @@ from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
              "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
@@ -32,10 +36,15 @@ RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
-class Service(ServiceModel):
+class Service(ServiceModel, Bound):
     """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    def bind(self, ws: Workspace) -> Service:
+        """This service, bound to ``ws`` (as ``ws.services`` hands them out)."""
+        self._ws = ws
+        return self
 
     # The model's ``package`` field is the package name; here it is a PackageRef: still that
     # name (a str), and Dataloop's ``service.package.codebase_id`` / ``.version`` / ``.revisions``.
@@ -82,11 +91,11 @@ class Service(ServiceModel):
                            "executions submitted here are queued to it; stop it there first")
         return self
 
-    def _route(self) -> bridge.RunningService | None:
+    def route(self) -> bridge.RunningService | None:
         """Where the next execution runs: here (the running service) or None (queued for the home)."""
         return _queue.route(self._ws, self)
 
-    _running = _route  # the name benchmarks and older callers use
+    _running = route  # the name benchmarks and older callers use
 
     def execute(self, function_name: str = "run", execution_input: dict | None = None,
                 wait: bool = True, returns: list | None = None):
@@ -96,13 +105,13 @@ class Service(ServiceModel):
         that override how the outputs are packed, e.g. ``["scores:file"]``.
         """
         from faas_jupyter.workspace.executions import start_execution
-        return start_execution(self._ws, self, self._route(), function_name,
+        return start_execution(self._ws, self, self.route(), function_name,
                                dict(execution_input or {}), wait=wait, returns=returns)
 
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
-        running = self._route()
+        running = self.route()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         if running is None:  # queued for the home in another process: one row each
@@ -147,14 +156,14 @@ class Service(ServiceModel):
         if unknown:
             raise ValidationError(f"svc.update cannot change {', '.join(unknown)}; it changes "
                                   f"{', '.join(UPDATABLE)}")
-        return self._ws.services._update(self, changes, quiet)
+        return self._ws.services.change(self, changes, quiet)
 
     def pause(self) -> "Service":
         """Refuse new executions until ``resume()``."""
-        return self._ws.services._set_active(self, False)
+        return self._ws.services.set_active(self, False)
 
     def resume(self) -> "Service":
-        return self._ws.services._set_active(self, True)
+        return self._ws.services.set_active(self, True)
 
     def stop(self) -> None:
         """Stop this service's runtime in this process and give up hosting it, so another
@@ -184,7 +193,7 @@ def _final(ws, started: list[str], held: list) -> list:
     from faas_jupyter.workspace.executions import from_pending
     out = [from_pending(ws, p) if p is not None and p.written else None for p in held]
     missing = [eid for eid, o in zip(started, out) if o is None]
-    fetched = dict(zip(missing, ws.executions._many(missing))) if missing else {}
+    fetched = dict(zip(missing, ws.executions.many(missing))) if missing else {}
     return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]
 
 
@@ -213,11 +222,10 @@ class Services:
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
                       project=self._ws.project.name, created_at=row["created_at"],
                       updated_at=row["updated_at"], creator=row["creator"],
-                      **_runtime_config(row.get("runtime_config")))
-        svc._ws = self._ws
+                      _ws=self._ws, **_runtime_config(row.get("runtime_config")))
         return svc
 
-    def _bind_state(self, state: dict) -> Service:
+    def from_state(self, state: dict) -> Service:
         """A Service from a bare ``services`` row (as the queue reads it)."""
         with self._ws.store.connect() as conn:
             row = sql.get_service(conn, state["project_id"], state["name"])
@@ -292,7 +300,8 @@ class Services:
                       init_input=io_values(init_input), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
                       project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
-                      shared_filesystem=shared_filesystem, install_requirements=install_requirements)
+                      shared_filesystem=shared_filesystem, install_requirements=install_requirements,
+                      _ws=self._ws)
         with self._ws.store.connect() as conn:
             self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
@@ -300,7 +309,7 @@ class Services:
                                f"ws.services.get({name!r}).update(revision=..., init_input=...) "
                                f"or delete it first")
         import uuid
-        svc.id, svc._ws = uuid.uuid4().hex, self._ws
+        svc.id = uuid.uuid4().hex
         bridge.start(self._ws, svc, target, target.codebase)  # a bad init input fails here: nothing saved
         home = _queue.first_home(self._ws, svc)
         try:
@@ -333,7 +342,8 @@ class Services:
             home=home)
 
     # -- change --------------------------------------------------------------------------------
-    def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
+    def change(self, svc: Service, changes: dict, quiet: bool = False) -> Service:
+        """Apply ``changes`` (checked by ``svc.update``) to ``svc``, restarting it if it runs here."""
         current = self.get(svc.name)
         if "revision" in changes:  # must exist; "latest" moves to the newest
             changes["revision"] = self._ws.packages.get(current.package, version=changes["revision"]).version
@@ -345,7 +355,8 @@ class Services:
             if not quiet:
                 print(f"service {svc.name!r}: nothing to change")
             return svc.refresh()
-        new.id, new._ws = current.id, self._ws
+        new.id = current.id
+        new.bind(self._ws)
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
         values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
@@ -359,7 +370,8 @@ class Services:
                 print(f"  {k}: {old!r} -> {value!r}")
         return svc.refresh()
 
-    def _set_active(self, svc: Service, active: bool) -> Service:
+    def set_active(self, svc: Service, active: bool) -> Service:
+        """Pause (False) or resume (True) ``svc``."""
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"pause/resume service {svc.name!r}"),
                                            sql.update_service(conn, svc.id, active=active)))
         running = bridge.get_running(svc.id)

@@ -165,7 +165,7 @@ class ServiceTriggers:
     """``svc.triggers``: create and list the triggers of one service."""
 
     def __init__(self, svc: Any) -> None:
-        self._svc, self._ws = svc, svc._ws
+        self._svc, self._ws = svc, svc.workspace
 
     def create(self, function: str = "run", *, name: str | None = None, type: str | None = None,
                resource: str = "Item", actions: Any = ("Created",), filter: dict | None = None,

@@ -89,11 +89,11 @@ def _synthetic(project_id: str, n: int) -> list[dict]:
         out.append({"id": f"{rng.getrandbits(128):032x}", "project_id": project_id, "service_id": None,
                     "service_name": rng.choice(["tablesvc", "batchsvc"]), "package_name": "shapes",
                     "revision": "1.0.1", "module_name": "default_module", "function_name": fn,
-                    "status": status, "input": '{"n": 3}', "output": None,
+                    "status": status, "input": {"n": 3}, "output": None,
                     "error": "ValueError: bad row" if status == "failed" else None, "attempts": 1,
                     "max_attempts": 1, "created_at": ts, "started_at": ts, "finished_at": ts,
                     "duration": duration, "creator": rng.choice(["tester", "alice", "bob"]),
-                    "rerun_of": None, "metadata": "{}"})
+                    "rerun_of": None, "metadata": {}})
     return out
 
 

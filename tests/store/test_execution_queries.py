@@ -18,10 +18,10 @@ NEW_INDEXES = {ix.name for ix in EXECUTION_INDEXES}
 def _rows(project_id: str, n: int, *, start: int = 0, service: str = "svc", status: str = "success"):
     return [{"id": new_id(), "project_id": project_id, "service_id": None, "service_name": service,
              "package_name": "pkg", "revision": "1.0.0", "module_name": "m", "function_name": "run",
-             "status": status, "input": "{}", "output": None, "error": None, "attempts": 1,
+             "status": status, "input": {}, "output": None, "error": None, "attempts": 1,
              "max_attempts": 1, "created_at": f"2026-01-01T00:00:{(start + i) // 1000:02d}.{(start + i) % 1000:03d}000+00:00",
              "started_at": None, "finished_at": None, "duration": None, "creator": "tester",
-             "rerun_of": None, "metadata": "{}"} for i in range(n)]
+             "rerun_of": None, "metadata": {}} for i in range(n)]
 
 
 def _project(store, name="p") -> str:

@@ -38,10 +38,10 @@ def _rows(project_id: str, n: int) -> list[dict]:
         out.append({"id": f"{i:032x}", "project_id": project_id, "service_id": None,
                     "service_name": "svc" if i % 2 else "other", "package_name": "p", "revision": "1.0.0",
                     "module_name": "m", "function_name": "f" if i % 3 else "g", "status": status,
-                    "input": "{}", "output": None, "error": None, "attempts": 1, "max_attempts": 1,
+                    "input": {}, "output": None, "error": None, "attempts": 1, "max_attempts": 1,
                     "created_at": ts, "started_at": ts, "finished_at": None,
                     "duration": None if status == "in-progress" else float(i % 10), "creator": f"u{i % 3}",
-                    "rerun_of": None, "metadata": "{}"})
+                    "rerun_of": None, "metadata": {}})
     return out
 
 

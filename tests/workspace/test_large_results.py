@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import Text, cast, select
 
-from faas_jupyter.store import executions as sql
+from faas_jupyter.store.schema import executions
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
 MAIN = b'''
@@ -37,8 +38,9 @@ def svc(ws):
 
 
 def _stored_output(ws, ex) -> str:
+    """The row's output column as stored: JSON text."""
     with ws.store.connect() as conn:
-        return sql.get_execution(conn, ex.id)["output"]
+        return conn.scalar(select(cast(executions.c.output, Text)).where(executions.c.id == ex.id))
 
 
 @pytest.mark.parametrize(("function", "n", "fmt"), [("numbers", 100_000, "array"), ("records", 5000, "json")])

@@ -24,7 +24,7 @@ def _home_on_a_machine_that_is_gone(ws, svc) -> None:
     row = {"id": "f" * 32, "hostname": "gone-machine", "pid": 4242, "pid_start": None, "kind": "kernel",
            "project_id": None, "started_at": "2026-01-01T00:00:00+00:00",
            "heartbeat_at": "2026-01-01T00:00:00+00:00", "lease_until": "2026-01-01T00:00:30+00:00",
-           "metadata": "{}"}
+           "metadata": {}}
     ws.store.write(lambda conn: (conn.execute(insert(hosts).values(**row)),
                                  conn.execute(update(services).where(services.c.id == svc.id).values(home=row["id"]))))
 

@@ -122,3 +122,10 @@ def test_only_developers_manage_triggers(ws, svc):
 def test_executions_not_from_a_trigger_say_so(ws, svc):
     ex = svc.execute("tick", {})
     assert ex.trigger is None and ex.to_json()["trigger"] is None
+
+
+def test_deleting_the_service_deletes_its_triggers(ws, svc):
+    svc.triggers.create("on_item")
+    svc.triggers.create("tick", name="c", cron="* * * * *")
+    ws.services.delete("ts")
+    assert ws.triggers.list() == []

@@ -197,3 +197,17 @@ def test_execution_outputs_make_no_events(ws, svc):
     assert ex.status == "success" and [i.key for i in ex.output_items()] == ["output"]
     settle_home(ws)
     assert t.executions() == []
+
+
+def test_gc_forgets_dispatched_events_but_not_pending_ones(ws, svc):
+    t = svc.triggers.create("on_item", execution_mode="Always")
+    ws.items.log(1, key="g")
+    fired(t, 1)
+    svc.pause()
+    ws.items.log(2, key="h")          # stays pending while paused
+    assert ws.gc(min_age=0, dry_run=True, quiet=True).trigger_events == 1
+    report = ws.gc(min_age=0, quiet=True)
+    assert report.trigger_events == 1 and "1 dispatched trigger event(s)" in report.summary()
+    with ws.store.connect() as conn:
+        assert event_sql.pending_count(conn, t.id) == 1
+    assert t.executions()[0].trigger["eventId"]      # the execution keeps its event id

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from faas_jupyter.errors import Conflict, FaasError
 from faas_jupyter.runner.runtimes.base import ServiceConfig
 
+if TYPE_CHECKING:  # imported on use: it imports distributed's worker side
+    from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef
+
 CONNECT_TIMEOUT = "10s"
 
 
-def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
+def connect(address: str | None, config: ServiceConfig, cluster_options: dict[str, Any]) -> tuple[Any, Any]:
     """A Client of ``address``, or of a new LocalCluster (``concurrency`` workers) owned here."""
     from distributed import Client, LocalCluster
     if address:
@@ -35,7 +38,7 @@ def connect(address: str | None, config: ServiceConfig, cluster_options: dict):
         raise
 
 
-def wait_for_workers(client, address: str | None, timeout: float) -> None:
+def wait_for_workers(client: Any, address: str | None, timeout: float) -> None:
     try:
         client.wait_for_workers(1, timeout=timeout)
     except Exception:  # distributed's TimeoutError
@@ -43,7 +46,7 @@ def wait_for_workers(client, address: str | None, timeout: float) -> None:
                         f"start workers with `dask worker {address}`") from None
 
 
-def check_imports(client, address: str | None) -> None:
+def check_imports(client: Any, address: str | None) -> None:
     """Every worker must import faas_jupyter (``eval`` pickles by reference everywhere)."""
     probe = "__import__('faas_jupyter').__version__"
     try:  # the scheduler unpickles task graphs: it needs faas_jupyter too
@@ -78,7 +81,7 @@ def check_artifacts(config: ServiceConfig, address: str, shared_filesystem: bool
         "filesystem mounted at the same path on every worker")
 
 
-def requirements(client, config: ServiceConfig, install: bool) -> None:
+def requirements(client: Any, config: ServiceConfig, install: bool) -> None:
     """pip-install the package's requirements on the workers (Dask's PipInstall), or check them."""
     reqs = [r for r in config.requirements if r and r.strip()]
     if not reqs:
@@ -110,7 +113,7 @@ def digest_of(codebase: Any) -> str:
     return digest
 
 
-def ship_codebase(config: ServiceConfig):
+def ship_codebase(config: ServiceConfig) -> CodebaseRef:
     """Put the codebase into the artifact store by digest (once); a ref for the workers."""
     from faas_jupyter.model.codebase import Codebase
     from faas_jupyter.runner.runtimes._dask_worker import CodebaseRef
@@ -134,25 +137,25 @@ class Collector:
     """Collects ended tasks in batches: one loop callback per submitted batch tracks its tasks,
     ended ones queue up, and a thread takes all queued at once and gathers them in one call."""
 
-    def __init__(self, client, callback: Callable[[list, dict], None]):
+    def __init__(self, client: Any, callback: Callable[[list[Any], dict[str, Any]], None]) -> None:
         self.client = client
         self.callback = callback
-        self.ended: queue.SimpleQueue = queue.SimpleQueue()
+        self.ended: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.stopped = False
         self.thread = threading.Thread(target=self._loop, name="faas-dask-collect", daemon=True)
         self.thread.start()
 
-    def add(self, tasks: list) -> None:
+    def add(self, tasks: list[Any]) -> None:
         self.client.loop.add_callback(self._track_all, list(tasks))
 
-    async def _track_all(self, tasks: list) -> None:
+    async def _track_all(self, tasks: list[Any]) -> None:
         import asyncio
         for task in tasks:
             asyncio.ensure_future(self._track(task))
 
-    async def _track(self, task) -> None:
+    async def _track(self, task: Any) -> None:
         try:
-            await task._state.wait()
+            await task._state.wait()  # noqa: SLF001 (distributed: a Future has no public wait on the loop)
         except Exception:  # cancelled or the client closing: report it as it is
             pass
         self.ended.put(task)
@@ -172,9 +175,9 @@ class Collector:
                 if self.stopped:
                     return
 
-    def _handle(self, batch: list) -> None:
+    def _handle(self, batch: list[Any]) -> None:
         ready = [t for t in batch if t.status == "finished"]
-        results: dict = {}
+        results: dict[str, Any] = {}
         if ready:
             try:
                 values = self.client.gather(ready)
@@ -188,7 +191,7 @@ class Collector:
         self.callback(batch, results)
 
 
-def drain(q: queue.Queue | queue.SimpleQueue) -> list:
+def drain(q: queue.Queue[Any] | queue.SimpleQueue[Any]) -> list[Any]:
     """Wait for one entry, then take whatever else is already queued: one batch."""
     batch = [q.get()]
     while True:

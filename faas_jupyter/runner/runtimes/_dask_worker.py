@@ -17,7 +17,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -25,12 +25,16 @@ from faas_jupyter.errors import FaasError
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig, codebase_path
 
+if TYPE_CHECKING:  # imported on use (the host imports the packagers and the loader)
+    from faas_jupyter.model.codebase import Codebase
+    from faas_jupyter.runner.host import ServiceHost
+
 STREAM_INTERVAL = 0.05
 
 _CONFIGS: dict[str, ServiceConfig] = {}
-_HOSTS: dict[str, Any] = {}
+_HOSTS: dict[str, ServiceHost] = {}
 _SEMAPHORES: dict[str, Any] = {}
-_SCOPES: dict[str, Any] = {}  # execution id -> ExecutionScope of the calls running here
+_SCOPES: dict[str, ExecutionScope] = {}  # execution id -> the scope of a call running here
 _LOCK = threading.Lock()
 
 
@@ -39,7 +43,7 @@ class CodebaseRef:
     """A codebase by digest; ``files`` only when there is no artifact store to fetch it from."""
 
     digest: str
-    files: dict | None = None
+    files: dict[str, Any] | None = None
 
 
 class ServicePlugin(WorkerPlugin):
@@ -54,19 +58,20 @@ class ServicePlugin(WorkerPlugin):
         self.token = token
         self.config = config
 
-    def setup(self, worker) -> None:
+    def setup(self, worker: Any) -> None:
         with _LOCK:
             _CONFIGS[self.token] = self.config
 
-    def teardown(self, worker) -> None:
+    def teardown(self, worker: Any) -> None:
         with _LOCK:
             _CONFIGS.pop(self.token, None)
             _HOSTS.pop(self.token, None)
 
 
-def _fetch_codebase(config: ServiceConfig, digest: str):
+def _fetch_codebase(config: ServiceConfig, digest: str) -> Codebase:
     from faas_jupyter.model.codebase import Codebase
     from faas_jupyter.store.artifacts import ArtifactStore
+    assert config.artifacts is not None  # a codebase is fetched only from a shared artifact root
     store = ArtifactStore(config.artifacts, **config.storage_options)
     with store.open(codebase_path(digest)) as f:
         codebase = Codebase.from_zip(f.read())
@@ -76,7 +81,7 @@ def _fetch_codebase(config: ServiceConfig, digest: str):
     return codebase
 
 
-def _host(token: str):
+def _host(token: str) -> ServiceHost:
     with _LOCK:
         host = _HOSTS.get(token)
         config = _CONFIGS.get(token)
@@ -105,24 +110,24 @@ def warm(token: str) -> str:
 class _Stream:
     """One per worker: buffers events by (topic, execution) and sends them in batches."""
 
-    def __init__(self, worker):
+    def __init__(self, worker: Any) -> None:
         self.worker = worker  # captured in a task thread: get_worker() fails in our own thread
-        self.events: dict[tuple, list] = {}
+        self.events: dict[tuple[Any, ...], list[Any]] = {}
         self.lock = threading.Lock()
         threading.Thread(target=self._loop, daemon=True, name="faas-dask-events").start()
 
-    def add(self, topic: str, execution_id: str, event: tuple) -> None:
+    def add(self, topic: str, execution_id: str, event: tuple[Any, ...]) -> None:
         with self.lock:
             self.events.setdefault((topic, execution_id), []).append(event)
 
-    def take(self, topic: str, execution_id: str) -> list:
+    def take(self, topic: str, execution_id: str) -> list[Any]:
         with self.lock:
             return self.events.pop((topic, execution_id), [])
 
     def _loop(self) -> None:
         while True:
             time.sleep(STREAM_INTERVAL)
-            by_topic: dict[str, list] = {}
+            by_topic: dict[str, list[Any]] = {}
             with self.lock:
                 for (topic, _), events in self.events.items():
                     if events:
@@ -148,18 +153,18 @@ class _Sink:
     def __init__(self, stream: _Stream, topic: str):
         self.stream, self.topic = stream, topic
 
-    def started(self, execution_id, ts):
+    def started(self, execution_id: str, ts: float) -> None:
         self.stream.add(self.topic, execution_id, ("started", execution_id, ts))
 
-    def log(self, execution_id, stream, text, ts):
+    def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         self.stream.add(self.topic, execution_id, ("log", execution_id, stream, text, ts))
 
-    def progress(self, execution_id, event):  # plain JSON: events travel as msgpack
+    def progress(self, execution_id: str, event: dict[str, Any]) -> None:  # plain JSON: events travel as msgpack
         self.stream.add(self.topic, execution_id,
                         ("progress", execution_id, json.loads(json.dumps(event, default=repr))))
 
 
-def run_call(call: CallSpec, token: str, topic: str, limit: tuple | None) -> CallResult:
+def run_call(call: CallSpec, token: str, topic: str, limit: tuple[Any, ...] | None) -> CallResult:
     """One execution on this worker; ``limit`` is ``(semaphore name, leases)`` or None."""
     stream = _stream()
     host = _host(token)
@@ -189,7 +194,7 @@ def request_terminate(execution_id: str) -> bool:
     return scope is not None
 
 
-def _semaphore(name: str, leases: int):
+def _semaphore(name: str, leases: int) -> Any:
     """The service's cluster-wide ``distributed.Semaphore`` (one object per worker)."""
     with _LOCK:
         sem = _SEMAPHORES.get(name)
@@ -201,7 +206,7 @@ def _semaphore(name: str, leases: int):
         return sem
 
 
-def missing_requirements(requirements: list) -> list:
+def missing_requirements(requirements: list[Any]) -> list[Any]:
     """The requirements (pip specifiers) not satisfied in this worker's environment."""
     from importlib.metadata import PackageNotFoundError, version
     missing = []

@@ -1,17 +1,17 @@
 """The worker process of the ``process`` runtime (started with the spawn context).
 
-It loads the codebase once, then serves calls from its Pipe one at a time.
-A reader thread keeps listening while a call runs, so a terminate request
-reaches ``kill_event()`` at once. Messages out: ``("ready", pid)``,
-``("init-failed", message)``, ``("started"|"log"|"progress", execution_id, ...)``,
-``("result", CallResult)``.
+It loads the codebase once, then serves calls from its Pipe one at a time, in its main
+thread (no hand-off per call). Terminate requests come on a second pipe that a thread
+keeps reading while a call runs, so they reach ``kill_event()`` at once. Messages out:
+``("ready", pid)``, ``("init-failed", message)``, ``("log"|"progress", execution_id, ...)``,
+``("result", CallResult)``: a call's reply is one message unless it logs. Its start is
+recorded by the parent when it hands the call to this idle worker.
 """
 from __future__ import annotations
 
 import faulthandler
 import os
 import pickle
-import queue
 import signal
 import sys
 import threading
@@ -45,7 +45,7 @@ class _PipeSink:
             self.conn.send_bytes(data)
 
     def started(self, execution_id: str, ts: float) -> None:
-        self.send(("started", execution_id, ts))
+        pass  # the parent recorded it when it sent the call: one reply message per call
 
     def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         self.send(("log", execution_id, stream, text, ts))
@@ -69,8 +69,11 @@ def die_with_parent(parent_pid: int | None) -> None:
         os._exit(1)
 
 
-def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None) -> None:
-    """Entry point of a worker process."""
+def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None,
+         control: Connection | None = None) -> None:
+    """Entry point of a worker process: calls arrive on ``conn`` and run in this (main) thread,
+    whose reply is one ``result`` message (plus any log/progress lines); terminate requests
+    arrive on ``control``, read by a thread while a call runs."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a notebook interrupt is for the kernel, not us
     faulthandler.enable()  # a segfault prints where it happened to the worker's stderr
@@ -83,10 +86,10 @@ def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None)
                    else str(exc)))
         return
     sink.send(("ready", os.getpid()))
-    inbox: queue.Queue[CallSpec | None] = queue.Queue()
     scopes: dict[str, ExecutionScope] = {}
-    threading.Thread(target=_read, args=(conn, inbox, scopes), daemon=True).start()
-    while (call := inbox.get()) is not None:
+    if control is not None:
+        threading.Thread(target=_control, args=(control, scopes), daemon=True).start()
+    while (call := _next_call(conn)) is not None:
         scope = scopes.setdefault(call.execution_id, ExecutionScope(
             call.execution_id, time.monotonic() + call.timeout if call.timeout else None))
         result = host.run(call, sink, scope)
@@ -94,19 +97,27 @@ def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None)
         _send_result(sink, result)
 
 
-def _read(conn: Connection, inbox: queue.Queue[CallSpec | None], scopes: dict[str, ExecutionScope]) -> None:
+def _next_call(conn: Connection) -> CallSpec | None:
+    """The next call from the parent; None when it says stop."""
     while True:
         try:
             kind, payload = conn.recv()
-        except (EOFError, OSError):  # the parent is gone: stop now, even mid-call
+        except (EOFError, OSError):  # the parent is gone: stop now
             os._exit(1)
         if kind == "call":
-            inbox.put(payload)
-        elif kind == "terminate":
+            return payload  # type: ignore[no-any-return]
+        if kind == "stop":
+            return None
+
+
+def _control(control: Connection, scopes: dict[str, ExecutionScope]) -> None:
+    while True:
+        try:
+            kind, payload = control.recv()
+        except (EOFError, OSError):  # the parent is gone: stop now, even mid-call
+            os._exit(1)
+        if kind == "terminate":
             scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
-        elif kind == "stop":
-            break
-    inbox.put(None)
 
 
 def _send_result(sink: _PipeSink, result: CallResult) -> None:

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from faas_jupyter.errors import FaasError
-from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, Runtime, ServiceConfig, Watchdog,
-                                               finished, replay)
+from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, EventSink, Runtime, ServiceConfig,
+                                               Watchdog, finished, replay)
 from faas_jupyter.runner.runtimes import _dask_cluster as cluster
 
 NO_WORKER_TIMEOUT = 30.0
@@ -38,29 +38,29 @@ NO_WORKER_TIMEOUT = 30.0
 @dataclass
 class _Entry:
     call: CallSpec
-    outer: Future
+    outer: Future[CallResult]
     key: str
     task: Any = None                 # the distributed Future, once submitted
     worker: str | None = None        # where the current attempt started (from its events)
-    lost: list = field(default_factory=list)
+    lost: list[Any] = field(default_factory=list)
 
 
 class DaskRuntime(Runtime):
     name = "dask"
 
-    def __init__(self, sink=None, address: str | None = None, shared_filesystem: bool = False,
-                 install_requirements: bool = True, **cluster_options):
+    def __init__(self, sink: EventSink | None = None, address: str | None = None, shared_filesystem: bool = False,
+                 install_requirements: bool = True, **cluster_options: Any) -> None:
         super().__init__(sink)
         self.address = address
         self.shared_filesystem = shared_filesystem
         self.install_requirements = install_requirements
         self.cluster_options = cluster_options
-        self.client = None
-        self._cluster = None
+        self.client: Any = None     # the distributed Client once started
+        self._cluster: Any = None   # the LocalCluster this runtime owns, if any
         self._lock = threading.Lock()
         self._live: dict[str, _Entry] = {}
         self._by_key: dict[str, _Entry] = {}
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._watchdog = Watchdog()
         self._stopped = False
         self._threads_seen = (0.0, 0)   # (when, total worker threads) for the semaphore decision
@@ -101,7 +101,7 @@ class DaskRuntime(Runtime):
 
     # -- submitting ----------------------------------------------------------------------------
     def submit(self, call: CallSpec) -> "Future[CallResult]":
-        outer: Future = Future()
+        outer: Future[CallResult] = Future()
         outer.set_running_or_notify_cancel()
         entry = _Entry(call, outer, f"faas-{call.execution_id}-{call.attempt}-{next(self._keys)}")
         with self._lock:
@@ -142,19 +142,25 @@ class DaskRuntime(Runtime):
                 entry.task = task
             self._collector.add(tasks)
 
-    def _limit(self) -> tuple | None:
+    def _limit(self) -> tuple[Any, ...] | None:
         """The semaphore for ``concurrency``, unless the cluster has no more threads than that."""
         when, threads = self._threads_seen
         if time.monotonic() - when > 1.0:
             threads = sum(self.client.nthreads().values())
             self._threads_seen = (time.monotonic(), threads)
-        if threads <= self.config.concurrency:
+        config = self._config()
+        if threads <= config.concurrency:
             return None
-        entity = self.config.service_entity
-        return (f"faas-concurrency-{getattr(entity, 'id', None) or self.config.name}", self.config.concurrency)
+        entity = config.service_entity
+        return (f"faas-concurrency-{getattr(entity, 'id', None) or config.name}", config.concurrency)
+
+    def _config(self) -> ServiceConfig:
+        """The service's configuration: ``start`` sets it before any call is submitted."""
+        assert self.config is not None
+        return self.config
 
     # -- results and events --------------------------------------------------------------------
-    def _collected(self, tasks: list, results: dict) -> None:
+    def _collected(self, tasks: list[Any], results: dict[str, Any]) -> None:
         """Called by the collector with finished/erred/cancelled tasks (and gathered results)."""
         for task in tasks:
             with self._lock:
@@ -172,7 +178,7 @@ class DaskRuntime(Runtime):
                 result = _failure(entry, task)
             self._settle(entry, result)
 
-    def _on_events(self, event) -> None:
+    def _on_events(self, event: Any) -> None:
         """Dask event handler (client event loop): a batch of events from one worker."""
         _, msg = event
         worker = msg.get("worker")
@@ -183,7 +189,7 @@ class DaskRuntime(Runtime):
                     entry.worker = worker
             getattr(self.sink, kind)(eid, *args)
 
-    def _on_cluster_event(self, event) -> None:
+    def _on_cluster_event(self, event: Any) -> None:
         _, msg = event
         if not isinstance(msg, dict) or msg.get("action") != "remove-worker":
             return
@@ -197,7 +203,7 @@ class DaskRuntime(Runtime):
         if lost:  # off the event loop: cancelling a task talks to the scheduler
             threading.Thread(target=self._workers_lost, args=(lost, worker), daemon=True).start()
 
-    def _workers_lost(self, entries: list, worker: str) -> None:
+    def _workers_lost(self, entries: list[Any], worker: str) -> None:
         for entry in entries:
             entry.lost.append(worker)
             entry.worker = None
@@ -262,7 +268,7 @@ class DaskRuntime(Runtime):
             self._cluster.close()
 
 
-def _failure(entry: _Entry, task) -> CallResult:
+def _failure(entry: _Entry, task: Any) -> CallResult:
     try:
         exc = task.exception()
     except Exception as err:  # the task's state is gone with its worker

@@ -1,7 +1,8 @@
 """The ``process`` runtime: a pool of spawned worker processes, one call at a time each.
 
 Each worker loads the codebase once (``_worker.main``) and serves calls over a
-Pipe. A parent thread per worker sends a call, relays the worker's events to
+Pipe. A parent thread per worker (or, for ``execute(wait=True)`` on an idle worker,
+the waiting caller itself: ``run_inline``) sends a call, relays the worker's events to
 the sink, and watches the worker: an exception or ``sys.exit`` fails the call
 inside the worker; a crash (segfault, ``os._exit``), a hang past the timeout,
 or a terminate not honoured within ``terminate_grace`` kills the worker, fails
@@ -19,10 +20,12 @@ import time
 import weakref
 from concurrent.futures import Future
 from multiprocessing.connection import wait
+from typing import Any, Callable
 
 from faas_jupyter.errors import FaasError
 from faas_jupyter.runner.runtimes import _worker
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, Runtime, ServiceConfig, finished, replay
+from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, EventSink, Runtime, ServiceConfig, finished,
+                                               replay)
 
 START_TIMEOUT = 120.0  # seconds for a worker to import and build the service
 _LIVE: "weakref.WeakSet[ProcessRuntime]" = weakref.WeakSet()
@@ -38,12 +41,12 @@ def _stop_all() -> None:
 class ProcessRuntime(Runtime):
     name = "process"
 
-    def __init__(self, sink=None, start_method: str = "spawn"):
+    def __init__(self, sink: EventSink | None = None, start_method: str = "spawn") -> None:
         super().__init__(sink)
-        self.ctx = multiprocessing.get_context(start_method)
-        self._queue: queue.Queue = queue.Queue()
+        self.ctx: Any = multiprocessing.get_context(start_method)  # typeshed's BaseContext has no Process
+        self._queue: queue.Queue[tuple[CallSpec, Future[CallResult]] | None] = queue.Queue()
         self._lock = threading.RLock()
-        self._pending: dict[str, tuple[CallSpec, Future]] = {}
+        self._pending: dict[str, tuple[CallSpec, Future[CallResult] | None]] = {}  # None: run inline
         self._running: dict[str, _Slot] = {}
         self._slots: list[_Slot] = []
 
@@ -67,12 +70,45 @@ class ProcessRuntime(Runtime):
         return [slot.proc.pid if slot.proc else None for slot in self._slots]
 
     def submit(self, call: CallSpec) -> "Future[CallResult]":
-        future: Future = Future()
+        future: Future[CallResult] = Future()
         with self._lock:
             self._pending[call.execution_id] = (call, future)
         future.add_done_callback(lambda _f: self._forget(call.execution_id))
         self._queue.put((call, future))
         return future
+
+    def run_inline(self, call: CallSpec) -> CallResult:
+        """Run ``call`` for a caller that waits: in the caller's thread on an idle worker, so a
+        round trip is one message each way and no hand-off between parent threads; when every
+        worker is busy (or calls are queued) it waits its turn in the queue."""
+        slot = self._idle_slot()
+        if slot is None:
+            return self.submit(call).result()
+        eid = call.execution_id
+        with self._lock:
+            self._pending[eid] = (call, None)
+            self._running[eid] = slot
+        try:
+            return slot.run(call)
+        except KeyboardInterrupt:  # the notebook's interrupt: the worker may still run it
+            slot.restart()
+            return finished(call, "aborted", "interrupted by the user (KeyboardInterrupt); "
+                            "its worker was replaced")
+        except BaseException as exc:  # a runtime failure still ends the execution
+            return finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._lock:
+                self._pending.pop(eid, None)
+                self._running.pop(eid, None)
+            slot.busy.release()
+
+    def _idle_slot(self) -> _Slot | None:
+        if not self._queue.empty():
+            return None
+        for slot in self._slots:
+            if slot.busy.acquire(blocking=False):
+                return slot
+        return None
 
     def _forget(self, eid: str) -> None:
         with self._lock:
@@ -85,7 +121,7 @@ class ProcessRuntime(Runtime):
                 return False
             call, future = entry
             slot = self._running.get(execution_id)
-            if slot is None and not future.running():  # still queued: it will never start
+            if slot is None and future is not None and not future.running():  # still queued: never starts
                 future.set_result(finished(call, "terminated", "terminated before it started"))
                 return True
         if slot is not None:
@@ -96,7 +132,7 @@ class ProcessRuntime(Runtime):
         _LIVE.discard(self)
         with self._lock:
             for call, future in list(self._pending.values()):
-                if not future.running() and not future.done():
+                if future is not None and not future.running() and not future.done():
                     future.set_result(finished(call, "canceled", self.stop_reason
                                                or "the service stopped before it started"))
         for _ in self._slots:
@@ -111,22 +147,32 @@ class _Slot:
     def __init__(self, runtime: ProcessRuntime, index: int):
         self.rt = runtime
         self.index = index
-        self.proc = None
-        self.conn = None
+        self.proc: Any = None   # the worker (a multiprocessing Process) once launched
+        self.conn: Any = None   # the parent's end of its Pipe once launched
+        self.ctrl: Any = None   # the terminate-request pipe (the worker reads it in a thread)
+        self.busy = threading.Lock()  # held while a call runs on this worker (serve or run_inline)
         self.send_lock = threading.Lock()
         self.wake_r, self.wake_w = runtime.ctx.Pipe(duplex=False)
         self.kill_at: float | None = None
         self.stopping = False
 
+    @property
+    def config(self) -> ServiceConfig:
+        """The service's configuration: ``ProcessRuntime.start`` sets it before any slot exists."""
+        assert self.rt.config is not None
+        return self.rt.config
+
     def launch(self) -> None:
         self.conn, child = self.rt.ctx.Pipe()
-        self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config, os.getpid()),
-                                        name=f"faas-{self.rt.config.name}-{self.index}")
+        control, self.ctrl = self.rt.ctx.Pipe(duplex=False)
+        self.proc = self.rt.ctx.Process(target=_worker.main, args=(child, self.rt.config, os.getpid(), control),
+                                        name=f"faas-{self.config.name}-{self.index}")
         _launcher.run(self.proc.start)
         child.close()
+        control.close()
 
     def await_ready(self) -> None:
-        name = self.rt.config.name
+        name = self.config.name
         if not self.conn.poll(START_TIMEOUT):
             self.kill()
             raise FaasError(f"service {name!r}: a worker did not start within {START_TIMEOUT:g} s")
@@ -140,20 +186,24 @@ class _Slot:
                             f"service {name!r} could not start in a worker: {payload}")
 
     def serve(self) -> None:
-        while (item := self.rt._queue.get()) is not None:
+        while (item := self.rt._queue.get()) is not None:  # noqa: SLF001 (its runtime's slot)
             call, future = item
-            with self.rt._lock:
-                if future.done() or not future.set_running_or_notify_cancel():
-                    continue
-                self.rt._running[call.execution_id] = self
-            try:
-                result = self.run(call)
-            except BaseException as exc:  # a runtime failure still ends the execution
-                result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
-            with self.rt._lock:
-                self.rt._running.pop(call.execution_id, None)
-                if not future.done():
-                    future.set_result(result)
+            with self.busy:
+                self._serve_one(call, future)
+
+    def _serve_one(self, call: CallSpec, future: Future[CallResult]) -> None:
+        with self.rt._lock:  # noqa: SLF001 (its runtime's slot)
+            if future.done() or not future.set_running_or_notify_cancel():
+                return
+            self.rt._running[call.execution_id] = self  # noqa: SLF001 (its runtime's slot)
+        try:
+            result = self.run(call)
+        except BaseException as exc:  # a runtime failure still ends the execution
+            result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
+        with self.rt._lock:  # noqa: SLF001 (its runtime's slot)
+            self.rt._running.pop(call.execution_id, None)  # noqa: SLF001 (its runtime's slot)
+            if not future.done():
+                future.set_result(result)
 
     def run(self, call: CallSpec) -> CallResult:
         if self.proc is None or not self.proc.is_alive():
@@ -161,6 +211,7 @@ class _Slot:
         self.kill_at = None
         with self.send_lock:
             self.conn.send(("call", call))
+        self.rt.sink.started(call.execution_id, time.time())  # this worker was idle: it starts now
         deadline = time.monotonic() + call.timeout if call.timeout else None
         while True:
             limits = [t for t in (deadline, self.kill_at) if t is not None]
@@ -172,7 +223,8 @@ class _Slot:
             if self.conn in ready:
                 message = self._receive(call)
                 if message[0] == "result":
-                    return message[1]
+                    result: CallResult = message[1]
+                    return result
                 replay(self.rt.sink, [message])
                 continue
             if self.proc.sentinel in ready:
@@ -181,16 +233,17 @@ class _Slot:
             if self.kill_at is not None and now >= self.kill_at:
                 self.restart()
                 return finished(call, "terminated", f"terminated: the worker was killed after "
-                                f"{self.rt.config.terminate_grace:g} s without reaching kill_event()")
+                                f"{self.config.terminate_grace:g} s without reaching kill_event()")
             if deadline is not None and now >= deadline:
                 self.restart()
                 return finished(call, "failed", f"execution timed out after {call.timeout:g} s "
                                 "(execution_timeout); the worker was killed and replaced",
                                 timed_out=True, error_type="TimeoutError")
 
-    def _receive(self, call: CallSpec) -> tuple:
+    def _receive(self, call: CallSpec) -> tuple[Any, ...]:
         try:
-            return self.conn.recv()
+            message: tuple[Any, ...] = self.conn.recv()
+            return message
         except (EOFError, OSError):
             return ("result", self._died(call))
         except Exception as exc:  # e.g. the output's class cannot be imported here
@@ -209,8 +262,8 @@ class _Slot:
 
     def request_terminate(self, execution_id: str) -> None:
         with self.send_lock:
-            self.conn.send(("terminate", execution_id))
-        self.kill_at = time.monotonic() + self.rt.config.terminate_grace
+            self.ctrl.send(("terminate", execution_id))
+        self.kill_at = time.monotonic() + self.config.terminate_grace
         self.wake_w.send_bytes(b"t")
 
     def restart(self) -> None:
@@ -228,10 +281,13 @@ class _Slot:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+        if self.ctrl is not None:
+            self.ctrl.close()
+            self.ctrl = None
 
     def shutdown(self) -> None:
         self.stopping = True
-        if self.rt.stop_reason and self in self.rt._running.values():  # a call runs: end it now
+        if self.rt.stop_reason and self in self.rt._running.values():  # noqa: SLF001 (a call runs: end it now)
             self.kill()
             return
         if self.proc is not None and self.proc.is_alive() and self.conn is not None:
@@ -252,18 +308,19 @@ class _Launcher:
     REST pool thread, a restart thread) would be killed with it.
     """
 
-    def __init__(self):
-        self._jobs: queue.Queue = queue.Queue()
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
         self._thread: threading.Thread | None = None
+        self._pid: int | None = None
         self._lock = threading.Lock()
 
-    def run(self, fn) -> None:
+    def run(self, fn: Callable[[], Any]) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._loop, name="faas-launcher", daemon=True)
                 self._thread.start()
-        done: Future = Future()
+        done: Future[Any] = Future()
         self._jobs.put((fn, done))
         done.result()
 
@@ -279,7 +336,7 @@ class _Launcher:
 _launcher = _Launcher()
 
 
-def _exit_text(proc) -> str:
+def _exit_text(proc: Any) -> str:
     code = proc.exitcode
     if code is None:
         return "still running"
