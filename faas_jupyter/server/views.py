@@ -6,17 +6,21 @@ so a client fetches ``items/{id}`` or ``items/{id}/preview`` with the id it sees
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.commands.services import service_json
 from faas_jupyter.model.refs import ItemRef, map_refs
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.items import Item
+    from faas_jupyter.workspace.executions import Execution
 
 
 def _ref_json(ref: ItemRef) -> dict[str, Any]:
     return ref.to_json()
 
 
-def execution(ex) -> dict:
+def execution(ex: Execution) -> dict:
     """Execution.to_json() with item references in REST form, and the progress."""
     d = ex.to_json()
     d["output"] = map_refs(d.get("output"), _ref_json)
@@ -27,7 +31,7 @@ def execution(ex) -> dict:
 service = service_json  # Service.to_json() plus how many revisions it is behind the latest
 
 
-def preview(item) -> dict:
+def preview(item: Item) -> dict:
     """What ``workspace.previews.preview`` shows: it reads only what it shows and never
     unpickles (a pickle item shows its type, size and module)."""
     from faas_jupyter.workspace.previews import preview as cheap_preview

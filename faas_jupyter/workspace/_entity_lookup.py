@@ -6,7 +6,7 @@ Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the pa
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.refs import ref_id
@@ -17,11 +17,16 @@ from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 
+if TYPE_CHECKING:
+    from faas_jupyter.model.package import PackageFunction
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
+
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 
 
 # -- inputs ------------------------------------------------------------------------------------
-def prepare_inputs(ws, function, inputs: dict) -> dict:
+def prepare_inputs(ws: Workspace, function: PackageFunction, inputs: dict) -> dict:
     """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
 
     A reference to a missing entity is a NotFound naming the input (nothing is recorded).
@@ -43,7 +48,7 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
     return out
 
 
-def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
+def _lookup(ws: Workspace, type_name: str, value: Any, input_name: str) -> EntityRef:
     if isinstance(value, EntityRef):
         return value
     ident = ref_id(value, type_name)
@@ -61,7 +66,7 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     return EntityRef(type_name, record)
 
 
-def _pickle_policy(ws, record: dict) -> dict:
+def _pickle_policy(ws: Workspace, record: dict) -> dict:
     """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
     execution may run in a shared server, they must be allowed to run code (push it) there."""
     record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
@@ -76,7 +81,7 @@ def _pickle_policy(ws, record: dict) -> dict:
     return record
 
 
-def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+def _entity_record(conn: Connection, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
     """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
     row: Any
     if type_name == "Item":

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import FaasError
 from faas_jupyter.model.clock import iso
@@ -31,6 +31,9 @@ from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import is_row_error
 from faas_jupyter.workspace._item_records import item_row
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
 
 FLUSH_DELAY = 0.25
 # group commit: a flusher that wrote less than GATHER seconds ago waits out the rest of that
@@ -76,7 +79,7 @@ class Pending:
 class StoreRecorder:
     """Buffers executions and writes them to ``store``; see the module docstring."""
 
-    def __init__(self, store, delay: float = FLUSH_DELAY):
+    def __init__(self, store: Store, delay: float = FLUSH_DELAY) -> None:
         self.store = store
         self.delay = delay
         self._pending: dict[str, Pending] = {}

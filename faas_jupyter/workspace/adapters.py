@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
@@ -23,6 +23,9 @@ from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import entity, plain_record, stored_ref
 from faas_jupyter.workspace._entity_lookup import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from faas_jupyter.packagers.manager import PackagersManager
 
 _EMPTY = inspect.Parameter.empty
 
@@ -35,7 +38,8 @@ class _Lazy:
     also knows packagers defined in the notebook) is used in-process and never pickled.
     """
 
-    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None, storage_options=None):
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager: PackagersManager | None = None,
+                 storage_options=None):
         self.artifacts_root = artifacts_root
         self.packagers = tuple(packagers)
         # the workspace's storage options travel with the service: workers never read their own env
@@ -160,8 +164,8 @@ class StoreOutputPacker(_Lazy):
     """``runner.adapters.OutputPacker`` (``ServiceConfig.pack_output``): pack a function's output
     by its FunctionIO and log hints into the artifact store."""
 
-    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None,
-                 storage_options=None):
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (),
+                 manager: PackagersManager | None = None, storage_options=None):
         super().__init__(artifacts_root, packagers, manager, storage_options)
         self.project = project
 

@@ -15,6 +15,7 @@ from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace.items import WRITERS
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 
@@ -60,7 +61,7 @@ class Datasets:
         row: sql.DatasetRow = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
                                "creator": self._ws.user, "metadata": {}}
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"create dataset {name!r}", WRITERS, project)
             if sql.find_dataset(conn, project.id, name) is not None:
                 raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")

@@ -30,7 +30,11 @@ from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.model.package import PackageFunction
     from faas_jupyter.workspace._base import Workspace
+    from faas_jupyter.workspace._runtime_bridge import RunningService
 
 _FINAL = {s.value for s in FINAL_STATUSES}
 
@@ -208,7 +212,8 @@ def _live_future(ex: Execution) -> Future | None:
 
 
 # -- starting ----------------------------------------------------------------------------------
-def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
+def start_execution(ws: Workspace, svc: Service, running: RunningService | None, function_name: str,
+                    inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None,
                     member_checked: bool = False) -> Execution:
     """Check the function and entity inputs, record the execution, run it (``running`` None:
@@ -234,8 +239,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
-def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: list | None = None,
-                 rerun_of: str | None = None) -> Pending:
+def submit_local(ws: Workspace, running: RunningService, function: PackageFunction, inputs: dict, *,
+                 wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
     """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
     (``svc.map`` builds no Execution per input until all have ended)."""
     from faas_jupyter.runner.invoke import check_inputs
@@ -247,7 +252,7 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
-def submit_batch(ws, running, function, inputs: list[dict],
+def submit_batch(ws: Workspace, running: RunningService, function: PackageFunction, inputs: list[dict],
                  returns: list | None = None) -> tuple[list[Pending], Countdown]:
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
@@ -341,7 +346,7 @@ class Executions:
         with self._ws.store.connect() as conn:
             return from_row(self._ws, row, sql.events_of(conn, row["id"]))
 
-    def _unique_id(self, conn, prefix: str) -> str:
+    def _unique_id(self, conn: Connection, prefix: str) -> str:
         matches = sql.ids_starting_with(conn, self._ws.project.id, prefix) if prefix else []
         if len(matches) == 1:
             return matches[0]

@@ -29,6 +29,7 @@ from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace._item_records import item_row
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 WRITERS = ("owner", "developer", "annotationManager")
@@ -185,7 +186,7 @@ class Items:
             name = dataset if dataset is None or isinstance(dataset, str) else dataset.name
             created = [_bind(self._ws, {**r, "dataset_name": name}, project.name) for r in rows]
 
-            def fn(conn):  # the items and their trigger events: one transaction
+            def fn(conn: Connection):  # the items and their trigger events: one transaction
                 sql.insert_items(conn, rows)
                 _changes.record(conn, self._ws, "Item", "Created", created)
             try:
@@ -197,7 +198,7 @@ class Items:
                 raise
         return self.get(rows[-1]["id"])
 
-    def _dataset_id(self, conn, dataset) -> str | None:
+    def _dataset_id(self, conn: Connection, dataset) -> str | None:
         if dataset is None:
             return None
         name = dataset if isinstance(dataset, str) else dataset.name
@@ -259,7 +260,7 @@ class Annotations:
         note = Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
                           creator=row["creator"], _ws=self._ws)
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
             _changes.record(conn, self._ws, "Annotation", "Created", [note])

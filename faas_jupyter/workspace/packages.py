@@ -26,6 +26,7 @@ from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, ch
                                                    export_folder, resolve_spec, with_package_json)
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
     from faas_jupyter.workspace.projects import Project
 
@@ -190,7 +191,7 @@ class Packages:
             return codebase if isinstance(codebase, Codebase) else Codebase(codebase)
         return Codebase.from_dir(src_path, max_bytes=self._ws.settings.max_codebase_bytes)
 
-    def _push_txn(self, conn, spec: PackageSpec, cb: Codebase, message: str, bump: str,
+    def _push_txn(self, conn: Connection, spec: PackageSpec, cb: Codebase, message: str, bump: str,
                   force: bool) -> tuple[bool, dict]:
         self._require(conn, f"push package {spec.name!r}")
         pkg = (sql.get_package(conn, self.project.id, spec.name)
@@ -207,14 +208,14 @@ class Packages:
                                   digests=cb.file_digests)
         return True, row
 
-    def _require(self, conn, action: str) -> None:
+    def _require(self, conn: Connection, action: str) -> None:
         self._ws.check_role(conn, action, project=self.project)
 
-    def _member(self, conn, action: str) -> None:
+    def _member(self, conn: Connection, action: str) -> None:
         self._ws.check_member(action, conn, self.project)
 
     # -- read ---------------------------------------------------------------------------------
-    def _package_row(self, conn, name: str) -> dict:
+    def _package_row(self, conn: Connection, name: str) -> dict:
         row = sql.get_package(conn, self.project.id, name)
         if row is None:
             names = ", ".join(p["name"] for p in sql.list_packages(conn, self.project.id)) or "none"
@@ -265,7 +266,7 @@ class Packages:
     # -- delete, export, import ---------------------------------------------------------------
     def delete(self, name: str) -> None:
         """Delete a package and all its revisions (refused while services use it)."""
-        def fn(conn):
+        def fn(conn: Connection):
             self._require(conn, f"delete package {name!r}")
             pkg = self._package_row(conn, name)
             users = service_sql.service_names_of_package(conn, pkg["id"])
@@ -297,7 +298,7 @@ class Packages:
         return pkg
 
 
-def _changes(conn, latest: dict | None, cb: Codebase, stored: dict) -> dict:
+def _changes(conn: Connection, latest: dict | None, cb: Codebase, stored: dict) -> dict:
     """Files added/removed/changed since the previous revision, and whether the JSON changed."""
     old = sql.revision_file_digests(conn, latest["id"]) if latest else {}
     new = cb.file_digests

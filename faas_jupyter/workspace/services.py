@@ -24,6 +24,8 @@ from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.packages import Package
     from faas_jupyter.workspace._base import Workspace
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
@@ -179,14 +181,14 @@ class Service(ServiceModel, Bound):
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
 
 
-def _home_text(ws, state: dict) -> str:
+def _home_text(ws: Workspace, state: dict) -> str:
     from faas_jupyter.workspace import _hosts
     from faas_jupyter.store import hosts as host_sql
     with ws.store.connect() as conn:
         return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
-def _final(ws, started: list[str], held: list) -> list:
+def _final(ws: Workspace, started: list[str], held: list) -> list:
     """The ended executions as stored, built from the state this process wrote (no re-read of
     every row); only those it no longer held are read back."""
     from faas_jupyter.workspace.executions import from_pending
@@ -210,7 +212,7 @@ def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
 class Services:
     """``ws.services``: the services of the current project."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bind(self, row: dict) -> Service:
@@ -277,7 +279,7 @@ class Services:
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
-    def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
+    def deploy(self, pkg: Package | str, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
                on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
@@ -325,7 +327,7 @@ class Services:
         svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
         return svc
 
-    def _insert(self, conn, svc: Service, target, home: str | None) -> dict:
+    def _insert(self, conn: Connection, svc: Service, target: Package, home: str | None) -> dict:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
