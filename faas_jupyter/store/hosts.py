@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
 from faas_jupyter.store.db import Store
 from faas_jupyter.store.hot import hot
-from faas_jupyter.store.schema import execution_events, executions, hosts, services
+from faas_jupyter.store.schema import decode_json, execution_events, executions, hosts, services
 
 
 def insert_host(conn: Connection, **values) -> None:
@@ -80,7 +80,7 @@ def read_service_state(store, service_id: str) -> dict | None:
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict | None:
     cur = raw.execute("SELECT * FROM services WHERE id = ?", (service_id,))
     row = cur.fetchone()
-    return None if row is None else dict(zip([d[0] for d in cur.description], row))
+    return None if row is None else decode_json(services, dict(zip([d[0] for d in cur.description], row)))
 
 
 def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:
