@@ -150,8 +150,7 @@ def watch(ws) -> None:
 
 def terminate_tick(host) -> None:
     """Terminate executions running here that another process asked to stop."""
-    with host.store.connect() as conn:
-        asked = sql.terminate_requests(conn, host.seen_event)
+    asked = sql.poll_terminate_requests(host.store, host.seen_event)
     for event_id, eid in asked:
         host.seen_event = max(host.seen_event, event_id)
         for running in homed_here(host):
@@ -170,9 +169,8 @@ def claim_tick(host) -> None:
         return
     terminate_tick(host)
     by_id = {r.id: r for r in homed}
-    with host.store.connect() as conn:
-        if not sql.any_queued(conn, list(by_id)):
-            return
+    if not sql.poll_queued(host.store, list(by_id)):
+        return
     rows = host.store.write(lambda conn: sql.claim(conn, list(by_id), host.id, CLAIM_BATCH))
     for row in rows:
         run_claimed(by_id[row["service_id"]], row)
