@@ -140,8 +140,9 @@ export async function runScript(body, extraOptions = {}) {
     await browser?.close().catch(() => undefined);
   }
   result.ok = result.error === null && result.checks.every(c => c.passed);
-  process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(result.ok ? 0 : 1);
+  // exit once the line is written: to a pipe, stdout is asynchronous and an immediate exit
+  // cuts a long result (many console lines on a busy machine) at 64 KB
+  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(result.ok ? 0 : 1));
 }
 
 // ---- sidebar actions (selectors are the data-testid attributes of the React components)

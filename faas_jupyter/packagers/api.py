@@ -212,6 +212,12 @@ class Packager(ABC):
         self._priority = value
 
     @property
+    def explicit_priority(self) -> int | None:
+        """The priority this packager was given (its class's ``PRIORITY`` or ``priority = ...``);
+        None when it left it to the manager."""
+        return self._priority
+
+    @property
     def future_clearing_path_list(self) -> list[str]:
         return self._future_clearing_path_list
 

@@ -98,10 +98,10 @@ class PackagersManager(BundleMixin):
             packager = packager()
         if not isinstance(packager, Packager):
             raise TypeError(f"{packager!r} is not a Packager")
-        if packager._priority is None:
+        if packager.explicit_priority is None:
             packager.priority = CUSTOM_PRIORITY
         else:
-            packager.priority = packager._priority  # validates 1..10
+            packager.priority = packager.explicit_priority  # validates 1..10
         self._entries.append((next(self._custom_order), packager, source))
         return packager
 

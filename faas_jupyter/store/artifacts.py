@@ -52,8 +52,8 @@ class ArtifactWriter(io.RawIOBase):
         self.hasher = xxhash.xxh3_128()
         self.size = 0
         self.digest: str | None = None
-        self._tmp = store._temp_name(rel)
-        self.raw = store._open_raw(self._tmp)
+        self._tmp = store._temp_name(rel)  # noqa: SLF001 (the store's own writer)
+        self.raw = store._open_raw(self._tmp)  # noqa: SLF001 (the store's own writer)
 
     # -- io protocol ---------------------------------------------------------
     def writable(self) -> bool:
@@ -93,9 +93,9 @@ class ArtifactWriter(io.RawIOBase):
             return
         try:  # a failed flush on close (disk full, upload error) must not leave the temp file
             self.raw.close()
-            self.store._publish(self._tmp, self.path)
+            self.store._publish(self._tmp, self.path)  # noqa: SLF001 (the store's own writer)
         except BaseException:
-            self.store._remove_quietly(self._tmp)
+            self.store._remove_quietly(self._tmp)  # noqa: SLF001 (the store's own writer)
             raise
         finally:
             super().close()
@@ -106,7 +106,7 @@ class ArtifactWriter(io.RawIOBase):
             self.raw.close()
         finally:
             super().close()
-            self.store._remove_quietly(self._tmp)
+            self.store._remove_quietly(self._tmp)  # noqa: SLF001 (the store's own writer)
 
     def close(self) -> None:  # closing by a library (pyarrow) must not publish half a file
         pass
@@ -322,7 +322,7 @@ class ArtifactStore:
         base = len(self.root.rstrip("/")) + 1
         out = []
         for full, info in found.items():
-            rel = (full if self.local else self.fs._strip_protocol(full))[base:]
+            rel = (full if self.local else self.fs._strip_protocol(full))[base:]  # noqa: SLF001 (fsspec: the path as find() gives it)
             if rel in wanted:
                 out.append((rel, int(info.get("size") or 0), _mtime(info)))
         return sorted(out)
@@ -335,7 +335,7 @@ class ArtifactStore:
         out = []
         for full in self.fs.find(base):
             rel = full[len(self.root.rstrip("/")) + 1:] if self.local else \
-                self.fs._strip_protocol(full)[len(self.root.rstrip("/")) + 1:]
+                self.fs._strip_protocol(full)[len(self.root.rstrip("/")) + 1:]  # noqa: SLF001 (fsspec: the path as find() gives it)
             name = rel.rsplit("/", 1)[-1]
             if not rel.startswith(SCRATCH) and not (name.startswith(".") and name.endswith(".part")):
                 out.append(rel)

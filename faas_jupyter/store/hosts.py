@@ -12,8 +12,9 @@ import sqlite3
 
 from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
+from faas_jupyter.store.db import Store
 from faas_jupyter.store.hot import hot
-from faas_jupyter.store.schema import execution_events, executions, hosts, services
+from faas_jupyter.store.schema import decode_json, execution_events, executions, hosts, services
 
 
 def insert_host(conn: Connection, **values) -> None:
@@ -79,7 +80,7 @@ def read_service_state(store, service_id: str) -> dict | None:
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict | None:
     cur = raw.execute("SELECT * FROM services WHERE id = ?", (service_id,))
     row = cur.fetchone()
-    return None if row is None else dict(zip([d[0] for d in cur.description], row))
+    return None if row is None else decode_json(services, dict(zip([d[0] for d in cur.description], row)))
 
 
 def set_home(conn: Connection, service_id: str, home: str | None, expected: str | None) -> bool:
@@ -132,6 +133,28 @@ def any_queued(conn: Connection, service_ids: list[str]) -> bool:
     q = select(executions.c.id).where(executions.c.status == "created", executions.c.owner.is_(None),
                                       executions.c.service_id.in_(service_ids)).limit(1)
     return conn.execute(q).first() is not None
+
+
+def poll_queued(store: Store, service_ids: list[str]) -> bool:
+    """``any_queued`` as a home polls it every tick: on SQLite from memory while no other
+    connection committed since the last look (``store.hot``), else one plain SELECT."""
+    held = hot(store)
+    if held is None:
+        with store.connect() as conn:
+            return any_queued(conn, service_ids)
+    text = (f"SELECT id FROM executions WHERE status = 'created' AND owner IS NULL AND service_id IN "
+            f"({', '.join('?' * len(service_ids))}) LIMIT 1")
+    return held.cached(("queued", *service_ids), lambda raw: raw.execute(text, service_ids).fetchone() is not None)
+
+
+def poll_terminate_requests(store: Store, after: int) -> list[tuple[int, str]]:
+    """``terminate_requests`` as a home polls it every tick (see ``poll_queued``)."""
+    held = hot(store)
+    if held is None:
+        with store.connect() as conn:
+            return terminate_requests(conn, after)
+    text = "SELECT id, execution_id FROM execution_events WHERE kind = 'terminate' AND id > ? ORDER BY id"
+    return held.cached(("terminate", after), lambda raw: [(r[0], r[1]) for r in raw.execute(text, (after,))])
 
 
 def unfinished_of(conn: Connection, project_id: str, ids: list[str] | None = None,

@@ -1,7 +1,7 @@
 """SQL for packages, revisions and content-addressed codebase files.
 
-Rows come back as dicts; ``spec`` and ``changes`` stay JSON text here (the
-workspace turns them into model objects). A revision's files are a compact
+Rows come back as dicts; ``spec`` and ``changes`` are Python values (``schema.JSONText``;
+``spec`` is stored canonically), which the workspace turns into model objects. A revision's files are a compact
 manifest (``store/manifests.py``: a shared base plus a small delta) pointing at
 ``blobs``, so a revision that changes one file adds one blob and one delta entry.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -131,7 +131,7 @@ def _existing_blobs(conn: Connection, digests: Iterable[str]) -> set[str]:
 
 
 def insert_revision(conn: Connection, package_id: str, *, version: str, creator: str,
-                    message: str, codebase_digest: str, spec: str, changes: str,
+                    message: str, codebase_digest: str, spec: dict[str, Any], changes: dict[str, Any],
                     files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> dict:
     """Append the next revision (seq = last + 1) with its files."""
     last = latest_revision(conn, package_id)

@@ -1,4 +1,5 @@
-"""SQL for services. Rows are dicts; ``init_input`` and ``metadata`` stay JSON text here."""
+"""SQL for services. Rows are dicts; ``init_input``, ``runtime_config`` and ``metadata`` are
+Python values (``schema.JSONText``)."""
 from __future__ import annotations
 
 from sqlalchemy import Connection, delete, func, insert, select, update

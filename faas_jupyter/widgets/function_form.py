@@ -1,6 +1,8 @@
 """``FunctionForm``: a form for one function of a service, a Run button and the result."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as W
 
 from faas_jupyter.commands.tables import duration_of
@@ -12,13 +14,17 @@ from .detail import ExecutionDetail
 from .fields import Form
 from .text import function_text
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
+    from faas_jupyter.workspace.services import Service
+
 
 class FunctionForm(TextRepr, W.VBox):
     """Fields from the function's inputs; Run executes and shows the execution below."""
 
-    def __init__(self, service, function_name: str, ws=None):
+    def __init__(self, service: Service | str, function_name: str, ws: Workspace | None = None) -> None:
         super().__init__()
-        self.ws = ws if ws is not None else service._ws
+        self.ws = ws if ws is not None else service.workspace
         self.svc = self.ws.services.get(service) if isinstance(service, str) else service
         self.function = function_spec(self.ws, self.svc, function_name)
         self.form = Form(self.function.input, self.ws, what="input")

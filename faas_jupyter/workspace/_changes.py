@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from faas_jupyter.errors import NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import items as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 
@@ -39,7 +39,7 @@ def _item_snapshot(conn: Any, row: dict) -> dict:
 # -- items ---------------------------------------------------------------------------------------
 def update_item(item: Any, roles: tuple[str, ...]) -> None:
     """Store ``item.metadata`` (Dataloop: ``item.metadata["user"] = {...}; item.update()``)."""
-    ws = item._ws
+    ws = item.workspace
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update item {item.key!r}", roles)
@@ -51,7 +51,7 @@ def update_item(item: Any, roles: tuple[str, ...]) -> None:
 
 def delete_item(item: Any, roles: tuple[str, ...]) -> None:
     """Delete the item row (its annotations go with it); the files stay until ``ws.gc()``."""
-    ws = item._ws
+    ws = item.workspace
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"delete item {item.key!r}", roles)
@@ -66,7 +66,7 @@ def delete_item(item: Any, roles: tuple[str, ...]) -> None:
 
 # -- datasets ------------------------------------------------------------------------------------
 def update_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
-    ws = dataset._ws
+    ws = dataset.workspace
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update dataset {dataset.name!r}", roles)
@@ -78,7 +78,7 @@ def update_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
 
 def delete_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
     """Delete the dataset and its items: one Dataset Deleted event and one Item Deleted each."""
-    ws = dataset._ws
+    ws = dataset.workspace
     items = {i.id: i for i in ws.items.list(dataset=dataset.name)}
 
     def fn(conn: Any) -> None:
@@ -98,7 +98,7 @@ def delete_dataset(dataset: Any, roles: tuple[str, ...]) -> None:
 
 # -- annotations ---------------------------------------------------------------------------------
 def update_annotation(note: Any, roles: tuple[str, ...]) -> None:
-    ws = note._ws
+    ws = note.workspace
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"update annotation {note.id!r}", roles)
@@ -111,7 +111,7 @@ def update_annotation(note: Any, roles: tuple[str, ...]) -> None:
 
 
 def delete_annotation(note: Any, roles: tuple[str, ...]) -> None:
-    ws = note._ws
+    ws = note.workspace
 
     def fn(conn: Any) -> None:
         ws.check_role(conn, f"delete annotation {note.id!r}", roles)

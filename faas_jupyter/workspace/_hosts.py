@@ -24,12 +24,15 @@ import threading
 import time
 import uuid
 import weakref
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from faas_jupyter.model.clock import iso_in, now
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
+    from faas_jupyter.workspace._base import Workspace
 
 _log = logging.getLogger("faas_jupyter")
 _HOSTS: dict[str, "Host"] = {}   # by database URL: one identity per process and registry
@@ -59,10 +62,6 @@ def pid_start(pid: int) -> str | None:
         return None
 
 
-def iso_in(seconds: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).isoformat(timespec="microseconds")
-
-
 def _default_kind() -> str:
     return "kernel" if "ipykernel" in sys.modules else "process"
 
@@ -70,14 +69,14 @@ def _default_kind() -> str:
 class Host:
     """This process's row in ``hosts`` for one store, and the thread that keeps it alive."""
 
-    def __init__(self, store, kind: str | None = None):
+    def __init__(self, store: Store, kind: str | None = None) -> None:
         self.stores: "weakref.WeakSet[Any]" = weakref.WeakSet([store])  # open stores on this registry
         self._store = store
         self.id = uuid.uuid4().hex
         self.pid = os.getpid()
         self.kind = kind or _default_kind()
         self.project_id: str | None = None
-        self.serving = None   # the workspace whose project this host process serves (server/serve)
+        self.serving: Workspace | None = None  # the workspace whose project this process serves (server/serve)
         self.seen_event = 0   # the last execution_events id checked for terminate requests
         self.lease = lease_seconds()
         self.heartbeat = heartbeat_seconds()
@@ -89,6 +88,11 @@ class Host:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """``close()`` was called: this lease ends (a new Host takes over the store)."""
+        return self._stop.is_set()
 
     @property
     def store(self):
@@ -167,11 +171,11 @@ class Host:
                 pass
 
 
-def host_for(store) -> Host:
+def host_for(store: Store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     with _LOCK:
         host = _HOSTS.get(store.url)
-        if host is None or host.pid != os.getpid() or host._stop.is_set():
+        if host is None or host.pid != os.getpid() or host.stopped:
             host = _HOSTS[store.url] = Host(store)
         else:
             host.stores.add(store)
@@ -185,7 +189,7 @@ def _close_all() -> None:
             host.close()
 
 
-def close_for(store) -> None:
+def close_for(store: Store) -> None:
     """The workspace closes its store: end this process's lease on it."""
     with _LOCK:
         host = _HOSTS.get(store.url)
@@ -213,7 +217,7 @@ def alive(row: dict | None, stamp: str | None = None) -> bool:
     pid = int(row["pid"])
     if pid == os.getpid():
         host = _HOSTS_BY_ID().get(row["id"])
-        return host is not None and not host._stop.is_set()
+        return host is not None and not host.stopped
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

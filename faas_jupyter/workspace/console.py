@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.store import console_queries as q
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace.executions import from_row
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 ExecutionFilter = q.ExecutionFilter
 MAX_LOG_LINES = 5000
@@ -25,7 +29,7 @@ HISTOGRAM_BINS = 12
 class Console:
     """``ws.console``: read-only queries for tables, charts, logs and lineage."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _read(self, what: str):
@@ -109,7 +113,7 @@ class Console:
                              if produced is not None else None),
                 "usedBy": [from_row(self._ws, r, []) for r in used if r["id"] != item.execution]}
 
-    def _input_items(self, conn, values: dict) -> list[dict]:
+    def _input_items(self, conn: Connection, values: dict) -> list[dict]:
         """The inputs of an execution that are ids of items of this project (one query)."""
         named = [(name, v) for name, value in values.items()
                  for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
@@ -121,7 +125,7 @@ class Console:
 class _Checked:
     """``with``: the connection, once the user's membership was checked on it."""
 
-    def __init__(self, conn, ws, what: str):
+    def __init__(self, conn: Connection, ws: Workspace, what: str) -> None:
         self._conn, self._ws, self._what = conn, ws, what
 
     def __enter__(self):

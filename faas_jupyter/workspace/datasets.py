@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Dataset as DatasetSpec
 from faas_jupyter.model.roles import DEVELOPER_ROLES
 from faas_jupyter.store import datasets as sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace.items import WRITERS
 
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
+
 
 @dataclass(eq=True)
-class Dataset(DatasetSpec):
+class Dataset(DatasetSpec, Bound):
     """A dataset bound to a workspace: ``items``, ``log(obj, key=...)``."""
 
     metadata: dict = field(default_factory=dict, compare=False)
@@ -41,7 +47,7 @@ class Dataset(DatasetSpec):
 class Datasets:
     """``ws.datasets``: create, get, list (in the current project)."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bind(self, row: sql.DatasetRow) -> Dataset:
@@ -55,7 +61,7 @@ class Datasets:
         row: sql.DatasetRow = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
                                "creator": self._ws.user, "metadata": {}}
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"create dataset {name!r}", WRITERS, project)
             if sql.find_dataset(conn, project.id, name) is not None:
                 raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")

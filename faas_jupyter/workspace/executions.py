@@ -12,19 +12,29 @@ import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.model.refs import ItemRef, item_refs, map_refs
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
+from faas_jupyter.workspace._entity_lookup import prepare_inputs
+from faas_jupyter.workspace._item_records import record_of
 from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.model.package import PackageFunction
+    from faas_jupyter.workspace._base import Workspace
+    from faas_jupyter.workspace._runtime_bridge import RunningService
 
 _FINAL = {s.value for s in FINAL_STATUSES}
 
@@ -41,7 +51,7 @@ def status_log(events: list[dict]) -> list[dict]:
 
 
 @dataclass(eq=True)
-class Execution(ExecutionModel):
+class Execution(ExecutionModel, Bound):
     """One execution; ``wait``, ``refresh``, ``logs``, ``rerun``, ``terminate``, outputs."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -49,6 +59,11 @@ class Execution(ExecutionModel):
     _future: Future | None = field(default=None, repr=False, compare=False)
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
     _pending: Pending | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def service_id(self) -> str | None:
+        """The id of the service that runs it (None once that service was deleted)."""
+        return self._service_id
 
     @property
     def error_type(self) -> str | None:
@@ -131,7 +146,7 @@ class Execution(ExecutionModel):
             raise NotFound(f"execution {self.id} has no service any more; it cannot be rerun")
         svc = self._ws.services.get(self.service)
         inputs = {**self.input, **(input or {})}
-        return start_execution(self._ws, svc, svc._route(), self.function_name, inputs,
+        return start_execution(self._ws, svc, svc.route(), self.function_name, inputs,
                                wait=wait, returns=self._metadata.get("returns"), rerun_of=self.id)
 
     # -- logs and outputs ----------------------------------------------------------------------
@@ -148,7 +163,7 @@ class Execution(ExecutionModel):
 
     def output_items(self) -> list:
         """The items this execution's output references, in output order."""
-        return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
+        return [self._ws.items.get(r.id) for r in item_refs(self.output)]
 
     def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
@@ -156,18 +171,12 @@ class Execution(ExecutionModel):
         from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
         with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
-            def load(value):
-                if _is_ref(value):
-                    record = record_of(sql.get_item(conn, value["item_id"]))
-                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
-                        return self._ws.items.get(record["id"]).get(type_hint)
-                    return manager.unpack(record, type_hint, artifacts)
-                if isinstance(value, dict):
-                    return {k: load(v) for k, v in value.items()}
-                if isinstance(value, list):
-                    return [load(v) for v in value]
-                return value
-            return load(self.output)
+            def load(ref: ItemRef) -> Any:
+                record = record_of(sql.get_item(conn, ref.id))
+                if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                    return self._ws.items.get(record["id"]).get(type_hint)
+                return manager.unpack(record, type_hint, artifacts)
+            return map_refs(self.output, load)
 
     def __repr__(self) -> str:
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
@@ -184,7 +193,7 @@ def _last_message(ex: Execution) -> str:
 
 def _check_others(ex: Execution, action: str) -> None:
     """Members act on their own executions; someone else's needs owner or developer."""
-    ws = ex._ws
+    ws = ex.workspace
     with ws.store.connect() as conn:
         ws.check_member(f"{action} execution {ex.id}", conn)
         if ex.creator != ws.user:
@@ -195,27 +204,16 @@ def _left(deadline: float | None, default: float) -> float:
     return default if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def _is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value
-
-
-def _refs(value: Any) -> list[dict]:
-    if _is_ref(value):
-        return [value]
-    if isinstance(value, dict):
-        return [r for v in value.values() for r in _refs(v)]
-    if isinstance(value, list):
-        return [r for v in value for r in _refs(v)]
-    return []
 
 
 def _live_future(ex: Execution) -> Future | None:
-    running = bridge.get_running(ex._service_id) if ex._service_id else None
+    running = bridge.get_running(ex.service_id) if ex.service_id else None
     return None if running is None else running.futures.get(ex.id)
 
 
 # -- starting ----------------------------------------------------------------------------------
-def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
+def start_execution(ws: Workspace, svc: Service, running: RunningService | None, function_name: str,
+                    inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None,
                     member_checked: bool = False) -> Execution:
     """Check the function and entity inputs, record the execution, run it (``running`` None:
@@ -238,13 +236,11 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     pending = submit_local(ws, running, function, inputs, wait=wait, returns=returns, rerun_of=rerun_of)
     if wait:
         pending.raise_error()
-    ex = from_pending(ws, pending)
-    ex._future = None if wait else running.futures.get(pending.row["id"])
-    return ex
+    return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
-def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: list | None = None,
-                 rerun_of: str | None = None) -> Pending:
+def submit_local(ws: Workspace, running: RunningService, function: PackageFunction, inputs: dict, *,
+                 wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
     """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
     (``svc.map`` builds no Execution per input until all have ended)."""
     from faas_jupyter.runner.invoke import check_inputs
@@ -256,7 +252,7 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
-def submit_batch(ws, running, function, inputs: list[dict],
+def submit_batch(ws: Workspace, running: RunningService, function: PackageFunction, inputs: list[dict],
                  returns: list | None = None) -> tuple[list[Pending], Countdown]:
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
@@ -275,16 +271,15 @@ def submit_batch(ws, running, function, inputs: list[dict],
     return running.submit_batch(rows, prepared, returns)
 
 
-def from_pending(ws, pending: Pending) -> Execution:
+def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
     with pending.lock:  # until it is written, the row's JSON values are the recorder's own
         row = dict(pending.row) if pending.written else copy.deepcopy(pending.row)
         history = list(pending.history)
-    ex = from_row(ws, row, history)
-    ex._pending = pending
-    return ex
+    return from_row(ws, row, history, pending=pending, future=future)
 
 
-def from_row(ws, row: dict, events: list[dict]) -> Execution:
+def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending | None = None,
+             future: Future | None = None) -> Execution:
     meta = row.get("metadata") or {}
     values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
                   revision=row["revision"], function_name=row["function_name"], status=row["status"],
@@ -294,13 +289,13 @@ def from_row(ws, row: dict, events: list[dict]) -> Execution:
                   created_at=row["created_at"], started_at=row["started_at"],
                   finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
                   trigger=meta.get("trigger"))
+    private = dict(_ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
     status = _STATUSES.get(values["status"])
     if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
-        ex = Execution(**values)
+        ex = Execution(**values, **private)
     else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
         ex = Execution.__new__(Execution)
-        ex.__dict__.update(values, status=status, _future=None, _pending=None)
-    ex._ws, ex._service_id, ex._metadata = ws, row["service_id"], meta
+        ex.__dict__.update(values, status=status, **private)
     return ex
 
 
@@ -327,7 +322,7 @@ class ExecutionChanges:
 class Executions:
     """``ws.executions``: the executions of the current project."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def get(self, execution_id: str) -> Execution:
@@ -351,7 +346,7 @@ class Executions:
         with self._ws.store.connect() as conn:
             return from_row(self._ws, row, sql.events_of(conn, row["id"]))
 
-    def _unique_id(self, conn, prefix: str) -> str:
+    def _unique_id(self, conn: Connection, prefix: str) -> str:
         matches = sql.ids_starting_with(conn, self._ws.project.id, prefix) if prefix else []
         if len(matches) == 1:
             return matches[0]
@@ -409,7 +404,8 @@ class Executions:
         return ExecutionChanges([from_row(self._ws, r, events[r["id"]]) for r in rows], cursor,
                                 more=len(scanned) == limit)
 
-    def _many(self, ids: list[str]) -> list[Execution]:
+    def many(self, ids: list[str]) -> list[Execution]:
+        """The executions with these ids, in that order (each must exist)."""
         with self._ws.store.connect() as conn:
             rows = sql.get_executions(conn, ids)
             events = sql.events_for(conn, ids)

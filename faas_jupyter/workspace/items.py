@@ -11,10 +11,11 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
 from faas_jupyter.packagers.api import read_policy
@@ -22,16 +23,21 @@ from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace._item_records import item_row
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 WRITERS = ("owner", "developer", "annotationManager")
 MEMBERS = WRITERS + ("annotator",)
 
 
 @dataclass(eq=True)
-class Item(ItemSpec):
+class Item(ItemSpec, Bound):
     """An item bound to a workspace: ``get()``, ``as_df()``, ``local()``, ``annotations``."""
 
     metadata: dict = field(default_factory=dict, compare=False)
@@ -53,7 +59,7 @@ class Item(ItemSpec):
         manager = self._ws.packagers.manager
         with read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
             if self.packager == "bundle":
-                parts = self._ws.items._bundle_parts(self)
+                parts = self._ws.items.bundle_parts(self)
                 return manager.unpack_bundle(self.record(), {i.key: i.record() for i in parts},
                                              type_hint, self._ws.artifacts)
             return manager.unpack(self.record(), type_hint, self._ws.artifacts)
@@ -115,7 +121,7 @@ class Item(ItemSpec):
 
 
 @dataclass(eq=True)
-class Annotation(AnnotationSpec):
+class Annotation(AnnotationSpec, Bound):
     """A JSON annotation of an item: ``update(data)``, ``delete()``."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -134,7 +140,7 @@ class Annotation(AnnotationSpec):
         _changes.delete_annotation(self, MEMBERS)
 
 
-def _bind(ws, row: sql.NamedItemRow, project_name: str) -> Item:
+def _bind(ws: Workspace, row: sql.NamedItemRow, project_name: str) -> Item:
     meta = row["metadata"] or {}
     return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
                 size=row["size"], digest=row["hash"], packager=row["packager"],
@@ -154,7 +160,7 @@ def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: st
 class Items:
     """``ws.items``: log, get, list (in the current project)."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bound(self, rows: list[sql.NamedItemRow]) -> list[Item]:
@@ -180,7 +186,7 @@ class Items:
             name = dataset if dataset is None or isinstance(dataset, str) else dataset.name
             created = [_bind(self._ws, {**r, "dataset_name": name}, project.name) for r in rows]
 
-            def fn(conn):  # the items and their trigger events: one transaction
+            def fn(conn: Connection):  # the items and their trigger events: one transaction
                 sql.insert_items(conn, rows)
                 _changes.record(conn, self._ws, "Item", "Created", created)
             try:
@@ -192,7 +198,7 @@ class Items:
                 raise
         return self.get(rows[-1]["id"])
 
-    def _dataset_id(self, conn, dataset) -> str | None:
+    def _dataset_id(self, conn: Connection, dataset) -> str | None:
         if dataset is None:
             return None
         name = dataset if isinstance(dataset, str) else dataset.name
@@ -225,7 +231,7 @@ class Items:
         """Delete item ``item_id`` (``item.delete()``)."""
         self.get(item_id).delete()
 
-    def _bundle_parts(self, bundle: Item) -> list[Item]:
+    def bundle_parts(self, bundle: Item) -> list[Item]:
         """The items packed with ``bundle``: keys ``<key>_...`` from the same log group or execution."""
         with self._ws.store.connect() as conn:
             rows = self._bound(sql.items_with_key_prefix(conn, self._ws.project.id, f"{bundle.key}_",
@@ -241,7 +247,7 @@ class Annotations:
     """``item.annotations``: add a JSON record, list them."""
 
     def __init__(self, item: Item):
-        self._item, self._ws = item, item._ws
+        self._item, self._ws = item, item.workspace
 
     def add(self, data: dict) -> Annotation:
         if not isinstance(data, dict):
@@ -254,7 +260,7 @@ class Annotations:
         note = Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
                           creator=row["creator"], _ws=self._ws)
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
             _changes.record(conn, self._ws, "Annotation", "Created", [note])
@@ -340,7 +346,7 @@ class CodebaseItem(Item):
         return self.download()
 
 
-def codebase_item(ws, item_id: str) -> CodebaseItem:
+def codebase_item(ws: Workspace, item_id: str) -> CodebaseItem:
     """The codebase zip item ``item_id`` of a revision in the current project."""
     with ws.store.connect() as conn:
         ws.check_member(f"read item {item_id!r}", conn)

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
 from faas_jupyter.model import check_name
 from faas_jupyter.model.entities import ROLES, Member
 from faas_jupyter.model.entities import Project as ProjectSpec
 from faas_jupyter.store import projects as sql
+from faas_jupyter.workspace._bound import Bound
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 
 @dataclass(eq=True)
-class Project(ProjectSpec):
+class Project(ProjectSpec, Bound):
     """A project bound to a workspace: ``proj.members``, ``proj.packages``."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
@@ -31,7 +36,7 @@ class Project(ProjectSpec):
             return sql.get_role(conn, self.id, user)
 
 
-def _bind(ws, row: dict) -> Project:
+def _bind(ws: Workspace, row: dict) -> Project:
     return Project(name=row["name"], id=row["id"], created_at=row["created_at"],
                    creator=row["creator"], _ws=ws)
 
@@ -39,14 +44,14 @@ def _bind(ws, row: dict) -> Project:
 class Projects:
     """``ws.projects``: create, get, list."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def create(self, name: str) -> Project:
         """A new project; the acting user becomes its owner."""
         check_name(name, "project")
 
-        def fn(conn):
+        def fn(conn: Connection):
             if sql.get_project(conn, name):
                 raise Conflict(f"project {name!r} exists already; use ws.projects.get({name!r})")
             return sql.insert_project(conn, name, self._ws.user)
@@ -62,7 +67,7 @@ class Projects:
         return _bind(self._ws, row)
 
     def get_or_create(self, name: str) -> Project:
-        def fn(conn):
+        def fn(conn: Connection):
             return sql.get_project(conn, name) or sql.insert_project(conn, name, self._ws.user)
         with self._ws.store.connect() as conn:
             row = sql.get_project(conn, name)
@@ -73,7 +78,7 @@ class Projects:
         with self._ws.store.connect() as conn:
             return [_bind(self._ws, r) for r in self._visible(conn)]
 
-    def _visible(self, conn) -> list[dict]:
+    def _visible(self, conn: Connection) -> list[dict]:
         rows = sql.list_projects(conn)
         if self._ws.system:
             return rows
@@ -86,10 +91,10 @@ class Members:
 
     def __init__(self, project: Project):
         self._project = project
-        self._ws = project._ws
+        self._ws = project.workspace
 
     def _write(self, action: str, fn, user: str, role: str | None = None):
-        def guarded(conn):
+        def guarded(conn: Connection):
             self._ws.check_role(conn, action, project=self._project)
             if "owner" in (role, sql.get_role(conn, self._project.id, user)):
                 # a developer may not make themselves (or anyone) owner, nor demote/remove an owner
@@ -116,7 +121,7 @@ class Members:
                     for r in sql.list_members(conn, self._project.id)]
 
     def remove(self, user: str) -> None:
-        def fn(conn):
+        def fn(conn: Connection):
             if not sql.delete_member(conn, self._project.id, user):
                 raise NotFound(f"{user!r} is not a member of project {self._project.name!r}")
         self._write(f"remove member {user!r}", fn, user)

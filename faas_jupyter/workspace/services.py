@@ -7,21 +7,26 @@ field-by-field diff, and restarts a running instance; nothing is dropped silentl
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.model.package import io_values
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
+from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.packages import Package
+    from faas_jupyter.workspace._base import Workspace
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
              "on_reset", "module_name", "scheduler", "shared_filesystem", "install_requirements")
@@ -32,10 +37,15 @@ RUNTIME_CONFIG = ("scheduler", "shared_filesystem", "install_requirements")
 
 
 @dataclass(eq=True)
-class Service(ServiceModel):
+class Service(ServiceModel, Bound):
     """A deployed service. ``svc.execute``, ``svc.map``, ``svc.update``, ``svc.pause`` ..."""
 
     _ws: Any = field(default=None, repr=False, compare=False)
+
+    def bind(self, ws: Workspace) -> Service:
+        """This service, bound to ``ws`` (as ``ws.services`` hands them out)."""
+        self._ws = ws
+        return self
 
     # The model's ``package`` field is the package name; here it is a PackageRef: still that
     # name (a str), and Dataloop's ``service.package.codebase_id`` / ``.version`` / ``.revisions``.
@@ -82,11 +92,11 @@ class Service(ServiceModel):
                            "executions submitted here are queued to it; stop it there first")
         return self
 
-    def _route(self) -> bridge.RunningService | None:
+    def route(self) -> bridge.RunningService | None:
         """Where the next execution runs: here (the running service) or None (queued for the home)."""
         return _queue.route(self._ws, self)
 
-    _running = _route  # the name benchmarks and older callers use
+    _running = route  # the name benchmarks and older callers use
 
     def execute(self, function_name: str = "run", execution_input: dict | None = None,
                 wait: bool = True, returns: list | None = None):
@@ -96,13 +106,13 @@ class Service(ServiceModel):
         that override how the outputs are packed, e.g. ``["scores:file"]``.
         """
         from faas_jupyter.workspace.executions import start_execution
-        return start_execution(self._ws, self, self._route(), function_name,
+        return start_execution(self._ws, self, self.route(), function_name,
                                dict(execution_input or {}), wait=wait, returns=returns)
 
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
         """Run one execution per input dict with the service's concurrency; input order kept."""
-        running = self._route()
+        running = self.route()
         inputs = list(inputs)
         self._ws.check_member(f"execute {self.name}.{function_name}")  # once, not per input
         if running is None:  # queued for the home in another process: one row each
@@ -147,14 +157,14 @@ class Service(ServiceModel):
         if unknown:
             raise ValidationError(f"svc.update cannot change {', '.join(unknown)}; it changes "
                                   f"{', '.join(UPDATABLE)}")
-        return self._ws.services._update(self, changes, quiet)
+        return self._ws.services.change(self, changes, quiet)
 
     def pause(self) -> "Service":
         """Refuse new executions until ``resume()``."""
-        return self._ws.services._set_active(self, False)
+        return self._ws.services.set_active(self, False)
 
     def resume(self) -> "Service":
-        return self._ws.services._set_active(self, True)
+        return self._ws.services.set_active(self, True)
 
     def stop(self) -> None:
         """Stop this service's runtime in this process and give up hosting it, so another
@@ -171,26 +181,26 @@ class Service(ServiceModel):
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
 
 
-def _home_text(ws, state: dict) -> str:
+def _home_text(ws: Workspace, state: dict) -> str:
     from faas_jupyter.workspace import _hosts
     from faas_jupyter.store import hosts as host_sql
     with ws.store.connect() as conn:
         return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
-def _final(ws, started: list[str], held: list) -> list:
+def _final(ws: Workspace, started: list[str], held: list) -> list:
     """The ended executions as stored, built from the state this process wrote (no re-read of
     every row); only those it no longer held are read back."""
     from faas_jupyter.workspace.executions import from_pending
     out = [from_pending(ws, p) if p is not None and p.written else None for p in held]
     missing = [eid for eid, o in zip(started, out) if o is None]
-    fetched = dict(zip(missing, ws.executions._many(missing))) if missing else {}
+    fetched = dict(zip(missing, ws.executions.many(missing))) if missing else {}
     return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]
 
 
-def _runtime_config(text: str | None) -> dict:
+def _runtime_config(stored: dict | None) -> dict:
     """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
-    stored = json.loads(text or "{}")
+    stored = stored or {}
     return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
 
 
@@ -202,22 +212,21 @@ def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
 class Services:
     """``ws.services``: the services of the current project."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bind(self, row: dict) -> Service:
         svc = Service(name=row["name"], package=row["package_name"], module_name=row["module_name"],
-                      revision=row["revision"], init_input=json.loads(row["init_input"]),
+                      revision=row["revision"], init_input=row["init_input"],
                       runtime=row["runtime"], concurrency=row["concurrency"],
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
                       project=self._ws.project.name, created_at=row["created_at"],
                       updated_at=row["updated_at"], creator=row["creator"],
-                      **_runtime_config(row.get("runtime_config")))
-        svc._ws = self._ws
+                      _ws=self._ws, **_runtime_config(row.get("runtime_config")))
         return svc
 
-    def _bind_state(self, state: dict) -> Service:
+    def from_state(self, state: dict) -> Service:
         """A Service from a bare ``services`` row (as the queue reads it)."""
         with self._ws.store.connect() as conn:
             row = sql.get_service(conn, state["project_id"], state["name"])
@@ -270,7 +279,7 @@ class Services:
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
-    def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
+    def deploy(self, pkg: Package | str, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
                on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
@@ -292,7 +301,8 @@ class Services:
                       init_input=io_values(init_input), runtime=runtime, concurrency=concurrency,
                       execution_timeout=execution_timeout, max_attempts=max_attempts, on_reset=on_reset,
                       project=self._ws.project.name, creator=self._ws.user, scheduler=scheduler,
-                      shared_filesystem=shared_filesystem, install_requirements=install_requirements)
+                      shared_filesystem=shared_filesystem, install_requirements=install_requirements,
+                      _ws=self._ws)
         with self._ws.store.connect() as conn:
             self._ws.check_role(conn, f"deploy service {name!r}")
             if sql.get_service(conn, self._ws.project.id, name) is not None:
@@ -300,7 +310,7 @@ class Services:
                                f"ws.services.get({name!r}).update(revision=..., init_input=...) "
                                f"or delete it first")
         import uuid
-        svc.id, svc._ws = uuid.uuid4().hex, self._ws
+        svc.id = uuid.uuid4().hex
         bridge.start(self._ws, svc, target, target.codebase)  # a bad init input fails here: nothing saved
         home = _queue.first_home(self._ws, svc)
         try:
@@ -317,7 +327,7 @@ class Services:
         svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
         return svc
 
-    def _insert(self, conn, svc: Service, target, home: str | None) -> dict:
+    def _insert(self, conn: Connection, svc: Service, target: Package, home: str | None) -> dict:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
@@ -326,14 +336,15 @@ class Services:
                            f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
-            module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
+            module_name=svc.module_name, revision=svc.revision, init_input=svc.init_input,
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
-            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}),
+            runtime_config={k: getattr(svc, k) for k in RUNTIME_CONFIG},
             home=home)
 
     # -- change --------------------------------------------------------------------------------
-    def _update(self, svc: Service, changes: dict, quiet: bool) -> Service:
+    def change(self, svc: Service, changes: dict, quiet: bool = False) -> Service:
+        """Apply ``changes`` (checked by ``svc.update``) to ``svc``, restarting it if it runs here."""
         current = self.get(svc.name)
         if "revision" in changes:  # must exist; "latest" moves to the newest
             changes["revision"] = self._ws.packages.get(current.package, version=changes["revision"]).version
@@ -345,12 +356,13 @@ class Services:
             if not quiet:
                 print(f"service {svc.name!r}: nothing to change")
             return svc.refresh()
-        new.id, new._ws = current.id, self._ws
+        new.id = current.id
+        new.bind(self._ws)
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        values = {k: v for k, _, v in diff if k not in RUNTIME_CONFIG}
         if any(k in RUNTIME_CONFIG for k, _, _ in diff):
-            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
+            values["runtime_config"] = {k: getattr(new, k) for k in RUNTIME_CONFIG}
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:
@@ -359,7 +371,8 @@ class Services:
                 print(f"  {k}: {old!r} -> {value!r}")
         return svc.refresh()
 
-    def _set_active(self, svc: Service, active: bool) -> Service:
+    def set_active(self, svc: Service, active: bool) -> Service:
+        """Pause (False) or resume (True) ``svc``."""
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"pause/resume service {svc.name!r}"),
                                            sql.update_service(conn, svc.id, active=active)))
         running = bridge.get_running(svc.id)

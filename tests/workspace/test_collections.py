@@ -25,6 +25,7 @@ COLLECTIONS = {
     "datasets": ("faas_jupyter.workspace.datasets", "Datasets"),
     "packagers": ("faas_jupyter.workspace.packagers", "Packagers"),
     "console": ("faas_jupyter.workspace.console", "Console"),
+    "triggers": ("faas_jupyter.workspace.triggers", "Triggers"),
 }
 
 

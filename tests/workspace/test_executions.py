@@ -152,7 +152,7 @@ def test_map_keeps_input_order_and_uses_the_concurrency(ws, svc):
     assert all(str(e.status) == "success" for e in exs)
     assert len(ws.executions.list(service="calc", function="add", status="success", limit=100)) == 50
     assert [e.id for e in ws.executions.list(limit=5, offset=5)] == [e.id for e in ws.executions.list()[5:10]]
-    stored = ws.executions._many([e.id for e in exs])  # map built them from memory: the same
+    stored = ws.executions.many([e.id for e in exs])  # map built them from memory: the same
     assert [e.to_json() for e in exs] == [e.to_json() for e in stored]
     # built without the dataclass checks, yet equal to a checked one, status log included
     checked = type(exs[0]).from_json(exs[0].to_json())

@@ -155,7 +155,7 @@ class Collector:
 
     async def _track(self, task: Any) -> None:
         try:
-            await task._state.wait()
+            await task._state.wait()  # noqa: SLF001 (distributed: a Future has no public wait on the loop)
         except Exception:  # cancelled or the client closing: report it as it is
             pass
         self.ended.put(task)

@@ -186,22 +186,22 @@ class _Slot:
                             f"service {name!r} could not start in a worker: {payload}")
 
     def serve(self) -> None:
-        while (item := self.rt._queue.get()) is not None:
+        while (item := self.rt._queue.get()) is not None:  # noqa: SLF001 (its runtime's slot)
             call, future = item
             with self.busy:
                 self._serve_one(call, future)
 
     def _serve_one(self, call: CallSpec, future: Future[CallResult]) -> None:
-        with self.rt._lock:
+        with self.rt._lock:  # noqa: SLF001 (its runtime's slot)
             if future.done() or not future.set_running_or_notify_cancel():
                 return
-            self.rt._running[call.execution_id] = self
+            self.rt._running[call.execution_id] = self  # noqa: SLF001 (its runtime's slot)
         try:
             result = self.run(call)
         except BaseException as exc:  # a runtime failure still ends the execution
             result = finished(call, "system-failure", f"{type(exc).__name__}: {exc}")
-        with self.rt._lock:
-            self.rt._running.pop(call.execution_id, None)
+        with self.rt._lock:  # noqa: SLF001 (its runtime's slot)
+            self.rt._running.pop(call.execution_id, None)  # noqa: SLF001 (its runtime's slot)
             if not future.done():
                 future.set_result(result)
 
@@ -287,7 +287,7 @@ class _Slot:
 
     def shutdown(self) -> None:
         self.stopping = True
-        if self.rt.stop_reason and self in self.rt._running.values():  # a call runs: end it now
+        if self.rt.stop_reason and self in self.rt._running.values():  # noqa: SLF001 (a call runs: end it now)
             self.kill()
             return
         if self.proc is not None and self.proc.is_alive() and self.conn is not None:

@@ -23,7 +23,7 @@ function TriggerRuns(props: { model: FaasModel; runs: IExecution[]; open: (id: s
     return <Empty text="It has not started any execution yet." />;
   }
   return (
-    <table className="faas-table faas-executions" data-testid="faas-trigger-runs">
+    <table className="faas-table faas-executions faas-trigger-runs" data-testid="faas-trigger-runs">
       <tbody>
         {props.runs.map(ex => (
           <tr
@@ -34,12 +34,13 @@ function TriggerRuns(props: { model: FaasModel; runs: IExecution[]; open: (id: s
             onKeyDown={e => e.key === 'Enter' && props.open(ex.id)}
           >
             <td className="faas-mono">{ex.id.slice(0, 8)}</td>
-            <td>{ex.functionName}</td>
             <td>
               <StatusBadge status={ex.status} />
             </td>
             <td>{durationText(ex)}</td>
-            <td className="faas-dim">{shortTime(ex.createdAt).slice(5)}</td>
+            <td className="faas-dim" title={shortTime(ex.createdAt)}>
+              {shortTime(ex.createdAt).slice(11)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -179,9 +180,10 @@ export function TriggerForm(props: {
 }): JSX.Element {
   const { model, service } = props;
   const key = `triggers:${service}`;
-  const [f, setF] = React.useState<IFormState>({
+  const names = props.functions.map(x => x.name);
+  const [form, setF] = React.useState<IFormState>({
     type: 'Event',
-    fn: props.functions[0]?.name ?? 'run',
+    fn: '',
     name: '',
     resource: 'Item',
     actions: ['Created'],
@@ -191,6 +193,8 @@ export function TriggerForm(props: {
     catchUp: 'one',
     input: ''
   });
+  // the functions arrive with the pinned revision's spec: until one is chosen, the first
+  const f = { ...form, fn: names.includes(form.fn) ? form.fn : names[0] ?? '' };
   const [problem, setProblem] = React.useState<string | null>(null);
   const set = (patch: Partial<IFormState>) => setF({ ...f, ...patch });
   const submit = async () => {
@@ -209,16 +213,22 @@ export function TriggerForm(props: {
       <span>{label}</span>
       <select className="jp-mod-styled" value={value} data-testid={testid} onChange={e => onChange(e.target.value)}>
         {options.map(o => (
-          <option key={o}>{o}</option>
+          <option key={o} value={o}>
+            {o}
+          </option>
         ))}
       </select>
     </label>
   );
   return (
-    <div className="faas-form" data-testid="faas-trigger-form">
+    <div className="faas-form faas-trigger-form" data-testid="faas-trigger-form">
       <div className="faas-form-title">add a trigger to {service}</div>
       {select('type', f.type, ['Event', 'Cron'], v => set({ type: v as 'Event' | 'Cron' }), 'faas-trigger-type')}
-      {select('function', f.fn, props.functions.length ? props.functions.map(x => x.name) : [f.fn], v => set({ fn: v }), 'faas-trigger-function')}
+      {names.length ? (
+        select('function', f.fn, names, v => set({ fn: v }), 'faas-trigger-function')
+      ) : (
+        <Empty text="loading the service's functions…" />
+      )}
       <label className="faas-field">
         <span>name (default: the service's)</span>
         <input className="jp-mod-styled" value={f.name} data-testid="faas-trigger-name" onChange={e => set({ name: e.target.value })} />
