@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, exc, insert, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from faas_jupyter.errors import Conflict, FaasError
-from faas_jupyter.model.clock import now  # the store's timestamps; re-exported as store.now
+from faas_jupyter.model.clock import now as now  # the store's timestamps; re-exported (store.now)
 from faas_jupyter.store import schema
 from faas_jupyter.store.migrations import MIGRATIONS, PG_LOCK_KEY, current_version
 

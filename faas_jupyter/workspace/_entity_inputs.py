@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from faas_jupyter.dtlpy import Annotation, Dataset, Item
 from faas_jupyter.model.refs import ItemRef
 from faas_jupyter.store import entities as entity_sql
-from faas_jupyter.workspace._item_records import record_of
+from faas_jupyter.workspace._item_records import ITEM_KEYS, record_of
 
 if TYPE_CHECKING:
     from faas_jupyter.store.db import Connection
@@ -75,9 +75,7 @@ def _dataset(row: dict | None, items: list | None = None) -> Dataset | None:
 
 
 def _item(record: dict, source: Any) -> Item:
-    keys = ("id", "key", "artifact_type", "format", "size", "digest", "packager", "object_type",
-            "instructions", "path", "url", "execution", "value", "created_at", "creator")
-    item = Item(**{k: record[k] for k in keys if record.get(k) is not None},
+    item = Item(**{k: record[k] for k in ITEM_KEYS if record.get(k) is not None},
                 metadata=_metadata(record), _source=source,
                 _annotations=[Annotation.from_row(a) for a in record.get("annotations", [])])
     dataset = _dataset(record.get("dataset_row"))

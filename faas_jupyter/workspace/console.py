@@ -15,6 +15,7 @@ from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.store import console_queries as q
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._item_records import item_fields
 from faas_jupyter.workspace.executions import from_row
 
 if TYPE_CHECKING:
@@ -139,13 +140,13 @@ class _Checked:
 
 def item_json(row: dict) -> dict:
     """Item JSON from an items row joined with its dataset and producing execution."""
-    meta = row.get("metadata") or {}
-    return {"id": row["id"], "key": row["key"], "artifactType": row["artifact_type"],
-            "format": meta.get("format"), "objectType": meta.get("object_type"), "size": row["size"],
-            "dataset": row.get("dataset_name"), "execution": row["execution_id"],
+    item = item_fields(row)
+    return {"id": item["id"], "key": item["key"], "artifactType": item["artifact_type"],
+            "format": item["format"], "objectType": item["object_type"], "size": item["size"],
+            "dataset": row.get("dataset_name"), "execution": item["execution"],
             "executionService": row.get("execution_service"),
             "executionFunction": row.get("execution_function"),
-            "createdAt": row["created_at"], "creator": row["creator"]}
+            "createdAt": item["created_at"], "creator": item["creator"]}
 
 
 def _parse(ts: str | None) -> datetime | None:

@@ -26,7 +26,7 @@ from faas_jupyter.store import packages as package_sql
 from faas_jupyter.store.db import new_id
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _changes
-from faas_jupyter.workspace._item_records import item_row
+from faas_jupyter.workspace._item_records import item_fields, item_row
 
 if TYPE_CHECKING:
     from faas_jupyter.store.db import Connection
@@ -141,13 +141,8 @@ class Annotation(AnnotationSpec, Bound):
 
 
 def _bind(ws: Workspace, row: sql.NamedItemRow, project_name: str) -> Item:
-    meta = row["metadata"] or {}
-    return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
-                size=row["size"], digest=row["hash"], packager=row["packager"],
-                object_type=meta.get("object_type"), instructions=row["instructions"] or {},
-                path=row["path"], url=row["url"], dataset=row["dataset_name"], execution=row["execution_id"],
-                value=row["value"], created_at=row["created_at"], creator=row["creator"],
-                project=project_name, metadata=meta, _ws=ws)
+    return Item(**item_fields(dict(row)), dataset=row["dataset_name"], project=project_name,
+                metadata=row["metadata"] or {}, _ws=ws)
 
 
 def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: str | None,
