@@ -117,7 +117,7 @@ def revisions(ws: Workspace, args: Args) -> Revisions:
     return Revisions(args.package, list(ws.packages.revisions(args.package)))
 
 
-@command("diff", NAME, arg("a", help="from version"), arg("b", help="to version"),
+@command("diff", NAME, arg("a", help="from version"), arg("b", nargs="?", help="to version (default the latest)"),
          text=lambda d: d.unified or "(no differences)",
          help="show what changed between two revisions (files and package JSON)")
 def diff(ws: Workspace, args: Args) -> Any:

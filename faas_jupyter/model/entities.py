@@ -15,12 +15,12 @@ import re
 import typing
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
 from ..errors import ValidationError
 from . import _json as J
+from .clock import now
 from .package import PackageSpec
 from .roles import normalize_role
 from .versions import parse_version
@@ -31,9 +31,7 @@ RUNTIMES = ("kernel", "process", "dask")
 ON_RESET = ("failed", "rerun")
 
 
-def now_iso() -> str:
-    """The current UTC time as an ISO string with milliseconds (sorts as text)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+now_iso = now  # the model's name for ``model.clock.now``
 
 
 class ExecutionStatus(str, Enum):

@@ -10,6 +10,8 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import faas_jupyter
 from tornado import web
 
@@ -18,6 +20,9 @@ from faas_jupyter.errors import FaasError
 from faas_jupyter.server.base import ApiError, FaasHandler, http_status
 from faas_jupyter.server.executions import _int, _statuses
 from faas_jupyter.workspace.console import ExecutionFilter, json_safe
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
 
 PAGE = 50
 MAX_PAGE = 500
@@ -44,7 +49,7 @@ class _Query(FaasHandler):
                                user=self.arg("user"), since=self.arg("since"), until=self.arg("until"))
 
 
-def _summary(ws, flt: ExecutionFilter, limit: int) -> dict:
+def _summary(ws: Workspace, flt: ExecutionFilter, limit: int) -> dict:
     executions, total = ws.console.executions(flt, limit=limit)
     packages = []
     for p in ws.packages.list():
@@ -73,7 +78,7 @@ class ConsoleExecutionsHandler(_Query):
         descending = (self.arg("order") or "desc") != "asc"
         limit, offset = self.number("limit", PAGE, 1, MAX_PAGE), self.number("offset", 0, 0, 10**9)
 
-        def page(ws):
+        def page(ws: Workspace):
             found, total = ws.console.executions(flt, sort=sort, descending=descending, limit=limit,
                                                  offset=offset)
             return {"items": [views.execution(e) for e in found], "total": total, "limit": limit,
@@ -121,7 +126,7 @@ class ConsoleItemsHandler(_Query):
         args["artifact_type"] = self.arg("type")
         limit, offset = self.number("limit", PAGE, 1, MAX_PAGE), self.number("offset", 0, 0, 10**9)
 
-        def page(ws):
+        def page(ws: Workspace):
             found, total = ws.console.items(**args, limit=limit, offset=offset)
             return {"items": found, "total": total, "limit": limit, "offset": offset}
         self.send(await self.call(page))
@@ -130,7 +135,7 @@ class ConsoleItemsHandler(_Query):
 class LineageHandler(_Query):
     @web.authenticated
     async def get(self, item_id: str):
-        def lineage(ws):
+        def lineage(ws: Workspace):
             out = ws.console.lineage(item_id)
             produced = out["producedBy"]
             return {**out, "producedBy": views.execution(produced) if produced is not None else None,

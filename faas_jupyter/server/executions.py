@@ -2,12 +2,17 @@
 datasets and items (list, details, preview)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tornado import web
 
 from faas_jupyter.errors import Conflict, ValidationError
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.server import views
 from faas_jupyter.server.base import FaasHandler, reader
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -42,7 +47,7 @@ class ExecutionsHandler(FaasHandler):
         service, function = q("service", None) or None, q("function", None) or None
         status = self.get_query_arguments("status")
 
-        def page(ws):
+        def page(ws: Workspace):
             limit = _int("limit", q("limit", None), DEFAULT_LIMIT, 1, MAX_LIMIT)
             offset = _int("offset", q("offset", None), 0, 0, 10**9)
             found = ws.executions.list(service=service, function=function, status=_statuses(status),
@@ -65,7 +70,7 @@ class ExecutionChangesHandler(FaasHandler):
         q = self.get_query_argument
         since, service = q("since", None), q("service", None) or None
 
-        def poll(ws):
+        def poll(ws: Workspace):
             limit = _int("limit", q("limit", None), 500, 1, MAX_LIMIT)
             start = None if since in (None, "") else _int("since", since, 0, 0, 2**62)
             found = ws.executions.changes(start, service=service, limit=limit)
@@ -74,7 +79,7 @@ class ExecutionChangesHandler(FaasHandler):
         self.send(await self.call(poll))
 
 
-def _terminate(ws, eid: str) -> dict:
+def _terminate(ws: Workspace, eid: str) -> dict:
     ex = ws.executions.get(eid)
     if not ex.terminate():
         raise Conflict(f"execution {eid} has ended already ({ex.refresh().status.value}); "

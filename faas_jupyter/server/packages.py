@@ -1,17 +1,22 @@
 """REST: whoami, packages, revisions, diffs, codebase download."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import faas_jupyter
 from tornado import web
 
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.server.base import FaasHandler, command_json, reader
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
+
 
 class WhoAmIHandler(FaasHandler):
     @web.authenticated
     async def get(self):
-        def who(ws):
+        def who(ws: Workspace):
             return {"user": ws.user, "version": faas_jupyter.__version__, "project": ws.project.name,
                     "role": ws.project.role_of(ws.user)}
         self.send(await self.call(who))
@@ -28,7 +33,7 @@ class DiffHandler(FaasHandler):
     async def get(self, name: str):
         a, b = self.get_query_argument("a", None), self.get_query_argument("b", None)
 
-        def diff(ws):
+        def diff(ws: Workspace):
             if not a:
                 raise ValidationError(f"diff of package {name!r} needs ?a=VERSION (and ?b=VERSION, "
                                       "default the latest)", "a")
@@ -39,7 +44,7 @@ class DiffHandler(FaasHandler):
 class CodebaseHandler(FaasHandler):
     @web.authenticated
     async def get(self, name: str, version: str):
-        def zipped(ws):
+        def zipped(ws: Workspace):
             pkg = ws.packages.get(name, version=version)
             return pkg.version, pkg.codebase.zip()
         version_found, data = await self.call(zipped)

@@ -5,6 +5,8 @@ default) or on Dask, never in the server's own process: ``kernel`` is refused.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tornado import web
 
 from faas_jupyter.errors import ValidationError
@@ -12,6 +14,9 @@ from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.server import views
 from faas_jupyter.server.app import HOSTED_RUNTIMES
 from faas_jupyter.server.base import FaasHandler, command_json, reader
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
 
 # Service JSON keys a client may send; the read-only ones of a full Service JSON are ignored
 _DEPLOY_FIELDS = {ServiceModel.json_key(f): f for f in (
@@ -35,7 +40,7 @@ def _fields(body: dict, allowed: dict[str, str], what: str) -> dict:
     return {allowed[k]: v for k, v in body.items() if k in allowed}
 
 
-def deploy(ws, body: dict) -> dict:
+def deploy(ws: Workspace, body: dict) -> dict:
     body = {"runtime": "process", **body}
     fields = _fields(body, _DEPLOY_FIELDS, "POST services")
     ServiceModel.from_json({k: v for k, v in body.items() if k in _DEPLOY_FIELDS})  # 400 before any work
@@ -46,7 +51,7 @@ def deploy(ws, body: dict) -> dict:
     return views.service(svc)
 
 
-def update(ws, name: str, body: dict) -> dict:
+def update(ws: Workspace, name: str, body: dict) -> dict:
     fields = _fields(body, _UPDATE_FIELDS, f"PATCH services/{name}")
     if not fields:
         raise ValidationError(f"PATCH services/{name}: nothing to change; send some of "
@@ -54,7 +59,7 @@ def update(ws, name: str, body: dict) -> dict:
     return views.service(ws.services.get(name).update(quiet=True, **fields))
 
 
-def execute(ws, name: str, body: dict) -> dict:
+def execute(ws: Workspace, name: str, body: dict) -> dict:
     function, inputs = body.get("function", "run"), body.get("input", {})
     if not isinstance(function, str) or not function:
         raise ValidationError("'function' must be the name of a function of the service", "function")

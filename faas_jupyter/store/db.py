@@ -12,7 +12,6 @@ import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -20,6 +19,7 @@ from sqlalchemy import create_engine, event, exc, insert, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from faas_jupyter.errors import Conflict, FaasError
+from faas_jupyter.model.clock import now as now  # the store's timestamps; re-exported (store.now)
 from faas_jupyter.store import schema
 from faas_jupyter.store.migrations import MIGRATIONS, PG_LOCK_KEY, current_version
 
@@ -29,11 +29,6 @@ BUSY_TIMEOUT_MS = 30_000
 _WRITE = "faas_write"
 # SQLSTATEs worth a retry: unique violation, serialization failure, deadlock.
 _RETRY_SQLSTATES = {"23505", "40001", "40P01"}
-
-
-def now() -> str:
-    """The current time as an ISO-8601 UTC string (sorts as text)."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def new_id() -> str:

@@ -40,6 +40,24 @@ class JSONText(TypeDecorator[Any]):
         return Text()
 
 
+class CanonicalJSONText(JSONText):
+    """``JSONText`` written canonically (sorted keys, no spaces): equal values, equal text."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def decode_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (read with plain driver SQL, bypassing the column types) with ``table``'s
+    ``JSONText`` columns decoded, as a SQLAlchemy read would return them."""
+    for column in table.c:
+        if isinstance(column.type, JSONText) and column.name in row:
+            row[column.name] = column.type.process_result_value(row[column.name], None)  # type: ignore[arg-type]
+    return row
+
+
 def _id(name: str = "id", **kw: Any) -> Column[Any]:
     return Column(name, ID, primary_key=True, **kw)
 
@@ -93,8 +111,8 @@ revisions = Table(
     Column("creator", String(255), nullable=False),
     Column("message", Text, nullable=False, default=""),
     Column("codebase_digest", String(64), nullable=False),
-    Column("spec", Text, nullable=False),
-    Column("changes", Text, nullable=False, default="{}"),
+    Column("spec", CanonicalJSONText, nullable=False),  # the package JSON without its version
+    Column("changes", JSONText, nullable=False, default=dict),
     # the file list (migration 4): a base manifest's digest plus this revision's differences
     # from it, see store/manifests.py
     Column("manifest", String(64), nullable=True),
@@ -137,9 +155,9 @@ services = Table(
     _fk("package_id", "packages.id", ondelete=None),
     Column("module_name", NAME, nullable=False),
     Column("revision", String(32), nullable=False),  # the pinned package version
-    Column("init_input", Text, nullable=False, default="{}"),
+    Column("init_input", JSONText, nullable=False, default=dict),
     Column("runtime", String(32), nullable=False, default="kernel"),
-    Column("runtime_config", Text, nullable=False, default="{}"),
+    Column("runtime_config", JSONText, nullable=False, default=dict),
     Column("concurrency", Integer, nullable=False, default=1),
     Column("execution_timeout", Float, nullable=False, default=3600),
     Column("max_attempts", Integer, nullable=False, default=1),
@@ -148,7 +166,7 @@ services = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("creator", String(255), nullable=False),
-    Column("metadata", Text, nullable=False, default="{}"),
+    Column("metadata", JSONText, nullable=False, default=dict),
     Column("home", ID, nullable=True),  # hosts.id of the process that runs it (migration 3)
     UniqueConstraint("project_id", "name", name="uq_services_project_name"),
 )

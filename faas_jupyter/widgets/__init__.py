@@ -6,7 +6,14 @@ ipywidgets is imported only on the widget path, so the text path works without i
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._frontend import widgets_enabled
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.workspace.packages import Package
+    from faas_jupyter.workspace import Workspace
 
 __all__ = ["show_diff", "show_revisions", "show_deploy", "show_function_form", "show_executions",
            "widgets_enabled", "RevisionBrowser", "DeployPanel", "FunctionForm", "ExecutionMonitor",
@@ -24,7 +31,7 @@ def __getattr__(name: str):
     return getattr(importlib.import_module(_CLASSES[name], __name__), name)
 
 
-def _package(ws, pkg):
+def _package(ws: Workspace, pkg: Package | str):
     return ws.packages.get(pkg) if isinstance(pkg, str) else pkg
 
 
@@ -38,7 +45,7 @@ def _widget_or_text(widget: str, args: tuple, text):
     return None
 
 
-def show_diff(ws, pkg, a: str, b: str | None):
+def show_diff(ws: Workspace, pkg: Package | str, a: str, b: str | None):
     """``%faas diff PKG A B``: coloured HTML in a rich front end, else the unified text printed."""
     result = _package(ws, pkg).diff(a, b)
     if widgets_enabled():
@@ -48,19 +55,19 @@ def show_diff(ws, pkg, a: str, b: str | None):
     return None
 
 
-def show_revisions(ws, pkg):
+def show_revisions(ws: Workspace, pkg: Package | str):
     """``%faas revisions PKG``: a RevisionBrowser, or the revisions table as text."""
     from .text import revisions_text
     return _widget_or_text("RevisionBrowser", (ws, pkg), lambda: revisions_text(_package(ws, pkg)))
 
 
-def show_deploy(ws, pkg):
+def show_deploy(ws: Workspace, pkg: Package | str):
     """``%faas deploy PKG``: a DeployPanel, or the modules and their init inputs as text."""
     from .text import deploy_text
     return _widget_or_text("DeployPanel", (ws, pkg), lambda: deploy_text(_package(ws, pkg)))
 
 
-def show_function_form(ws, service, function):
+def show_function_form(ws: Workspace, service: Service | str, function: str):
     """``%faas run SERVICE FUNCTION``: a FunctionForm, or the function's inputs as text."""
     from ._lookup import function_spec
     from .text import function_text
@@ -72,7 +79,7 @@ def show_function_form(ws, service, function):
 PAGE = 50  # %faas executions shows the newest 50
 
 
-def show_executions(ws, service=None):
+def show_executions(ws: Workspace, service: Service | str | None = None):
     """``%faas executions [SERVICE]``: a live ExecutionMonitor, or the executions as text."""
     from faas_jupyter.commands.tables import executions_text
     name = getattr(service, "name", service)

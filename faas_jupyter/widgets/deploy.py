@@ -2,6 +2,8 @@
 trigger (event or cron) for the new service, deploy."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as W
 
 from faas_jupyter.errors import ValidationError
@@ -13,6 +15,10 @@ from .fields import Form
 from .text import deploy_text
 from .trigger_form import TriggerFields
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.packages import Package
+    from faas_jupyter.workspace import Workspace
+
 WIDE = W.Layout(width="320px")
 LABELS = {"description_width": "110px"}
 
@@ -20,7 +26,7 @@ LABELS = {"description_width": "110px"}
 class DeployPanel(TextRepr, W.VBox):
     """A form for ``pkg.deploy(...)``; invalid values give one red line and deploy nothing."""
 
-    def __init__(self, ws, package, revision: str | None = None):
+    def __init__(self, ws: Workspace, package: Package | str, revision: str | None = None) -> None:
         super().__init__()
         self.ws = ws
         self.package = package if isinstance(package, str) else package.name

@@ -5,7 +5,12 @@ and in front ends without them (the text stays the content colour; lines get a t
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._base import esc
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.packages import PackageDiff
 
 _TINT = "background:color-mix(in srgb,var({var},{fallback}) 22%,var(--jp-layout-color1,#fff))"
 _LINE = {"+": _TINT.format(var="--jp-success-color1", fallback="#2da44e"),
@@ -21,7 +26,7 @@ def _line(text: str) -> str:
     return f"<span style='display:block;white-space:pre;{style}'>{esc(text) or ' '}</span>"
 
 
-def diff_html(diff) -> str:
+def diff_html(diff: PackageDiff) -> str:
     """HTML of a ``pkg.diff(a, b)``: a title, then one coloured block per file and the JSON."""
     from .diff_view import diff_sections, summary
     sections = diff_sections(diff)
@@ -35,7 +40,7 @@ def diff_html(diff) -> str:
 class DiffDisplay:
     """What ``%faas diff`` returns in a rich front end: HTML, with the unified text as plain."""
 
-    def __init__(self, diff):
+    def __init__(self, diff: PackageDiff) -> None:
         self.diff = diff
 
     def _repr_html_(self) -> str:

@@ -1,8 +1,13 @@
 """``DiffView``: the one anywidget, a coloured unified diff of files and package JSON."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import anywidget
 import traitlets
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.packages import PackageDiff
 
 _ESM = r"""
 function lineClass(line) {
@@ -70,7 +75,7 @@ _CSS = """
 """
 
 
-def diff_sections(diff) -> list[dict]:
+def diff_sections(diff: PackageDiff) -> list[dict]:
     """A PackageDiff as display sections: one per changed file, then the package JSON."""
     files = diff.files
     status = {**{p: "added" for p in files.added}, **{p: "removed" for p in files.removed},
@@ -90,7 +95,7 @@ class DiffView(anywidget.AnyWidget):
     title = traitlets.Unicode("").tag(sync=True)
     sections = traitlets.List(traitlets.Dict()).tag(sync=True)
 
-    def show(self, diff) -> None:
+    def show(self, diff: PackageDiff) -> None:
         """Display a ``pkg.diff(a, b)`` result."""
         self.sections = diff_sections(diff)
         self.title = f"{diff.package} {diff.a} → {diff.b}: " + summary(diff)
@@ -100,7 +105,7 @@ class DiffView(anywidget.AnyWidget):
         return f"{self.title}\n{body}"
 
 
-def summary(diff) -> str:
+def summary(diff: PackageDiff) -> str:
     parts = [f"{len(v)} {k}" for k, v in (("added", diff.added), ("removed", diff.removed),
                                           ("changed", diff.changed)) if v]
     if diff.spec_unified:

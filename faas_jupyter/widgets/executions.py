@@ -1,6 +1,8 @@
 """``ExecutionMonitor``: a live table of executions, a status filter, detail, Rerun/Terminate."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import threading
 
 import ipywidgets as W
@@ -10,6 +12,9 @@ from faas_jupyter.model.entities import ExecutionStatus
 
 from ._base import StatusLine, TextRepr, esc, guarded
 from .detail import ExecutionDetail
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace import Workspace
 
 WIDTHS = (8, 16, 16, 14, 8, 9, 19, 16)  # id, service, function, status, progress, duration, created, trigger
 _MONO = ("<style>.faas-mono select, .faas-mono-head {font-family: var(--jp-code-font-family, "
@@ -26,8 +31,8 @@ class ExecutionMonitor(TextRepr, W.VBox):
     seconds (one indexed delta read, ``ws.executions.changes``) and re-lists only when something
     changed. Polling stops when the monitor is closed, by ``close()`` or from the front end."""
 
-    def __init__(self, ws, service: str | None = None, interval: float = 1.0, live: bool = True,
-                 limit: int = 50):
+    def __init__(self, ws: Workspace, service: str | None = None, interval: float = 1.0, live: bool = True,
+                 limit: int = 50) -> None:
         super().__init__()
         self.ws, self.service, self.interval, self.limit = ws, getattr(service, "name", service), interval, limit
         self.filter = W.Dropdown(options=["all", *(s.value for s in ExecutionStatus)], value="all",

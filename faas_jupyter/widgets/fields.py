@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape as html_escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -16,6 +16,13 @@ from faas_jupyter.model.types import PackageInputType as T
 from faas_jupyter.model.types import base_type, is_array
 
 from ._base import ERROR_STYLE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from faas_jupyter.model.package import FunctionIO
+    from faas_jupyter.workspace.items import Item
+    from faas_jupyter.workspace import Workspace
 
 LABEL_WIDTH = "180px"
 # numbers are typed as text and checked: IntText would turn 1.5 into 1 and keep the old
@@ -26,12 +33,12 @@ _INPUT_NAME = re.compile(r"input '([^']+)'")
 _PICKERS = {T.ITEM: "items", T.DATASET: "datasets"}
 
 
-def item_label(item) -> str:
+def item_label(item: Item) -> str:
     kind = getattr(item, "artifact_type", None) or getattr(item, "object_type", None) or "item"
     return f"{item.key or '(no key)'} · {kind} · {str(item.id)[:8]}"
 
 
-def _options(ws, kind: str) -> list[tuple[str, str]]:
+def _options(ws: Workspace, kind: str) -> list[tuple[str, str]]:
     """(label, id) pairs for the item or dataset picker, newest first as the API lists them."""
     if kind == "items":
         return [(item_label(i), i.id) for i in ws.items.list()]
@@ -41,7 +48,7 @@ def _options(ws, kind: str) -> list[tuple[str, str]]:
 class Field:
     """A labelled input widget for one FunctionIO; ``value()`` checks and converts."""
 
-    def __init__(self, io, ws=None, what: str = "input"):
+    def __init__(self, io: FunctionIO, ws: Workspace | None = None, what: str = "input") -> None:
         self.io, self.ws, self.what = io, ws, what
         self.type = T(io.type)
         self.widget = self._make_widget()
@@ -157,7 +164,7 @@ _OMIT = object()  # the field is empty and has a default: leave it out so the de
 class Form:
     """Fields for a list of FunctionIOs in a VBox; ``values()`` raises on the first bad one."""
 
-    def __init__(self, ios, ws=None, what: str = "input"):
+    def __init__(self, ios: Iterable[FunctionIO], ws: Workspace | None = None, what: str = "input") -> None:
         self.fields = {io.name: Field(io, ws, what) for io in ios}
         empty = W.HTML(f"<i>no {what}s</i>")
         self.box = W.VBox([f.box for f in self.fields.values()] or [empty])

@@ -6,12 +6,17 @@ as name and size, anything else as its (shortened) repr.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import os
 import sys
 from pathlib import Path
 
 from ._base import ERROR_STYLE, esc, html_table
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.items import Item
 
 HEAD_ROWS = 5
 MAX_REPR = 400
@@ -61,7 +66,7 @@ def file_summary(path: Path) -> str:
     return f"file {path.name}" + (f", {size:,} bytes" if size is not None else " (missing)")
 
 
-def preview_item(item) -> str:
+def preview_item(item: Item) -> str:
     """An item's key, type and a preview of its content (a load error is shown, not raised)."""
     head = (f"<b>{esc(item.key)}</b> <span style='color:var(--jp-ui-font-color2,#59636e)'>{esc(item.artifact_type or '')}"
             f" · item {esc(str(item.id)[:8])}</span>")

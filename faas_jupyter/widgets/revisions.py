@@ -1,6 +1,8 @@
 """``RevisionBrowser``: a package's revisions, a diff of any two, deploy / move / download."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +15,10 @@ from ._base import StatusLine, TextRepr, esc, guarded
 from .diff_view import DiffView
 from .text import revisions_text
 
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.packages import Package
+    from faas_jupyter.workspace import Workspace
+
 API = "faas/api"  # the server extension's REST prefix below the Jupyter base URL
 
 
@@ -23,7 +29,7 @@ def _row_label(row: list) -> str:
 class RevisionBrowser(TextRepr, W.VBox):
     """Revisions table; ``a``/``b`` pickers drive the diff; actions use ``b`` (the chosen one)."""
 
-    def __init__(self, ws, package):
+    def __init__(self, ws: Workspace, package: Package | str) -> None:
         super().__init__()
         self.ws = ws
         self.package = package if isinstance(package, str) else package.name  # refresh() reads it

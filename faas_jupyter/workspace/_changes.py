@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from faas_jupyter.errors import NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import items as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.dtlpy import Annotation, Dataset, Item
+from faas_jupyter.model.refs import ItemRef
 from faas_jupyter.store import entities as entity_sql
-from faas_jupyter.workspace._item_records import record_of
+from faas_jupyter.workspace._item_records import ITEM_KEYS, record_of
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
 
 _DATASET_KEYS = ("id", "name", "created_at", "creator", "project_id")
 
 
-def _dataset_row(conn, dataset_id: str | None) -> dict | None:
+def _dataset_row(conn: Connection, dataset_id: str | None) -> dict | None:
     if dataset_id is None:
         return None
     row = entity_sql.get_dataset(conn, dataset_id)
@@ -39,7 +43,7 @@ def _item_extras(row: dict, annotations: list[dict], dataset: dict | None) -> di
             "dataset_row": dataset, "project": row.get("project_id")}
 
 
-def enrich(conn, type_name: str, record: dict, item_row: dict | None = None) -> dict:
+def enrich(conn: Connection, type_name: str, record: dict, item_row: dict | None = None) -> dict:
     """``record`` plus what its entity needs later (read on ``conn``, in the parent)."""
     if type_name == "Item":
         row = item_row or {}
@@ -71,9 +75,7 @@ def _dataset(row: dict | None, items: list | None = None) -> Dataset | None:
 
 
 def _item(record: dict, source: Any) -> Item:
-    keys = ("id", "key", "artifact_type", "format", "size", "digest", "packager", "object_type",
-            "instructions", "path", "url", "execution", "value", "created_at", "creator")
-    item = Item(**{k: record[k] for k in keys if record.get(k) is not None},
+    item = Item(**{k: record[k] for k in ITEM_KEYS if record.get(k) is not None},
                 metadata=_metadata(record), _source=source,
                 _annotations=[Annotation.from_row(a) for a in record.get("annotations", [])])
     dataset = _dataset(record.get("dataset_row"))
@@ -96,7 +98,7 @@ def stored_ref(value: Any) -> dict | None:
     so it is referenced rather than stored again as a copy; None for anything else."""
     from faas_jupyter.model.entities import Annotation, Dataset, Item
     if isinstance(value, Item) and value.id and value.key and value.artifact_type:
-        return {"item_id": value.id, "key": value.key, "artifact_type": value.artifact_type}
+        return ItemRef(value.id, value.key, value.artifact_type).to_stored()
     if isinstance(value, Dataset) and value.id:
         return {"dataset_id": value.id, "name": value.name}
     if isinstance(value, Annotation) and value.id:

@@ -26,13 +26,14 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from faas_jupyter.model.clock import iso_at, now
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.errors import FaasError
 from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import triggers as trigger_sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _runtime_bridge as bridge
 
 BATCH = 64
@@ -104,8 +105,12 @@ def _event_row(running: Any, event: dict, spec: dict, once_key: str | None, stam
 
 def resource_input(running: Any, function_name: str, resource: str) -> str:
     """The function's input of the resource's type (checked when the trigger was made; a later
-    revision without one gets Dataloop's name, and the run says what is wrong)."""
-    function = running.module.function(function_name)
+    revision without the function or the input gets Dataloop's name, and the run says what is
+    wrong: one bad trigger never blocks the batch)."""
+    try:
+        function = running.module.function(function_name)
+    except FaasError:  # gone from the running revision: the execution fails saying so, the batch goes on
+        return resource.lower()
     names = [io.name for io in function.input if str(io.type) == resource]
     return names[0] if len(names) == 1 else resource.lower()
 
@@ -141,7 +146,7 @@ def fire_crons(host: Any, by_id: dict, moment: datetime | None = None) -> int:
     """Fire the cron triggers homed here whose due time has come (``moment``: now)."""
     moment = moment or datetime.now(timezone.utc)
     with host.store.connect() as conn:
-        due = trigger_sql.due_crons(conn, host.id, _iso(moment))
+        due = trigger_sql.due_crons(conn, host.id, iso_at(moment))
     made = 0
     for row in due:
         running = by_id.get(row["service_id"])
@@ -154,13 +159,13 @@ def fire_cron(conn: Any, running: Any, row: dict, moment: datetime) -> int:
     """Advance one due cron trigger (compare-and-set) and insert its execution, if any."""
     trigger = cron_model(row)
     fire_at, missed, following = plan(trigger, _time(row["next_fire_at"]), moment)
-    if not trigger_sql.advance_cron(conn, row["id"], row["next_fire_at"], _iso(following) if following else None):
+    if not trigger_sql.advance_cron(conn, row["id"], row["next_fire_at"], iso_at(following) if following else None):
         return 0  # another host advanced it first (and fired)
     if fire_at is None:
         return 0
-    stamp, event_id = now(), f"cron:{_iso(fire_at)}"
+    stamp, event_id = now(), f"cron:{iso_at(fire_at)}"
     meta = {"trigger": {"id": row["id"], "name": row["name"], "eventId": event_id},
-            "event": {"resource": "Cron", "action": "Fired", "dueAt": _iso(fire_at), "missed": missed}}
+            "event": {"resource": "Cron", "action": "Fired", "dueAt": iso_at(fire_at), "missed": missed}}
     _insert(conn, [_row(running, row["function_name"], dict(trigger.input), meta, row["creator"], stamp,
                         row["id"], event_id, None)], stamp)
     return 1
@@ -203,7 +208,3 @@ def latest_due(trigger: TriggerModel, due: datetime, moment: datetime) -> tuple[
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")

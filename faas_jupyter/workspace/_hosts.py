@@ -24,12 +24,15 @@ import threading
 import time
 import uuid
 import weakref
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from faas_jupyter.model.clock import iso_in, now
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
+    from faas_jupyter.workspace._base import Workspace
 
 _log = logging.getLogger("faas_jupyter")
 _HOSTS: dict[str, "Host"] = {}   # by database URL: one identity per process and registry
@@ -59,10 +62,6 @@ def pid_start(pid: int) -> str | None:
         return None
 
 
-def iso_in(seconds: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).isoformat(timespec="microseconds")
-
-
 def _default_kind() -> str:
     return "kernel" if "ipykernel" in sys.modules else "process"
 
@@ -70,14 +69,14 @@ def _default_kind() -> str:
 class Host:
     """This process's row in ``hosts`` for one store, and the thread that keeps it alive."""
 
-    def __init__(self, store, kind: str | None = None):
+    def __init__(self, store: Store, kind: str | None = None) -> None:
         self.stores: "weakref.WeakSet[Any]" = weakref.WeakSet([store])  # open stores on this registry
         self._store = store
         self.id = uuid.uuid4().hex
         self.pid = os.getpid()
         self.kind = kind or _default_kind()
         self.project_id: str | None = None
-        self.serving = None   # the workspace whose project this host process serves (server/serve)
+        self.serving: Workspace | None = None  # the workspace whose project this process serves (server/serve)
         self.seen_event = 0   # the last execution_events id checked for terminate requests
         self.lease = lease_seconds()
         self.heartbeat = heartbeat_seconds()
@@ -172,7 +171,7 @@ class Host:
                 pass
 
 
-def host_for(store) -> Host:
+def host_for(store: Store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     with _LOCK:
         host = _HOSTS.get(store.url)
@@ -190,7 +189,7 @@ def _close_all() -> None:
             host.close()
 
 
-def close_for(store) -> None:
+def close_for(store: Store) -> None:
     """The workspace closes its store: end this process's lease on it."""
     with _LOCK:
         host = _HOSTS.get(store.url)

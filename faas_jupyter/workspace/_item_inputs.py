@@ -15,9 +15,12 @@ run where the function runs.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from faas_jupyter.errors import NotFound
+
+if TYPE_CHECKING:
+    from faas_jupyter.packagers.manager import PackagersManager
 
 _REF_KEYS = ("item_id", "itemId", "id")
 
@@ -72,7 +75,8 @@ def _id_only(value: Any, name: str, lookup):
     return lookup(value, name)
 
 
-def resolve_bundle(value: Any, annotation: Any, resolve_one: Callable[[Any, Any], Any], manager) -> Any:
+def resolve_bundle(value: Any, annotation: Any, resolve_one: Callable[[Any, Any], Any],
+                   manager: PackagersManager) -> Any:
     """Unpack each EntityRef of a dict/list input to the item hint, then bundle to ``annotation``."""
     from faas_jupyter.packagers.bundles import item_hint
     element = None
@@ -85,7 +89,7 @@ def resolve_bundle(value: Any, annotation: Any, resolve_one: Callable[[Any, Any]
     return manager.bundle_collection(collection, annotation, "input")
 
 
-def resolve_external(record: dict, annotation: Any, manager, plain: bool) -> Any:
+def resolve_external(record: dict, annotation: Any, manager: PackagersManager, plain: bool) -> Any:
     """A path/URL input: as given for an untyped or ``str``/``Item`` parameter, else unpacked."""
     if plain:
         return record["path"]

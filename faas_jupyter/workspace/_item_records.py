@@ -1,10 +1,16 @@
 """Item rows <-> packager records: what ``items`` rows hold and what packagers take back.
 
-Shared by the item log (``ws.items.log``), the recorder (execution outputs) and entity inputs.
+The one place an item changes form: a row becomes a record (``record_of``) and a record a row
+(``item_row``); the ``Item`` entity (``item_fields``), the dtlpy-style input item and the
+console's item JSON are built from the record's ``ITEM_KEYS``. Shared by the item log
+(``ws.items.log``), the recorder (execution outputs), entity inputs and the console.
 """
 from __future__ import annotations
 
 _META = ("format", "object_type", "extra_data", "metrics", "meta")
+# the record keys that are fields of the Item entity (model and dtlpy)
+ITEM_KEYS = ("id", "key", "artifact_type", "format", "size", "digest", "packager", "object_type",
+             "instructions", "path", "url", "execution", "value", "created_at", "creator")
 
 
 def item_row(record: dict, project_id: str, execution_id: str | None, creator: str, ts: str) -> dict:
@@ -30,3 +36,9 @@ def record_of(row: dict) -> dict:
             "dataset": row.get("dataset_id"), "execution": row.get("execution_id"),
             "created_at": row.get("created_at"), "creator": row.get("creator"),
             **{k: meta[k] for k in ("format", "object_type") if k in meta}}
+
+
+def item_fields(row: dict) -> dict:
+    """The ``Item`` entity's fields (``ITEM_KEYS``) of an ``items`` row, through its record."""
+    record = record_of(row)
+    return {k: record.get(k) for k in ITEM_KEYS}

@@ -5,12 +5,15 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.model.codebase import Codebase, CodebaseDiff
 from faas_jupyter.model.package import PackageModule, PackageSpec
 from faas_jupyter.model.package_check import check_against_code
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.packages import Package
 
 PACKAGE_JSON = "package.json"
 MANIFEST = "dataloop.json"
@@ -126,17 +129,17 @@ class PackageDiff:
                 "specUnified": self.spec_unified, "specChangedKeys": list(self.changed_keys)}
 
 
-def _versionless(pkg) -> dict:
+def _versionless(pkg: PackageSpec) -> dict:
     d = pkg.to_json()
     d.pop("version", None)
     return d
 
 
-def _spec_lines(pkg) -> list[str]:
+def _spec_lines(pkg: PackageSpec) -> list[str]:
     return json.dumps(_versionless(pkg), indent=2, sort_keys=True).splitlines()
 
 
-def manifest(pkg, extra: dict | None = None) -> dict:
+def manifest(pkg: PackageSpec, extra: dict | None = None) -> dict:
     """A DPK-style ``dataloop.json``: name, version, components.modules (module JSON), plus
     ``extra`` components (``services``, ``triggers``: ``workspace.dpk``) when there are any."""
     found = {k: v for k, v in (extra or {}).items() if v}
@@ -145,17 +148,17 @@ def manifest(pkg, extra: dict | None = None) -> dict:
             "components": {"modules": [m.to_json() for m in pkg.modules], **found}}
 
 
-def package_json_bytes(pkg) -> bytes:
+def package_json_bytes(pkg: PackageSpec) -> bytes:
     """``package.json`` as a codebase holds it: the package JSON without its version."""
     return (json.dumps(_versionless(pkg), indent=2) + "\n").encode("utf-8")
 
 
-def with_package_json(pkg, cb: Codebase) -> Codebase:
+def with_package_json(pkg: PackageSpec, cb: Codebase) -> Codebase:
     """``cb`` with ``pkg``'s package JSON as its ``package.json`` (``pkg.update()``'s codebase)."""
     return Codebase({**cb.files, PACKAGE_JSON: package_json_bytes(pkg)})
 
 
-def export_folder(pkg, directory: str | Path, extra: dict | None = None) -> Path:
+def export_folder(pkg: Package, directory: str | Path, extra: dict | None = None) -> Path:
     """Write ``pkg``'s codebase plus ``package.json`` and ``dataloop.json`` under ``directory``."""
     root = Path(directory).expanduser()
     files = dict(pkg.codebase.files)

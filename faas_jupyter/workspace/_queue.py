@@ -17,15 +17,22 @@ project, else the process that uses it. ``route`` decides per submission:
 """
 from __future__ import annotations
 
-import json
+from typing import TYPE_CHECKING
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _firing, _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.executions import Execution
+    from faas_jupyter.workspace._runtime_bridge import RunningService
+    from faas_jupyter.workspace._hosts import Host
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.workspace._base import Workspace
 
 HOMED = ("kernel", "process")
 HOSTED = ("process",)           # runtimes a host process (server, faas serve) adopts on its own
@@ -35,7 +42,7 @@ CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout
           "module_name")
 
 
-def state_of(ws, service_id: str, name: str) -> dict:
+def state_of(ws: Workspace, service_id: str, name: str) -> dict:
     state = sql.read_service_state(ws.store, service_id)
     if state is None:
         raise NotFound(f"service {name!r} was deleted (in this or another process); "
@@ -50,7 +57,7 @@ def check_active(state: dict) -> None:
                        f"(or %faas resume {name}) lets it run again")
 
 
-def route(ws, svc) -> "bridge.RunningService | None":
+def route(ws: Workspace, svc: Service) -> "bridge.RunningService | None":
     """The running service to execute on here, or None: queue it for the live home elsewhere."""
     state = state_of(ws, svc.id, svc.name)
     check_active(state)
@@ -73,7 +80,7 @@ def route(ws, svc) -> "bridge.RunningService | None":
     return local(ws, svc, state, adopted=True)
 
 
-def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService":
+def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False) -> "bridge.RunningService":
     """Run here: start the service, or restart it when its stored configuration changed."""
     running = bridge.get_running(svc.id)
     if running is None or changed(running.service, state):
@@ -86,17 +93,16 @@ def local(ws, svc, state: dict, adopted: bool = False) -> "bridge.RunningService
     return running
 
 
-def changed(service, state: dict) -> bool:
+def changed(service: Service, state: dict) -> bool:
     for key in CONFIG:
-        value = json.loads(state[key]) if key == "init_input" else state[key]
-        if getattr(service, key) != value:
+        if getattr(service, key) != state[key]:
             return True
     # where a runtime runs (a Dask scheduler, ...) lives in runtime_config
-    stored = json.loads(state.get("runtime_config") or "{}")
+    stored = state.get("runtime_config") or {}
     return any(getattr(service, key, value) != value for key, value in stored.items())
 
 
-def first_home(ws, svc) -> str | None:
+def first_home(ws: Workspace, svc: Service) -> str | None:
     """The home of a service being deployed here: this process, except that a process
     service goes to a live host process of the project when there is one (None: it adopts)."""
     if svc.runtime not in HOMED:
@@ -110,16 +116,17 @@ def first_home(ws, svc) -> str | None:
     return me
 
 
-def release(ws, service_id: str) -> None:
+def release(ws: Workspace, service_id: str) -> None:
     """Stop being the home of a service (``svc.stop()``): the next submitter or a host adopts it."""
     me = _hosts.host_for(ws.store).id
     ws.store.write(lambda conn: sql.set_home(conn, service_id, None, me))
 
 
 # -- the submitter's side ------------------------------------------------------------------------
-def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None, rerun_of=None) -> dict:
+def enqueue(ws: Workspace, svc: Service, state: dict, function_name: str, inputs: dict, returns=None,
+            rerun_of=None) -> dict:
     """Insert a queued execution (``created``, no owner) for the home; returns its row."""
-    from faas_jupyter.workspace._io_bridge import prepare_inputs
+    from faas_jupyter.workspace._entity_lookup import prepare_inputs
     target = ws.packages.get(svc.package, version=state["revision"])
     function = target.module(state["module_name"]).function(function_name)  # NotFound lists them
     prepare_inputs(ws, function, inputs)  # a missing item fails here, before anything is stored
@@ -135,7 +142,7 @@ def enqueue(ws, svc, state: dict, function_name: str, inputs: dict, returns=None
 
 
 # -- the home's side -------------------------------------------------------------------------------
-def watch(ws) -> None:
+def watch(ws: Workspace) -> None:
     """Make this process's host claim queued executions of the services homed here (and
     honour terminate requests other processes make for what runs here)."""
     host = _hosts.host_for(ws.store)
@@ -148,7 +155,7 @@ def watch(ws) -> None:
         host.wake()
 
 
-def terminate_tick(host) -> None:
+def terminate_tick(host: Host) -> None:
     """Terminate executions running here that another process asked to stop."""
     asked = sql.poll_terminate_requests(host.store, host.seen_event)
     for event_id, eid in asked:
@@ -158,11 +165,11 @@ def terminate_tick(host) -> None:
                 break
 
 
-def homed_here(host) -> list:
+def homed_here(host: Host) -> list:
     return [r for r in bridge.running_services() if r.home == host.id]
 
 
-def claim_tick(host) -> None:
+def claim_tick(host: Host) -> None:
     """Claim queued executions of the services homed here and run them."""
     homed = [r for r in homed_here(host) if r.active]
     if not homed:
@@ -178,12 +185,12 @@ def claim_tick(host) -> None:
         host.wake()  # more may be waiting
 
 
-def run_claimed(running, row: dict) -> None:
+def run_claimed(running: RunningService, row: dict) -> None:
     """Run a claimed row here, at the running (current) revision, which the row records."""
     ws = running.ws
     try:
         running = refreshed(running)
-        from faas_jupyter.workspace._io_bridge import prepare_inputs
+        from faas_jupyter.workspace._entity_lookup import prepare_inputs
         given = _firing.restore_deleted(row, row["input"])  # a Deleted trigger's record
         inputs = prepare_inputs(ws, running.module.function(row["function_name"]), given)
     except Exception as exc:  # recorded on the execution, the home goes on
@@ -194,7 +201,7 @@ def run_claimed(running, row: dict) -> None:
     running.submit(row, inputs, wait=False, returns=returns, inserted=True)
 
 
-def refreshed(running):
+def refreshed(running: RunningService):
     """The home restarts a service whose stored configuration changed since it started."""
     state = state_of(running.ws, running.id, running.service.name)
     running.active = bool(state["active"])
@@ -203,7 +210,7 @@ def refreshed(running):
     return local(running.ws, running.service, state)
 
 
-def terminate_elsewhere(ex) -> bool:
+def terminate_elsewhere(ex: Execution) -> bool:
     """A queued execution is canceled here; one running in another process is asked to stop
     through the registry (its home acts on it within ``FAAS_QUEUE_POLL_SECONDS``)."""
     ws = ex.workspace

@@ -21,16 +21,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import FaasError
+from faas_jupyter.model.clock import iso
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import is_row_error
 from faas_jupyter.workspace._item_records import item_row
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
 
 FLUSH_DELAY = 0.25
 # group commit: a flusher that wrote less than GATHER seconds ago waits out the rest of that
@@ -40,10 +43,6 @@ FLUSH_DELAY = 0.25
 GATHER = 0.01
 GATHER_ROWS = 256
 _log = logging.getLogger("faas_jupyter")
-
-
-def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="microseconds")
 
 
 class Pending:
@@ -80,7 +79,7 @@ class Pending:
 class StoreRecorder:
     """Buffers executions and writes them to ``store``; see the module docstring."""
 
-    def __init__(self, store, delay: float = FLUSH_DELAY):
+    def __init__(self, store: Store, delay: float = FLUSH_DELAY) -> None:
         self.store = store
         self.delay = delay
         self._pending: dict[str, Pending] = {}

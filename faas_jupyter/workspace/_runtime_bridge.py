@@ -14,24 +14,31 @@ import uuid
 import weakref
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.runner.runtimes import ServiceConfig, make_runtime
 from faas_jupyter.runner.runtimes.base import CallSpec
 from faas_jupyter.runner.supervisor import Countdown, Supervisor
 from faas_jupyter.store import executions as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace.adapters import StoreOutputPacker, StoreResolver
 from faas_jupyter.workspace._recorder import Pending, StoreRecorder
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
+    from faas_jupyter.model.codebase import Codebase
+    from faas_jupyter.workspace.packages import Package
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.workspace._base import Workspace
 
 _RUNNING: dict[str, "RunningService"] = {}
 _LOCK = threading.RLock()
 _RECORDERS: "weakref.WeakKeyDictionary[Any, StoreRecorder]" = weakref.WeakKeyDictionary()
 
 
-def recorder_for(store) -> StoreRecorder:
+def recorder_for(store: Store) -> StoreRecorder:
     with _LOCK:
         rec = _RECORDERS.get(store)
         if rec is None:
@@ -42,7 +49,7 @@ def recorder_for(store) -> StoreRecorder:
 class RunningService:
     """One started service in this process."""
 
-    def __init__(self, ws, service, spec, codebase):
+    def __init__(self, ws: Workspace, service: Service, spec: Package, codebase: Codebase) -> None:
         self.id = service.id
         self.ws = ws                    # the workspace it runs for (claimed executions use it)
         self.home: str | None = None    # this process's host id once it is the service's home
@@ -57,7 +64,8 @@ class RunningService:
         self.supervisor = Supervisor(self.runtime, self.recorder, service.max_attempts,
                                      service.execution_timeout)
 
-    def _config(self, ws, service, codebase, spec=None) -> ServiceConfig:
+    def _config(self, ws: Workspace, service: Service, codebase: Codebase,
+                spec: Package | None = None) -> ServiceConfig:
         from faas_jupyter.model.entities import Service
         from types import SimpleNamespace
         plain = Service.from_json(service.to_json())  # no workspace inside: picklable
@@ -75,8 +83,8 @@ class RunningService:
             artifacts=root, storage_options=options,
             requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])
 
-    def submit(self, row: dict, inputs: dict, *, wait: bool, returns=None, inserted=False) -> Future:
-        """Record ``row`` and run it; the Future gives the final CallResult."""
+    def submit(self, row: dict, inputs: dict, *, wait: bool, returns=None, inserted=False) -> Pending:
+        """Record ``row`` and run it; its Future (in ``futures`` until it ends) gives the final CallResult."""
         pending = self.recorder.begin(row, inserted=inserted, sync=wait)
         eid = row["id"]
         future = self.supervisor.submit(eid, row["function_name"], inputs, block=wait, returns=returns)
@@ -126,7 +134,7 @@ def _pip_requirement(req) -> str:
     return f"{req['name']}{req.get('operator') or '=='}{version}" if version else req["name"]
 
 
-def _runtime_options(service) -> dict:
+def _runtime_options(service: Service) -> dict:
     """Constructor options of the service's runtime (where a dask service's cluster is)."""
     if service.runtime != "dask":
         return {}
@@ -143,7 +151,7 @@ def running_services() -> list[RunningService]:
         return list(_RUNNING.values())
 
 
-def start(ws, service, spec, codebase) -> RunningService:
+def start(ws: Workspace, service: Service, spec: Package, codebase: Codebase) -> RunningService:
     """Start ``service`` here (replacing a running instance of it) and settle its leftovers.
 
     This process becomes its home (``_queue`` decides when that is allowed); a service not
@@ -170,7 +178,7 @@ def stop(service_id: str, reason: str | None = None) -> None:
 _OWN = object()
 
 
-def new_row(ws, service, function_name: str, inputs: dict, *, rerun_of: str | None = None,
+def new_row(ws: Workspace, service: Service, function_name: str, inputs: dict, *, rerun_of: str | None = None,
             owner: Any = _OWN) -> dict:
     """An executions row in state ``created`` (all columns), owned by this process unless
     ``owner`` says otherwise (None: queued for the service's home)."""
@@ -211,7 +219,7 @@ def _json_ref(value: Any) -> Any:
     return ident if isinstance(ident, str) else repr(value)
 
 
-def recover(ws, running: RunningService) -> set[str]:
+def recover(ws: Workspace, running: RunningService) -> set[str]:
     """Settle this service's executions whose owner went away (``_settle``); the ones that
     go back to the queue (``on_reset="rerun"``) are claimed by this home right after."""
     from faas_jupyter.workspace._settle import settle

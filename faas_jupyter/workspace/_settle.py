@@ -15,16 +15,22 @@ compare-and-set on (status, owner), so several readers settle a row once.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
+
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 UNFINISHED = ("created", "in-progress")
 
 
-def settle(ws, rows: list[dict], pending=lambda _id: None) -> set[str]:
+def settle(ws: Workspace, rows: list[dict], pending=lambda _id: None) -> set[str]:
     """Settle the orphaned ones among ``rows`` (executions rows); returns the ids changed."""
     rows = [r for r in rows if r["status"] in UNFINISHED and pending(r["id"]) is None]
     if not rows:
@@ -86,6 +92,6 @@ def _queued(row: dict, state: dict | None, hosts: dict, stamp: str) -> tuple | N
     return ("created", note, {"metadata": {**meta, "waiting": home or "none"}})
 
 
-def _apply(conn, row: dict, action: tuple, stamp: str) -> bool:
+def _apply(conn: Connection, row: dict, action: tuple, stamp: str) -> bool:
     status, message, *extra = action
     return exec_sql.settle(conn, row, status, message, stamp, **(extra[0] if extra else {}))

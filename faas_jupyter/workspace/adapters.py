@@ -1,7 +1,7 @@
 """The store-backed adapters of the runner (contract: ``runner/adapters.py``).
 
 :class:`StoreResolver` unpacks entity inputs (``EntityRef``s made by
-``_io_bridge.prepare_inputs`` in the parent) where the function runs, to the parameter's
+``_entity_lookup.prepare_inputs`` in the parent) where the function runs, to the parameter's
 annotation (an Item into a ``pd.DataFrame`` when the parameter says so).
 :class:`StoreOutputPacker` packs outputs where the function runs too, so a DataFrame never
 crosses a process boundary: only item records and JSON come back (a ``PackedOutput``).
@@ -12,16 +12,20 @@ from __future__ import annotations
 import inspect
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import PackingError, ValidationError
 from faas_jupyter.packagers.log_hints import parse_hint
 from faas_jupyter.model.package import PackageFunction
+from faas_jupyter.model.refs import ItemRef
 from faas_jupyter.runner.adapters import EntityRef, PackedOutput, PackingCall
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import entity, plain_record, stored_ref
-from faas_jupyter.workspace._io_bridge import ENTITY_TYPES, item_ref
+from faas_jupyter.workspace._entity_lookup import ENTITY_TYPES
+
+if TYPE_CHECKING:
+    from faas_jupyter.packagers.manager import PackagersManager
 
 _EMPTY = inspect.Parameter.empty
 
@@ -34,7 +38,8 @@ class _Lazy:
     also knows packagers defined in the notebook) is used in-process and never pickled.
     """
 
-    def __init__(self, artifacts_root: str, packagers: tuple = (), manager=None, storage_options=None):
+    def __init__(self, artifacts_root: str, packagers: tuple = (), manager: PackagersManager | None = None,
+                 storage_options=None):
         self.artifacts_root = artifacts_root
         self.packagers = tuple(packagers)
         # the workspace's storage options travel with the service: workers never read their own env
@@ -107,7 +112,7 @@ def _resolved(annotation: Any) -> Any:
 
 
 class StoreResolver(_Lazy):
-    """``runner.adapters.InputResolver`` for entity inputs prepared by ``_io_bridge.prepare_inputs``."""
+    """``runner.adapters.InputResolver`` for entity inputs prepared by ``_entity_lookup.prepare_inputs``."""
 
     def resolve(self, type_name: str, value: Any, annotation: Any) -> Any:
         if _is_bundle(value):  # {name: item} / [item, ...] for dict[str, T], list[T], a bundle type
@@ -159,8 +164,8 @@ class StoreOutputPacker(_Lazy):
     """``runner.adapters.OutputPacker`` (``ServiceConfig.pack_output``): pack a function's output
     by its FunctionIO and log hints into the artifact store."""
 
-    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (), manager=None,
-                 storage_options=None):
+    def __init__(self, artifacts_root: str, project: str, packagers: tuple = (),
+                 manager: PackagersManager | None = None, storage_options=None):
         super().__init__(artifacts_root, packagers, manager, storage_options)
         self.project = project
 
@@ -230,7 +235,7 @@ class StoreOutputPacker(_Lazy):
             else:
                 record["id"] = uuid.uuid4().hex
                 items.append(record)
-                value = item_ref(record)
+                value = ItemRef.of_record(record).to_stored()
             if record["key"] in top:
                 out[record["key"]] = value
         values = list(out.values())

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.store import console_queries as q
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace import _runtime_bridge as bridge
+from faas_jupyter.workspace._item_records import item_fields
 from faas_jupyter.workspace.executions import from_row
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 ExecutionFilter = q.ExecutionFilter
 MAX_LOG_LINES = 5000
@@ -25,7 +30,7 @@ HISTOGRAM_BINS = 12
 class Console:
     """``ws.console``: read-only queries for tables, charts, logs and lineage."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _read(self, what: str):
@@ -109,7 +114,7 @@ class Console:
                              if produced is not None else None),
                 "usedBy": [from_row(self._ws, r, []) for r in used if r["id"] != item.execution]}
 
-    def _input_items(self, conn, values: dict) -> list[dict]:
+    def _input_items(self, conn: Connection, values: dict) -> list[dict]:
         """The inputs of an execution that are ids of items of this project (one query)."""
         named = [(name, v) for name, value in values.items()
                  for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
@@ -121,7 +126,7 @@ class Console:
 class _Checked:
     """``with``: the connection, once the user's membership was checked on it."""
 
-    def __init__(self, conn, ws, what: str):
+    def __init__(self, conn: Connection, ws: Workspace, what: str) -> None:
         self._conn, self._ws, self._what = conn, ws, what
 
     def __enter__(self):
@@ -135,13 +140,13 @@ class _Checked:
 
 def item_json(row: dict) -> dict:
     """Item JSON from an items row joined with its dataset and producing execution."""
-    meta = row.get("metadata") or {}
-    return {"id": row["id"], "key": row["key"], "artifactType": row["artifact_type"],
-            "format": meta.get("format"), "objectType": meta.get("object_type"), "size": row["size"],
-            "dataset": row.get("dataset_name"), "execution": row["execution_id"],
+    item = item_fields(row)
+    return {"id": item["id"], "key": item["key"], "artifactType": item["artifact_type"],
+            "format": item["format"], "objectType": item["object_type"], "size": item["size"],
+            "dataset": row.get("dataset_name"), "execution": item["execution"],
             "executionService": row.get("execution_service"),
             "executionFunction": row.get("execution_function"),
-            "createdAt": row["created_at"], "creator": row["creator"]}
+            "createdAt": item["created_at"], "creator": item["creator"]}
 
 
 def _parse(ts: str | None) -> datetime | None:

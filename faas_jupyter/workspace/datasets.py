@@ -5,15 +5,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import Conflict, NotFound
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Dataset as DatasetSpec
 from faas_jupyter.model.roles import DEVELOPER_ROLES
 from faas_jupyter.store import datasets as sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _changes
 from faas_jupyter.workspace.items import WRITERS
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 
@@ -59,7 +61,7 @@ class Datasets:
         row: sql.DatasetRow = {"id": new_id(), "project_id": project.id, "name": name, "created_at": now(),
                                "creator": self._ws.user, "metadata": {}}
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"create dataset {name!r}", WRITERS, project)
             if sql.find_dataset(conn, project.id, name) is not None:
                 raise Conflict(f"dataset {name!r} exists already; use ws.datasets.get({name!r})")

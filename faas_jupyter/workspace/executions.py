@@ -18,17 +18,23 @@ from faas_jupyter.errors import NotFound
 from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionModel
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.model.refs import ItemRef, item_refs, map_refs
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._io_bridge import prepare_inputs, record_of
+from faas_jupyter.workspace._entity_lookup import prepare_inputs
+from faas_jupyter.workspace._item_records import record_of
 from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.services import Service
+    from faas_jupyter.model.package import PackageFunction
     from faas_jupyter.workspace._base import Workspace
+    from faas_jupyter.workspace._runtime_bridge import RunningService
 
 _FINAL = {s.value for s in FINAL_STATUSES}
 
@@ -157,7 +163,7 @@ class Execution(ExecutionModel, Bound):
 
     def output_items(self) -> list:
         """The items this execution's output references, in output order."""
-        return [self._ws.items.get(r["item_id"]) for r in _refs(self.output)]
+        return [self._ws.items.get(r.id) for r in item_refs(self.output)]
 
     def get_output(self, type_hint: Any = None, trust: bool = False) -> Any:
         """The output with each item reference replaced by its unpacked object (the project's
@@ -165,18 +171,12 @@ class Execution(ExecutionModel, Bound):
         from faas_jupyter.packagers.api import read_policy
         manager, artifacts = self._ws.packagers.manager, self._ws.artifacts
         with self._ws.store.connect() as conn, read_policy(trust or self._ws.settings.trust_pickles, self._ws.user):
-            def load(value):
-                if _is_ref(value):
-                    record = record_of(sql.get_item(conn, value["item_id"]))
-                    if record.get("packager") == "bundle":  # a *key bundle: its parts come too
-                        return self._ws.items.get(record["id"]).get(type_hint)
-                    return manager.unpack(record, type_hint, artifacts)
-                if isinstance(value, dict):
-                    return {k: load(v) for k, v in value.items()}
-                if isinstance(value, list):
-                    return [load(v) for v in value]
-                return value
-            return load(self.output)
+            def load(ref: ItemRef) -> Any:
+                record = record_of(sql.get_item(conn, ref.id))
+                if record.get("packager") == "bundle":  # a *key bundle: its parts come too
+                    return self._ws.items.get(record["id"]).get(type_hint)
+                return manager.unpack(record, type_hint, artifacts)
+            return map_refs(self.output, load)
 
     def __repr__(self) -> str:
         took = "" if self.duration is None else f" in {self.duration * 1000:.1f} ms"
@@ -204,18 +204,6 @@ def _left(deadline: float | None, default: float) -> float:
     return default if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-def _is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("item_id"), str) and "artifact_type" in value
-
-
-def _refs(value: Any) -> list[dict]:
-    if _is_ref(value):
-        return [value]
-    if isinstance(value, dict):
-        return [r for v in value.values() for r in _refs(v)]
-    if isinstance(value, list):
-        return [r for v in value for r in _refs(v)]
-    return []
 
 
 def _live_future(ex: Execution) -> Future | None:
@@ -224,7 +212,8 @@ def _live_future(ex: Execution) -> Future | None:
 
 
 # -- starting ----------------------------------------------------------------------------------
-def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait: bool,
+def start_execution(ws: Workspace, svc: Service, running: RunningService | None, function_name: str,
+                    inputs: dict, *, wait: bool,
                     returns: list | None = None, rerun_of: str | None = None,
                     member_checked: bool = False) -> Execution:
     """Check the function and entity inputs, record the execution, run it (``running`` None:
@@ -250,8 +239,8 @@ def start_execution(ws, svc, running, function_name: str, inputs: dict, *, wait:
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
-def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: list | None = None,
-                 rerun_of: str | None = None) -> Pending:
+def submit_local(ws: Workspace, running: RunningService, function: PackageFunction, inputs: dict, *,
+                 wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
     """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
     (``svc.map`` builds no Execution per input until all have ended)."""
     from faas_jupyter.runner.invoke import check_inputs
@@ -263,7 +252,7 @@ def submit_local(ws, running, function, inputs: dict, *, wait: bool, returns: li
     return running.submit(row, prepared, wait=wait, returns=returns)
 
 
-def submit_batch(ws, running, function, inputs: list[dict],
+def submit_batch(ws: Workspace, running: RunningService, function: PackageFunction, inputs: list[dict],
                  returns: list | None = None) -> tuple[list[Pending], Countdown]:
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
@@ -357,7 +346,7 @@ class Executions:
         with self._ws.store.connect() as conn:
             return from_row(self._ws, row, sql.events_of(conn, row["id"]))
 
-    def _unique_id(self, conn, prefix: str) -> str:
+    def _unique_id(self, conn: Connection, prefix: str) -> str:
         matches = sql.ids_starting_with(conn, self._ws.project.id, prefix) if prefix else []
         if len(matches) == 1:
             return matches[0]

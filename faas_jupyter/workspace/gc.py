@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +22,11 @@ from datetime import datetime, timezone
 from faas_jupyter.store import entities as entity_sql
 from faas_jupyter.store import events as event_sql
 from faas_jupyter.store import packages as package_sql
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Store
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 MIN_AGE = 3600.0
 
@@ -66,7 +73,7 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-def collect(ws, min_age: float = MIN_AGE, dry_run: bool = False) -> GcReport:
+def collect(ws: Workspace, min_age: float = MIN_AGE, dry_run: bool = False) -> GcReport:
     """Remove stale parts, unreferenced artifacts older than ``min_age`` s and unused blobs."""
     report = GcReport(dry_run=dry_run)
     store = ws.artifacts
@@ -77,7 +84,7 @@ def collect(ws, min_age: float = MIN_AGE, dry_run: bool = False) -> GcReport:
     return report
 
 
-def _trigger_events(ws, min_age: float, dry_run: bool) -> int:
+def _trigger_events(ws: Workspace, min_age: float, dry_run: bool) -> int:
     before = datetime.fromtimestamp(time.time() - min_age, timezone.utc).isoformat(timespec="microseconds")
     if dry_run:
         with ws.store.connect() as conn:
@@ -85,7 +92,7 @@ def _trigger_events(ws, min_age: float, dry_run: bool) -> int:
     return ws.store.write(lambda conn: event_sql.prune_done(conn, before))
 
 
-def _parts(store, dry_run: bool) -> list:
+def _parts(store: Store, dry_run: bool) -> list:
     found = store.stale_parts() + store.legacy_parts()
     if not dry_run:
         for full, _ in found:
@@ -93,7 +100,7 @@ def _parts(store, dry_run: bool) -> list:
     return found
 
 
-def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
+def _artifacts(ws: Workspace, store: Store, min_age: float, dry_run: bool) -> list:
     from faas_jupyter.runner.runtimes.base import codebase_path
     with ws.store.connect() as conn:
         used = entity_sql.item_paths(conn)
@@ -110,9 +117,9 @@ def _artifacts(ws, store, min_age: float, dry_run: bool) -> list:
     return removed
 
 
-def _blobs(ws, dry_run: bool) -> tuple[int, int]:
+def _blobs(ws: Workspace, dry_run: bool) -> tuple[int, int]:
     # the same rule as package_sql.gc_blobs: revisions reference blobs through their manifests
-    def run(conn):
+    def run(conn: Connection):
         unused = package_sql.unused_blobs(conn)
         size = package_sql.blobs_size(conn, unused)
         if unused and not dry_run:

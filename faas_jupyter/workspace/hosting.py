@@ -10,19 +10,25 @@ claimed by that home only.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import logging
 import signal
 import threading
 
+from faas_jupyter.model.clock import now
 from faas_jupyter.store import hosts as sql
-from faas_jupyter.store.db import now
 from faas_jupyter.workspace import _hosts, _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._hosts import Host
+    from faas_jupyter.workspace._base import Workspace
 
 _log = logging.getLogger("faas_jupyter")
 
 
-def serve(ws, kind: str = "serve") -> list[str]:
+def serve(ws: Workspace, kind: str = "serve") -> list[str]:
     """Host ``ws``'s project here; returns the names of the services adopted now."""
     host = _hosts.host_for(ws.store)
     host.kind, host.project_id, host.serving = kind, ws.project.id, ws
@@ -37,7 +43,7 @@ def serve(ws, kind: str = "serve") -> list[str]:
     return adopted
 
 
-def _adopt_tick(host) -> None:
+def _adopt_tick(host: Host) -> None:
     # between heartbeats: a row queued for a service nobody hosts yet is adopted at once
     ws = host.serving
     with ws.store.connect() as conn:
@@ -47,7 +53,7 @@ def _adopt_tick(host) -> None:
         host.wake()
 
 
-def _adopt_beat(host) -> None:
+def _adopt_beat(host: Host) -> None:
     adopt(host)
     # settle what dead processes left in the project, so monitors that only poll for
     # changes (the sidebar) see it without anyone listing it
@@ -58,7 +64,7 @@ def _adopt_beat(host) -> None:
     settle(ws, rows, bridge.recorder_for(ws.store).pending)
 
 
-def adopt(host) -> list[str]:
+def adopt(host: Host) -> list[str]:
     """Adopt the process services of the served project that have no live home."""
     ws, adopted = host.serving, []
     with ws.store.connect() as conn:
@@ -81,7 +87,7 @@ def adopt(host) -> list[str]:
     return adopted
 
 
-def unserve(ws) -> None:
+def unserve(ws: Workspace) -> None:
     """Stop hosting: stop the services homed here and give them up."""
     host = _hosts.host_for(ws.store)
     if _adopt_beat in host.beats:
@@ -92,7 +98,7 @@ def unserve(ws) -> None:
         _queue.release(ws, running.id)
 
 
-def serve_forever(ws, ready=print) -> None:
+def serve_forever(ws: Workspace, ready=print) -> None:
     """``faas serve``: host the project until SIGINT/SIGTERM, then give its services up."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.dtlpy.downloads import download_path
 from faas_jupyter.errors import NotFound, UnpackingError, ValidationError
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Annotation as AnnotationSpec
 from faas_jupyter.model.entities import Item as ItemSpec
 from faas_jupyter.packagers.api import read_policy
@@ -22,12 +23,13 @@ from faas_jupyter.packagers.clearing import clearing_scope
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _changes
-from faas_jupyter.workspace._item_records import item_row
+from faas_jupyter.workspace._item_records import item_fields, item_row
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 WRITERS = ("owner", "developer", "annotationManager")
@@ -139,13 +141,8 @@ class Annotation(AnnotationSpec, Bound):
 
 
 def _bind(ws: Workspace, row: sql.NamedItemRow, project_name: str) -> Item:
-    meta = row["metadata"] or {}
-    return Item(id=row["id"], key=row["key"], artifact_type=row["artifact_type"], format=meta.get("format"),
-                size=row["size"], digest=row["hash"], packager=row["packager"],
-                object_type=meta.get("object_type"), instructions=row["instructions"] or {},
-                path=row["path"], url=row["url"], dataset=row["dataset_name"], execution=row["execution_id"],
-                value=row["value"], created_at=row["created_at"], creator=row["creator"],
-                project=project_name, metadata=meta, _ws=ws)
+    return Item(**item_fields(dict(row)), dataset=row["dataset_name"], project=project_name,
+                metadata=row["metadata"] or {}, _ws=ws)
 
 
 def _row(record: dict, project_id: str, dataset_id: str | None, execution_id: str | None,
@@ -184,7 +181,7 @@ class Items:
             name = dataset if dataset is None or isinstance(dataset, str) else dataset.name
             created = [_bind(self._ws, {**r, "dataset_name": name}, project.name) for r in rows]
 
-            def fn(conn):  # the items and their trigger events: one transaction
+            def fn(conn: Connection):  # the items and their trigger events: one transaction
                 sql.insert_items(conn, rows)
                 _changes.record(conn, self._ws, "Item", "Created", created)
             try:
@@ -196,7 +193,7 @@ class Items:
                 raise
         return self.get(rows[-1]["id"])
 
-    def _dataset_id(self, conn, dataset) -> str | None:
+    def _dataset_id(self, conn: Connection, dataset) -> str | None:
         if dataset is None:
             return None
         name = dataset if isinstance(dataset, str) else dataset.name
@@ -258,7 +255,7 @@ class Annotations:
         note = Annotation(id=row["id"], item=self._item.id, data=data, created_at=row["created_at"],
                           creator=row["creator"], _ws=self._ws)
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"annotate item {self._item.key!r}", MEMBERS, project)
             sql.insert_annotation(conn, row)  # not JSON -> TypeError, nothing written
             _changes.record(conn, self._ws, "Annotation", "Created", [note])

@@ -16,9 +16,12 @@ import json
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_jupyter.errors import NotFound, ValidationError
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace._base import Workspace
 
 
 @dataclass
@@ -91,7 +94,7 @@ def read_mock(mock: dict) -> tuple[list[dict], dict]:
     return calls, init
 
 
-def run_local_test(ws, directory: str | Path, mock_file: str = "mock.json", function: str | None = None,
+def run_local_test(ws: Workspace, directory: str | Path, mock_file: str = "mock.json", function: str | None = None,
                    concurrency: int | None = None) -> LocalTestResult:
     """Run ``directory``'s function with the calls of its mock file; see the module docstring."""
     from faas_jupyter.model.codebase import Codebase
@@ -112,12 +115,12 @@ def run_local_test(ws, directory: str | Path, mock_file: str = "mock.json", func
     return LocalTestResult(spec.name, module.name, fn.name, outcomes)
 
 
-def _run(ws, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: int) -> list:
+def _run(ws: Workspace, spec, module, cb, fn, calls: list[dict], init: dict, concurrency: int) -> list:
     from faas_jupyter.runner.invoke import is_json
     from faas_jupyter.runner.runtimes.base import ServiceConfig
     from faas_jupyter.runner.runtimes.kernel import KernelRuntime
     from faas_jupyter.runner.supervisor import MemoryRecorder, Supervisor
-    from faas_jupyter.workspace._io_bridge import prepare_inputs
+    from faas_jupyter.workspace._entity_lookup import prepare_inputs
     from faas_jupyter.workspace.adapters import StoreResolver
     config = ServiceConfig(name=f"test-{spec.name}", module=module, codebase=cb, package=spec.name,
                            revision="local", init_input=init, concurrency=max(1, int(concurrency)),

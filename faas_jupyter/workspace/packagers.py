@@ -7,10 +7,16 @@ in the project so other workspaces and workers load it too.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import inspect
 import threading
 
 from faas_jupyter.store import custom_packagers as sql
+
+if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
 
 
 def class_path(cls) -> str | None:
@@ -23,7 +29,7 @@ def class_path(cls) -> str | None:
 class Packagers:
     """``ws.packagers``; see the module docstring."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
         self._managers: dict[str, object] = {}
         self._lock = threading.Lock()
@@ -60,7 +66,7 @@ class Packagers:
     def _record(self, path: str, priority: int, is_mandatory: bool = False) -> None:
         project = self._ws.project
 
-        def fn(conn):
+        def fn(conn: Connection):
             self._ws.check_role(conn, f"add packager {path!r}", project=project)
             sql.add_packager(conn, project.id, path, priority, is_mandatory, self._ws.user)
         self._ws.store.write(fn)

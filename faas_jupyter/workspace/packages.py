@@ -7,7 +7,6 @@ or skip a version.
 """
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from faas_jupyter.workspace._package_files import (PACKAGE_JSON, PackageDiff, ch
                                                    export_folder, resolve_spec, with_package_json)
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
     from faas_jupyter.workspace.projects import Project
 
@@ -34,11 +34,11 @@ _UNBOUND = ("this package is not in a workspace; push it first: "
             "ws.packages.push(codebase=..., modules=pkg.modules)")
 
 
-def spec_text(spec: PackageSpec) -> str:
-    """The canonical stored JSON of a spec: no version (the revision holds it), sorted keys."""
+def stored_spec(spec: PackageSpec) -> dict:
+    """The stored JSON of a spec: no version (the revision holds it)."""
     d = spec.to_json()
     d.pop("version", None)
-    return json.dumps(d, sort_keys=True, separators=(",", ":"))
+    return d
 
 
 @dataclass(eq=True)
@@ -128,11 +128,11 @@ class Package(PackageSpec):
 
 
 def _revision(row: dict, name: str, spec: PackageSpec | None = None) -> Revision:
-    spec = spec if spec is not None else PackageSpec.from_json(json.loads(row["spec"]))
+    spec = spec if spec is not None else PackageSpec.from_json(row["spec"])
     return Revision(package=name, version=row["version"], created_at=row["created_at"],
                     creator=row["creator"], message=row["message"],
                     codebase_digest=row["codebase_digest"], spec=spec,
-                    changes=json.loads(row["changes"]))
+                    changes=row["changes"])
 
 
 class Packages:
@@ -147,7 +147,7 @@ class Packages:
         return self._project if self._project is not None else self._ws.project
 
     def _bind(self, row: dict, name: str, codebase: Codebase | None = None) -> Package:
-        pkg = Package.from_json({**json.loads(row["spec"]), "version": row["version"]})
+        pkg = Package.from_json({**row["spec"], "version": row["version"]})
         return pkg.bind(self._ws, self.project, row, codebase)
 
     # -- push ---------------------------------------------------------------------------------
@@ -191,31 +191,31 @@ class Packages:
             return codebase if isinstance(codebase, Codebase) else Codebase(codebase)
         return Codebase.from_dir(src_path, max_bytes=self._ws.settings.max_codebase_bytes)
 
-    def _push_txn(self, conn, spec: PackageSpec, cb: Codebase, message: str, bump: str,
+    def _push_txn(self, conn: Connection, spec: PackageSpec, cb: Codebase, message: str, bump: str,
                   force: bool) -> tuple[bool, dict]:
         self._require(conn, f"push package {spec.name!r}")
         pkg = (sql.get_package(conn, self.project.id, spec.name)
                or sql.insert_package(conn, self.project.id, spec.name, self._ws.user))
         latest = sql.latest_revision(conn, pkg["id"])
-        text = spec_text(spec)
-        if latest and not force and latest["codebase_digest"] == cb.digest and latest["spec"] == text:
+        stored = stored_spec(spec)
+        if latest and not force and latest["codebase_digest"] == cb.digest and latest["spec"] == stored:
             return False, latest
         version = FIRST_VERSION if latest is None else bump_version(latest["version"], bump)
-        changes = _changes(conn, latest, cb, text)
+        changes = _changes(conn, latest, cb, stored)
         row = sql.insert_revision(conn, pkg["id"], version=version, creator=self._ws.user,
-                                  message=message or "", codebase_digest=cb.digest, spec=text,
-                                  changes=json.dumps(changes), files=cb.files,
+                                  message=message or "", codebase_digest=cb.digest, spec=stored,
+                                  changes=changes, files=cb.files,
                                   digests=cb.file_digests)
         return True, row
 
-    def _require(self, conn, action: str) -> None:
+    def _require(self, conn: Connection, action: str) -> None:
         self._ws.check_role(conn, action, project=self.project)
 
-    def _member(self, conn, action: str) -> None:
+    def _member(self, conn: Connection, action: str) -> None:
         self._ws.check_member(action, conn, self.project)
 
     # -- read ---------------------------------------------------------------------------------
-    def _package_row(self, conn, name: str) -> dict:
+    def _package_row(self, conn: Connection, name: str) -> dict:
         row = sql.get_package(conn, self.project.id, name)
         if row is None:
             names = ", ".join(p["name"] for p in sql.list_packages(conn, self.project.id)) or "none"
@@ -240,13 +240,13 @@ class Packages:
         with self._ws.store.connect() as conn:
             self._member(conn, f"read the revisions of package {name!r}")
             rows = sql.list_revisions(conn, self._package_row(conn, name)["id"])
-        # Most revisions share their JSON with the one before: parse each distinct text once
+        # Most revisions share their JSON with the one before: build a spec only when it differs
         # (the specs of immutable revisions are read-only snapshots, so sharing is safe).
-        specs: dict[str, PackageSpec] = {}
-        for r in rows:
-            if r["spec"] not in specs:
-                specs[r["spec"]] = PackageSpec.from_json(json.loads(r["spec"]))
-        return [_revision(r, name, specs[r["spec"]]) for r in rows]
+        out: list[Revision] = []
+        for i, r in enumerate(rows):
+            same = i > 0 and rows[i - 1]["spec"] == r["spec"]
+            out.append(_revision(r, name, out[-1].spec if same else None))
+        return out
 
     def list(self) -> list[Package]:
         """The latest revision of every package of the project, by name."""
@@ -266,7 +266,7 @@ class Packages:
     # -- delete, export, import ---------------------------------------------------------------
     def delete(self, name: str) -> None:
         """Delete a package and all its revisions (refused while services use it)."""
-        def fn(conn):
+        def fn(conn: Connection):
             self._require(conn, f"delete package {name!r}")
             pkg = self._package_row(conn, name)
             users = service_sql.service_names_of_package(conn, pkg["id"])
@@ -298,10 +298,10 @@ class Packages:
         return pkg
 
 
-def _changes(conn, latest: dict | None, cb: Codebase, text: str) -> dict:
+def _changes(conn: Connection, latest: dict | None, cb: Codebase, stored: dict) -> dict:
     """Files added/removed/changed since the previous revision, and whether the JSON changed."""
     old = sql.revision_file_digests(conn, latest["id"]) if latest else {}
     new = cb.file_digests
     return {"added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
             "changed": sorted(p for p in set(old) & set(new) if old[p] != new[p]),
-            "spec": latest is None or latest["spec"] != text}
+            "spec": latest is None or latest["spec"] != stored}

@@ -16,7 +16,10 @@ from __future__ import annotations
 import json
 import tarfile
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from faas_jupyter.workspace.items import Item
 
 PREVIEW_ROWS = 50
 PREVIEW_COLUMNS = 50
@@ -25,7 +28,7 @@ LOAD_LIMIT = 16 * 1024 * 1024
 _FRAMES = {"pandas.DataFrame": "dataframe", "pandas.Series": "series", "numpy.ndarray": "array"}
 
 
-def preview(item) -> dict:
+def preview(item: Item) -> dict:
     """A table (``columns``, ``index``, ``data``, ``shape``, ``truncated``) for frames and
     arrays, ``{"value"}`` for a plain result, else ``{"text"}``; see the module docstring."""
     if not item.path:  # a result: its value is in the record, nothing to read
@@ -46,7 +49,7 @@ def _text(text: str, **extra) -> dict:
     return {"kind": "text", "text": text[:TEXT_LIMIT], "truncated": len(text) > TEXT_LIMIT, **extra}
 
 
-def _pickle(item) -> dict:
+def _pickle(item: Item) -> dict:
     module = (item.instructions or {}).get("object_module_name")
     size = f"{item.size:,} bytes" if item.size is not None else "size unknown"
     return _text(f"pickled {item.object_type or 'object'} ({size}) from module {module or '?'}; "
@@ -54,7 +57,7 @@ def _pickle(item) -> dict:
                  objectType=item.object_type, size=item.size, module=module)
 
 
-def _loaded(item) -> dict:
+def _loaded(item: Item) -> dict:
     if item.size is not None and item.size > LOAD_LIMIT:
         return _text(f"{item.object_type or 'item'} in a {item.format or 'file'} file of {item.size:,} bytes; "
                      f"too large to load for a preview")
@@ -102,7 +105,7 @@ def frame_json(df, shape: list, kind: str, dtype: str | None) -> dict:
     return out
 
 
-def _restore(df, item):
+def _restore(df, item: Item):
     """Column labels and categoricals as the packager stored them (best effort: a preview)."""
     from faas_jupyter.packagers import frame_codec
     inst = item.instructions or {}
@@ -113,7 +116,7 @@ def _restore(df, item):
         return df
 
 
-def _shown(df, item, rows: int | None, columns: int, kind: str) -> dict:
+def _shown(df, item: Item, rows: int | None, columns: int, kind: str) -> dict:
     df = _restore(df, item)
     if kind == "series":
         return frame_json(df.iloc[:, :1], [rows], "series", str(df.dtypes.iloc[0]))
@@ -123,7 +126,7 @@ def _shown(df, item, rows: int | None, columns: int, kind: str) -> dict:
 
 # -- readers -----------------------------------------------------------------------------------
 def _parquet(kind: str):
-    def read(item) -> dict:
+    def read(item: Item) -> dict:
         import pyarrow as pa
         import pyarrow.parquet as pq
         with item.workspace.artifacts.open(item.path) as f:
@@ -138,7 +141,7 @@ def _parquet(kind: str):
 
 
 def _feather(kind: str):
-    def read(item) -> dict:
+    def read(item: Item) -> dict:
         import pyarrow as pa
         import pyarrow.ipc as ipc
         store = item.workspace.artifacts
@@ -153,13 +156,13 @@ def _feather(kind: str):
     return read
 
 
-def _count_lines(item, opener=None) -> int:
+def _count_lines(item: Item, opener=None) -> int:
     with (opener or item.workspace.artifacts.open)(item.path) as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 def _csv(kind: str):
-    def read(item) -> dict:
+    def read(item: Item) -> dict:
         import pandas as pd
         with item.workspace.artifacts.open(item.path) as f:
             df = pd.read_csv(f, nrows=PREVIEW_ROWS)
@@ -167,7 +170,7 @@ def _csv(kind: str):
     return read
 
 
-def _npy(item) -> dict:
+def _npy(item: Item) -> dict:
     import numpy as np
     store = item.workspace.artifacts
     with store.open(item.path) as f:
@@ -194,7 +197,7 @@ def _npy_header(f) -> tuple:
     return read(f, max_header_size=1 << 20)  # (shape, fortran_order, dtype)
 
 
-def _npz(item) -> dict:
+def _npz(item: Item) -> dict:
     lines = []
     with item.workspace.artifacts.open(item.path) as f, zipfile.ZipFile(f) as zf:
         for name in zf.namelist()[:200]:
@@ -204,7 +207,7 @@ def _npz(item) -> dict:
     return _text("\n".join(lines))
 
 
-def _np_text(item) -> dict:
+def _np_text(item: Item) -> dict:
     import gzip
 
     import numpy as np
@@ -219,7 +222,7 @@ def _np_text(item) -> dict:
     return _array(arr, [rows] + list(arr.shape[1:]), inst.get("dtype"))
 
 
-def _file_head(item) -> dict:
+def _file_head(item: Item) -> dict:
     with item.workspace.artifacts.open(item.path) as f:
         head = f.read(TEXT_LIMIT)
     name = (item.instructions or {}).get("file_name") or item.path.rsplit("/", 1)[-1]
@@ -232,7 +235,7 @@ def _file_head(item) -> dict:
     return _text(text, truncated=(item.size or 0) > len(head), name=name, size=item.size)
 
 
-def _archive(item) -> dict:
+def _archive(item: Item) -> dict:
     fmt = (item.instructions or {}).get("archive_format") or item.format
     with item.workspace.artifacts.open(item.path) as f:
         if fmt == "zip":

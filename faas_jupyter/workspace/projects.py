@@ -12,6 +12,7 @@ from faas_jupyter.store import projects as sql
 from faas_jupyter.workspace._bound import Bound
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
     from faas_jupyter.workspace._base import Workspace
 
 
@@ -50,7 +51,7 @@ class Projects:
         """A new project; the acting user becomes its owner."""
         check_name(name, "project")
 
-        def fn(conn):
+        def fn(conn: Connection):
             if sql.get_project(conn, name):
                 raise Conflict(f"project {name!r} exists already; use ws.projects.get({name!r})")
             return sql.insert_project(conn, name, self._ws.user)
@@ -66,7 +67,7 @@ class Projects:
         return _bind(self._ws, row)
 
     def get_or_create(self, name: str) -> Project:
-        def fn(conn):
+        def fn(conn: Connection):
             return sql.get_project(conn, name) or sql.insert_project(conn, name, self._ws.user)
         with self._ws.store.connect() as conn:
             row = sql.get_project(conn, name)
@@ -77,7 +78,7 @@ class Projects:
         with self._ws.store.connect() as conn:
             return [_bind(self._ws, r) for r in self._visible(conn)]
 
-    def _visible(self, conn) -> list[dict]:
+    def _visible(self, conn: Connection) -> list[dict]:
         rows = sql.list_projects(conn)
         if self._ws.system:
             return rows
@@ -93,7 +94,7 @@ class Members:
         self._ws = project.workspace
 
     def _write(self, action: str, fn, user: str, role: str | None = None):
-        def guarded(conn):
+        def guarded(conn: Connection):
             self._ws.check_role(conn, action, project=self._project)
             if "owner" in (role, sql.get_role(conn, self._project.id, user)):
                 # a developer may not make themselves (or anyone) owner, nor demote/remove an owner
@@ -120,7 +121,7 @@ class Members:
                     for r in sql.list_members(conn, self._project.id)]
 
     def remove(self, user: str) -> None:
-        def fn(conn):
+        def fn(conn: Connection):
             if not sql.delete_member(conn, self._project.id, user):
                 raise NotFound(f"{user!r} is not a member of project {self._project.name!r}")
         self._write(f"remove member {user!r}", fn, user)

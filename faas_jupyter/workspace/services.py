@@ -7,16 +7,15 @@ field-by-field diff, and restarts a running instance; nothing is dropped silentl
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Iterable
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
+from faas_jupyter.model.clock import now
 from faas_jupyter.model.entities import Service as ServiceModel
 from faas_jupyter.model.package import io_values
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import packages as package_sql
-from faas_jupyter.store.db import now
 from faas_jupyter.store import services as sql
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _queue
@@ -25,6 +24,8 @@ from faas_jupyter.workspace._package_ref import PackageRef
 from faas_jupyter.workspace.triggers import ServiceTriggers
 
 if TYPE_CHECKING:
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace.packages import Package
     from faas_jupyter.workspace._base import Workspace
 
 UPDATABLE = ("revision", "init_input", "runtime", "concurrency", "execution_timeout", "max_attempts",
@@ -180,14 +181,14 @@ class Service(ServiceModel, Bound):
         return f"<Service {self.name}: {self.package} {self.revision} {self.module_name} ({self.runtime}){state}>"
 
 
-def _home_text(ws, state: dict) -> str:
+def _home_text(ws: Workspace, state: dict) -> str:
     from faas_jupyter.workspace import _hosts
     from faas_jupyter.store import hosts as host_sql
     with ws.store.connect() as conn:
         return _hosts.describe(host_sql.get_hosts(conn, [state["home"]]).get(state["home"]))
 
 
-def _final(ws, started: list[str], held: list) -> list:
+def _final(ws: Workspace, started: list[str], held: list) -> list:
     """The ended executions as stored, built from the state this process wrote (no re-read of
     every row); only those it no longer held are read back."""
     from faas_jupyter.workspace.executions import from_pending
@@ -197,9 +198,9 @@ def _final(ws, started: list[str], held: list) -> list:
     return [o if o is not None else fetched[eid] for eid, o in zip(started, out)]
 
 
-def _runtime_config(text: str | None) -> dict:
+def _runtime_config(stored: dict | None) -> dict:
     """The Service fields stored in ``runtime_config`` (unknown keys are ignored)."""
-    stored = json.loads(text or "{}")
+    stored = stored or {}
     return {k: stored[k] for k in RUNTIME_CONFIG if k in stored}
 
 
@@ -211,12 +212,12 @@ def _diff(old: Service, new: Service) -> list[tuple[str, Any, Any]]:
 class Services:
     """``ws.services``: the services of the current project."""
 
-    def __init__(self, ws):
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
 
     def _bind(self, row: dict) -> Service:
         svc = Service(name=row["name"], package=row["package_name"], module_name=row["module_name"],
-                      revision=row["revision"], init_input=json.loads(row["init_input"]),
+                      revision=row["revision"], init_input=row["init_input"],
                       runtime=row["runtime"], concurrency=row["concurrency"],
                       execution_timeout=row["execution_timeout"], max_attempts=row["max_attempts"],
                       on_reset=row["on_reset"], active=bool(row["active"]), id=row["id"],
@@ -278,7 +279,7 @@ class Services:
             return sql.get_service(conn, self._ws.project.id, name) is not None
 
     # -- deploy --------------------------------------------------------------------------------
-    def deploy(self, pkg, service_name: str | None = None, module_name: str | None = None,
+    def deploy(self, pkg: Package | str, service_name: str | None = None, module_name: str | None = None,
                revision: str | None = None, init_input: dict | None = None, runtime: str = "kernel",
                concurrency: int = 1, execution_timeout: float = 3600, max_attempts: int = 1,
                on_reset: str = "failed", scheduler: str | None = None, shared_filesystem: bool = False,
@@ -326,7 +327,7 @@ class Services:
         svc.created_at, svc.updated_at = row["created_at"], row["updated_at"]
         return svc
 
-    def _insert(self, conn, svc: Service, target, home: str | None) -> dict:
+    def _insert(self, conn: Connection, svc: Service, target: Package, home: str | None) -> dict:
         if sql.get_service(conn, self._ws.project.id, svc.name) is not None:
             raise Conflict(f"service {svc.name!r} was deployed meanwhile; use svc.update(...)")
         pkg_row = package_sql.get_package(conn, self._ws.project.id, target.name)
@@ -335,10 +336,10 @@ class Services:
                            f"being deployed; push it again, then deploy")
         return sql.insert_service(
             conn, id=svc.id, project_id=self._ws.project.id, name=svc.name, package_id=pkg_row["id"],
-            module_name=svc.module_name, revision=svc.revision, init_input=json.dumps(svc.init_input),
+            module_name=svc.module_name, revision=svc.revision, init_input=svc.init_input,
             runtime=svc.runtime, concurrency=svc.concurrency, execution_timeout=svc.execution_timeout,
             max_attempts=svc.max_attempts, on_reset=svc.on_reset, active=True, creator=self._ws.user,
-            runtime_config=json.dumps({k: getattr(svc, k) for k in RUNTIME_CONFIG}),
+            runtime_config={k: getattr(svc, k) for k in RUNTIME_CONFIG},
             home=home)
 
     # -- change --------------------------------------------------------------------------------
@@ -359,9 +360,9 @@ class Services:
         new.bind(self._ws)
         if bridge.get_running(current.id) is not None and any(k in _RESTART for k, _, _ in diff):
             bridge.start(self._ws, new, target, target.codebase)  # a bad change fails before saving
-        values = {k: (json.dumps(v) if k == "init_input" else v) for k, _, v in diff if k not in RUNTIME_CONFIG}
+        values = {k: v for k, _, v in diff if k not in RUNTIME_CONFIG}
         if any(k in RUNTIME_CONFIG for k, _, _ in diff):
-            values["runtime_config"] = json.dumps({k: getattr(new, k) for k in RUNTIME_CONFIG})
+            values["runtime_config"] = {k: getattr(new, k) for k in RUNTIME_CONFIG}
         self._ws.store.write(lambda conn: (self._ws.check_role(conn, f"update service {svc.name!r}"),
                                            sql.update_service(conn, current.id, **values)))
         if not quiet:

@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from faas_jupyter.errors import Conflict, NotFound, ValidationError
+from faas_jupyter.model.clock import iso_at, now
 from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.model.triggers import TriggerStats
 from faas_jupyter.store import triggers as sql
-from faas_jupyter.store.db import new_id, now
+from faas_jupyter.store.db import new_id
 
 UPDATABLE = ("name", "function", "resource", "actions", "filter", "execution_mode", "cron", "start_at",
              "end_at", "input", "catch_up", "active")
@@ -104,7 +105,7 @@ def first_due(trigger: TriggerModel, after: datetime | None = None) -> str | Non
     if trigger.type != "Cron" or not trigger.active:
         return None
     due = trigger.next_fire(after or datetime.now(timezone.utc))
-    return due.isoformat(timespec="microseconds") if due else None
+    return iso_at(due) if due else None
 
 
 def check_function(ws: Any, svc: Any, trigger: TriggerModel) -> None:

@@ -8,6 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ConsoleApi, FaasApi } from './api';
 import { uiMessage } from './messages';
+import { isItemRef } from './refs';
 import {
   FINAL_STATUSES,
   IDataset,
@@ -40,17 +41,13 @@ export interface IModelOptions {
   refreshInterval?: number;
 }
 
-function isItemRef(v: unknown): v is { id: string; artifactType?: string } {
-  return typeof v === 'object' && v !== null && typeof (v as any).id === 'string' && 'artifactType' in v;
-}
-
 /** Flatten an execution's output (a dict, a list, an item or a value). */
 export function outputEntries(output: unknown): IOutputEntry[] {
   if (output === undefined || output === null) {
     return [];
   }
   const entry = (key: string, v: unknown): IOutputEntry =>
-    isItemRef(v) ? { key, itemId: v.id, artifactType: v.artifactType } : { key, value: v };
+    isItemRef(v) ? { key, itemId: v.id, artifactType: v.artifactType ?? undefined } : { key, value: v };
   if (isItemRef(output) || typeof output !== 'object') {
     return [entry('output', output)];
   }

@@ -3,6 +3,7 @@
  * camelCase to_json(). Fields the server may omit are optional so that a
  * newer server never breaks an older sidebar.
  */
+import { IItemRef } from './refs';
 
 export interface IWhoAmI {
   user: string;
@@ -320,7 +321,7 @@ export interface IItemQuery {
 export interface ILineage {
   item: IConsoleItem;
   producedBy: IExecution | null;
-  inputs: { input: string; id: string; key: string; artifactType: string }[];
+  inputs: (IItemRef & { input: string })[];
   revision: { package: string; version: string } | null;
   usedBy: IExecution[];
 }

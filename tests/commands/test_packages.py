@@ -86,6 +86,7 @@ def test_diff_ls_and_delete(ws, folder):
     _, text, as_json = run(ws, "diff", package="shapes", a="1.0.0", b="1.0.1")
     assert "+# two" in text and as_json["changed"] == ["main.py"]
     assert run(ws, "diff", package="shapes", a="1.0.1", b="1.0.1")[1] == "(no differences)"
+    assert run(ws, "diff", package="shapes", a="1.0.0")[2]["b"] == "1.0.1"  # to the latest
     _, text, as_json = run(ws, "ls")
     assert as_json == [{"name": "shapes", "version": "1.0.1", "modules": ["default_module"]}]
     assert text.splitlines()[2].split() == ["shapes", "1.0.1", "default_module"]

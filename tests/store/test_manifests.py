@@ -24,7 +24,7 @@ def _setup(store):
 def _push(store, pkg, n, files):
     with store.transaction() as conn:
         return K.insert_revision(conn, pkg, version=f"1.0.{n}", creator="a", message="", codebase_digest=str(n),
-                                 spec="{}", changes="{}", files=files)
+                                 spec={}, changes={}, files=files)
 
 
 def _count(store, table):
@@ -123,7 +123,7 @@ def _as_version_3(store_url, pkg, history) -> list[str]:
             rid = new_id()
             conn.execute(insert(revisions).values(id=rid, package_id=pkg, seq=n + 1, version=f"1.0.{n}",
                                                   created_at=now(), creator="a", message="",
-                                                  codebase_digest=str(n), spec="{}", changes="{}"))
+                                                  codebase_digest=str(n), spec={}, changes={}))
             conn.execute(insert(revision_files), [{"revision_id": rid, "path": p, "digest": d}
                                                   for p, d in digests.items()])
             ids.append(rid)

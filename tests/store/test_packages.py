@@ -1,5 +1,3 @@
-import json
-
 from sqlalchemy import func, select
 
 from faas_jupyter.store import packages as K
@@ -16,8 +14,8 @@ def _setup(store):
 def _push(store, pkg_id, version, files):
     with store.transaction() as conn:
         return K.insert_revision(conn, pkg_id, version=version, creator="alice", message="m",
-                                 codebase_digest="d" + version, spec=json.dumps({"v": version}),
-                                 changes="{}", files=files)
+                                 codebase_digest="d" + version, spec={"v": version},
+                                 changes={}, files=files)
 
 
 def _count(store, table):
@@ -45,7 +43,7 @@ def test_given_digests_are_the_blob_digests(store):
     pkg, _ = _setup(store)
     with store.transaction() as conn:
         row = K.insert_revision(conn, pkg, version="1.0.0", creator="a", message="", codebase_digest="d",
-                                spec="{}", changes="{}", files=files, digests=Codebase(files).file_digests)
+                                spec={}, changes={}, files=files, digests=Codebase(files).file_digests)
     with store.connect() as conn:
         assert K.read_files(conn, row["id"]) == files
 

@@ -14,7 +14,7 @@ import faas_jupyter as faas
 from faas_jupyter.errors import NotFound, PermissionDenied, ValidationError
 from faas_jupyter.model.package import FunctionIO, PackageFunction
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._io_bridge import prepare_inputs
+from faas_jupyter.workspace._entity_lookup import prepare_inputs
 
 sys.path.insert(0, str(Path(__file__).parent))
 import svc_codebase as cb  # noqa: E402

@@ -1,4 +1,4 @@
-"""Inputs of executions through the store: entity inputs looked up in the parent.
+"""Entity inputs of executions looked up in the store (``prepare_inputs``), in the parent.
 
 Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the parent
 (``prepare_inputs``) and travel as ``runner.adapters.EntityRef`` records; the picklable
@@ -6,9 +6,10 @@ Entity inputs (Item, Dataset, Annotation ids or objects) are looked up in the pa
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faas_jupyter.errors import NotFound, ValidationError
+from faas_jupyter.errors import NotFound
+from faas_jupyter.model.refs import ref_id
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import datasets as dataset_sql
 from faas_jupyter.store import items as item_sql
@@ -16,32 +17,16 @@ from faas_jupyter.workspace import _item_inputs as item_inputs
 from faas_jupyter.workspace._entity_inputs import enrich
 from faas_jupyter.workspace._item_records import record_of
 
+if TYPE_CHECKING:
+    from faas_jupyter.model.package import PackageFunction
+    from faas_jupyter.store.db import Connection
+    from faas_jupyter.workspace._base import Workspace
+
 ENTITY_TYPES = ("Item", "Dataset", "Annotation")
 
 
-def item_ref(record: dict) -> dict:
-    """How an output item is referenced in ``ex.output``."""
-    return {"item_id": record["id"], "key": record["key"], "artifact_type": record["artifact_type"]}
-
-
-def ref_id(value: Any, type_name: str = "Item") -> str:
-    """The id in an entity reference: an id, ``{"item_id": ..}``, ``{"id": ..}`` or an object."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        low = type_name.lower()
-        for key in (f"{low}_id", f"{low}Id", "id"):
-            if isinstance(value.get(key), str):
-                return value[key]
-    ident = getattr(value, "id", None)
-    if isinstance(ident, str):
-        return ident
-    raise ValidationError(f"a {type_name} input takes a {type_name} id, {{'{type_name.lower()}_id': id}} "
-                          f"or a {type_name} object, not {type(value).__name__}")
-
-
 # -- inputs ------------------------------------------------------------------------------------
-def prepare_inputs(ws, function, inputs: dict) -> dict:
+def prepare_inputs(ws: Workspace, function: PackageFunction, inputs: dict) -> dict:
     """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
 
     A reference to a missing entity is a NotFound naming the input (nothing is recorded).
@@ -63,7 +48,7 @@ def prepare_inputs(ws, function, inputs: dict) -> dict:
     return out
 
 
-def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
+def _lookup(ws: Workspace, type_name: str, value: Any, input_name: str) -> EntityRef:
     if isinstance(value, EntityRef):
         return value
     ident = ref_id(value, type_name)
@@ -81,7 +66,7 @@ def _lookup(ws, type_name: str, value: Any, input_name: str) -> EntityRef:
     return EntityRef(type_name, record)
 
 
-def _pickle_policy(ws, record: dict) -> dict:
+def _pickle_policy(ws: Workspace, record: dict) -> dict:
     """Who asks, for a pickle input: it must be theirs (as ``item.get()`` says), and since an
     execution may run in a shared server, they must be allowed to run code (push it) there."""
     record = {**record, "reader": ws.user, "trust_pickles": ws.settings.trust_pickles}
@@ -96,7 +81,7 @@ def _pickle_policy(ws, record: dict) -> dict:
     return record
 
 
-def _entity_record(conn, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
+def _entity_record(conn: Connection, type_name: str, ident: str, project_id: str) -> tuple[dict | None, dict | None]:
     """(record, row) of an Item, Dataset (id or name) or Annotation of project ``project_id`` only."""
     row: Any
     if type_name == "Item":

@@ -1,0 +1,34 @@
+"""schema.JSONText: JSON columns stored as TEXT (no DDL change), read and written as values."""
+from sqlalchemy import Text, cast, select
+
+from faas_jupyter.store import packages as K
+from faas_jupyter.store import projects as P
+from faas_jupyter.store.schema import JSONText, decode_json, executions, revisions, services
+
+
+def test_the_ddl_of_a_json_column_is_text(store):
+    assert isinstance(JSONText().impl, Text)
+    assert all(isinstance(c.type, JSONText) for c in (executions.c.input, services.c.init_input))
+    assert str(executions.c.input.type.compile(dialect=store.engine.dialect)) == "TEXT"
+
+
+def test_a_spec_is_stored_canonically_and_read_back_as_a_dict(store):
+    with store.transaction() as conn:
+        pid = P.insert_project(conn, "p", "alice")["id"]
+        pkg = K.insert_package(conn, pid, "pkg", "alice")["id"]
+        spec = {"name": "pkg", "modules": [{"b": 1, "a": [1, 2]}]}
+        row = K.insert_revision(conn, pkg, version="1.0.0", creator="a", message="", codebase_digest="d",
+                                spec=spec, changes={"added": ["x.py"]}, files={"x.py": b"1"})
+    with store.connect() as conn:
+        text = conn.scalar(select(cast(revisions.c.spec, Text)).where(revisions.c.id == row["id"]))
+        back = K.latest_revision(conn, pkg)
+    assert text == '{"modules":[{"a":[1,2],"b":1}],"name":"pkg"}'
+    assert back["spec"] == spec and back["changes"] == {"added": ["x.py"]}
+
+
+def test_like_compares_the_json_text_and_raw_rows_decode_like_sqlalchemy():
+    clause = executions.c.input.like("%abc%")
+    assert clause.right.type.__class__ is Text  # the pattern is not JSON-encoded
+    row = {"init_input": '{"a": 1}', "runtime_config": "{}", "metadata": "{}", "name": "s"}
+    assert decode_json(services, row) == {"init_input": {"a": 1}, "runtime_config": {}, "metadata": {},
+                                          "name": "s"}
