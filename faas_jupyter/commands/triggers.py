@@ -7,6 +7,7 @@ or lists::
     %faas trigger shop-svc summarise --cron '*/5 * * * *'
     faas triggers create shop-svc clean --on item:created,updated --mode always
     faas triggers ls [SERVICE]   |   show NAME   |   activate NAME   |   deactivate NAME   |   delete NAME
+    faas triggers update NAME --filter '{"dataset": "clean"}'   (or --on, --mode, --cron, --input ...)
 """
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ if TYPE_CHECKING:
     from faas_jupyter.workspace.executions import Execution
     from faas_jupyter.workspace.triggers import Trigger
 
-ACTIONS = ("create", "ls", "show", "activate", "deactivate", "delete")
+ACTIONS = ("create", "ls", "show", "activate", "deactivate", "delete", "update")
 RESOURCES = {"item": "Item", "dataset": "Dataset", "annotation": "Annotation"}
 EVENT_ACTIONS = {"created": "Created", "updated": "Updated", "deleted": "Deleted"}
 USAGE = ("use: triggers create SERVICE FUNCTION --on item:created | --cron '*/5 * * * *'; "
-         "triggers ls [SERVICE]; triggers show|activate|deactivate|delete NAME")
+         "triggers ls [SERVICE]; triggers show|activate|deactivate|delete NAME; "
+         "triggers update NAME --filter/--on/--mode/--cron/--input ...")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,22 @@ def create_options(args: Args) -> dict[str, Any]:
     return options
 
 
+def update_options(args: Args) -> dict[str, Any]:
+    """The changes ``triggers update`` asks for (``trigger.update`` keywords); none is an error."""
+    changes: dict[str, Any] = {}
+    if args.on:
+        changes["resource"], changes["actions"] = parse_on(args.on)
+    for key, value in (("filter", json_object(args.filter, "--filter")), ("input", json_object(args.input, "--input")),
+                       ("execution_mode", args.mode and args.mode.capitalize()), ("cron", args.cron),
+                       ("start_at", args.start_at), ("end_at", args.end_at), ("catch_up", args.catch_up)):
+        if value is not None:
+            changes[key] = value
+    if not changes:
+        raise ValidationError("triggers update: nothing to change; give some of --on, --filter, --mode, "
+                              "--cron, --start-at, --end-at, --catch-up, --input")
+    return changes
+
+
 def _create(ws: Workspace, words: list[str], args: Args) -> Outcome:
     _expect("create", words, 2, 2, "SERVICE FUNCTION")
     options = create_options(args)
@@ -130,6 +148,8 @@ def _act(ws: Workspace, action: str, words: list[str], args: Args) -> Outcome:
     trigger = ws.triggers.get(words[0])
     if action == "show":
         return Outcome(action, [trigger], executions=list(trigger.executions(limit=args.limit)))
+    if action == "update":
+        return Outcome(action, [trigger.update(**update_options(args)).refresh()])
     if action == "delete":
         trigger.delete()
     else:
@@ -186,8 +206,9 @@ def outcome_text(out: Outcome) -> str:
     if out.action == "show":
         return _detail(out)
     t = out.triggers[0]
-    if out.action == "create":
-        return f"trigger {t.name}: {what(t)} runs {t.service}.{t.function}"
+    if out.action in ("create", "update"):
+        verb = "runs" if out.action == "create" else "now runs"
+        return f"trigger {t.name}: {what(t)} {verb} {t.service}.{t.function}"
     return f"trigger {t.name} {'deleted' if out.action == 'delete' else out.action + 'd'}"
 
 
@@ -217,9 +238,9 @@ def outcome_json(out: Outcome) -> Any:
          arg("--limit", type=int, default=50, help="ls: triggers; show: executions listed (default 50)"),
          aliases=("trigger",), text=outcome_text, json=outcome_json,
          help="event and cron triggers: create SERVICE FUNCTION --on item:created (or --cron SPEC); "
-              "ls [SERVICE]; show, activate, deactivate or delete NAME")
+              "ls [SERVICE]; show, activate, deactivate, delete or update NAME")
 def triggers(ws: Workspace, args: Args) -> Outcome:
     action, words = _split(args)
-    if action != "create" and (args.on or args.cron):
-        raise ValidationError(f"--on/--cron belong to create, not {action}; {USAGE}")
+    if action not in ("create", "update") and (args.on or args.cron):
+        raise ValidationError(f"--on/--cron belong to create and update, not {action}; {USAGE}")
     return _act(ws, action, words, args)

@@ -7,11 +7,12 @@ whole execution (row, status log, logs, items) is one transaction.
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable
+from typing import Any, Iterable, Iterator, cast
 
 from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.errors import ValidationError
+from faas_jupyter.store.db import Store
 from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import (JSONText, change_counters, execution_events, execution_logs,
                                        executions, items)
@@ -30,34 +31,34 @@ def next_change_seq(conn: Connection, n: int = 1) -> int:
     """
     q = (update(change_counters).where(change_counters.c.name == _COUNTER)
          .values(value=change_counters.c.value + n).returning(change_counters.c.value))
-    return conn.execute(q).scalar_one()
+    return int(conn.execute(q).scalar_one())
 
 
-def insert_executions(conn: Connection, rows: list[dict]) -> None:
+def insert_executions(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         last = next_change_seq(conn, len(rows))
         conn.execute(insert(executions), [{**r, "change_seq": last - len(rows) + 1 + i}
                                           for i, r in enumerate(rows)])
 
 
-def update_execution(conn: Connection, execution_id: str, **values) -> None:
+def update_execution(conn: Connection, execution_id: str, **values: Any) -> None:
     """Update one row (its ``change_seq`` too, so delta polls see the change)."""
     values["change_seq"] = next_change_seq(conn)
     conn.execute(update(executions).where(executions.c.id == execution_id).values(**values))
 
 
-def mark_changed(conn: Connection, where) -> None:
+def mark_changed(conn: Connection, where: Any) -> None:
     """For a bulk ``UPDATE executions ... WHERE where`` done elsewhere: stamp those rows."""
     conn.execute(update(executions).where(where).values(change_seq=next_change_seq(conn)))
 
 
-def add_events(conn: Connection, rows: list[dict]) -> None:
+def add_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append status/progress events: ``{execution_id, ts, kind, status, progress, message, data}``."""
     if rows:
         conn.execute(insert(execution_events), rows)
 
 
-def add_logs(conn: Connection, rows: list[dict]) -> None:
+def add_logs(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append captured lines: ``{execution_id, ts, stream, text}``.
 
     Consecutive lines of one execution and stream become one row (up to ``LOG_ROW_CHARS``,
@@ -71,8 +72,8 @@ def add_logs(conn: Connection, rows: list[dict]) -> None:
 LOG_ROW_CHARS = 256 * 1024
 
 
-def coalesce_logs(rows: list[dict]) -> list[dict]:
-    out: list[dict] = []
+def coalesce_logs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     parts: list[str] = []
     size = 0
     for row in rows:
@@ -90,18 +91,18 @@ def coalesce_logs(rows: list[dict]) -> list[dict]:
     return out
 
 
-def add_items(conn: Connection, rows: list[dict]) -> None:
+def add_items(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert the items an execution's outputs were packed into."""
     if rows:
         conn.execute(insert(items), rows)
 
 
-def get_item(conn: Connection, item_id: str) -> dict | None:
+def get_item(conn: Connection, item_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(items).where(items.c.id == item_id)).mappings().first()
     return dict(row) if row else None
 
 
-def get_execution(conn: Connection, execution_id: str) -> dict | None:
+def get_execution(conn: Connection, execution_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(executions).where(executions.c.id == execution_id)).mappings().first()
     return dict(row) if row else None
 
@@ -117,7 +118,7 @@ def ids_starting_with(conn: Connection, project_id: str, prefix: str, limit: int
 def list_executions(conn: Connection, project_id: str, *,
                     service_name: str | None = None, function: str | None = None,
                     status: str | Iterable[str] | None = None, limit: int | None = None,
-                    offset: int = 0) -> list[dict]:
+                    offset: int = 0) -> list[dict[str, Any]]:
     """Newest first (ties by id, newest-first too, so one index scan serves the ORDER BY)."""
     _check_page(limit, offset)
     statuses = None if status is None else [status] if isinstance(status, str) else list(status)
@@ -145,25 +146,26 @@ def _check_page(limit: int | None, offset: int) -> None:
                               f"got limit={limit!r}, offset={offset!r}", "limit" if bad_limit else "offset")
 
 
-def _sqlite_driver(conn: Connection):
+def _sqlite_driver(conn: Connection) -> sqlite3.Connection | None:
     """The sqlite3 connection under ``conn`` (None on PostgreSQL). The fronts' hot reads run
     their portable SQL text on it directly: SQLAlchemy's execution and row layers cost more
     than the indexed read itself (~0.3 ms of a 0.5 ms list)."""
     return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
 
 
-def _raw_dicts(raw, text: str, params: list, table: str = "executions") -> list[dict]:
+def _raw_dicts(raw: sqlite3.Connection, text: str, params: list[Any], table: str = "executions") -> list[dict[str, Any]]:
     """The rows of ``SELECT * FROM table`` as dicts, JSON columns decoded as ``JSONText`` does."""
     cursor = raw.execute(text, params)
     keys = [d[0] for d in cursor.description]
     rows = [dict(zip(keys, row)) for row in cursor.fetchall()]
     for key in _SQLITE_JSON[table].intersection(keys):
         for row in rows:
-            row[key] = _JSON_RESULT(row[key], None)
+            row[key] = _JSON_RESULT(row[key], None)  # type: ignore[arg-type]  # JSONText ignores the dialect
     return rows
 
 
-def _raw_list(raw, project_id, service_name, function, statuses, limit, offset) -> list[dict]:
+def _raw_list(raw: sqlite3.Connection, project_id: str, service_name: str | None, function: str | None,
+              statuses: list[str] | None, limit: int | None, offset: int) -> list[dict[str, Any]]:
     where, params = ["project_id = ?"], [project_id]
     for column, value in (("service_name", service_name), ("function_name", function)):
         if value is not None:
@@ -177,7 +179,7 @@ def _raw_list(raw, project_id, service_name, function, statuses, limit, offset) 
     return _raw_dicts(raw, text, params + [-1 if limit is None else limit, offset])
 
 
-def dicts(conn: Connection, q) -> list[dict]:
+def dicts(conn: Connection, q: Any) -> list[dict[str, Any]]:
     """The rows of ``q`` as dicts (zip over the keys: a third of the cost of ``.mappings()``)."""
     result = conn.execute(q)
     keys = list(result.keys())
@@ -190,7 +192,7 @@ def change_cursor(conn: Connection) -> int:
     return conn.scalar(q) or 0
 
 
-def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int = 500) -> list[dict]:
+def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int = 500) -> list[dict[str, Any]]:
     """Rows of a project written after change ``cursor``, in change order (oldest change first).
 
     Callers wanting one service filter these rows themselves and still advance their cursor
@@ -207,7 +209,7 @@ def changed_since(conn: Connection, project_id: str, cursor: int, *, limit: int 
     return dicts(conn, q)
 
 
-def unfinished(conn: Connection, service_id: str) -> list[dict]:
+def unfinished(conn: Connection, service_id: str) -> list[dict[str, Any]]:
     """Executions of a service that are still created or in progress, oldest first."""
     q = (select(executions).where(executions.c.service_id == service_id,
                                   executions.c.status.in_(UNFINISHED))
@@ -215,7 +217,7 @@ def unfinished(conn: Connection, service_id: str) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def settle(conn: Connection, row: dict, status: str, error: str, ts: str, **values) -> bool:
+def settle(conn: Connection, row: dict[str, Any], status: str, error: str, ts: str, **values: Any) -> bool:
     """Move one unfinished execution to ``status`` if nobody changed it meanwhile (compare
     and set on status and owner), with its status event; False if someone else did."""
     q = update(executions).where(executions.c.id == row["id"], executions.c.status == row["status"],
@@ -232,7 +234,7 @@ def settle(conn: Connection, row: dict, status: str, error: str, ts: str, **valu
     return bool(done)
 
 
-def _same(column, value):
+def _same(column: Any, value: Any) -> Any:
     return column.is_(None) if value is None else column == value
 
 
@@ -247,21 +249,21 @@ def settle_service(conn: Connection, service_id: str, reason: str, ts: str) -> i
     return count
 
 
-def events_of(conn: Connection, execution_id: str) -> list[dict]:
+def events_of(conn: Connection, execution_id: str) -> list[dict[str, Any]]:
     q = (select(execution_events).where(execution_events.c.execution_id == execution_id)
          .order_by(execution_events.c.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def logs_of(conn: Connection, execution_id: str) -> list[dict]:
+def logs_of(conn: Connection, execution_id: str) -> list[dict[str, Any]]:
     q = (select(execution_logs).where(execution_logs.c.execution_id == execution_id)
          .order_by(execution_logs.c.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dict]]:
+def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Events of many executions in one query per 500 ids: ``{id: [event, ...]}``."""
-    out: dict[str, list[dict]] = {i: [] for i in execution_ids}
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in execution_ids}
     raw = _sqlite_driver(conn)
     for start in range(0, len(execution_ids), 500):
         chunk = execution_ids[start:start + 500]
@@ -276,8 +278,8 @@ def events_for(conn: Connection, execution_ids: list[str]) -> dict[str, list[dic
     return out
 
 
-def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
+def get_executions(conn: Connection, execution_ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(execution_ids), 500):
         chunk = execution_ids[start:start + 500]
         for r in conn.execute(select(executions).where(executions.c.id.in_(chunk))).mappings():
@@ -290,22 +292,22 @@ _UPDATE_COLUMNS = ("status", "attempts", "started_at", "finished_at", "duration"
                    "metadata", "revision", "change_seq")
 
 
-def _sqlite_insert(table) -> tuple[str, list[str]]:
+def _sqlite_insert(table: Any) -> tuple[str, list[str]]:
     cols = [c.name for c in table.c if not (c.primary_key and c.autoincrement is True)]
     if "change_seq" in cols:  # last, so the writer appends its number to each row's values
         cols = [c for c in cols if c != "change_seq"] + ["change_seq"]
     return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", cols
 
 
-def _json_columns(table) -> set[str]:
+def _json_columns(table: Any) -> set[str]:
     return {c.name for c in table.c if isinstance(c.type, JSONText)}
 
 
-def _raw_values(row: dict, cols: list[str], json_cols: set[str]) -> list:
+def _raw_values(row: dict[str, Any], cols: list[str], json_cols: set[str]) -> list[Any]:
     """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
     if not json_cols:  # (execution_logs) nothing to encode
         return [row.get(c) for c in cols]
-    return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]
+    return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]  # type: ignore[arg-type]  # no dialect needed
 
 
 _JSON_BIND = JSONText().process_bind_param
@@ -315,7 +317,7 @@ _SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events,
 assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"
 
 
-def _sqlite_reserve(raw, n: int):
+def _sqlite_reserve(raw: sqlite3.Connection, n: int) -> Iterator[int]:
     """``next_change_seq`` on the raw driver connection: an iterator over the n numbers."""
     if not n:
         return iter(())
@@ -330,8 +332,8 @@ _SQLITE_UPDATE = (f"UPDATE executions SET {', '.join(f'{c} = ?' for c in _UPDATE
                   "WHERE id = ? AND finished_at IS NULL AND owner IS ?")
 
 
-def write_batch(store, inserts: list[dict], updates: list[dict], events: list[dict],
-                logs: list[dict], new_items: list[dict]) -> None:
+def write_batch(store: Store, inserts: list[dict[str, Any]], updates: list[dict[str, Any]], events: list[dict[str, Any]],
+                logs: list[dict[str, Any]], new_items: list[dict[str, Any]]) -> None:
     """Write executions (new rows and updates), events, logs and items in one transaction.
 
     This is the hot path of every execution. On SQLite it runs the portable INSERT and
@@ -358,13 +360,13 @@ def write_batch(store, inserts: list[dict], updates: list[dict], events: list[di
         return
     pooled = store.engine.raw_connection()
     try:
-        _sqlite_write(pooled.driver_connection, inserts, updates, events, logs, new_items)
+        _sqlite_write(cast(sqlite3.Connection, pooled.driver_connection), inserts, updates, events, logs, new_items)
     finally:
         pooled.close()
 
 
-def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict], updates: list[dict],
-                  events: list[dict], logs: list[dict], new_items: list[dict]) -> None:
+def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], updates: list[dict[str, Any]],
+                  events: list[dict[str, Any]], logs: list[dict[str, Any]], new_items: list[dict[str, Any]]) -> None:
     raw.execute("BEGIN IMMEDIATE")
     try:
         seq = _sqlite_reserve(raw, len(inserts) + len(updates))

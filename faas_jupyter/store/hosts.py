@@ -9,6 +9,7 @@ homes never take the same row, and neither waits for the other), inside the
 from __future__ import annotations
 
 import sqlite3
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
@@ -17,7 +18,7 @@ from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import decode_json, execution_events, executions, hosts, services
 
 
-def insert_host(conn: Connection, **values) -> None:
+def insert_host(conn: Connection, **values: Any) -> None:
     conn.execute(insert(hosts).values(**values))
 
 
@@ -45,14 +46,14 @@ def forget_before(conn: Connection, ts: str) -> None:
                                      hosts.c.id.not_in(homes)))
 
 
-def get_hosts(conn: Connection, ids) -> dict[str, dict]:
+def get_hosts(conn: Connection, ids: Iterable[str | None]) -> dict[str, dict[str, Any]]:
     ids = [i for i in set(ids) if i]
     if not ids:
         return {}
     return {r["id"]: dict(r) for r in conn.execute(select(hosts).where(hosts.c.id.in_(ids))).mappings()}
 
 
-def live_servers(conn: Connection, project_id: str, now: str) -> list[dict]:
+def live_servers(conn: Connection, project_id: str, now: str) -> list[dict[str, Any]]:
     """Host processes (a Jupyter server, ``faas serve``) serving a project, lease valid."""
     q = select(hosts).where(hosts.c.kind.in_(("server", "serve")), hosts.c.project_id == project_id,
                             hosts.c.lease_until >= now)
@@ -60,12 +61,12 @@ def live_servers(conn: Connection, project_id: str, now: str) -> list[dict]:
 
 
 # -- homes -------------------------------------------------------------------------------------
-def service_state(conn: Connection, service_id: str) -> dict | None:
+def service_state(conn: Connection, service_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(services).where(services.c.id == service_id)).mappings().first()
     return dict(row) if row else None
 
 
-def read_service_state(store, service_id: str) -> dict | None:
+def read_service_state(store: Store, service_id: str) -> dict[str, Any] | None:
     """``service_state`` in its own read; every execute does this once, so on SQLite it runs
     the plain SELECT on this thread's hot connection, or answers from memory while nothing
     was committed since (``store.hot``)."""
@@ -77,7 +78,7 @@ def read_service_state(store, service_id: str) -> dict | None:
     return None if row is None else dict(row)
 
 
-def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict | None:
+def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:
     cur = raw.execute("SELECT * FROM services WHERE id = ?", (service_id,))
     row = cur.fetchone()
     return None if row is None else decode_json(services, dict(zip([d[0] for d in cur.description], row)))
@@ -91,13 +92,13 @@ def set_home(conn: Connection, service_id: str, home: str | None, expected: str 
     return bool(conn.execute(q.values(home=home)).rowcount)
 
 
-def homed_services(conn: Connection, project_id: str, runtimes) -> list[dict]:
+def homed_services(conn: Connection, project_id: str, runtimes: Iterable[str]) -> list[dict[str, Any]]:
     q = select(services).where(services.c.project_id == project_id, services.c.runtime.in_(list(runtimes)))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
 # -- the queue ---------------------------------------------------------------------------------
-def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> list[dict]:
+def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> list[dict[str, Any]]:
     """Take up to ``limit`` queued executions of ``service_ids`` (oldest first) for ``owner``."""
     if not service_ids:
         return []
@@ -118,7 +119,7 @@ def claim(conn: Connection, service_ids: list[str], owner: str, limit: int) -> l
     return rows
 
 
-def queued_without_home(conn: Connection, project_id: str, runtimes) -> bool:
+def queued_without_home(conn: Connection, project_id: str, runtimes: Iterable[str]) -> bool:
     """Is anything queued for a service of the project that has no home (just deployed from
     a process that left it to a host, or given up)? A host process adopts those at once."""
     q = (select(executions.c.id).join(services, services.c.id == executions.c.service_id)
@@ -158,7 +159,7 @@ def poll_terminate_requests(store: Store, after: int) -> list[tuple[int, str]]:
 
 
 def unfinished_of(conn: Connection, project_id: str, ids: list[str] | None = None,
-                  service_id: str | None = None) -> list[dict]:
+                  service_id: str | None = None) -> list[dict[str, Any]]:
     """Unfinished executions of a project (only ``ids`` / one service when given)."""
     q = select(executions).where(executions.c.project_id == project_id,
                                  executions.c.status.in_(("created", "in-progress")))
@@ -186,7 +187,7 @@ def terminate_requests(conn: Connection, after: int) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in conn.execute(terminate_query(after))]
 
 
-def terminate_query(after: int) -> Select[tuple[int, str]]:
+def terminate_query(after: int) -> Select[int, str]:
     """The terminate-request poll: one range of ``ix_execution_events_kind_id`` (migration 7)."""
     return (select(execution_events.c.id, execution_events.c.execution_id)
             .where(execution_events.c.kind == "terminate", execution_events.c.id > after)

@@ -60,7 +60,7 @@ def plan(conn: Connection, parent: dict[str, Any] | None, files: Mapping[str, st
     return {"manifest": digest, "manifest_delta": None}
 
 
-def files_of(conn: Connection, row: Mapping[str, Any]) -> dict[str, str]:
+def files_of(conn: Connection, row: Mapping[Any, Any]) -> dict[str, str]:
     """``{path: digest}`` of a revision row (its ``manifest`` and ``manifest_delta``)."""
     out = dict(load(conn, row["manifest"]))
     for path, digest in json.loads(row["manifest_delta"] or "{}").items():

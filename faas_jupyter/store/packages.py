@@ -11,7 +11,7 @@ import hashlib
 import zlib
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Subquery, delete, func, insert, select
 
 from faas_jupyter.store import manifests
 from faas_jupyter.store.db import new_id, now
@@ -24,13 +24,13 @@ def blob_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def get_package(conn: Connection, project_id: str, name: str) -> dict | None:
+def get_package(conn: Connection, project_id: str, name: str) -> dict[str, Any] | None:
     q = select(packages).where(packages.c.project_id == project_id, packages.c.name == name)
     row = conn.execute(q).mappings().first()
     return dict(row) if row else None
 
 
-def get_revision_by_id(conn: Connection, project_id: str, revision_id: str) -> dict | None:
+def get_revision_by_id(conn: Connection, project_id: str, revision_id: str) -> dict[str, Any] | None:
     """A revision row of a package of ``project_id`` by its id, with ``package_name``."""
     q = (select(revisions, packages.c.name.label("package_name"))
          .join(packages, packages.c.id == revisions.c.package_id)
@@ -39,20 +39,20 @@ def get_revision_by_id(conn: Connection, project_id: str, revision_id: str) -> d
     return dict(row) if row else None
 
 
-def insert_package(conn: Connection, project_id: str, name: str, creator: str) -> dict:
+def insert_package(conn: Connection, project_id: str, name: str, creator: str) -> dict[str, Any]:
     row = {"id": new_id(), "project_id": project_id, "name": name, "created_at": now(),
            "creator": creator}
     conn.execute(insert(packages).values(**row))
     return row
 
 
-def _latest_seqs():
+def _latest_seqs() -> Subquery:
     """(package_id, seq) of each package's latest revision."""
     return (select(revisions.c.package_id, func.max(revisions.c.seq).label("seq"))
             .group_by(revisions.c.package_id).subquery())
 
 
-def list_packages(conn: Connection, project_id: str) -> list[dict]:
+def list_packages(conn: Connection, project_id: str) -> list[dict[str, Any]]:
     """Packages of a project with their latest revision's version and count."""
     latest = _latest_seqs()
     q = (select(packages, revisions.c.version, latest.c.seq.label("revision_count"))
@@ -63,7 +63,7 @@ def list_packages(conn: Connection, project_id: str) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def latest_revisions(conn: Connection, project_id: str) -> dict[str, dict]:
+def latest_revisions(conn: Connection, project_id: str) -> dict[str, dict[str, Any]]:
     """``{package name: its latest revision row}`` for a project, by name (one query)."""
     latest = _latest_seqs()
     q = (select(packages.c.name, revisions)
@@ -74,14 +74,14 @@ def latest_revisions(conn: Connection, project_id: str) -> dict[str, dict]:
     return {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in conn.execute(q).mappings()}
 
 
-def latest_revision(conn: Connection, package_id: str) -> dict | None:
+def latest_revision(conn: Connection, package_id: str) -> dict[str, Any] | None:
     q = (select(revisions).where(revisions.c.package_id == package_id)
          .order_by(revisions.c.seq.desc()).limit(1))
     row = conn.execute(q).mappings().first()
     return dict(row) if row else None
 
 
-def get_revision(conn: Connection, package_id: str, version: str) -> dict | None:
+def get_revision(conn: Connection, package_id: str, version: str) -> dict[str, Any] | None:
     q = select(revisions).where(revisions.c.package_id == package_id,
                                 revisions.c.version == version)
     row = conn.execute(q).mappings().first()
@@ -89,7 +89,7 @@ def get_revision(conn: Connection, package_id: str, version: str) -> dict | None
 
 
 def list_revisions(conn: Connection, package_id: str, limit: int | None = None,
-                   offset: int = 0) -> list[dict]:
+                   offset: int = 0) -> list[dict[str, Any]]:
     """Revisions oldest first."""
     q = (select(revisions).where(revisions.c.package_id == package_id)
          .order_by(revisions.c.seq).offset(offset))
@@ -113,7 +113,7 @@ def put_blobs(conn: Connection, files: Mapping[str, bytes],
     return digests
 
 
-def _blob_row(digest: str, data: bytes) -> dict:
+def _blob_row(digest: str, data: bytes) -> dict[str, Any]:
     """Compressed when that saves a tenth or more (source code: 3-4x smaller, like git's objects)."""
     packed = zlib.compress(data, 6) if len(data) >= 64 else data
     if len(packed) <= 0.9 * len(data):
@@ -132,7 +132,7 @@ def _existing_blobs(conn: Connection, digests: Iterable[str]) -> set[str]:
 
 def insert_revision(conn: Connection, package_id: str, *, version: str, creator: str,
                     message: str, codebase_digest: str, spec: dict[str, Any], changes: dict[str, Any],
-                    files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> dict:
+                    files: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Append the next revision (seq = last + 1) with its files."""
     last = latest_revision(conn, package_id)
     digests = put_blobs(conn, files, digests)

@@ -28,6 +28,7 @@ from typing import Any
 
 from faas_jupyter.model.clock import iso_at, now
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.errors import FaasError
 from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.runner.adapters import EntityRef
 from faas_jupyter.store import events as event_sql
@@ -104,8 +105,12 @@ def _event_row(running: Any, event: dict, spec: dict, once_key: str | None, stam
 
 def resource_input(running: Any, function_name: str, resource: str) -> str:
     """The function's input of the resource's type (checked when the trigger was made; a later
-    revision without one gets Dataloop's name, and the run says what is wrong)."""
-    function = running.module.function(function_name)
+    revision without the function or the input gets Dataloop's name, and the run says what is
+    wrong: one bad trigger never blocks the batch)."""
+    try:
+        function = running.module.function(function_name)
+    except FaasError:  # gone from the running revision: the execution fails saying so, the batch goes on
+        return resource.lower()
     names = [io.name for io in function.input if str(io.type) == resource]
     return names[0] if len(names) == 1 else resource.lower()
 

@@ -85,13 +85,28 @@ def test_create_list_show_toggle_delete(ws, svc):
     (("ts", "tick"), {"cron": "61 * * * *"}, "61"),
     (("ts",), {"on": "item:created"}, "triggers create takes SERVICE FUNCTION, got 1 word(s) 'ts'"),
     (("show",), {}, "triggers show takes a trigger NAME (or id)"),
-    (("ls", "ts"), {"cron": "* * * * *"}, "--on/--cron belong to create, not ls"),
+    (("ls", "ts"), {"cron": "* * * * *"}, "--on/--cron belong to create and update, not ls"),
     (("ts", "tick"), {"on": "item:created"}, "exactly one input of type 'Item'"),
 ])
 def test_mistakes_are_one_error_and_store_nothing(ws, svc, words, flags, message):
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         run(ws, *words, **flags)
     assert ws.triggers.list() == []
+
+
+def test_update_changes_what_is_given_and_keeps_the_rest(ws, svc):
+    run(ws, "ts", "on_item", on="item:created", filter='{"dataset": "raw"}', name="watch")
+    _, text, as_json = run(ws, "update", "watch", on="item:updated,deleted", mode="always")
+    assert text == "trigger watch: Item Updated/Deleted (always) now runs ts.on_item"
+    assert as_json["spec"]["filter"] == {"dataset": "raw"}  # not given: kept
+    run(ws, "update", "watch", filter="{}", input='{"tag": "y"}')
+    fresh = ws.triggers.get("watch")
+    assert (fresh.filter, fresh.input, fresh.actions) == ({}, {"tag": "y"}, ["Updated", "Deleted"])
+    with pytest.raises(ValidationError, match="triggers update: nothing to change; give some of --on"):
+        run(ws, "update", "watch")
+    with pytest.raises(ValidationError, match="61"):
+        run(ws, "update", "watch", cron="61 * * * *")
+    assert ws.triggers.get("watch").type == "Event"
 
 
 def test_unknown_names_say_what_exists(ws, svc):

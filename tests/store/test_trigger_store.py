@@ -107,8 +107,8 @@ def test_work_due_and_claim_see_only_active_services_homed_here(store, world):
 
 def _execution(project_id: str, trigger_id: str, event: str, once: str | None) -> dict:
     return {"id": new_id(), "project_id": project_id, "function_name": "run", "status": "created",
-            "input": "{}", "attempts": 0, "max_attempts": 1, "created_at": now(), "creator": "u",
-            "metadata": "{}", "change_seq": 0, "trigger_id": trigger_id, "trigger_event": event,
+            "input": {}, "attempts": 0, "max_attempts": 1, "created_at": now(), "creator": "u",
+            "metadata": {}, "change_seq": 0, "trigger_id": trigger_id, "trigger_event": event,
             "trigger_once": once}
 
 

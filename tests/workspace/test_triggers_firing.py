@@ -211,3 +211,16 @@ def test_gc_forgets_dispatched_events_but_not_pending_ones(ws, svc):
     with ws.store.connect() as conn:
         assert event_sql.pending_count(conn, t.id) == 1
     assert t.executions()[0].trigger["eventId"]      # the execution keeps its event id
+
+
+def test_a_revision_without_the_function_fails_its_executions_and_fires_on(ws, svc, tmp_path):
+    t = svc.triggers.create("on_item", execution_mode="Always")
+    src = cb.write(tmp_path / "v2")
+    (src / "main.py").write_text(cb.MAIN.replace("def on_item(", "def renamed("))
+    ws.packages.push(src_path=str(src), package_name="trigpkg")
+    svc.update(revision="1.0.1", quiet=True)
+    ws.items.log(1, key="v2")
+    made = fired(t, 1)
+    assert made[0].status == "failed" and "on_item" in made[0].error
+    ws.items.log(2, key="v2b")                     # the trigger keeps firing (and failing), nothing stuck
+    assert len(fired(t, 2)) == 2 and ws.triggers.get(t.id).stats.failure_count == 2
