@@ -11,11 +11,11 @@ trigger_once) make a second execution for one event or one ``Once`` resource imp
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, tuple_, update
 
+from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.trigger_filter import matches
 from faas_jupyter.store.schema import executions, services, trigger_events, triggers
 
@@ -34,7 +34,7 @@ def record(conn: Connection, project_id: str, resource: str, action: str,
         triggers.c.resource == resource, triggers.c.actions.contains(f",{action},"))
     rows = []
     for trigger_id, spec in conn.execute(q):
-        query = json.loads(spec).get("filter") or {}
+        query = spec.get("filter") or {}
         rows += [{"trigger_id": trigger_id, "action": action, "resource_id": rid,
                   "body": _body(doc, (snapshots or {}).get(rid)), "created_at": ts, "done_at": None}
                  for rid, doc in docs if matches(query, doc)]
@@ -43,9 +43,9 @@ def record(conn: Connection, project_id: str, resource: str, action: str,
     return len(rows)
 
 
-def _body(doc: dict[str, Any], snapshot: dict[str, Any] | None) -> str:
+def _body(doc: dict[str, Any], snapshot: dict[str, Any] | None) -> Any:
     body = {"doc": doc} if snapshot is None else {"doc": doc, "record": snapshot}
-    return json.dumps(body, default=str)
+    return jsonable(body, str)  # a resource's odd values (dates) as text, as json.dumps(default=str)
 
 
 def _claimable(home: str) -> Any:

@@ -250,7 +250,7 @@ triggers = Table(
     Column("type", String(16), nullable=False),         # Event | Cron
     Column("resource", String(32), nullable=True),      # Item | Dataset | Annotation (Event)
     Column("actions", String(64), nullable=True),       # ",Created,Deleted," (Event)
-    Column("spec", Text, nullable=False, default="{}"),
+    Column("spec", JSONText, nullable=False, default=dict),
     Column("active", Boolean, nullable=False, default=True),
     Column("next_fire_at", TS, nullable=True),          # Cron: the next due time
     Column("created_at", TS, nullable=False),
@@ -268,7 +268,7 @@ trigger_events = Table(
     Column("trigger_id", ID, ForeignKey("triggers.id", ondelete="CASCADE"), nullable=False),
     Column("action", String(16), nullable=False),
     Column("resource_id", ID, nullable=False),
-    Column("body", Text, nullable=False),               # the resource's JSON at the change
+    Column("body", JSONText, nullable=False),           # the resource's JSON at the change
     Column("created_at", TS, nullable=False),
     Column("done_at", TS, nullable=True),
     Column("outcome", String(32), nullable=True),       # fired | filtered | paused | refused

@@ -1,6 +1,6 @@
 """SQL for triggers: rows, their stats (read from the executions they made), cron due times.
 
-Rows are dicts; ``spec`` stays JSON text here (``workspace/triggers.py`` builds the entity).
+Rows are dicts; ``spec`` is decoded by its column type (``workspace/triggers.py`` builds the entity).
 """
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ from the trigger's ``input``.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -68,7 +67,7 @@ def dispatch(conn: Any, home: str, by_id: dict) -> int:
     if not events:
         return 0
     stamp = now()
-    specs = {e["trigger_id"]: json.loads(e["spec"]) for e in events}
+    specs = {e["trigger_id"]: e["spec"] for e in events}
     once = [(e["trigger_id"], e["resource_id"]) for e in events
             if specs[e["trigger_id"]].get("executionMode") == "Once"]
     taken = event_sql.once_taken(conn, once)
@@ -96,7 +95,7 @@ def _event_row(running: Any, event: dict, spec: dict, once_key: str | None, stam
                                         "eventId": str(event["id"])},
                             "event": {"resource": event["resource"], "action": event["action"],
                                       "resourceId": event["resource_id"]}}
-    record = json.loads(event["body"]).get("record")
+    record = event["body"].get("record")
     if record is not None:  # Deleted: the record as it was stands in for the lookup
         meta["deleted"] = {"input": name, "type": event["resource"], "record": record}
     return _row(running, event["function_name"], inputs, meta, event["creator"], stamp,
@@ -185,7 +184,7 @@ def plan(trigger: TriggerModel, due: datetime, moment: datetime) -> tuple[dateti
 
 
 def cron_model(row: dict) -> TriggerModel:
-    spec = json.loads(row["spec"])
+    spec = row["spec"]
     return TriggerModel(name=row["name"], service=row["service_name"], function=row["function_name"],
                         type="Cron", cron=spec["cron"], start_at=spec.get("startAt"), end_at=spec.get("endAt"),
                         catch_up=spec.get("catchUp", "one"), input=spec.get("input") or {})

@@ -6,7 +6,6 @@ A trigger runs one function of a service by itself: on item/dataset/annotation e
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -72,7 +71,7 @@ class Trigger(TriggerModel):
 
 def bind(ws: Any, row: dict, stats: dict | None = None) -> Trigger:
     """A stored row (joined with its service's name) as a bound Trigger."""
-    spec = json.loads(row["spec"])
+    spec = dict(row["spec"])
     spec["operation"] = {"type": "function", "serviceName": row["service_name"],
                          "functionName": row["function_name"]}
     d = {"id": row["id"], "name": row["name"], "active": bool(row["active"]), "type": row["type"],
@@ -85,10 +84,9 @@ def bind(ws: Any, row: dict, stats: dict | None = None) -> Trigger:
     return Trigger(**{f: getattr(base, f) for f in base.__dataclass_fields__}, _ws=ws)
 
 
-def stored_spec(trigger: TriggerModel) -> str:
+def stored_spec(trigger: TriggerModel) -> dict[str, Any]:
     """The spec column: the trigger's JSON spec without the operation (columns hold that)."""
-    spec = {k: v for k, v in trigger.to_json()["spec"].items() if k != "operation"}
-    return json.dumps(spec)
+    return {k: v for k, v in trigger.to_json()["spec"].items() if k != "operation"}
 
 
 def _columns(trigger: TriggerModel) -> dict:

@@ -61,7 +61,7 @@ def make_world(store, triggers: dict) -> dict:
             trigger_sql.insert_trigger(conn, {
                 "id": ids[key], "project_id": ids["project"], "service_id": ids["service"], "name": key,
                 "function_name": "run", "type": "Event", "resource": "Item", "actions": actions,
-                "spec": json.dumps({"filter": flt, "executionMode": mode}), "active": True,
+                "spec": {"filter": flt, "executionMode": mode}, "active": True,
                 "created_at": stamp, "updated_at": stamp, "creator": "u"})
     store.write(fn)
     return ids
