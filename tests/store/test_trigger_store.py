@@ -2,7 +2,6 @@
 and the unique indexes that make one event (or one resource under Once) one execution."""
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
