@@ -25,7 +25,7 @@ import tempfile
 import time
 from multiprocessing.connection import Connection
 
-from bench_scale import MAIN, SPEC, _raw_execute, paired, report
+from bench_scale import MAIN, SPEC, _raw_execute, paired, raw_map_write, report
 
 
 class Runner:  # the service's class, for the raw worker
@@ -60,24 +60,7 @@ class RawWorker:
 
 def _raw_map(worker: RawWorker, db: sqlite3.Connection, pid: str, sid: str, n: int) -> None:
     """n round trips to the worker, then their rows and status events in one transaction."""
-    import uuid
-    ts = time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
-    rows, events = [], []
-    for i in range(n):
-        out, eid = worker.call(i), uuid.uuid4().hex
-        rows.append((eid, pid, sid, "p", "bench", "1.0.0", "m", "add", "success", json.dumps({"x": i}),
-                     json.dumps(out), None, 1, 1, ts, ts, ts, 0.0001, "bench", None, "{}"))
-        events += [(eid, ts, "status", st) for st in ("created", "in-progress", "success")]
-    db.execute("BEGIN IMMEDIATE")
-    last = db.execute("UPDATE change_counters SET value = value + ? WHERE name = 'executions' "
-                      "RETURNING value", (n,)).fetchone()[0]
-    db.executemany("INSERT INTO executions (id, project_id, service_id, service_name, package_name, revision, "
-                   "module_name, function_name, status, input, output, error, attempts, max_attempts, "
-                   "created_at, started_at, finished_at, duration, creator, rerun_of, metadata, change_seq) "
-                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   [r + (last - n + 1 + i,) for i, r in enumerate(rows)])
-    db.executemany("INSERT INTO execution_events (execution_id, ts, kind, status) VALUES (?,?,?,?)", events)
-    db.execute("COMMIT")
+    raw_map_write(db, pid, sid, "p", [worker.call(i) for i in range(n)])
 
 
 def main() -> None:

@@ -184,29 +184,36 @@ def bench_execute(s: Scaled, args) -> None:
     report("execute: durable kernel", s.size, ours, raw, "<= 1.5x raw (issue 16 item 2)")
 
 
+def raw_map_write(db, pid: str, sid: str, runtime: str, results: list) -> None:
+    """The rows and status events of ``len(results)`` finished calls of ``add(x=i)``, written
+    in one transaction: the raw side of a durable map (shared with bench_process.py)."""
+    ts = time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
+    rows, events = [], []
+    for i, out in enumerate(results):
+        eid = uuid.uuid4().hex
+        rows.append((eid, pid, sid, runtime, "bench", "1.0.0", "m", "add", "success", json.dumps({"x": i}),
+                     json.dumps(out), None, 1, 1, ts, ts, ts, 0.0001, "bench", None, "{}"))
+        events += [(eid, ts, "status", st) for st in ("created", "in-progress", "success")]
+    db.execute("BEGIN IMMEDIATE")
+    last = db.execute("UPDATE change_counters SET value = value + ? WHERE name = 'executions' "
+                      "RETURNING value", (len(rows),)).fetchone()[0]
+    db.executemany("INSERT INTO executions (id, project_id, service_id, service_name, package_name, revision, "
+                   "module_name, function_name, status, input, output, error, attempts, max_attempts, "
+                   "created_at, started_at, finished_at, duration, creator, rerun_of, metadata, change_seq) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [r + (last - len(rows) + 1 + i,) for i, r in enumerate(rows)])
+    db.executemany("INSERT INTO execution_events (execution_id, ts, kind, status) VALUES (?,?,?,?)", events)
+    db.execute("COMMIT")
+
+
 def _raw_map(db, pid: str, sid: str, n: int) -> None:
     """The raw floor of a durable map: n plain calls, then their rows and status events in one
     transaction (what a batched writer must at least do)."""
     class Runner:
         def add(self, x: int):
             return x + 1
-    runner, ts = Runner(), time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
-    rows, events = [], []
-    for i in range(n):
-        out, eid = runner.add(x=i), uuid.uuid4().hex
-        rows.append((eid, pid, sid, "k", "bench", "1.0.0", "m", "add", "success", json.dumps({"x": i}),
-                     json.dumps(out), None, 1, 1, ts, ts, ts, 0.0001, "bench", None, "{}"))
-        events += [(eid, ts, "status", st) for st in ("created", "in-progress", "success")]
-    db.execute("BEGIN IMMEDIATE")
-    last = db.execute("UPDATE change_counters SET value = value + ? WHERE name = 'executions' "
-                      "RETURNING value", (n,)).fetchone()[0]
-    db.executemany("INSERT INTO executions (id, project_id, service_id, service_name, package_name, revision, "
-                   "module_name, function_name, status, input, output, error, attempts, max_attempts, "
-                   "created_at, started_at, finished_at, duration, creator, rerun_of, metadata, change_seq) "
-                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   [r + (last - n + 1 + i,) for i, r in enumerate(rows)])
-    db.executemany("INSERT INTO execution_events (execution_id, ts, kind, status) VALUES (?,?,?,?)", events)
-    db.execute("COMMIT")
+    runner = Runner()
+    raw_map_write(db, pid, sid, "k", [runner.add(x=i) for i in range(n)])
 
 
 def bench_map(s: Scaled, args) -> None:
@@ -273,7 +280,7 @@ def bench_json(args) -> None:
     ours_s, raw_s = paired(lambda i: ours(), lambda i: raw(), args.reps, 1)
     report(f"Json result, {n:,} floats", n, ours_s, raw_s, "typed-array floor; was 0.8-1.3 s")
     ours_s, json_s = paired(lambda i: ours(), lambda i: raw_json(), args.reps, 1)
-    report(f"  same, vs json.dump + load", n, ours_s, json_s, "<= 1x")
+    report("  same, vs json.dump + load", n, ours_s, json_s, "<= 1x")
     svc.stop()
     ws.close()
 
