@@ -46,8 +46,6 @@ class HotConnections:
     def __init__(self, database: str) -> None:
         self.database = database
         self._held = _Held()
-        self._open: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
         self.closed = False
 
     def conn(self) -> sqlite3.Connection:
@@ -57,13 +55,12 @@ class HotConnections:
         return held.conn
 
     def _connect(self) -> sqlite3.Connection:
-        # check_same_thread=False only so close_all() may close it; one thread uses it
+        # one thread uses it; check_same_thread=False only so whichever thread drops the last
+        # reference (see close_all) may finalise it
         conn = sqlite3.connect(self.database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         for pragma in _PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
-        with self._lock:
-            self._open.append(conn)
         return conn
 
     def cached(self, key: Any, read: Callable[[sqlite3.Connection], T]) -> T:
@@ -79,12 +76,15 @@ class HotConnections:
         return value
 
     def close_all(self) -> None:
-        """Close every thread's connection (the store closed; a thread's next use reopens)."""
-        with self._lock:
-            conns, self._open = self._open, []
-        for conn in conns:
-            conn.close()
-        self._held = _Held()
+        """Forget every thread's connection (the store closed; a thread's next use reopens).
+
+        Only the calling thread's own connection is closed here; another thread's closes when
+        that thread lets go of it (its slot goes with the old ``_Held``). Closing it from here
+        while its thread was inside a statement (a home's terminate poll during a workspace
+        close) crashed the interpreter with a segfault in sqlite3."""
+        held, self._held = self._held, _Held()
+        if held.conn is not None:
+            held.conn.close()
 
 
 _HOT: weakref.WeakKeyDictionary[Store, HotConnections | None] = weakref.WeakKeyDictionary()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 from faas_jupyter.store import Store
 from faas_jupyter.store.hosts import read_service_state
@@ -45,6 +46,31 @@ def test_each_thread_has_its_own_connection_and_close_closes_them(tmp_path):
     reopened = held.conn()
     assert reopened is not mine and reopened.execute("SELECT 1").fetchone() == (1,)
     store.close()
+
+
+SLOW = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT count(*) FROM n"
+
+
+def test_closing_the_store_while_another_thread_reads_does_not_crash(tmp_path):
+    # a home's poll thread reads through its own connection while the workspace closes the
+    # store: closing that connection from the closing thread segfaulted the interpreter
+    store = Store(f"sqlite:///{tmp_path / 'faas.db'}")
+    held = hot(store)
+    assert held is not None
+    stop, reads = threading.Event(), []
+
+    def poll() -> None:
+        while not stop.is_set():
+            reads.append(held.cached(("n", len(reads)), lambda c: c.execute(SLOW).fetchone()[0]))
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    for _ in range(300):
+        store.close()
+        time.sleep(0.0005)
+    stop.set()
+    thread.join()
+    assert reads and set(reads) == {5000}
 
 
 def test_no_hot_connection_off_file_sqlite(store_url, tmp_path):
