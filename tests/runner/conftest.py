@@ -56,11 +56,17 @@ class ServiceRunner(BaseServiceRunner):
 
     def pid(self):
         return os.getpid()
+
+    def stall_once(self, marker: str):
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            time.sleep(600)
+        return "ok"
 '''
 
 FUNCTIONS = {"run": [FunctionIO("x", "Integer")], "plain": [FunctionIO("x", "Integer")], "boom": [],
              "leave": [], "segfault": [], "hang": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
-             "pid": []}
+             "pid": [], "stall_once": [FunctionIO("marker", "String")]}
 
 
 def _make_config(tmp_path, **overrides) -> ServiceConfig:
