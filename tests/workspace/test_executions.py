@@ -255,3 +255,17 @@ def test_changes_since_a_cursor_are_exactly_the_executions_written_after_it(ws, 
     later = ws.executions.changes(delta.cursor)
     assert [(e.id, str(e.status)) for e in later.executions] == [(running.id, "terminated")]
     assert ws.executions.changes(later.cursor, service="nope").executions == []
+
+
+def test_current_reads_many_executions_in_order_with_a_running_one_from_memory(ws, svc):
+    done = [svc.execute("add", {"x": i}) for i in range(3)]
+    running = svc.execute("hang", {"seconds": 1.0}, wait=False)
+    ids = [done[2].id, running.id, done[0].id, done[1].id]
+    got = ws.executions.current(ids)
+    assert [e.id for e in got] == ids
+    assert [e.output for e in got if e.id != running.id] == [12, 10, 11]
+    assert str(got[1].status) in ("created", "in-progress")  # the store may not have it yet
+    assert [e.to_json() for e in got if e.id != running.id] == [ws.executions.get(i).to_json()
+                                                               for i in ids if i != running.id]
+    running.wait()
+    assert str(ws.executions.current([running.id])[0].status) == "success"
