@@ -17,6 +17,8 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.trigger_filter import matches
+from faas_jupyter.store.db import Store
+from faas_jupyter.store.hot import hot
 from faas_jupyter.store.schema import executions, services, trigger_events, triggers
 
 
@@ -72,6 +74,33 @@ def _work_due_statement() -> Any:
 
 
 _WORK_DUE: Any = None  # built once: a home reads it every poll, building it cost more than running it
+
+# the same question on SQLite's hot connection (``store.hot``): every outbox row, trigger
+# change and pause is committed through the pool, never on a hot connection, so the cached
+# answer holds exactly while ``PRAGMA data_version`` is unchanged; an idle home then spends
+# one pragma per poll instead of a pool checkout and a join
+_WORK_DUE_SQLITE = (
+    "SELECT EXISTS (SELECT 1 FROM trigger_events e JOIN triggers t ON t.id = e.trigger_id "
+    "JOIN services s ON s.id = t.service_id WHERE e.done_at IS NULL AND t.active = 1 AND s.active = 1 "
+    "AND s.home = ? AND s.id IN ({ids}) LIMIT 1), "
+    "(SELECT min(t.next_fire_at) FROM triggers t JOIN services s ON s.id = t.service_id "
+    "WHERE t.type = 'Cron' AND t.active = 1 AND s.active = 1 AND s.home = ? AND s.id IN ({ids}))")
+
+
+def poll_work_due(store: Store, home: str, service_ids: list[str]) -> tuple[bool, str | None]:
+    """``work_due`` as a home polls it every tick: on SQLite from memory while no other
+    connection committed since the last look, else one read."""
+    held = hot(store)
+    if held is None or not service_ids:
+        with store.connect() as conn:
+            return work_due(conn, home, service_ids)
+    text = _WORK_DUE_SQLITE.format(ids=", ".join("?" * len(service_ids)))
+    params = [home, *service_ids, home, *service_ids]
+
+    def read(raw: Any) -> tuple[bool, str | None]:
+        pending, due = raw.execute(text, params).fetchone()
+        return bool(pending), due
+    return held.cached(("work_due", home, *service_ids), read)
 
 
 def work_due(conn: Connection, home: str, service_ids: list[str]) -> tuple[bool, str | None]:

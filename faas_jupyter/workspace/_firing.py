@@ -50,8 +50,7 @@ def fire_tick(host: Any) -> None:
 def fire(host: Any, homed: list) -> int:
     """Fire what is due for the services ``homed`` here; returns the executions made."""
     by_id = {r.id: r for r in homed}
-    with host.store.connect() as conn:
-        pending, due = event_sql.work_due(conn, host.id, list(by_id))
+    pending, due = event_sql.poll_work_due(host.store, host.id, list(by_id))
     made = 0
     if pending:
         made += host.store.write(lambda conn: dispatch(conn, host.id, by_id))

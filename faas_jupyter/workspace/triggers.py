@@ -56,7 +56,7 @@ class Trigger(TriggerModel):
         """The newest executions this trigger made."""
         with self._ws.store.connect() as conn:
             ids = sql.execution_ids(conn, self.id, limit)
-        return [self._ws.executions.get(i) for i in ids]
+        return self._ws.executions.current(ids)
 
     def refresh(self) -> Trigger:
         fresh = self._ws.triggers.get(self.id)

@@ -43,6 +43,13 @@ class ServiceRunner(BaseServiceRunner):
     def hang(self):
         time.sleep(600)
 
+    def swallow(self):
+        while True:  # a function that hides its errors: the timeout must still end it
+            try:
+                time.sleep(600)
+            except Exception:
+                pass
+
     def loop(self, progress):
         while True:
             self.kill_event()
@@ -65,7 +72,7 @@ class ServiceRunner(BaseServiceRunner):
 '''
 
 FUNCTIONS = {"run": [FunctionIO("x", "Integer")], "plain": [FunctionIO("x", "Integer")], "boom": [],
-             "leave": [], "segfault": [], "hang": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
+             "leave": [], "segfault": [], "hang": [], "swallow": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
              "pid": [], "stall_once": [FunctionIO("marker", "String")]}
 
 

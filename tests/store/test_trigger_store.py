@@ -87,21 +87,36 @@ def test_record_writes_one_row_per_matching_trigger(store, world):
     assert store.write(lambda c: events.record(c, world["project"], "Item", "Updated", docs, now())) == 0
 
 
+def _work_due(store, home: str, service_ids: list[str]) -> tuple[bool, str | None]:
+    """The plain read and the home's polled (on SQLite: cached) read agree, or the test fails."""
+    with store.connect() as conn:
+        plain = events.work_due(conn, home, service_ids)
+    assert events.poll_work_due(store, home, service_ids) == plain
+    return plain
+
+
 def test_work_due_and_claim_see_only_active_services_homed_here(store, world):
+    assert _work_due(store, "h1", [world["service"]]) == (False, None)  # cached now, on SQLite
     store.write(lambda c: events.record(c, world["project"], "Item", "Created", [("i1", {"id": "i1"})], now()))
-    with store.connect() as conn:
-        assert events.work_due(conn, "h1", [world["service"]]) == (True, None)
-        assert events.work_due(conn, "h2", [world["service"]]) == (False, None)
+    assert _work_due(store, "h1", [world["service"]]) == (True, None)
+    assert _work_due(store, "h2", [world["service"]]) == (False, None)
     store.write(lambda c: c.execute(services.update().values(active=False)))
-    with store.connect() as conn:
-        assert events.work_due(conn, "h1", [world["service"]]) == (False, None)  # paused: it waits
+    assert _work_due(store, "h1", [world["service"]]) == (False, None)  # paused: it waits
     store.write(lambda c: c.execute(services.update().values(active=True)))
+    assert _work_due(store, "h1", [world["service"]]) == (True, None)
     claimed = store.write(lambda c: events.claim(c, "h1", [world["service"]], 10))
     assert [(e["trigger_name"], e["resource_id"]) for e in claimed] == [("t_all", "i1")]
     store.write(lambda c: events.finish(c, [(claimed[0]["id"], "fired", None)], now()))
+    assert _work_due(store, "h1", [world["service"]]) == (False, None)
     with store.connect() as conn:
-        assert events.work_due(conn, "h1", [world["service"]]) == (False, None)
         assert conn.scalar(select(trigger_events.c.outcome)) == "fired"
+    stamp = now()
+    store.write(lambda c: trigger_sql.insert_trigger(c, {
+        "id": new_id(), "project_id": world["project"], "service_id": world["service"], "name": "tick",
+        "function_name": "run", "type": "Cron", "resource": None, "actions": None,
+        "spec": {"cron": "* * * * *"}, "active": True, "next_fire_at": "2030-01-01T00:00:00+00:00",
+        "created_at": stamp, "updated_at": stamp, "creator": "u"}))
+    assert _work_due(store, "h1", [world["service"]]) == (False, "2030-01-01T00:00:00+00:00")
 
 
 def _execution(project_id: str, trigger_id: str, event: str, once: str | None) -> dict:

@@ -97,6 +97,26 @@ def test_a_cooperative_timeout_fails_the_execution(ws):
     bridge.stop(svc.id)
 
 
+# pytest-timeout's SIGALRM timer (method "signal") would send the main thread's call to the
+# helper thread; this test times itself by thread so the main thread's SIGALRM path runs
+@pytest.mark.timeout(120, method="thread")
+def test_a_sleeping_execution_times_out_from_the_main_thread_and_from_another(ws):
+    import threading
+    svc = cb.push(ws).deploy(service_name="sleepy", execution_timeout=0.5)
+    began = time.monotonic()
+    ex = svc.execute("hang", {"seconds": 30})
+    assert str(ex.status) == "failed" and "timed out after 0.5 s" in ex.error and time.monotonic() - began < 10
+    stored = ws.executions.get(ex.id)
+    assert stored.error_type == "TimeoutError" and statuses(stored) == ["created", "in-progress", "failed"]
+    done = []
+    caller = threading.Thread(target=lambda: done.append(svc.execute("hang", {"seconds": 30})))
+    caller.start()
+    caller.join(10)
+    assert not caller.is_alive() and str(done[0].status) == "failed" and "timed out" in done[0].error
+    assert svc.execute("add", {"x": 1}).output == 11  # the service goes on
+    bridge.stop(svc.id)
+
+
 def test_terminate_stops_a_running_execution_at_kill_event(ws, svc):
     ex = svc.execute("loop", wait=False)
     deadline = time.monotonic() + 10
@@ -235,3 +255,17 @@ def test_changes_since_a_cursor_are_exactly_the_executions_written_after_it(ws, 
     later = ws.executions.changes(delta.cursor)
     assert [(e.id, str(e.status)) for e in later.executions] == [(running.id, "terminated")]
     assert ws.executions.changes(later.cursor, service="nope").executions == []
+
+
+def test_current_reads_many_executions_in_order_with_a_running_one_from_memory(ws, svc):
+    done = [svc.execute("add", {"x": i}) for i in range(3)]
+    running = svc.execute("hang", {"seconds": 1.0}, wait=False)
+    ids = [done[2].id, running.id, done[0].id, done[1].id]
+    got = ws.executions.current(ids)
+    assert [e.id for e in got] == ids
+    assert [e.output for e in got if e.id != running.id] == [12, 10, 11]
+    assert str(got[1].status) in ("created", "in-progress")  # the store may not have it yet
+    assert [e.to_json() for e in got if e.id != running.id] == [ws.executions.get(i).to_json()
+                                                               for i in ids if i != running.id]
+    running.wait()
+    assert str(ws.executions.current([running.id])[0].status) == "success"
