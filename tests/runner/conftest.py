@@ -64,6 +64,9 @@ class ServiceRunner(BaseServiceRunner):
     def pid(self):
         return os.getpid()
 
+    def echo(self, text: str):
+        return text
+
     def stall_once(self, marker: str):
         if not os.path.exists(marker):
             open(marker, "w").close()
@@ -73,7 +76,8 @@ class ServiceRunner(BaseServiceRunner):
 
 FUNCTIONS = {"run": [FunctionIO("x", "Integer")], "plain": [FunctionIO("x", "Integer")], "boom": [],
              "leave": [], "segfault": [], "hang": [], "swallow": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
-             "pid": [], "stall_once": [FunctionIO("marker", "String")]}
+             "pid": [], "stall_once": [FunctionIO("marker", "String")],
+             "echo": [FunctionIO("text", "String")]}
 
 
 def _make_config(tmp_path, **overrides) -> ServiceConfig:

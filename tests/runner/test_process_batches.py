@@ -55,6 +55,13 @@ def test_a_thousand_calls_end_once_each_in_their_order(service):
                for i in range(1000))
 
 
+def test_large_inputs_and_outputs_go_both_ways_at_once_without_a_stall(service):
+    sup, _, _ = service  # 300 x 100 KB each way: both pipes fill while the other side writes
+    texts = [f"{i:04d}" + "x" * 100_000 for i in range(300)]
+    results = Batch(sup, [(f"big{i}", "echo", {"text": t}) for i, t in enumerate(texts)]).wait()
+    assert [results[f"big{i}"].output for i in range(300)] == texts
+
+
 def test_each_call_of_a_batch_keeps_its_own_logs_and_progress(service):
     sup, rec, _ = service
     Batch(sup, [(f"log{i}", "run", {"x": i}) for i in range(20)]).wait()

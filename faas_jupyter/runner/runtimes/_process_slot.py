@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 START_TIMEOUT = 120.0  # seconds for a worker to import and build the service
 BATCH_SECONDS = 0.002  # how much work one batch holds, by the calls' measured duration
 MAX_BATCH = 256
+MAX_MESSAGE = 1 << 20  # bytes of pickled calls per message
 
 
 class Slot:
@@ -177,19 +178,32 @@ class Slot:
         if self.stopping:
             return
         self._ensure_worker()
-        batch = []
+        batch: list[tuple[str, bytes]] = []
+        size, idle = 0, not self.inflight  # an idle worker reads at once: no need for the sender
         for job in self.rt.mark_sent(jobs, self):
             try:
-                batch.append((job.call.execution_id, pickle.dumps(job.call, protocol=pickle.HIGHEST_PROTOCOL)))
+                data = pickle.dumps(job.call, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # an input that cannot be pickled fails that execution only
                 self.rt.settle(job, finished(job.call, "failed", f"the inputs could not be sent to the worker: "
                                              f"{type(exc).__name__}: {exc}", error_type="PackingError"))
                 continue
             self.inflight.append(job)
+            batch.append((job.call.execution_id, data))
+            size += len(data)
+            if size >= MAX_MESSAGE:  # large inputs: several messages, not one copy of them all
+                self._post(batch, idle)
+                batch, size, idle = [], 0, False
         if batch:
-            if self._sender is None:
-                self._sender = _Sender(self, f"faas-{self.config.name}-{self.index}-send")
-            self._sender.put(self.conn, ("calls", batch))
+            self._post(batch, idle)
+
+    def _post(self, batch: list[tuple[str, bytes]], idle: bool) -> None:
+        if idle:
+            with self.send_lock:
+                self.conn.send(("calls", batch))
+            return
+        if self._sender is None:
+            self._sender = _Sender(self, f"faas-{self.config.name}-{self.index}-send")
+        self._sender.put(self.conn, ("calls", batch))
 
     def _drive(self) -> None:
         """Until every call sent has ended: top the worker up, read its messages, enforce limits."""
