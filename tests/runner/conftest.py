@@ -63,11 +63,21 @@ class ServiceRunner(BaseServiceRunner):
 
     def pid(self):
         return os.getpid()
+
+    def echo(self, text: str):
+        return text
+
+    def stall_once(self, marker: str):
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            time.sleep(600)
+        return "ok"
 '''
 
 FUNCTIONS = {"run": [FunctionIO("x", "Integer")], "plain": [FunctionIO("x", "Integer")], "boom": [],
              "leave": [], "segfault": [], "hang": [], "swallow": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
-             "pid": []}
+             "pid": [], "stall_once": [FunctionIO("marker", "String")],
+             "echo": [FunctionIO("text", "String")]}
 
 
 def _make_config(tmp_path, **overrides) -> ServiceConfig:

@@ -1,11 +1,15 @@
 """The worker process of the ``process`` runtime (started with the spawn context).
 
-It loads the codebase once, then serves calls from its Pipe one at a time, in its main
-thread (no hand-off per call). Terminate requests come on a second pipe that a thread
-keeps reading while a call runs, so they reach ``kill_event()`` at once. Messages out:
-``("ready", pid)``, ``("init-failed", message)``, ``("log"|"progress", execution_id, ...)``,
-``("result", CallResult)``: a call's reply is one message unless it logs. Its start is
-recorded by the parent when it hands the call to this idle worker.
+It loads the codebase once, then serves calls from its Pipe in order, in its main thread (no
+hand-off per call). A call comes alone (``("call", CallSpec)``: ``execute`` on an idle
+worker, whose start the parent records when it sends it) or in a batch (``("calls",
+[(execution_id, pickled CallSpec), ...])``: ``svc.map`` and queued calls; each call of a
+batch says when it starts). Terminate requests and the ``drop`` of a stopping service come
+on a second pipe that a thread keeps reading while a call runs, so they reach
+``kill_event()`` at once. Messages out, written as soon as they are ready (``_frames``):
+``("ready", pid)``, ``("init-failed", message)``, ``("started", execution_id, ts)``,
+``("log"|"progress", execution_id, ...)``, ``("result", CallResult)``. A batched call's
+result goes out in one write with the next call's ``started``: one write per call.
 """
 from __future__ import annotations
 
@@ -16,36 +20,53 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Union
 
 from faas_jupyter.model.service_runner import ExecutionScope
+from faas_jupyter.runner.runtimes import _frames
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, ServiceConfig
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+Todo = tuple[Union[CallSpec, CallResult], bool]  # a call (or the failure to decode it), announced
 
 
 class _PipeSink:
-    """Sends events to the parent; a lock keeps messages from user threads whole."""
+    """Sends events to the parent; a lock keeps messages from user threads whole and in order."""
 
     def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+        self.fd = conn.fileno()
         self.lock = threading.Lock()
+        self.held = b""          # a result waiting to go out with the next call's 'started'
+        self.announce = False    # the running call came in a batch: say when it starts
 
     def send(self, message: tuple[Any, ...]) -> None:
         try:
-            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _frames.encode(message)
         except Exception as exc:  # an unpicklable progress output: say so instead of dying
-            data = pickle.dumps(("log", message[1], "stderr", f"could not send {message[0]}: {exc}\n",
-                                 time.time()))
+            data = _frames.encode(("log", message[1], "stderr", f"could not send {message[0]}: {exc}\n",
+                                   time.time()))
         self.send_raw(data)
 
     def send_raw(self, data: bytes) -> None:
         with self.lock:
-            self.conn.send_bytes(data)
+            data, self.held = self.held + data, b""
+            _frames.write_all(self.fd, data)
+
+    def hold(self, data: bytes) -> None:
+        """Keep ``data`` for the next write: only ever a result whose next call starts now, in
+        our own code (no user code runs before that write)."""
+        with self.lock:
+            self.held += data
+
+    def flush(self) -> None:
+        if self.held:
+            self.send_raw(b"")
 
     def started(self, execution_id: str, ts: float) -> None:
-        pass  # the parent recorded it when it sent the call: one reply message per call
+        if self.announce:  # a lone call's start was recorded by the parent when it sent it
+            self.send_raw(_frames.encode(("started", execution_id, ts)))
 
     def log(self, execution_id: str, stream: str, text: str, ts: float) -> None:
         self.send(("log", execution_id, stream, text, ts))
@@ -57,7 +78,7 @@ class _PipeSink:
 def die_with_parent(parent_pid: int | None) -> None:
     """Exit when the owning process dies, so a body never runs twice at once after an
     ``on_reset="rerun"`` elsewhere: ``PR_SET_PDEATHSIG`` on Linux (the pipe closing covers
-    the rest, see ``_read``), and exit now if the parent died before we got here."""
+    the rest, see ``_next``), and exit now if the parent died before we got here."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -71,9 +92,8 @@ def die_with_parent(parent_pid: int | None) -> None:
 
 def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None,
          control: Connection | None = None) -> None:
-    """Entry point of a worker process: calls arrive on ``conn`` and run in this (main) thread,
-    whose reply is one ``result`` message (plus any log/progress lines); terminate requests
-    arrive on ``control``, read by a thread while a call runs."""
+    """Entry point of a worker process: calls arrive on ``conn`` and run in this (main) thread;
+    terminate requests arrive on ``control``, read by a thread while a call runs."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a notebook interrupt is for the kernel, not us
     faulthandler.enable()  # a segfault prints where it happened to the worker's stderr
@@ -87,30 +107,60 @@ def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None,
         return
     sink.send(("ready", os.getpid()))
     scopes: dict[str, ExecutionScope] = {}
+    todo: deque[Todo] = deque()
     if control is not None:
-        threading.Thread(target=_control, args=(control, scopes), daemon=True).start()
-    while (call := _next_call(conn)) is not None:
-        scope = scopes.setdefault(call.execution_id, ExecutionScope(
-            call.execution_id, time.monotonic() + call.timeout if call.timeout else None))
-        result = host.run(call, sink, scope)
-        scopes.pop(call.execution_id, None)
-        _send_result(sink, result)
+        threading.Thread(target=_control, args=(control, scopes, todo), daemon=True).start()
+    while True:
+        try:
+            call, sink.announce = todo.popleft()
+        except IndexError:  # nothing queued (or a stopping service dropped it): wait for more
+            if not _next(conn, sink, todo):
+                return
+            continue
+        result = call if isinstance(call, CallResult) else _run(host, call, sink, scopes)
+        _send_result(sink, result, hold=bool(todo))
 
 
-def _next_call(conn: Connection) -> CallSpec | None:
-    """The next call from the parent; None when it says stop."""
+def _run(host: Any, call: CallSpec, sink: _PipeSink, scopes: dict[str, ExecutionScope]) -> CallResult:
+    eid = call.execution_id
+    scope = scopes.setdefault(eid, ExecutionScope(eid, time.monotonic() + call.timeout if call.timeout else None))
+    try:
+        if scope.terminate_requested and sink.announce:  # terminated while it waited in its batch
+            return CallResult(eid, "terminated", error="terminated before it started", finished_at=time.time())
+        result: CallResult = host.run(call, sink, scope)
+        return result
+    finally:
+        scopes.pop(eid, None)
+
+
+def _next(conn: Connection, sink: _PipeSink, todo: deque[Todo]) -> bool:
+    """Wait for the next call or batch and queue it in ``todo``; False when the parent says stop."""
+    sink.flush()
     while True:
         try:
             kind, payload = conn.recv()
         except (EOFError, OSError):  # the parent is gone: stop now
             os._exit(1)
         if kind == "call":
-            return payload  # type: ignore[no-any-return]
+            todo.append((payload, False))
+            return True
+        if kind == "calls":  # decoded now, so nothing but our own code runs between two calls
+            todo.extend((_decode(eid, data), True) for eid, data in payload)
+            return True
         if kind == "stop":
-            return None
+            return False
 
 
-def _control(control: Connection, scopes: dict[str, ExecutionScope]) -> None:
+def _decode(eid: str, data: bytes) -> CallSpec | CallResult:
+    try:
+        call: CallSpec = pickle.loads(data)
+        return call
+    except Exception as exc:  # e.g. an input's class cannot be imported here: that call fails
+        return CallResult(eid, "failed", error=f"the inputs could not be received: {type(exc).__name__}: "
+                          f"{exc}", error_type="PackingError", finished_at=time.time())
+
+
+def _control(control: Connection, scopes: dict[str, ExecutionScope], todo: deque[Todo]) -> None:
     while True:
         try:
             kind, payload = control.recv()
@@ -118,14 +168,19 @@ def _control(control: Connection, scopes: dict[str, ExecutionScope]) -> None:
             os._exit(1)
         if kind == "terminate":
             scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
+        elif kind == "drop":  # the service stops: the calls not started yet never run
+            todo.clear()
 
 
-def _send_result(sink: _PipeSink, result: CallResult) -> None:
+def _send_result(sink: _PipeSink, result: CallResult, hold: bool = False) -> None:
     try:
-        data = pickle.dumps(("result", result), protocol=pickle.HIGHEST_PROTOCOL)
+        data = _frames.encode(("result", result))
     except Exception as exc:  # the output could not be pickled back to the parent
-        data = pickle.dumps(("result", CallResult(
+        data = _frames.encode(("result", CallResult(
             result.execution_id, "failed", error=f"the output could not be sent back: "
             f"{type(exc).__name__}: {exc}", error_type="PackingError",
             started_at=result.started_at, finished_at=result.finished_at)))
-    sink.send_raw(data)
+    if hold:
+        sink.hold(data)
+    else:
+        sink.send_raw(data)
