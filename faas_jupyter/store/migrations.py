@@ -140,13 +140,13 @@ def _m008_leaner_execution_indexes(conn: Connection) -> None:
     insp = inspect(conn)
     if not insp.has_table("executions"):  # a partial test database
         return
-    present = {i["name"]: i for i in insp.get_indexes("executions")}
+    present: dict[str | None, Any] = {i["name"]: i for i in insp.get_indexes("executions")}
     if "ix_executions_status" in present:
         conn.execute(text("DROP INDEX ix_executions_status"))
     for index in schema.TRIGGER_UNIQUE:
-        found = present.get(index.name)
-        options = (found or {}).get("dialect_options") or {}
-        if found is not None and not ({"sqlite_where", "postgresql_where"} & set(options)):
+        found = present.get(str(index.name))
+        options = set(found.get("dialect_options") or {}) if found is not None else set()
+        if found is not None and not options & {"sqlite_where", "postgresql_where"}:
             conn.execute(text(f"DROP INDEX {index.name}"))
             found = None
         if found is None:
