@@ -9,8 +9,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 _TERMINATED_MESSAGE = "Execution received termination signal"
 
@@ -49,14 +48,21 @@ def current_scope() -> ExecutionScope | None:
     return _current.get()
 
 
-@contextmanager
-def execution_scope(scope: ExecutionScope) -> Iterator[ExecutionScope]:
-    """Mark ``scope`` as the running execution of this thread (context) for the block."""
-    token = _current.set(scope)
-    try:
-        yield scope
-    finally:
-        _current.reset(token)
+class execution_scope:  # used as a function: ``with execution_scope(scope):``
+    """Mark ``scope`` as the running execution of this thread (context) for the block (a class,
+    not a ``@contextmanager`` generator: every execution opens one)."""
+
+    __slots__ = ("scope", "_token")
+
+    def __init__(self, scope: ExecutionScope):
+        self.scope = scope
+
+    def __enter__(self) -> ExecutionScope:
+        self._token = _current.set(self.scope)
+        return self.scope
+
+    def __exit__(self, *_exc: object) -> None:
+        _current.reset(self._token)
 
 
 class BaseServiceRunner:

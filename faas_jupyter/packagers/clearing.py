@@ -19,8 +19,6 @@ import os
 import shutil
 import threading
 import types
-from contextlib import contextmanager
-from typing import Iterator
 
 _SCOPE: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_clearing", default=None)
 _SHARED_LOCK = threading.Lock()
@@ -39,15 +37,21 @@ def note_clearing_path(packager, path: str) -> None:
         marked.append((packager, path))
 
 
-@contextmanager
-def clearing_scope() -> Iterator[list]:
-    """Delete, at the end of the block, every path packagers marked for clearing in it."""
-    token = _SCOPE.set([])
-    try:
-        yield _SCOPE.get()
-    finally:
+class clearing_scope:  # used as a function: ``with clearing_scope():``
+    """Delete, at the end of the block, every path packagers marked for clearing in it.
+
+    A class, not a ``@contextmanager`` generator: every execution opens one (~1.5 us less)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> list:
+        marked: list = []
+        self._token = _SCOPE.set(marked)
+        return marked
+
+    def __exit__(self, *_exc: object) -> None:
         marked = _SCOPE.get() or []
-        _SCOPE.reset(token)
+        _SCOPE.reset(self._token)
         for packager, path in reversed(marked):
             packager.forget_clearing_path(path)
             remove_path(path)

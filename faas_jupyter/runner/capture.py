@@ -11,8 +11,7 @@ import contextvars
 import io
 import logging
 import sys
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, TextIO
 
 Emit = Callable[[str, str], None]
 _current: contextvars.ContextVar["Capture | None"] = contextvars.ContextVar("faas_capture", default=None)
@@ -33,16 +32,23 @@ class Capture:
     truncation marker is emitted and the rest is counted, not stored.
     """
 
-    __slots__ = ("emit", "echo", "_partial", "_sizes", "max_chars", "emitted", "dropped")
+    __slots__ = ("emit", "echo", "_partial", "_sizes", "_max_chars", "emitted", "dropped")
 
     def __init__(self, emit: Emit, echo: bool = False, max_chars: int | None = None):
         self.emit = emit
         self.echo = echo
         self._partial: dict[str, list[str]] = {}
         self._sizes: dict[str, int] = {}
-        self.max_chars = max_log_chars() if max_chars is None else max_chars
+        self._max_chars = max_chars
         self.emitted = 0
         self.dropped = 0
+
+    @property
+    def max_chars(self) -> int:
+        """The cap, read from the environment at the first output (a silent call reads nothing)."""
+        if self._max_chars is None:
+            self._max_chars = max_log_chars()
+        return self._max_chars
 
     def write(self, stream: str, text: str) -> None:
         if self.dropped:  # capped already: only count
@@ -155,13 +161,20 @@ def _install() -> None:
         root.addHandler(_HANDLER)
 
 
-@contextmanager
-def capturing(cap: Capture) -> Iterator[Capture]:
-    """Route this thread's output to ``cap`` for the block."""
-    _install()
-    token = _current.set(cap)
-    try:
-        yield cap
-    finally:
-        _current.reset(token)
-        cap.flush()
+class capturing:  # used as a function: ``with capturing(cap):``
+    """Route this thread's output to ``cap`` for the block (a class, not a ``@contextmanager``
+    generator: every execution opens one)."""
+
+    __slots__ = ("cap", "_token")
+
+    def __init__(self, cap: Capture):
+        self.cap = cap
+
+    def __enter__(self) -> Capture:
+        _install()
+        self._token = _current.set(self.cap)
+        return self.cap
+
+    def __exit__(self, *_exc: object) -> None:
+        _current.reset(self._token)
+        self.cap.flush()

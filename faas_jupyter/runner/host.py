@@ -6,7 +6,6 @@ log capture, progress and context injection, error classification.
 """
 from __future__ import annotations
 
-import logging
 import re
 import time
 import traceback
@@ -46,9 +45,6 @@ class ServiceHost:
         if scope is None:
             deadline = time.monotonic() + call.timeout if call.timeout else None
             scope = ExecutionScope(eid, deadline)
-        logger = execution_logger(eid)
-        progress = Progress(eid, callback=lambda event: sink.progress(eid, event), logger=logger)
-        context = self._context(call, logger, progress)
         cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
         started = time.time()
         sink.started(eid, started)
@@ -56,7 +52,7 @@ class ServiceHost:
         # packing the outputs is deleted once they are stored, success or failure
         try:
             with execution_scope(scope), capturing(cap), clearing_scope():
-                result = self._call(call, scope, progress, context)
+                result = self._call(call, scope, sink)
         finally:  # downloaded copies of remote inputs and scratch folders go with the execution
             release_scratch(eid, self.config.resolver, self.config.pack_output)
         result.started_at, result.finished_at = started, time.time()
@@ -64,16 +60,21 @@ class ServiceHost:
             self.invoker = self._build()
         return result
 
-    def _context(self, call: CallSpec, logger: logging.LoggerAdapter[logging.Logger], progress: Progress) -> Context:
-        cfg = self.config
-        return Context(call.execution_id, service=cfg.name, package=cfg.package, revision=cfg.revision,
-                       function_name=call.function_name, logger=logger, progress=progress,
-                       project=cfg.project)
+    def _injected(self, call: CallSpec, sink: EventSink) -> tuple[Progress, Context]:
+        """The ``progress`` and ``context`` a function may ask for (built only when it does)."""
+        cfg, eid = self.config, call.execution_id
+        logger = execution_logger(eid)
+        progress = Progress(eid, callback=lambda event: sink.progress(eid, event), logger=logger)
+        return progress, Context(eid, service=cfg.name, package=cfg.package, revision=cfg.revision,
+                                 function_name=call.function_name, logger=logger, progress=progress,
+                                 project=cfg.project)
 
-    def _call(self, call: CallSpec, scope: ExecutionScope, progress: Progress, context: Context) -> CallResult:
+    def _call(self, call: CallSpec, scope: ExecutionScope, sink: EventSink) -> CallResult:
         eid = call.execution_id
         try:
-            output = self.invoker.call(call.function_name, call.inputs, progress, context)
+            plan = self.invoker.plan(call.function_name)
+            progress, context = self._injected(call, sink) if plan.inject else (None, None)
+            output = plan.call(call.inputs, progress, context)
             if scope.timed_out:  # the caller already has it back failed: store nothing of a late result
                 return _timed_out(call)
             if self.config.pack_output is not None:

@@ -72,13 +72,26 @@ class Supervisor:
         ``block=True`` runs it to the end before returning (in this thread when the
         runtime can, which is the fast path of the kernel runtime).
         """
-        self.recorder.status(execution_id, "created", time.time(), None, 1)
         done: Future[CallResult] = Future()
+        if block and hasattr(self.runtime, "run_inline"):
+            done.set_result(self.run(execution_id, function_name, inputs, returns))
+            return done
+        self.recorder.status(execution_id, "created", time.time(), None, 1)
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
                                     self.execution_timeout, returns), done.set_result, block)
         if block:
             done.result()
         return done
+
+    def run(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
+            returns: list[Any] | None = None) -> CallResult:
+        """``submit(block=True)`` for a runtime that runs calls in the caller's thread
+        (``run_inline``), without a Future: retries included, the final CallResult."""
+        self.recorder.status(execution_id, "created", time.time(), None, 1)
+        ended: list[CallResult] = []
+        self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
+                                    self.execution_timeout, returns), ended.append, True)
+        return ended[0]
 
     def submit_batch(self, calls: list[CallSpec], ended: Callable[[CallResult], None]) -> None:
         """Start many executions (``svc.map``): ``ended(result)`` is called once per execution

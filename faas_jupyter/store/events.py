@@ -131,8 +131,11 @@ def once_taken(conn: Connection, pairs: list[tuple[str, str]]) -> set[tuple[str,
     """The (trigger id, resource id) pairs that already made an execution under ``Once``."""
     if not pairs:
         return set()
+    wanted = sorted(set(pairs))
     key = tuple_(executions.c.trigger_id, executions.c.trigger_once)
-    q = select(executions.c.trigger_id, executions.c.trigger_once).where(key.in_(list(set(pairs))))
+    # the trigger ids too: SQLite serves a row-value IN alone by scanning the whole index
+    q = (select(executions.c.trigger_id, executions.c.trigger_once)
+         .where(executions.c.trigger_id.in_(sorted({t for t, _ in wanted})), key.in_(wanted)))
     return {(r[0], r[1]) for r in conn.execute(q)}
 
 

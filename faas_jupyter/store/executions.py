@@ -303,11 +303,19 @@ def _json_columns(table: Any) -> set[str]:
     return {c.name for c in table.c if isinstance(c.type, JSONText)}
 
 
-def _raw_values(row: dict[str, Any], cols: list[str], json_cols: set[str]) -> list[Any]:
-    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text."""
-    if not json_cols:  # (execution_logs) nothing to encode
-        return [row.get(c) for c in cols]
-    return [_JSON_BIND(row.get(c), None) if c in json_cols else row.get(c) for c in cols]  # type: ignore[arg-type]  # no dialect needed
+def _raw_values(row: dict[str, Any], cols: list[str], json_at: tuple[int, ...]) -> list[Any]:
+    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text
+    (``json_at``: the positions of the JSON columns, encoded unless None)."""
+    values = [row.get(c) for c in cols]
+    for i in json_at:
+        if values[i] is not None:
+            values[i] = _JSON_BIND(values[i], None)  # type: ignore[arg-type]  # no dialect needed
+    return values
+
+
+def _json_at(cols: list[str], table: Any) -> tuple[int, ...]:
+    json_cols = _json_columns(table)
+    return tuple(i for i, c in enumerate(cols) if c in json_cols)
 
 
 _JSON_BIND = JSONText().process_bind_param
@@ -315,6 +323,13 @@ _JSON_RESULT = JSONText().process_result_value
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
 _SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events, execution_logs, items)}
 assert _SQLITE["executions"][1][-1] == "change_seq" and _UPDATE_COLUMNS[-1] == "change_seq"
+# per table: the INSERT, the columns a row gives (not change_seq: the writer appends it) and
+# where the JSON ones are; the same for the UPDATE of an execution
+_INSERTS = {t.name: (_SQLITE[t.name][0], cols, _json_at(cols, t))
+            for t in (executions, execution_events, execution_logs, items)
+            for cols in [[c for c in _SQLITE[t.name][1] if c != "change_seq"]]}
+_UPDATE_VALUES = list(_UPDATE_COLUMNS[:-1])
+_UPDATE_JSON_AT = _json_at(_UPDATE_VALUES, executions)
 
 
 def _sqlite_reserve(raw: sqlite3.Connection, n: int) -> Iterator[int]:
@@ -373,15 +388,14 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
         for table, rows in (("executions", inserts), ("execution_events", events),
                             ("execution_logs", logs), ("items", new_items)):
             if rows:
-                text, cols = _SQLITE[table]
-                json_cols = _SQLITE_JSON[table]
+                text, cols, json_at = _INSERTS[table]
+                values = [_raw_values(r, cols, json_at) for r in rows]
                 if table == "executions":
-                    raw.executemany(text, [_raw_values(r, cols[:-1], json_cols) + [next(seq)] for r in rows])
-                else:
-                    raw.executemany(text, [_raw_values(r, cols, json_cols) for r in rows])
+                    for v in values:
+                        v.append(next(seq))
+                raw.executemany(text, values)
         if updates:
-            json_cols = _SQLITE_JSON["executions"]
-            raw.executemany(_SQLITE_UPDATE, [_raw_values(u, list(_UPDATE_COLUMNS[:-1]), json_cols)
+            raw.executemany(_SQLITE_UPDATE, [_raw_values(u, _UPDATE_VALUES, _UPDATE_JSON_AT)
                                              + [next(seq), u["id"], u.get("owner")]
                                              for u in updates])
         raw.execute("COMMIT")

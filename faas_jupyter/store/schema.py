@@ -185,7 +185,7 @@ executions = Table(
     Column("revision", String(32), nullable=True),
     Column("module_name", NAME, nullable=True),
     Column("function_name", String(255), nullable=False),
-    Column("status", String(32), nullable=False, index=True),
+    Column("status", String(32), nullable=False),  # indexed by (status, owner): migration 8
     Column("input", JSONText, nullable=False, default=dict),
     Column("output", JSONText, nullable=True),
     Column("error", Text, nullable=True),
@@ -367,10 +367,17 @@ EXECUTION_INDEXES = [
 # poll scanned every status event written since the home started (it grew with each execution)
 EVENT_KIND_INDEX = Index("ix_execution_events_kind_id", execution_events.c.kind, execution_events.c.id)
 
-# migration 6: one execution per (trigger, event), and per (trigger, resource) under Once
+# migration 6: one execution per (trigger, event), and per (trigger, resource) under Once;
+# partial since migration 8 (an execution no trigger made has no entry: NULLs never collide)
+_BY_TRIGGER = executions.c.trigger_id.is_not(None)
+TRIGGER_UNIQUE = [
+    Index("uq_executions_trigger_event", executions.c.trigger_id, executions.c.trigger_event, unique=True,
+          sqlite_where=_BY_TRIGGER, postgresql_where=_BY_TRIGGER),
+    Index("uq_executions_trigger_once", executions.c.trigger_id, executions.c.trigger_once, unique=True,
+          sqlite_where=_BY_TRIGGER, postgresql_where=_BY_TRIGGER),
+]
 TRIGGER_INDEXES = [
-    Index("uq_executions_trigger_event", executions.c.trigger_id, executions.c.trigger_event, unique=True),
-    Index("uq_executions_trigger_once", executions.c.trigger_id, executions.c.trigger_once, unique=True),
+    *TRIGGER_UNIQUE,
     Index("ix_trigger_events_pending", trigger_events.c.trigger_id, trigger_events.c.done_at,
           trigger_events.c.id),
 ]

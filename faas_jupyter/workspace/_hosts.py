@@ -173,6 +173,9 @@ class Host:
 
 def host_for(store: Store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
+    host = _HOSTS.get(store.url)  # every execute asks: the usual answer needs no lock
+    if host is not None and host.pid == os.getpid() and not host.stopped and store in host.stores:
+        return host
     with _LOCK:
         host = _HOSTS.get(store.url)
         if host is None or host.pid != os.getpid() or host.stopped:

@@ -142,19 +142,23 @@ class StoreRecorder:
         p = self._pending.get(execution_id)
         if p is None:
             return
+        stamp = iso(ts)
+        event = {"execution_id": execution_id, "ts": stamp, "kind": "status",
+                 "status": status, "progress": None, "message": message, "data": None}
         with p.lock:
             row = p.row
             row["status"] = status
-            row["attempts"] = max(row.get("attempts") or 0, attempt if status != "created" else 0)
+            attempts = row.get("attempts") or 0
+            row["attempts"] = attempt if status != "created" and attempt > attempts else attempts
             if status == "in-progress" and p.started is None:
                 p.started = ts
-                row["started_at"] = iso(ts)
+                row["started_at"] = stamp
                 if p.lazy:  # queued until now: visible ``delay`` after it started, not at once
                     p.since = time.monotonic()
-            event = {"execution_id": execution_id, "ts": iso(ts), "kind": "status",
-                     "status": status, "progress": None, "message": message, "data": None}
             p.events.append(event)
             p.history.append(event)
+            if p.dirty:  # already in ``_dirty`` (``_touch`` without a second lock)
+                return
         self._touch(p)
 
     def started(self, execution_id: str, ts: float) -> None:
@@ -190,7 +194,7 @@ class StoreRecorder:
             _apply_result(p, result, attempts)
             p.final = True
         if p.sync:
-            self.flush(execution_id)
+            self._write([p])
         else:
             with self._lock:
                 self._ready.append(p)

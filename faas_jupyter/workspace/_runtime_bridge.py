@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 import weakref
 from concurrent.futures import Future
 from pathlib import Path
@@ -87,6 +86,9 @@ class RunningService:
         """Record ``row`` and run it; its Future (in ``futures`` until it ends) gives the final CallResult."""
         pending = self.recorder.begin(row, inserted=inserted, sync=wait)
         eid = row["id"]
+        if wait and hasattr(self.runtime, "run_inline"):  # runs in this thread: no Future to keep
+            self.supervisor.run(eid, row["function_name"], inputs, returns=returns)
+            return pending
         future = self.supervisor.submit(eid, row["function_name"], inputs, block=wait, returns=returns)
         if not wait:
             self.futures[eid] = future
@@ -194,20 +196,28 @@ def new_row(ws: Workspace, service: Service, function_name: str, inputs: dict, *
             "rerun_of": rerun_of, "metadata": {}, "owner": owner}
 
 
-_IDS: list[bytes] = []
+_IDS: list[str] = []
 _IDS_LOCK = threading.Lock()
 
 
 def new_id() -> str:
     """A random (version 4) UUID's hex, as ``uuid.uuid4().hex``; the random bytes are drawn from
     ``os.urandom`` 256 ids at a time: each urandom call releases the GIL, which under load
-    (``svc.map`` with busy worker threads) cost up to a switch interval per execution."""
+    (``svc.map`` with busy worker threads) cost up to a switch interval per execution. The
+    version and variant bits are set on the whole block at once (no ``uuid.UUID`` per id)."""
     with _IDS_LOCK:
         if not _IDS:
-            block = os.urandom(16 * 256)
-            _IDS.extend(block[i:i + 16] for i in range(0, len(block), 16))
-        raw = _IDS.pop()
-    return uuid.UUID(bytes=raw, version=4).hex
+            _IDS.extend(_id_block(256))
+        return _IDS.pop()
+
+
+def _id_block(n: int) -> list[str]:
+    block = bytearray(os.urandom(16 * n))
+    for i in range(0, len(block), 16):
+        block[i + 6] = (block[i + 6] & 0x0F) | 0x40  # version 4
+        block[i + 8] = (block[i + 8] & 0x3F) | 0x80  # the RFC 4122 variant
+    text = block.hex()
+    return [text[i:i + 32] for i in range(0, len(text), 32)]
 
 
 os.register_at_fork(after_in_child=_IDS.clear)  # a forked child never reuses the parent's ids

@@ -19,6 +19,7 @@ from faas_jupyter.model.entities import FINAL_STATUSES, Execution as ExecutionMo
 from faas_jupyter.model.entities import ExecutionStatus
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.refs import ItemRef, item_refs, map_refs
+from faas_jupyter.runner.invoke import check_inputs
 from faas_jupyter.runner.supervisor import Countdown
 from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace._bound import Bound
@@ -243,7 +244,6 @@ def submit_local(ws: Workspace, running: RunningService, function: PackageFuncti
                  wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
     """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
     (``svc.map`` builds no Execution per input until all have ended)."""
-    from faas_jupyter.runner.invoke import check_inputs
     check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
@@ -257,7 +257,6 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
     start (``StoreRecorder.begin_lazy``). The Countdown says when all have ended."""
-    from faas_jupyter.runner.invoke import check_inputs
     where, declared = f"function {function.name!r}", list(function.input)
     for values in inputs:
         check_inputs(where, declared, values)

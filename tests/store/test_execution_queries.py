@@ -176,3 +176,73 @@ def test_the_terminate_request_poll_reads_only_terminate_events(store):
             plan = _plan(conn, terminate_query(5))
             assert "ix_execution_events_kind_id" in plan and "TEMP B-TREE" not in plan, plan
         assert conn.scalar(select(execution_events.c.id).order_by(execution_events.c.id.desc()).limit(1)) > 100
+
+
+def _plans_of(conn, run) -> list[str]:
+    """The plan of every statement ``run(conn)`` sends: the store's own SQL, as it runs."""
+    from sqlalchemy import event
+    sent = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+    event.listen(conn, "before_cursor_execute", grab)
+    try:
+        run(conn)
+    finally:
+        event.remove(conn, "before_cursor_execute", grab)
+    explain = "EXPLAIN QUERY PLAN " if conn.dialect.name == "sqlite" else "EXPLAIN "
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("ANALYZE executions")
+        for kind in ("seqscan", "bitmapscan"):  # tiny test tables: ask for the plan at size
+            conn.exec_driver_sql(f"SET enable_{kind} = off")
+    return [" | ".join(str(r[-1]) for r in conn.exec_driver_sql(explain + statement, parameters))
+            for statement, parameters in sent]
+
+
+_TRIGGER_UNIQUE = {"uq_executions_trigger_event": "trigger_event", "uq_executions_trigger_once": "trigger_once"}
+
+
+def test_migration_8_drops_the_status_index_and_makes_the_trigger_uniques_partial(store_url):
+    import pytest
+    from faas_jupyter.store.db import is_row_error
+    s = Store(store_url)
+    pid = _project(s)
+    with s.transaction() as conn:  # what migration 7 left
+        conn.execute(text("CREATE INDEX ix_executions_status ON executions (status)"))
+        for name, column in _TRIGGER_UNIQUE.items():
+            conn.execute(text(f"DROP INDEX {name}"))
+            conn.execute(text(f"CREATE UNIQUE INDEX {name} ON executions (trigger_id, {column})"))
+        conn.execute(text("DELETE FROM schema_version WHERE version > 7"))
+    s.close()
+    s = Store(store_url)
+    with s.connect() as conn:
+        found = {ix["name"]: ix for ix in inspect(conn).get_indexes("executions")}
+    assert "ix_executions_status" not in found and "ix_executions_status_owner" in found
+    for name in _TRIGGER_UNIQUE:  # only executions a trigger made have an entry
+        assert {"sqlite_where", "postgresql_where"} & set(found[name]["dialect_options"]), found[name]
+    rows = [dict(r, trigger_id=None, trigger_event=None, trigger_once=None) for r in _rows(pid, 4)]
+    rows[0].update(trigger_id="t1", trigger_event="e1")
+    sql.write_batch(s, rows[:3], [], [], [], [])  # two executions without a trigger: no collision
+    rows[3].update(trigger_id="t1", trigger_event="e1")
+    with pytest.raises(Exception) as refused:  # the same uniqueness as before
+        sql.write_batch(s, rows[3:], [], [], [], [])
+    assert is_row_error(refused.value)
+    s.close()
+
+
+def test_the_trigger_reads_use_the_partial_unique_indexes(store):
+    from faas_jupyter.store import events as E
+    from faas_jupyter.store import triggers as T
+    pid = _project(store)
+    rows = [dict(r, trigger_id=None, trigger_event=None, trigger_once=None) for r in _rows(pid, 40)]
+    for i, row in enumerate(rows[:10]):
+        row.update(trigger_id="t1", trigger_event=f"e{i}", trigger_once=f"r{i}")
+    sql.write_batch(store, rows, [], [], [], [])
+    with store.connect() as conn:
+        assert T.stats(conn, ["t1"])["t1"]["fire_count"] == 10
+        assert E.once_taken(conn, [("t1", "r3"), ("t1", "r99")]) == {("t1", "r3")}
+        plans = _plans_of(conn, lambda c: (T.stats(c, ["t1", "t2"]), T.execution_ids(c, "t1", 5),
+                                           E.once_taken(c, [("t1", "r1"), ("t1", "r2")])))
+    assert len(plans) == 3
+    for plan in plans:
+        assert "uq_executions_trigger" in plan, plan
