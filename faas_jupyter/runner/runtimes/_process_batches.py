@@ -65,9 +65,9 @@ class Feeder:
                         self.rt.settle(job, finished(job.call, "system-failure", f"{type(exc).__name__}: {exc}"))
 
     def _batch_size(self) -> int:
-        by_time = MAX_BATCH if self.per_call is None else int(BATCH_SECONDS / max(self.per_call, 1e-6))
-        if self.per_call is None and not self.inflight:
-            by_time = 1  # its first call tells how long calls take
+        if self.per_call is None:
+            return 1  # its first call tells how long calls take
+        by_time = int(BATCH_SECONDS / max(self.per_call, 1e-6))
         fair = -(-len(self.rt.jobs) // max(1, self.config.concurrency))  # several workers share the queue
         return max(1, min(MAX_BATCH, by_time, fair))
 
@@ -190,9 +190,13 @@ class Feeder:
             self.rt.sink.started(execution_id, ts)
 
     def _measure(self, result: CallResult) -> None:
-        if result.started_at is not None and result.finished_at is not None:
-            took = max(0.0, result.finished_at - result.started_at)
-            self.per_call = took if self.per_call is None else 0.8 * self.per_call + 0.2 * took
+        if result.started_at is None or result.finished_at is None:
+            return
+        took = max(0.0, result.finished_at - result.started_at)
+        if self.per_call is None or took < self.per_call:  # one long call does not shrink later batches
+            self.per_call = took
+        else:
+            self.per_call = 0.8 * self.per_call + 0.2 * took
 
     def _enforce(self, head: Job) -> None:
         now = time.monotonic()
