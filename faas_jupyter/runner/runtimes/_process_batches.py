@@ -154,13 +154,16 @@ class Feeder:
             self.rt.requeue(jobs)
 
     def _handle(self, message: Any) -> None:
-        if isinstance(message, _frames.Undecodable):
+        if isinstance(message, _frames.Undecodable):  # as for a lone call: taken for the running call's result
             job = self.inflight.popleft()
             self.rt.settle(job, unreceived(job.call, message))
         elif message[0] == "result":
             result: CallResult = message[1]
             self._measure(result)
-            self.rt.settle(self._pop(result.execution_id), result)
+            job = self._find(result.execution_id)
+            if job is not None:
+                self.inflight.remove(job)
+                self.rt.settle(job, result)
         elif message[0] == "started":
             self._started(message[1], message[2])
         elif message[0] == "recalled":
@@ -168,18 +171,16 @@ class Feeder:
         else:
             replay(self.rt.sink, [message])
 
-    def _pop(self, execution_id: str) -> Job:
-        job = self.inflight.popleft()
-        if job.call.execution_id != execution_id:  # never expected: the worker keeps the order
-            self.inflight.appendleft(job)
-            job = next(j for j in self.inflight if j.call.execution_id == execution_id)
-            self.inflight.remove(job)
-        return job
+    def _find(self, execution_id: str) -> Job | None:
+        """The sent call ``execution_id`` (the first one, but for a message we could not read)."""
+        if self.inflight and self.inflight[0].call.execution_id == execution_id:
+            return self.inflight[0]
+        return next((j for j in self.inflight if j.call.execution_id == execution_id), None)
 
     def _started(self, execution_id: str, ts: float) -> None:
-        job = self.inflight[0]
-        if job.call.execution_id != execution_id:
-            job = next(j for j in self.inflight if j.call.execution_id == execution_id)
+        job = self._find(execution_id)
+        if job is None:
+            return
         now = time.monotonic()
         job.began = now - max(0.0, time.time() - ts)  # in the worker, a moment before we heard of it
         if job.call.timeout:
