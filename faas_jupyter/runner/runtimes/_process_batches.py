@@ -155,8 +155,8 @@ class Feeder:
 
     def _handle(self, message: Any) -> None:
         if isinstance(message, _frames.Undecodable):  # as for a lone call: taken for the running call's result
-            job = self.inflight.popleft()
-            self.rt.settle(job, unreceived(job.call, message))
+            head = self.inflight.popleft()
+            self.rt.settle(head, unreceived(head.call, message))
         elif message[0] == "result":
             result: CallResult = message[1]
             self._measure(result)
