@@ -69,13 +69,13 @@ def service_state(conn: Connection, service_id: str) -> dict[str, Any] | None:
 def read_service_state(store: Store, service_id: str) -> dict[str, Any] | None:
     """``service_state`` in its own read; every execute does this once, so on SQLite it runs
     the plain SELECT on this thread's hot connection, or answers from memory while nothing
-    was committed since (``store.hot``)."""
+    was committed since (``store.hot``). The row is shared: callers read it, never change it
+    (``_queue.local`` skips comparing a row it already compared)."""
     held = hot(store)
     if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id)
-    row = held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id))
-    return None if row is None else dict(row)
+    return held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id))
 
 
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:

@@ -83,10 +83,11 @@ def route(ws: Workspace, svc: Service) -> "bridge.RunningService | None":
 def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False) -> "bridge.RunningService":
     """Run here: start the service, or restart it when its stored configuration changed."""
     running = bridge.get_running(svc.id)
-    if running is None or changed(running.service, state):
+    if running is None or (running.checked is not state and changed(running.service, state)):
         fresh = ws.services.from_state(state)
         target = ws.packages.get(fresh.package, version=fresh.revision)
         running = bridge.start(ws, fresh, target, target.codebase)
+    running.checked = state  # the hot cache hands out this same row until something commits
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
         watch(ws)
