@@ -43,7 +43,10 @@ CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout
 
 
 def state_of(ws: Workspace, service_id: str, name: str) -> dict:
-    state = sql.read_service_state(ws.store, service_id)
+    return _found(sql.read_service_state(ws.store, service_id), name)
+
+
+def _found(state: dict | None, name: str) -> dict:
     if state is None:
         raise NotFound(f"service {name!r} was deleted (in this or another process); "
                        "deploy it again with pkg.deploy(...)")
@@ -57,10 +60,20 @@ def check_active(state: dict) -> None:
                        f"(or %faas resume {name}) lets it run again")
 
 
-def route(ws: Workspace, svc: Service) -> "bridge.RunningService | None":
-    """The running service to execute on here, or None: queue it for the live home elsewhere."""
-    state = state_of(ws, svc.id, svc.name)
-    check_active(state)
+def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.RunningService | None":
+    """The running service to execute on here, or None: queue it for the live home elsewhere.
+
+    ``member``: the action (``execute svc.fn``) the user must be a project member for; the
+    role is read with the service (one look at the store), checked after the service's own
+    errors (deleted, paused), as a separate ``check_member`` after ``route`` did."""
+    if member is None or ws.system:
+        state = state_of(ws, svc.id, svc.name)
+        check_active(state)
+    else:
+        found, role = sql.read_route(ws.store, svc.id, ws.project.id, ws.user)
+        state = _found(found, svc.name)
+        check_active(state)
+        ws.require_member(member, role)
     if state["runtime"] not in HOMED:
         return local(ws, svc, state)
     host = _hosts.host_for(ws.store)
