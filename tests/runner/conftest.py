@@ -67,6 +67,11 @@ class ServiceRunner(BaseServiceRunner):
     def echo(self, text: str):
         return text
 
+    def gate(self, marker: str):
+        while not os.path.exists(marker):
+            time.sleep(0.005)
+        return "open"
+
     def stall_once(self, marker: str):
         if not os.path.exists(marker):
             open(marker, "w").close()
@@ -77,7 +82,7 @@ class ServiceRunner(BaseServiceRunner):
 FUNCTIONS = {"run": [FunctionIO("x", "Integer")], "plain": [FunctionIO("x", "Integer")], "boom": [],
              "leave": [], "segfault": [], "hang": [], "swallow": [], "loop": [], "flaky": [FunctionIO("marker", "String")],
              "pid": [], "stall_once": [FunctionIO("marker", "String")],
-             "echo": [FunctionIO("text", "String")]}
+             "echo": [FunctionIO("text", "String")], "gate": [FunctionIO("marker", "String")]}
 
 
 def _make_config(tmp_path, **overrides) -> ServiceConfig:

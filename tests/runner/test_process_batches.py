@@ -118,6 +118,27 @@ def test_a_forced_terminate_or_a_timeout_inside_a_batch_ends_that_call_only(serv
     assert all(results[f"{p}{i}"].output == i + 1 for p in "fg" for i in range(10))
 
 
+def test_calls_waiting_behind_a_long_one_move_to_an_idle_worker(make_config, tmp_path):
+    runtime = ProcessRuntime()
+    runtime.start(make_config(concurrency=2))
+    rec = MemoryRecorder()
+    sup = Supervisor(runtime, rec)
+    try:
+        Batch(sup, [(f"w{i}", "plain", {"x": i}) for i in range(200)]).wait()  # calls are known to be short
+        marker = tmp_path / "open"
+        calls = [(f"p{i}", "pid", {}) for i in range(400)]
+        batch = Batch(sup, calls[:3] + [("gated", "gate", {"marker": str(marker)})] + calls[3:])
+        # every other call ends while the gated one still runs (a call stuck behind it never would)
+        _wait_for(lambda: all(f"p{i}" in rec.records and rec.records[f"p{i}"].status == "success"
+                              for i in range(400)))
+        marker.touch()
+        results = batch.wait()
+        assert results["gated"].output == "open"
+        assert {results[f"p{i}"].output for i in range(400)} == set(runtime.pids)  # both workers served
+    finally:
+        runtime.stop()
+
+
 def test_stop_ends_the_running_call_and_cancels_the_rest(make_config):
     runtime = ProcessRuntime()
     runtime.start(make_config(concurrency=1))

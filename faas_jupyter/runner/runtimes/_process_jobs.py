@@ -14,15 +14,18 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any
 
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec
+import time
+
+from faas_jupyter.runner.runtimes import _frames
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, finished
 
 QUEUED, SENT, STARTED = "queued", "sent", "started"
 Ended = Callable[[CallSpec, CallResult], None]
 
 
 class Job:
-    __slots__ = ("call", "future", "then", "result", "state", "slot", "deadline", "kill_at",
-                 "terminating", "lost")
+    __slots__ = ("call", "future", "then", "result", "state", "slot", "seq", "began", "deadline",
+                 "kill_at", "terminating", "lost")
 
     def __init__(self, call: CallSpec, future: Future[CallResult] | None = None, then: Ended | None = None):
         self.call = call
@@ -31,6 +34,8 @@ class Job:
         self.result: CallResult | None = None
         self.state = QUEUED
         self.slot: Any = None                # the worker slot it was sent to
+        self.seq = 0                         # the number of the batch it was sent in
+        self.began: float | None = None      # time.monotonic() when its worker said it started
         self.deadline: float | None = None   # time.monotonic() of its execution_timeout, once started
         self.kill_at: float | None = None    # a terminate not honoured by then kills its worker
         self.terminating = False
@@ -81,3 +86,25 @@ class JobQueue:
             left, self._items = list(self._items), deque()
             self._cond.notify_all()
             return left
+
+
+def until(*limits: float | None) -> float | None:
+    """Seconds until the earliest of ``limits`` (time.monotonic() values), None if none."""
+    due = [t for t in limits if t is not None]
+    return max(0.0, min(due) - time.monotonic()) if due else None
+
+
+def unreceived(call: CallSpec, message: _frames.Undecodable) -> CallResult:
+    exc = message.error
+    return finished(call, "failed", f"the output could not be received: {type(exc).__name__}: {exc}",
+                    error_type="PackingError")
+
+
+def killed(call: CallSpec, grace: float) -> CallResult:
+    return finished(call, "terminated", f"terminated: the worker was killed after {grace:g} s "
+                    "without reaching kill_event()")
+
+
+def expired(call: CallSpec) -> CallResult:
+    return finished(call, "failed", f"execution timed out after {call.timeout:g} s (execution_timeout); "
+                    "the worker was killed and replaced", timed_out=True, error_type="TimeoutError")

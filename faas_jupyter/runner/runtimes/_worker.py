@@ -2,14 +2,15 @@
 
 It loads the codebase once, then serves calls from its Pipe in order, in its main thread (no
 hand-off per call). A call comes alone (``("call", CallSpec)``: ``execute`` on an idle
-worker, whose start the parent records when it sends it) or in a batch (``("calls",
-[(execution_id, pickled CallSpec), ...])``: ``svc.map`` and queued calls; each call of a
-batch says when it starts). Terminate requests and the ``drop`` of a stopping service come
-on a second pipe that a thread keeps reading while a call runs, so they reach
+worker, whose start the parent records when it sends it) or in a batch (``("calls", (number,
+[(execution_id, pickled CallSpec), ...]))``: ``svc.map`` and queued calls; each call of a
+batch says when it starts). Terminate requests, the ``recall`` of calls not started yet and
+the ``drop`` of a stopping service come on a second pipe that a thread keeps reading while a call runs, so they reach
 ``kill_event()`` at once. Messages out, written as soon as they are ready (``_frames``):
 ``("ready", pid)``, ``("init-failed", message)``, ``("started", execution_id, ts)``,
-``("log"|"progress", execution_id, ...)``, ``("result", CallResult)``. A batched call's
-result goes out in one write with the next call's ``started``: one write per call.
+``("log"|"progress", execution_id, ...)``, ``("result", CallResult)``, ``("recalled",
+execution_ids, last batch read)``. A batched call's result goes out in one write with the
+next call's ``started``: one write per call.
 """
 from __future__ import annotations
 
@@ -75,6 +76,51 @@ class _PipeSink:
         self.send(("progress", execution_id, event))
 
 
+class _Todo:
+    """The calls this worker was sent and has not started, in order. The control thread may
+    take back the not-started ones (``recall``: the parent gives them to an idle worker while
+    a long call runs here) or drop them (``drop``: the service stops); a batch read after a
+    recall that covers it is dropped too (the parent counted it as taken back)."""
+
+    def __init__(self) -> None:
+        self.items: deque[Todo] = deque()
+        self.lock = threading.Lock()
+        self.read_seq = 0          # the last batch read
+        self.discard_upto = 0.0    # batches up to this number were taken back before being read
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def popleft(self) -> Todo:
+        return self.items.popleft()  # atomic: a call goes to this thread or to ``recall``, never both
+
+    def add(self, seq: int | None, items: list[Todo]) -> None:
+        """Queue a batch numbered ``seq`` (None: a lone call, never taken back)."""
+        with self.lock:
+            if seq is not None and seq <= self.discard_upto:
+                return
+            self.items.extend(items)
+            self.read_seq = max(self.read_seq, seq or 0)
+
+    def recall(self, upto: int) -> tuple[list[str], int]:
+        """Take back every call not started and every batch up to ``upto`` not read yet: their
+        execution ids and the last batch read (the parent's later ones were not)."""
+        with self.lock:
+            self.discard_upto = max(self.discard_upto, upto)
+            taken = []
+            while True:
+                try:
+                    taken.append(self.items.pop()[0].execution_id)
+                except IndexError:
+                    break
+            return taken[::-1], self.read_seq
+
+    def drop(self) -> None:
+        with self.lock:
+            self.discard_upto = float("inf")
+            self.items.clear()
+
+
 def die_with_parent(parent_pid: int | None) -> None:
     """Exit when the owning process dies, so a body never runs twice at once after an
     ``on_reset="rerun"`` elsewhere: ``PR_SET_PDEATHSIG`` on Linux (the pipe closing covers
@@ -107,9 +153,9 @@ def main(conn: Connection, config: ServiceConfig, parent_pid: int | None = None,
         return
     sink.send(("ready", os.getpid()))
     scopes: dict[str, ExecutionScope] = {}
-    todo: deque[Todo] = deque()
+    todo = _Todo()
     if control is not None:
-        threading.Thread(target=_control, args=(control, scopes, todo), daemon=True).start()
+        threading.Thread(target=_control, args=(control, scopes, todo, sink), daemon=True).start()
     while True:
         try:
             call, sink.announce = todo.popleft()
@@ -133,7 +179,7 @@ def _run(host: Any, call: CallSpec, sink: _PipeSink, scopes: dict[str, Execution
         scopes.pop(eid, None)
 
 
-def _next(conn: Connection, sink: _PipeSink, todo: deque[Todo]) -> bool:
+def _next(conn: Connection, sink: _PipeSink, todo: _Todo) -> bool:
     """Wait for the next call or batch and queue it in ``todo``; False when the parent says stop."""
     sink.flush()
     while True:
@@ -142,10 +188,11 @@ def _next(conn: Connection, sink: _PipeSink, todo: deque[Todo]) -> bool:
         except (EOFError, OSError):  # the parent is gone: stop now
             os._exit(1)
         if kind == "call":
-            todo.append((payload, False))
+            todo.add(None, [(payload, False)])
             return True
         if kind == "calls":  # decoded now, so nothing but our own code runs between two calls
-            todo.extend((_decode(eid, data), True) for eid, data in payload)
+            seq, batch = payload
+            todo.add(seq, [(_decode(eid, data), True) for eid, data in batch])
             return True
         if kind == "stop":
             return False
@@ -160,7 +207,7 @@ def _decode(eid: str, data: bytes) -> CallSpec | CallResult:
                           f"{exc}", error_type="PackingError", finished_at=time.time())
 
 
-def _control(control: Connection, scopes: dict[str, ExecutionScope], todo: deque[Todo]) -> None:
+def _control(control: Connection, scopes: dict[str, ExecutionScope], todo: _Todo, sink: _PipeSink) -> None:
     while True:
         try:
             kind, payload = control.recv()
@@ -168,8 +215,10 @@ def _control(control: Connection, scopes: dict[str, ExecutionScope], todo: deque
             os._exit(1)
         if kind == "terminate":
             scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
+        elif kind == "recall":
+            sink.send(("recalled", *todo.recall(payload)))
         elif kind == "drop":  # the service stops: the calls not started yet never run
-            todo.clear()
+            todo.drop()
 
 
 def _send_result(sink: _PipeSink, result: CallResult, hold: bool = False) -> None:
