@@ -80,7 +80,7 @@ def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.Run
     me = host.ensure()
     home = state["home"]
     if home == me:
-        return local(ws, svc, state)
+        return local(ws, svc, state, host=host)
     with ws.store.connect() as conn:
         home_row = sql.get_hosts(conn, [home]).get(home) if home else None
         servers = sql.live_servers(conn, state["project_id"], now()) if state["runtime"] in HOSTED else []
@@ -93,8 +93,10 @@ def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.Run
     return local(ws, svc, state, adopted=True)
 
 
-def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False) -> "bridge.RunningService":
-    """Run here: start the service, or restart it when its stored configuration changed."""
+def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False,
+          host: Host | None = None) -> "bridge.RunningService":
+    """Run here: start the service, or restart it when its stored configuration changed
+    (``host``: this process's, when the caller has it at hand)."""
     running = bridge.get_running(svc.id)
     if running is None or (running.checked is not state and changed(running.service, state)):
         fresh = ws.services.from_state(state)
@@ -103,7 +105,7 @@ def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False) -> "b
     running.checked = state  # the hot cache hands out this same row until something commits
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
-        watch(ws)
+        watch(ws, host)
     return running
 
 
@@ -156,10 +158,10 @@ def enqueue(ws: Workspace, svc: Service, state: dict, function_name: str, inputs
 
 
 # -- the home's side -------------------------------------------------------------------------------
-def watch(ws: Workspace) -> None:
+def watch(ws: Workspace, host: Host | None = None) -> None:
     """Make this process's host claim queued executions of the services homed here (and
     honour terminate requests other processes make for what runs here)."""
-    host = _hosts.host_for(ws.store)
+    host = host or _hosts.host_for(ws.store)
     host.ensure()
     if claim_tick not in host.ticks:
         with ws.store.connect() as conn:
