@@ -285,6 +285,9 @@ class Invoker:
         return self.plan(function_name).call(inputs, progress, context)
 
 
+_CHECKS: dict[str, Callable[[Any], Any]] = {}  # primitive type name -> its converter (no resolver)
+
+
 def check_inputs(label: str, ios: list[Any], inputs: Mapping[str, Any]) -> None:
     """What can be checked without the code (where the caller records the execution): every
     input is declared, and primitive ones have their type (``Integer`` refuses ``"x"``).
@@ -294,9 +297,13 @@ def check_inputs(label: str, ios: list[Any], inputs: Mapping[str, Any]) -> None:
         io = declared.get(name)
         if io is None:
             raise ValidationError(f"{label} has no input {name!r}; inputs: {', '.join(declared) or '(none)'}")
-        if str(io.type).removesuffix("[]") not in _PRIMITIVES:
+        type_name = str(io.type)
+        if type_name.removesuffix("[]") not in _PRIMITIVES:
             continue  # entities are resolved by the caller
+        check = _CHECKS.get(type_name)
+        if check is None:  # the same function for every input of this type: built once
+            check = _CHECKS[type_name] = converter(type_name, _EMPTY, None)
         try:
-            converter(io.type, _EMPTY, None)(value)
+            check(value)
         except _Invalid as exc:
             raise ValidationError(f"input {name!r} of {label} {exc.why}") from None

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
 from faas_jupyter.store.db import Store
 from faas_jupyter.store.hot import hot
+from faas_jupyter.store.projects import get_role, raw_role
 from faas_jupyter.store.schema import decode_json, execution_events, executions, hosts, services
 
 
@@ -69,13 +70,25 @@ def service_state(conn: Connection, service_id: str) -> dict[str, Any] | None:
 def read_service_state(store: Store, service_id: str) -> dict[str, Any] | None:
     """``service_state`` in its own read; every execute does this once, so on SQLite it runs
     the plain SELECT on this thread's hot connection, or answers from memory while nothing
-    was committed since (``store.hot``)."""
+    was committed since (``store.hot``). The row is shared: callers read it, never change it
+    (``_queue.local`` skips comparing a row it already compared)."""
     held = hot(store)
     if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id)
-    row = held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id))
-    return None if row is None else dict(row)
+    return held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id))
+
+
+def read_route(store: Store, service_id: str, project_id: str, user: str) -> tuple[dict[str, Any] | None, str | None]:
+    """``read_service_state`` and ``user``'s role in the project, what an execute checks
+    first: one look at ``data_version`` for both (SQLite), one connection (PostgreSQL)."""
+    held = hot(store)
+    if held is None:
+        with store.connect() as conn:
+            return service_state(conn, service_id), get_role(conn, project_id, user)
+    version = held.version()
+    return (held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id), version),
+            held.cached(("role", project_id, user), lambda raw: raw_role(raw, project_id, user), version))
 
 
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:

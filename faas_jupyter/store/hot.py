@@ -63,11 +63,17 @@ class HotConnections:
             conn.execute(f"PRAGMA {pragma}")
         return conn
 
-    def cached(self, key: Any, read: Callable[[sqlite3.Connection], T]) -> T:
+    def version(self) -> int:
+        """This thread's ``PRAGMA data_version``: it changes when any other connection commits."""
+        return int(self.conn().execute("PRAGMA data_version").fetchone()[0])
+
+    def cached(self, key: Any, read: Callable[[sqlite3.Connection], T], version: int | None = None) -> T:
         """``read(conn)``, or its last answer for ``key`` when nothing was committed since by
-        any other connection (the caller must not change the value it gets)."""
+        any other connection (the caller must not change the value it gets). ``version``: a
+        ``version()`` the caller just read for several reads that answer one question."""
         conn = self.conn()
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version is None:
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
         entry = self._held.cache.get(key)
         if entry is not None and entry[0] == version:
             return cast(T, entry[1])

@@ -41,7 +41,7 @@ def get_role(conn: Connection, project_id: str, user: str) -> str | None:
     if conn.dialect.name == "sqlite":  # checked on every execute/list/poll: skip SQLAlchemy's
         # execution layer (~0.1 ms) for this primary-key read on the same connection
         raw = cast(sqlite3.Connection, conn.connection.driver_connection)
-        return _raw_role(raw, project_id, user)
+        return raw_role(raw, project_id, user)
     q = select(members.c.role).where(members.c.project_id == project_id, members.c.user == user)
     return conn.scalar(q)
 
@@ -53,10 +53,11 @@ def read_role(store: Store, project_id: str, user: str) -> str | None:
     if held is None:
         with store.connect() as conn:
             return get_role(conn, project_id, user)
-    return held.cached(("role", project_id, user), lambda raw: _raw_role(raw, project_id, user))
+    return held.cached(("role", project_id, user), lambda raw: raw_role(raw, project_id, user))
 
 
-def _raw_role(raw: sqlite3.Connection, project_id: str, user: str) -> str | None:
+def raw_role(raw: sqlite3.Connection, project_id: str, user: str) -> str | None:
+    """``get_role`` on a plain sqlite3 connection (the hot path's reads)."""
     row = raw.execute(_ROLE_SQL, (project_id, user)).fetchone()
     return None if row is None else row[0]
 

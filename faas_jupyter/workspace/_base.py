@@ -118,6 +118,11 @@ class Workspace:
                                 action, MEMBER_ROLES)
         self.check_role(conn, action, MEMBER_ROLES, project)
 
+    def require_member(self, action: str, role: str | None) -> None:
+        """``check_member`` for a ``role`` the caller read itself (with other state, in one read)."""
+        if not self.system:
+            require_role(role, self.user, self.project.name, action, MEMBER_ROLES)
+
     def use_project(self, name: str) -> Project:
         """Make ``name`` the current project (``ws.packages`` etc. then act on it)."""
         self._project = self.projects.get(name)

@@ -43,7 +43,10 @@ CONFIG = ("revision", "init_input", "runtime", "concurrency", "execution_timeout
 
 
 def state_of(ws: Workspace, service_id: str, name: str) -> dict:
-    state = sql.read_service_state(ws.store, service_id)
+    return _found(sql.read_service_state(ws.store, service_id), name)
+
+
+def _found(state: dict | None, name: str) -> dict:
     if state is None:
         raise NotFound(f"service {name!r} was deleted (in this or another process); "
                        "deploy it again with pkg.deploy(...)")
@@ -57,17 +60,27 @@ def check_active(state: dict) -> None:
                        f"(or %faas resume {name}) lets it run again")
 
 
-def route(ws: Workspace, svc: Service) -> "bridge.RunningService | None":
-    """The running service to execute on here, or None: queue it for the live home elsewhere."""
-    state = state_of(ws, svc.id, svc.name)
-    check_active(state)
+def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.RunningService | None":
+    """The running service to execute on here, or None: queue it for the live home elsewhere.
+
+    ``member``: the action (``execute svc.fn``) the user must be a project member for; the
+    role is read with the service (one look at the store), checked after the service's own
+    errors (deleted, paused), as a separate ``check_member`` after ``route`` did."""
+    if member is None or ws.system:
+        state = state_of(ws, svc.id, svc.name)
+        check_active(state)
+    else:
+        found, role = sql.read_route(ws.store, svc.id, ws.project.id, ws.user)
+        state = _found(found, svc.name)
+        check_active(state)
+        ws.require_member(member, role)
     if state["runtime"] not in HOMED:
         return local(ws, svc, state)
     host = _hosts.host_for(ws.store)
     me = host.ensure()
     home = state["home"]
     if home == me:
-        return local(ws, svc, state)
+        return local(ws, svc, state, host=host)
     with ws.store.connect() as conn:
         home_row = sql.get_hosts(conn, [home]).get(home) if home else None
         servers = sql.live_servers(conn, state["project_id"], now()) if state["runtime"] in HOSTED else []
@@ -80,16 +93,19 @@ def route(ws: Workspace, svc: Service) -> "bridge.RunningService | None":
     return local(ws, svc, state, adopted=True)
 
 
-def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False) -> "bridge.RunningService":
-    """Run here: start the service, or restart it when its stored configuration changed."""
+def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False,
+          host: Host | None = None) -> "bridge.RunningService":
+    """Run here: start the service, or restart it when its stored configuration changed
+    (``host``: this process's, when the caller has it at hand)."""
     running = bridge.get_running(svc.id)
-    if running is None or changed(running.service, state):
+    if running is None or (running.checked is not state and changed(running.service, state)):
         fresh = ws.services.from_state(state)
         target = ws.packages.get(fresh.package, version=fresh.revision)
         running = bridge.start(ws, fresh, target, target.codebase)
+    running.checked = state  # the hot cache hands out this same row until something commits
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
-        watch(ws)
+        watch(ws, host)
     return running
 
 
@@ -142,10 +158,10 @@ def enqueue(ws: Workspace, svc: Service, state: dict, function_name: str, inputs
 
 
 # -- the home's side -------------------------------------------------------------------------------
-def watch(ws: Workspace) -> None:
+def watch(ws: Workspace, host: Host | None = None) -> None:
     """Make this process's host claim queued executions of the services homed here (and
     honour terminate requests other processes make for what runs here)."""
-    host = _hosts.host_for(ws.store)
+    host = host or _hosts.host_for(ws.store)
     host.ensure()
     if claim_tick not in host.ticks:
         with ws.store.connect() as conn:

@@ -254,11 +254,17 @@ class StoreRecorder:
                     batch.append((p, _take(p)))
             if not batch:
                 return
-            sql.write_batch(self.store, [s["row"] for _, s in batch if s["insert"]],
-                            [s["row"] for _, s in batch if not s["insert"]],
-                            [e for _, s in batch for e in s["events"]],
-                            [e for _, s in batch for e in s["logs"]],
-                            [i for _, s in batch for i in s["items"]])
+            inserts: list[dict] = []
+            updates: list[dict] = []
+            events: list[dict] = []
+            logs: list[dict] = []
+            new_items: list[dict] = []
+            for _, s in batch:  # one pass (most batches are one waited execution)
+                (inserts if s["insert"] else updates).append(s["row"])
+                events += s["events"]
+                logs += s["logs"]
+                new_items += s["items"]
+            sql.write_batch(self.store, inserts, updates, events, logs, new_items)
         except BaseException:
             for p, s in batch:
                 _restore(p, s)
@@ -330,8 +336,9 @@ def _apply_result(p: Pending, result, attempts: int) -> None:
     row = p.row
     output = result.output
     if isinstance(output, PackedOutput):
-        stamp = iso(time.time())
-        p.items += [item_row(r, row["project_id"], row["id"], row["creator"], stamp) for r in output.items]
+        if output.items:
+            stamp = iso(time.time())
+            p.items += [item_row(r, row["project_id"], row["id"], row["creator"], stamp) for r in output.items]
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable

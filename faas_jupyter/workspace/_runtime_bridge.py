@@ -56,6 +56,7 @@ class RunningService:
         self.module = spec.module(service.module_name)
         self.recorder = recorder_for(ws.store)
         self.active = service.active
+        self.checked: dict | None = None  # the stored row last found equal to ``service`` (_queue)
         self.futures: dict[str, Future] = {}
         self.batches: weakref.WeakSet[Countdown] = weakref.WeakSet()  # svc.map calls running
         self.runtime = make_runtime(service.runtime, **_runtime_options(service))
@@ -193,7 +194,8 @@ def new_row(ws: Workspace, service: Service, function_name: str, inputs: dict, *
             "input": jsonable(inputs, _json_ref), "output": None, "error": None,
             "attempts": 0, "max_attempts": service.max_attempts, "created_at": now(),
             "started_at": None, "finished_at": None, "duration": None, "creator": ws.user,
-            "rerun_of": rerun_of, "metadata": {}, "owner": owner}
+            "rerun_of": rerun_of, "metadata": {}, "owner": owner,
+            "trigger_id": None, "trigger_event": None, "trigger_once": None}  # every column: see store
 
 
 _IDS: list[str] = []

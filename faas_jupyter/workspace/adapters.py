@@ -80,6 +80,8 @@ class _Lazy:
 
     def release(self, execution_id: str) -> None:
         """Remove the local copies made for ``execution_id`` (called when it ends)."""
+        if execution_id not in self._scratch:  # most executions made none (no lock to say so)
+            return
         with self._lock:
             store = self._scratch.pop(execution_id, None)
         if store is not None:

@@ -106,8 +106,9 @@ class Service(ServiceModel, Bound):
         that override how the outputs are packed, e.g. ``["scores:file"]``.
         """
         from faas_jupyter.workspace.executions import start_execution
-        return start_execution(self._ws, self, self.route(), function_name,
-                               dict(execution_input or {}), wait=wait, returns=returns)
+        running = _queue.route(self._ws, self, member=f"execute {self.name}.{function_name}")
+        return start_execution(self._ws, self, running, function_name, dict(execution_input or {}),
+                               wait=wait, returns=returns, member_checked=True)
 
     def map(self, function_name: str, inputs: Iterable[dict], progress: bool = True,
             returns: list | None = None) -> list:
