@@ -115,6 +115,18 @@ class _Todo:
                     break
             return taken[::-1], self.read_seq
 
+    def take(self, execution_id: str) -> bool:
+        """Remove the call ``execution_id`` if it has not started; False if it has (or is unknown)."""
+        with self.lock:
+            for item in list(self.items):  # a copy: this thread's popleft may run meanwhile
+                if item[0].execution_id == execution_id:
+                    try:
+                        self.items.remove(item)  # fails if this thread's popleft took it meanwhile
+                    except ValueError:
+                        return False
+                    return True
+            return False
+
     def drop(self) -> None:
         with self.lock:
             self.discard_upto = float("inf")
@@ -214,7 +226,11 @@ def _control(control: Connection, scopes: dict[str, ExecutionScope], todo: _Todo
         except (EOFError, OSError):  # the parent is gone: stop now, even mid-call
             os._exit(1)
         if kind == "terminate":
-            scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
+            if todo.take(payload):  # not started: it never runs, and the parent hears so now
+                _send_result(sink, CallResult(payload, "terminated", error="terminated before it started",
+                                              finished_at=time.time()))
+            else:  # running (or about to start): kill_event() tells it
+                scopes.setdefault(payload, ExecutionScope(payload)).request_terminate()
         elif kind == "recall":
             sink.send(("recalled", *todo.recall(payload)))
         elif kind == "drop":  # the service stops: the calls not started yet never run

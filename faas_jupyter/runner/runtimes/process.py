@@ -127,11 +127,16 @@ class ProcessRuntime(Runtime):
             return job.terminating
 
     def requeue(self, jobs: list[Job]) -> None:
-        """Calls a dead worker never started: first in the queue again."""
+        """Calls a worker never started: first in the queue again (those a terminate asked
+        for end here instead)."""
         with self._lock:
             live = [job for job in jobs if job.result is None]
+            ended = [job for job in live if job.terminating and self._decide(job, _unstarted(job))]
+            live = [job for job in live if job.result is None]
             for job in live:
                 job.state, job.slot = QUEUED, None
+        for job in ended:
+            job.deliver()
         self.jobs.put(live, front=True)
 
     def settle(self, job: Job, result: CallResult) -> None:
@@ -150,6 +155,9 @@ class ProcessRuntime(Runtime):
 
     # -- ending ----------------------------------------------------------------------------------
     def terminate(self, execution_id: str) -> bool:
+        """A queued call ends ``terminated before it started`` now; one sent to a worker is
+        asked there (the worker skips it if it has not started it, and says so at once);
+        a running one is asked to stop, and killed after ``terminate_grace``."""
         with self._lock:
             job = self._held.get(execution_id)
             slot = self._inline.get(execution_id) if job is None else job.slot
@@ -158,12 +166,11 @@ class ProcessRuntime(Runtime):
             state = job.state if job is not None else STARTED
             if job is not None:
                 job.terminating = True
-            ended = job is not None and state != STARTED and self._decide(
-                job, finished(job.call, "terminated", "terminated before it started"))
-        if ended:  # it never starts (its worker is told to skip it, if it has it already)
+            ended = job is not None and state == QUEUED and self._decide(job, _unstarted(job))
+        if ended:
             assert job is not None
             job.deliver()
-        if slot is not None and state != QUEUED:
+        elif slot is not None:
             slot.request_terminate(execution_id, job)
         return True
 
@@ -178,3 +185,7 @@ class ProcessRuntime(Runtime):
             job.deliver()
         for slot in self._slots:
             slot.shutdown()
+
+
+def _unstarted(job: Job) -> CallResult:
+    return finished(job.call, "terminated", "terminated before it started")
