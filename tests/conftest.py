@@ -39,6 +39,32 @@ def _postgres_base_url() -> str:
     pytest.skip("FAAS_TEST_POSTGRES_URL is unset (set it to run the PostgreSQL store tests)")
 
 
+def _open_hosts() -> dict:
+    from faas_jupyter.workspace import _hosts
+    return dict(_hosts._HOSTS)
+
+
+def _close_hosts_opened_since(before: dict) -> None:
+    """End the hosts (this process's registry leases) opened since ``before`` that are still
+    open: a workspace a test opened and never closed keeps its host polling every 25 ms for
+    the rest of the run (over a hundred by the end of the suite: most of a core)."""
+    from faas_jupyter.workspace import _hosts
+    for key, host in list(_hosts._HOSTS.items()):
+        if before.get(key) is host or host.pid != os.getpid():
+            continue
+        if _hosts._HOSTS.get(key) is host:
+            del _hosts._HOSTS[key]
+        host.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_host_outlives_its_test():
+    """Hosts of module fixtures were opened before this test and stay open."""
+    before = _open_hosts()
+    yield
+    _close_hosts_opened_since(before)
+
+
 @pytest.fixture
 def postgres_url():
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
@@ -52,7 +78,9 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
+    before = _open_hosts()
     yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    _close_hosts_opened_since(before)  # a host still polling the schema blocks its DROP
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()

@@ -16,6 +16,7 @@ from faas_jupyter.model.triggers import Trigger as TriggerModel
 from faas_jupyter.model.triggers import TriggerStats
 from faas_jupyter.store import triggers as sql
 from faas_jupyter.store.db import new_id
+from faas_jupyter.workspace import _runtime_bridge as bridge
 
 UPDATABLE = ("name", "function", "resource", "actions", "filter", "execution_mode", "cron", "start_at",
              "end_at", "input", "catch_up", "active")
@@ -208,6 +209,7 @@ class Triggers:
 
     def get(self, name_or_id: str) -> Trigger:
         """A trigger by name or id."""
+        bridge.recorder_for(self._ws.store).flush()  # its stats count this process's ended executions too
         with self._ws.store.connect() as conn:
             self._ws.check_member(f"read trigger {name_or_id!r}", conn)
             row = sql.get_trigger(conn, self._ws.project.id, name_or_id)
@@ -220,6 +222,7 @@ class Triggers:
 
     def list(self, service: Any = None, limit: int = 50, offset: int = 0) -> list[Trigger]:
         """Triggers by name (of one service when given: a name or a Service)."""
+        bridge.recorder_for(self._ws.store).flush()  # as ws.executions.list: stats include what ended here
         with self._ws.store.connect() as conn:
             self._ws.check_member("list triggers", conn)
             service_id = None

@@ -65,9 +65,9 @@ class Feeder:
                         self.rt.settle(job, finished(job.call, "system-failure", f"{type(exc).__name__}: {exc}"))
 
     def _batch_size(self) -> int:
-        by_time = MAX_BATCH if self.per_call is None else int(BATCH_SECONDS / max(self.per_call, 1e-6))
-        if self.per_call is None and not self.inflight:
-            by_time = 1  # its first call tells how long calls take
+        if self.per_call is None:
+            return 1  # its first call tells how long calls take
+        by_time = int(BATCH_SECONDS / max(self.per_call, 1e-6))
         fair = -(-len(self.rt.jobs) // max(1, self.config.concurrency))  # several workers share the queue
         return max(1, min(MAX_BATCH, by_time, fair))
 
@@ -154,13 +154,16 @@ class Feeder:
             self.rt.requeue(jobs)
 
     def _handle(self, message: Any) -> None:
-        if isinstance(message, _frames.Undecodable):
-            job = self.inflight.popleft()
-            self.rt.settle(job, unreceived(job.call, message))
+        if isinstance(message, _frames.Undecodable):  # as for a lone call: taken for the running call's result
+            head = self.inflight.popleft()
+            self.rt.settle(head, unreceived(head.call, message))
         elif message[0] == "result":
             result: CallResult = message[1]
             self._measure(result)
-            self.rt.settle(self._pop(result.execution_id), result)
+            job = self._find(result.execution_id)
+            if job is not None:
+                self.inflight.remove(job)
+                self.rt.settle(job, result)
         elif message[0] == "started":
             self._started(message[1], message[2])
         elif message[0] == "recalled":
@@ -168,18 +171,16 @@ class Feeder:
         else:
             replay(self.rt.sink, [message])
 
-    def _pop(self, execution_id: str) -> Job:
-        job = self.inflight.popleft()
-        if job.call.execution_id != execution_id:  # never expected: the worker keeps the order
-            self.inflight.appendleft(job)
-            job = next(j for j in self.inflight if j.call.execution_id == execution_id)
-            self.inflight.remove(job)
-        return job
+    def _find(self, execution_id: str) -> Job | None:
+        """The sent call ``execution_id`` (the first one, but for a message we could not read)."""
+        if self.inflight and self.inflight[0].call.execution_id == execution_id:
+            return self.inflight[0]
+        return next((j for j in self.inflight if j.call.execution_id == execution_id), None)
 
     def _started(self, execution_id: str, ts: float) -> None:
-        job = self.inflight[0]
-        if job.call.execution_id != execution_id:
-            job = next(j for j in self.inflight if j.call.execution_id == execution_id)
+        job = self._find(execution_id)
+        if job is None:
+            return
         now = time.monotonic()
         job.began = now - max(0.0, time.time() - ts)  # in the worker, a moment before we heard of it
         if job.call.timeout:
@@ -190,9 +191,13 @@ class Feeder:
             self.rt.sink.started(execution_id, ts)
 
     def _measure(self, result: CallResult) -> None:
-        if result.started_at is not None and result.finished_at is not None:
-            took = max(0.0, result.finished_at - result.started_at)
-            self.per_call = took if self.per_call is None else 0.8 * self.per_call + 0.2 * took
+        if result.started_at is None or result.finished_at is None:
+            return
+        took = max(0.0, result.finished_at - result.started_at)
+        if self.per_call is None or took < self.per_call:  # one long call does not shrink later batches
+            self.per_call = took
+        else:
+            self.per_call = 0.8 * self.per_call + 0.2 * took
 
     def _enforce(self, head: Job) -> None:
         now = time.monotonic()
