@@ -20,7 +20,6 @@ thread path, used everywhere else, returns to the caller at the deadline regardl
 from __future__ import annotations
 
 import _signal  # the C functions under signal: signal.signal/getsignal map handlers to enums (~10 us)
-import os
 import threading
 from collections.abc import Callable
 from types import FrameType
@@ -32,7 +31,6 @@ from faas_jupyter.runner.invoke import CallPlan
 T = TypeVar("T")
 SOON = 0.005   # in our own code at the deadline: look again this much later
 AGAIN = 0.5    # the user's code went on after being interrupted (it caught the exception)
-_OURS = os.path.dirname(os.path.dirname(os.path.dirname(__file__))) + os.sep  # faas_jupyter/
 _USER_CALL = CallPlan.call.__code__               # its callee is the user's method
 _HAS_TIMER = hasattr(_signal, "setitimer")
 
@@ -71,7 +69,8 @@ class _Alarm:
 def _in_user_code(frame: FrameType | None) -> bool:
     """Is the innermost faas_jupyter frame on the stack the call of the user's method?"""
     while frame is not None:
-        if frame.f_code.co_filename.startswith(_OURS):
+        module = frame.f_globals.get("__name__") or ""  # by module, not path: any install works
+        if module == "faas_jupyter" or module.startswith("faas_jupyter."):
             return frame.f_code is _USER_CALL
         frame = frame.f_back
     return False
