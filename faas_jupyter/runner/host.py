@@ -18,7 +18,7 @@ from faas_jupyter.runner.adapters import release_scratch
 from faas_jupyter.runner.capture import Capture, capturing
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, ServiceConfig
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, ServiceConfig, timed_out
 
 class ServiceHost:
     """One service's instance and the way to call it."""
@@ -76,14 +76,14 @@ class ServiceHost:
             progress, context = self._injected(call, sink) if plan.inject else (None, None)
             output = plan.call(call.inputs, progress, context)
             if scope.timed_out:  # the caller already has it back failed: store nothing of a late result
-                return _timed_out(call)
+                return timed_out(call)
             if self.config.pack_output is not None:
                 function = self.config.module.function(call.function_name)
                 output = self.config.pack_output(output, function, call)
             return CallResult(eid, "success", output=output)
         except InterruptedError as exc:
             if scope.timed_out:
-                return _timed_out(call)
+                return timed_out(call)
             if scope.terminate_requested:
                 return CallResult(eid, "terminated", error=str(exc))
             return _failed(eid, exc)
@@ -91,13 +91,8 @@ class ServiceHost:
             return CallResult(eid, "aborted", error="interrupted by the user (KeyboardInterrupt)")
         except BaseException as exc:  # SystemExit too: it fails this execution, not the service
             if scope.timed_out:
-                return _timed_out(call)
+                return timed_out(call)
             return _failed(eid, exc)
-
-
-def _timed_out(call: CallSpec) -> CallResult:
-    return CallResult(call.execution_id, "failed", timed_out=True, error_type="TimeoutError",
-                      error=f"execution timed out after {call.timeout:g} s (execution_timeout)")
 
 
 def _failed(eid: str, exc: BaseException) -> CallResult:

@@ -17,7 +17,7 @@ from typing import Any
 import time
 
 from faas_jupyter.runner.runtimes import _frames
-from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, finished
+from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, finished, timed_out
 
 QUEUED, SENT, STARTED = "queued", "sent", "started"
 Ended = Callable[[CallSpec, CallResult], None]
@@ -106,5 +106,4 @@ def killed(call: CallSpec, grace: float) -> CallResult:
 
 
 def expired(call: CallSpec) -> CallResult:
-    return finished(call, "failed", f"execution timed out after {call.timeout:g} s (execution_timeout); "
-                    "the worker was killed and replaced", timed_out=True, error_type="TimeoutError")
+    return timed_out(call, "the worker was killed and replaced")

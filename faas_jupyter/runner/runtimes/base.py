@@ -130,6 +130,13 @@ def finished(call: CallSpec, status: str, error: str | None = None, **extra: Any
     return CallResult(call.execution_id, status, error=error, finished_at=time.time(), **extra)
 
 
+def timed_out(call: CallSpec, then: str = "") -> CallResult:
+    """The failed result of a call that ran past its ``execution_timeout`` (every runtime's
+    words); ``then``: what the runtime did about it ("its thread was asked to stop")."""
+    error = f"execution timed out after {call.timeout:g} s (execution_timeout)" + (f"; {then}" if then else "")
+    return finished(call, "failed", error, timed_out=True, error_type="TimeoutError")
+
+
 class Watchdog:
     """One daemon thread firing callbacks at deadlines (timeouts, forced terminates).
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from faas_jupyter.errors import FaasError
 from faas_jupyter.runner.runtimes.base import (CallResult, CallSpec, EventSink, Runtime, ServiceConfig,
-                                               Watchdog, finished, replay)
+                                               Watchdog, finished, replay, timed_out)
 from faas_jupyter.runner.runtimes import _dask_cluster as cluster
 
 NO_WORKER_TIMEOUT = 30.0
@@ -116,10 +116,7 @@ class DaskRuntime(Runtime):
     def _timed_out(self, key: str) -> None:
         entry = self._by_key.get(key)
         if entry is not None:
-            call = entry.call
-            self._settle(entry, finished(call, "failed", f"execution timed out after {call.timeout:g} s "
-                                         "(execution_timeout)", timed_out=True, error_type="TimeoutError"),
-                         cancel=True)
+            self._settle(entry, timed_out(entry.call), cancel=True)
 
     def _submit_loop(self) -> None:
         """Whatever queued up while the previous batch was sent goes as one graph."""

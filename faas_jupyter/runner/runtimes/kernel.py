@@ -35,6 +35,7 @@ from faas_jupyter.runner.runtimes.base import (
     ServiceConfig,
     Watchdog,
     finished,
+    timed_out,
 )
 
 Ended = Callable[[CallSpec, CallResult], None]
@@ -299,8 +300,7 @@ class _Helpers:
 
 
 def _timed_out(call: CallSpec) -> CallResult:
-    return finished(call, "failed", f"execution timed out after {call.timeout:g} s (execution_timeout); "
-                    "its thread was asked to stop", timed_out=True, error_type="TimeoutError")
+    return timed_out(call, "its thread was asked to stop")
 
 
 def _bound(fn: Callable[[_Live], None], live: _Live) -> Callable[[], None]:
