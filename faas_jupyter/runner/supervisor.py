@@ -73,25 +73,27 @@ class Supervisor:
         runtime can, which is the fast path of the kernel runtime).
         """
         done: Future[CallResult] = Future()
-        if block and hasattr(self.runtime, "run_inline"):
+        if block:
             done.set_result(self.run(execution_id, function_name, inputs, returns))
             return done
         self.recorder.status(execution_id, "created", time.time(), None, 1)
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
-                                    self.execution_timeout, returns), done.set_result, block)
-        if block:
-            done.result()
+                                    self.execution_timeout, returns), done.set_result, False)
         return done
 
     def run(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
             returns: list[Any] | None = None) -> CallResult:
-        """``submit(block=True)`` for a runtime that runs calls in the caller's thread
-        (``run_inline``), without a Future: retries included, the final CallResult."""
+        """Run an execution to its end (retries included) and return its final CallResult: in
+        the caller's thread and without a Future when the runtime can (``run_inline``)."""
         self.recorder.status(execution_id, "created", time.time(), None, 1)
-        ended: list[CallResult] = []
-        self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
-                                    self.execution_timeout, returns), ended.append, True)
-        return ended[0]
+        call = CallSpec(execution_id, function_name, dict(inputs or {}), 1, self.execution_timeout, returns)
+        if hasattr(self.runtime, "run_inline"):
+            ended: list[CallResult] = []
+            self._attempt_call(call, ended.append, True)
+            return ended[0]
+        done: Future[CallResult] = Future()
+        self._attempt_call(call, done.set_result, True)
+        return done.result()
 
     def submit_batch(self, calls: list[CallSpec], ended: Callable[[CallResult], None]) -> None:
         """Start many executions (``svc.map``): ``ended(result)`` is called once per execution

@@ -87,13 +87,12 @@ class RunningService:
         """Record ``row`` and run it; its Future (in ``futures`` until it ends) gives the final CallResult."""
         pending = self.recorder.begin(row, inserted=inserted, sync=wait)
         eid = row["id"]
-        if wait and hasattr(self.runtime, "run_inline"):  # runs in this thread: no Future to keep
+        if wait:  # to its end before returning: no Future to keep
             self.supervisor.run(eid, row["function_name"], inputs, returns=returns)
             return pending
-        future = self.supervisor.submit(eid, row["function_name"], inputs, block=wait, returns=returns)
-        if not wait:
-            self.futures[eid] = future
-            future.add_done_callback(lambda _f: self.futures.pop(eid, None))
+        future = self.supervisor.submit(eid, row["function_name"], inputs, returns=returns)
+        self.futures[eid] = future
+        future.add_done_callback(lambda _f: self.futures.pop(eid, None))
         return pending
 
     def submit_batch(self, rows: list[dict], inputs: list[dict],
