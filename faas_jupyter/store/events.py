@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 from faas_jupyter.model.jsonable import jsonable
 from faas_jupyter.model.trigger_filter import matches
 from faas_jupyter.store.db import Store
-from faas_jupyter.store.hot import hot
+from faas_jupyter.store.hot import polled
 from faas_jupyter.store.schema import executions, services, trigger_events, triggers
 
 
@@ -90,17 +90,14 @@ _WORK_DUE_SQLITE = (
 def poll_work_due(store: Store, home: str, service_ids: list[str]) -> tuple[bool, str | None]:
     """``work_due`` as a home polls it every tick: on SQLite from memory while no other
     connection committed since the last look, else one read."""
-    held = hot(store)
-    if held is None or not service_ids:
-        with store.connect() as conn:
-            return work_due(conn, home, service_ids)
     text = _WORK_DUE_SQLITE.format(ids=", ".join("?" * len(service_ids)))
-    params = [home, *service_ids, home, *service_ids]
+    return polled(store, ("work_due", home, *service_ids), text, [home, *service_ids, home, *service_ids],
+                  _pending_and_due, lambda conn: work_due(conn, home, service_ids))
 
-    def read(raw: Any) -> tuple[bool, str | None]:
-        pending, due = raw.execute(text, params).fetchone()
-        return bool(pending), due
-    return held.cached(("work_due", home, *service_ids), read)
+
+def _pending_and_due(cursor: Any) -> tuple[bool, str | None]:
+    pending, due = cursor.fetchone()
+    return bool(pending), due
 
 
 def work_due(conn: Connection, home: str, service_ids: list[str]) -> tuple[bool, str | None]:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
 from faas_jupyter.store.db import Store
-from faas_jupyter.store.hot import hot
+from faas_jupyter.store.hot import hot, polled
 from faas_jupyter.store.projects import get_role, raw_role
 from faas_jupyter.store.schema import decode_json, execution_events, executions, hosts, services
 
@@ -152,23 +152,17 @@ def any_queued(conn: Connection, service_ids: list[str]) -> bool:
 def poll_queued(store: Store, service_ids: list[str]) -> bool:
     """``any_queued`` as a home polls it every tick: on SQLite from memory while no other
     connection committed since the last look (``store.hot``), else one plain SELECT."""
-    held = hot(store)
-    if held is None:
-        with store.connect() as conn:
-            return any_queued(conn, service_ids)
     text = (f"SELECT id FROM executions WHERE status = 'created' AND owner IS NULL AND service_id IN "
             f"({', '.join('?' * len(service_ids))}) LIMIT 1")
-    return held.cached(("queued", *service_ids), lambda raw: raw.execute(text, service_ids).fetchone() is not None)
+    return polled(store, ("queued", *service_ids), text, service_ids, lambda cur: cur.fetchone() is not None,
+                  lambda conn: any_queued(conn, service_ids))
 
 
 def poll_terminate_requests(store: Store, after: int) -> list[tuple[int, str]]:
     """``terminate_requests`` as a home polls it every tick (see ``poll_queued``)."""
-    held = hot(store)
-    if held is None:
-        with store.connect() as conn:
-            return terminate_requests(conn, after)
     text = "SELECT id, execution_id FROM execution_events WHERE kind = 'terminate' AND id > ? ORDER BY id"
-    return held.cached(("terminate", after), lambda raw: [(r[0], r[1]) for r in raw.execute(text, (after,))])
+    return polled(store, ("terminate", after), text, (after,), lambda cur: [(r[0], r[1]) for r in cur],
+                  lambda conn: terminate_requests(conn, after))
 
 
 def unfinished_of(conn: Connection, project_id: str, ids: list[str] | None = None,

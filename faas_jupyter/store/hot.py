@@ -17,10 +17,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 
 from faas_jupyter.store.db import BUSY_TIMEOUT_MS, Store
@@ -107,6 +107,18 @@ def hot(store: Store) -> HotConnections | None:
         if store not in _HOT:
             _HOT[store] = _make(store)
         return _HOT[store]
+
+
+def polled(store: Store, key: tuple[Any, ...], text: str, params: Sequence[Any],
+           shape: Callable[[sqlite3.Cursor], T], plain: Callable[[Connection], T]) -> T:
+    """A read a home repeats every poll: on SQLite the plain ``text`` on this thread's hot
+    connection, answered from memory while nothing was committed since (``cached``, under
+    ``key``); elsewhere ``plain(conn)`` on a pooled connection."""
+    held = hot(store)
+    if held is None:
+        with store.connect() as conn:
+            return plain(conn)
+    return held.cached(key, lambda raw: shape(raw.execute(text, params)))
 
 
 def _make(store: Store) -> HotConnections | None:
