@@ -405,9 +405,7 @@ class Executions:
 
     def many(self, ids: list[str]) -> list[Execution]:
         """The executions with these ids, in that order (each must exist)."""
-        with self._ws.store.connect() as conn:
-            rows = sql.get_executions(conn, ids)
-            events = sql.events_for(conn, ids)
+        rows, events = self._rows_and_events(ids)
         return [from_row(self._ws, rows[i], events[i]) for i in ids]
 
     def current(self, ids: list[str]) -> list[Execution]:
@@ -418,15 +416,15 @@ class Executions:
         rec = bridge.recorder_for(self._ws.store)
         held = {i: p for i in ids if (p := rec.pending(i)) is not None}
         rest = [i for i in ids if i not in held]
-        with self._ws.store.connect() as conn:
-            rows = sql.get_executions(conn, rest)
-        if settle(self._ws, list(rows.values()), rec.pending):
-            with self._ws.store.connect() as conn:
-                rows = sql.get_executions(conn, rest)
-        with self._ws.store.connect() as conn:
-            events = sql.events_for(conn, rest)
+        rows, events = self._rows_and_events(rest)
+        if settle(self._ws, list(rows.values()), rec.pending):  # their owners are gone: settled just now
+            rows, events = self._rows_and_events(rest)
         return [from_pending(self._ws, held[i]) if i in held else from_row(self._ws, rows[i], events[i])
                 for i in ids]
+
+    def _rows_and_events(self, ids: list[str]) -> tuple[dict, dict]:
+        with self._ws.store.connect() as conn:
+            return sql.get_executions(conn, ids), sql.events_for(conn, ids)
 
     def __iter__(self):
         """Every execution, newest first, read a page at a time."""
