@@ -25,7 +25,9 @@ class ExecutionRecorder(EventSink, Protocol):
     def status(self, execution_id: str, status: str, ts: float, message: str | None = None,
                attempt: int = 1) -> None: ...
 
-    def finished(self, execution_id: str, result: CallResult, attempts: int) -> None: ...
+    def finished(self, execution_id: str, result: CallResult, attempts: int) -> None:
+        """The execution ended: its final status (``result.status`` at ``result.finished_at``,
+        message ``result.error``) and its result, recorded together."""
 
 
 class Supervisor:
@@ -87,13 +89,18 @@ class Supervisor:
         the caller's thread and without a Future when the runtime can (``run_inline``)."""
         self.recorder.status(execution_id, "created", time.time(), None, 1)
         call = CallSpec(execution_id, function_name, dict(inputs or {}), 1, self.execution_timeout, returns)
-        if hasattr(self.runtime, "run_inline"):
-            ended: list[CallResult] = []
-            self._attempt_call(call, ended.append, True)
-            return ended[0]
-        done: Future[CallResult] = Future()
-        self._attempt_call(call, done.set_result, True)
-        return done.result()
+        inline = getattr(self.runtime, "run_inline", None)
+        if inline is None:
+            done: Future[CallResult] = Future()
+            self._attempt_call(call, done.set_result, True)
+            return done.result()
+        while True:  # every attempt in this thread, one after the other
+            self._attempt[execution_id] = call.attempt
+            result: CallResult = inline(call)
+            if not self._should_retry(call, result):
+                self._end(call, result)
+                return result
+            call = self._retry(call, result)
 
     def submit_batch(self, calls: list[CallSpec], ended: Callable[[CallResult], None]) -> None:
         """Start many executions (``svc.map``): ``ended(result)`` is called once per execution
@@ -128,17 +135,27 @@ class Supervisor:
         if counted > call.attempt:  # the runtime reran it after a lost attempt (attempt_lost)
             call = replace(call, attempt=counted)
         if self._should_retry(call, result):
-            self.recorder.status(eid, "failed", result.finished_at or time.time(),
-                                 f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",
-                                 call.attempt)
-            self._attempt_call(replace(call, attempt=call.attempt + 1), ended, block)
+            self._attempt_call(self._retry(call, result), ended, block)
             return
-        self.recorder.status(eid, result.status, result.finished_at or time.time(), result.error, call.attempt)
+        self._end(call, result)
+        ended(result)
+
+    def _retry(self, call: CallSpec, result: CallResult) -> CallSpec:
+        """Record a failed attempt that is tried again; the next attempt's call."""
+        self.recorder.status(call.execution_id, "failed", result.finished_at or time.time(),
+                             f"attempt {call.attempt} of {self.max_attempts} failed: {result.error}; retrying",
+                             call.attempt)
+        return replace(call, attempt=call.attempt + 1)
+
+    def _end(self, call: CallSpec, result: CallResult) -> None:
+        """Record the execution's end (its final status with the result) and forget it."""
+        if result.finished_at is None:
+            result.finished_at = time.time()
+        eid = call.execution_id
         self.recorder.finished(eid, result, call.attempt)
         with self._lock:
             self._attempt.pop(eid, None)
             self._terminated.discard(eid)
-        ended(result)
 
     def _should_retry(self, call: CallSpec, result: CallResult) -> bool:
         return (result.status == "failed" and call.attempt < self.max_attempts
@@ -242,6 +259,7 @@ class MemoryRecorder:
             self._get(execution_id).progress.append(event)
 
     def finished(self, execution_id: str, result: CallResult, attempts: int) -> None:
+        self.status(execution_id, result.status, result.finished_at or time.time(), result.error, attempts)
         with self._lock:
             record = self._get(execution_id)
             record.output, record.error, record.traceback = result.output, result.error, result.traceback

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from operator import itemgetter
-from typing import Any, Callable, Iterable, Iterator, cast
+from typing import Any, Callable, Iterable, Iterator, Sequence, cast
 
 from sqlalchemy import Connection, insert, select, update
 
 from faas_jupyter.errors import ValidationError
 from faas_jupyter.store.db import Store
 from faas_jupyter.store.hot import hot
-from faas_jupyter.store.schema import (JSONText, change_counters, execution_events, execution_logs,
+from faas_jupyter.store.schema import (JSONText, change_counters, dumps, execution_events, execution_logs,
                                        executions, items)
 
 UNFINISHED = ("created", "in-progress")
@@ -305,19 +305,28 @@ def _json_columns(table: Any) -> set[str]:
 
 
 def _raw_values(row: dict[str, Any], cols: list[str], json_at: tuple[int, ...],
-                getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> list[Any]:
+                getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> Sequence[Any]:
     """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text
     (``json_at``: the positions of the JSON columns, encoded unless None; ``getter``: an
-    ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column)."""
+    ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column). The getter's
+    tuple itself when no JSON column has a value (a status event)."""
     try:
-        values = list(getter(row))
+        values = getter(row)
     except KeyError:  # a row that leaves optional columns out: they are NULL
-        values = [row.get(c) for c in cols]
+        values = tuple(row.get(c) for c in cols)
     for i in json_at:
-        value = values[i]
-        if value is not None:
-            values[i] = "{}" if type(value) is dict and not value else _JSON_BIND(value, None)  # type: ignore[arg-type]  # no dialect needed
+        if values[i] is not None:
+            return _encoded(values, json_at)
     return values
+
+
+def _encoded(values: tuple[Any, ...], json_at: tuple[int, ...]) -> list[Any]:
+    out = list(values)
+    for i in json_at:
+        value = out[i]
+        if value is not None:
+            out[i] = "{}" if type(value) is dict and not value else dumps(value)
+    return out
 
 
 def _json_at(cols: list[str], table: Any) -> tuple[int, ...]:
@@ -325,7 +334,6 @@ def _json_at(cols: list[str], table: Any) -> tuple[int, ...]:
     return tuple(i for i, c in enumerate(cols) if c in json_cols)
 
 
-_JSON_BIND = JSONText().process_bind_param
 _JSON_RESULT = JSONText().process_result_value
 _SQLITE = {t.name: _sqlite_insert(t) for t in (executions, execution_events, execution_logs, items)}
 _SQLITE_JSON = {t.name: _json_columns(t) for t in (executions, execution_events, execution_logs, items)}
@@ -393,18 +401,16 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
     raw.execute("BEGIN IMMEDIATE")
     try:
         seq = _sqlite_reserve(raw, len(inserts) + len(updates))
-        for table, rows in (("executions", inserts), ("execution_events", events),
-                            ("execution_logs", logs), ("items", new_items)):
+        if inserts:
+            text, cols, json_at, getter = _INSERTS["executions"]
+            raw.executemany(text, [(*_raw_values(r, cols, json_at, getter), next(seq)) for r in inserts])
+        for table, rows in (("execution_events", events), ("execution_logs", logs), ("items", new_items)):
             if rows:
                 text, cols, json_at, getter = _INSERTS[table]
-                values = [_raw_values(r, cols, json_at, getter) for r in rows]
-                if table == "executions":
-                    for v in values:
-                        v.append(next(seq))
-                raw.executemany(text, values)
+                raw.executemany(text, [_raw_values(r, cols, json_at, getter) for r in rows])
         if updates:
-            raw.executemany(_SQLITE_UPDATE, [_raw_values(u, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET)
-                                             + [next(seq), u["id"], u.get("owner")]
+            raw.executemany(_SQLITE_UPDATE, [(*_raw_values(u, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET),
+                                              next(seq), u["id"], u.get("owner"))
                                              for u in updates])
         raw.execute("COMMIT")
     except BaseException:

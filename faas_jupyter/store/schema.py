@@ -8,6 +8,7 @@ older database up to it (migration 1 created exactly these tables).
 """
 # no ``from __future__ import annotations`` here: it would shadow the ``annotations`` table
 import json
+from json.encoder import c_make_encoder, encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Dialect, Float, ForeignKey, Index, Integer, LargeBinary,
@@ -30,7 +31,7 @@ class JSONText(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(value)
+        return None if value is None else dumps(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
@@ -38,6 +39,25 @@ class JSONText(TypeDecorator[Any]):
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         # ``input LIKE '%id%'`` compares the JSON text with a text pattern, not a JSON value
         return Text()
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# ``json.dumps(value)``'s C encoder, made once: ``json.dumps`` builds one per call, which is
+# two thirds of its cost for the small values of an execution row (0.4 against 1.2 us).
+# No circular-reference markers: a value that contains itself fails with RecursionError
+# instead of ValueError, still before anything is written.
+_ENCODER = (c_make_encoder(None, _not_json, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+            if c_make_encoder is not None else None)
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value)``, the same text, faster (see ``_ENCODER``)."""
+    if _ENCODER is None:  # an interpreter without the C accelerator
+        return json.dumps(value)
+    return "".join(_ENCODER(value, 0))
 
 
 class CanonicalJSONText(JSONText):

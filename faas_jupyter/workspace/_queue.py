@@ -74,6 +74,11 @@ def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.Run
         state = _found(found, svc.name)
         check_active(state)
         ws.require_member(member, role)
+    running = bridge.get_running(svc.id)
+    if running is not None and running.routed is state:
+        # this very stored row (the hot cache hands out the same object until something
+        # commits) was routed here before: started at its configuration, homed and watched
+        return running
     if state["runtime"] not in HOMED:
         return local(ws, svc, state)
     host = _hosts.host_for(ws.store)
@@ -106,6 +111,7 @@ def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False,
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
         watch(ws, host)
+    running.routed = state
     return running
 
 

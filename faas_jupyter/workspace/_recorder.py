@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from faas_jupyter.errors import FaasError
 from faas_jupyter.model.clock import iso
@@ -91,6 +91,7 @@ class StoreRecorder:
         self._ready: list[Pending] = []
         self._dirty: dict[str, Pending] = {}   # pending executions with something to write
         self._written = threading.Condition(self._lock)  # notified after each write
+        self._waiters = 0  # threads in ``wait`` (under ``_lock``)
         self._next_scan = 0.0
         self._last_write = 0.0
 
@@ -122,7 +123,11 @@ class StoreRecorder:
     def wait(self, pending: Pending, timeout: float | None = None) -> bool:
         """Block until ``pending``'s final state is in the store (or was dropped as a bad row)."""
         with self._written:
-            return self._written.wait_for(lambda: pending.written, timeout)
+            self._waiters += 1
+            try:
+                return self._written.wait_for(lambda: pending.written, timeout)
+            finally:
+                self._waiters -= 1
 
     def _touch(self, p: Pending) -> None:
         """``p`` has news to write: the flusher's periodic look includes it from now on."""
@@ -143,8 +148,7 @@ class StoreRecorder:
         if p is None:
             return
         stamp = iso(ts)
-        event = {"execution_id": execution_id, "ts": stamp, "kind": "status",
-                 "status": status, "progress": None, "message": message, "data": None}
+        event = _status_event(execution_id, stamp, status, message)
         with p.lock:
             row = p.row
             row["status"] = status
@@ -187,12 +191,22 @@ class StoreRecorder:
         self._touch(p)
 
     def finished(self, execution_id: str, result, attempts: int) -> None:
+        """The final status event and the result, under one lock; a waited execution is
+        written now, in this thread."""
         p = self._pending.get(execution_id)
         if p is None:
             return
+        ended = result.finished_at or time.time()
+        stamp = iso(ended)
+        event = _status_event(execution_id, stamp, result.status, result.error)
         with p.lock:
-            _apply_result(p, result, attempts)
+            p.events.append(event)
+            p.history.append(event)
+            _apply_result(p, result, attempts, ended, stamp)
             p.final = True
+            dirty = p.dirty
+        if not dirty:  # a write that fails leaves it for the flusher's periodic look
+            self._touch(p)
         if p.sync:
             self._write([p])
         else:
@@ -247,45 +261,53 @@ class StoreRecorder:
         locks = [p.write_lock for p in targets]
         for lock in locks:  # always taken in one order (ids) by callers: see _due
             lock.acquire()
-        batch: list = []
+        batch: list[tuple[Pending, _Snap]] = []
         try:
-            for p in targets:
-                if not p.written:  # another thread wrote its final state meanwhile
-                    batch.append((p, _take(p)))
-            if not batch:
-                return
             inserts: list[dict] = []
             updates: list[dict] = []
             events: list[dict] = []
             logs: list[dict] = []
             new_items: list[dict] = []
-            for _, s in batch:  # one pass (most batches are one waited execution)
-                (inserts if s["insert"] else updates).append(s["row"])
-                events += s["events"]
-                logs += s["logs"]
-                new_items += s["items"]
+            for p in targets:  # one pass (most batches are one waited execution)
+                if p.written:  # another thread wrote its final state meanwhile
+                    continue
+                snap = _take(p)
+                batch.append((p, snap))
+                (updates if snap.was_inserted else inserts).append(snap.row)
+                events += snap.events
+                if snap.logs:
+                    logs += snap.logs
+                if snap.items:
+                    new_items += snap.items
+            if not batch:
+                return
             sql.write_batch(self.store, inserts, updates, events, logs, new_items)
         except BaseException:
-            for p, s in batch:
-                _restore(p, s)
+            for p, snap in batch:
+                _restore(p, snap)
             raise
         finally:
             for lock in locks:
                 lock.release()
+        self._written_now(batch)
+
+    def _written_now(self, batch: list[tuple[Pending, _Snap]]) -> None:
+        """Forget what ``batch`` wrote for good; wake ``wait`` callers."""
         with self._lock:
-            for p, s in batch:
+            for p, snap in batch:
                 eid = p.row["id"]
                 with p.lock:
-                    if s["final"]:
+                    if snap.final:
                         p.written = True
-                    clean = s["final"] or not (p.events or p.logs or p.items)
+                    clean = snap.final or not (p.events or p.logs or p.items)
                     if clean:
                         p.dirty = False
                 if clean:
                     self._dirty.pop(eid, None)
-                if s["final"]:
+                if snap.final:
                     self._pending.pop(eid, None)
-            self._written.notify_all()
+            if self._waiters:  # a Condition's notify_all costs ~1 us even when nobody waits
+                self._written.notify_all()
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -332,17 +354,21 @@ class StoreRecorder:
                 p.since = time.monotonic()
 
 
-def _apply_result(p: Pending, result, attempts: int) -> None:
+def _status_event(execution_id: str, stamp: str, status: str, message: str | None) -> dict:
+    return {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": status,
+            "progress": None, "message": message, "data": None}
+
+
+def _apply_result(p: Pending, result, attempts: int, finished: float, stamp: str) -> None:
     row = p.row
     output = result.output
     if isinstance(output, PackedOutput):
         if output.items:
-            stamp = iso(time.time())
-            p.items += [item_row(r, row["project_id"], row["id"], row["creator"], stamp) for r in output.items]
+            made = iso(time.time())
+            p.items += [item_row(r, row["project_id"], row["id"], row["creator"], made) for r in output.items]
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
-    finished = result.finished_at or time.time()
     meta = dict(row.get("metadata") or {})
     for key in ("traceback", "error_type"):
         if getattr(result, key, None):
@@ -350,7 +376,7 @@ def _apply_result(p: Pending, result, attempts: int) -> None:
     if result.timed_out:
         meta["timed_out"] = True
     row.update(status=result.status, output=jsonable(output, _not_json),
-               error=result.error, attempts=attempts, finished_at=iso(finished),
+               error=result.error, attempts=attempts, finished_at=stamp,
                duration=None if p.started is None else max(0.0, finished - p.started),
                metadata=meta)
 
@@ -359,17 +385,28 @@ def _not_json(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _take(p: Pending) -> dict:
+class _Snap(NamedTuple):
+    """What one write takes of a Pending (``_restore`` puts it back if the write fails)."""
+
+    row: dict
+    events: list[dict]
+    logs: list[dict]
+    items: list[dict]
+    final: bool
+    was_inserted: bool
+
+
+def _take(p: Pending) -> _Snap:
     with p.lock:
-        snap = {"row": dict(p.row), "events": p.events, "logs": p.logs, "items": p.items,
-                "final": p.final, "insert": not p.inserted, "was_inserted": p.inserted}
+        # a final row changes no more: written as it is; a running one is copied, since its
+        # thread may set the next status while this one is written
+        snap = _Snap(p.row if p.final else dict(p.row), p.events, p.logs, p.items, p.final, p.inserted)
         p.events, p.logs, p.items = [], [], []
         p.inserted = True
     return snap
 
 
-def _restore(p: Pending, snap: dict) -> None:
+def _restore(p: Pending, snap: _Snap) -> None:
     with p.lock:
-        p.events[:0], p.logs[:0], p.items[:0] = snap["events"], snap["logs"], snap["items"]
-        p.inserted = snap["was_inserted"]
-
+        p.events[:0], p.logs[:0], p.items[:0] = snap.events, snap.logs, snap.items
+        p.inserted = snap.was_inserted

@@ -57,6 +57,7 @@ class RunningService:
         self.recorder = recorder_for(ws.store)
         self.active = service.active
         self.checked: dict | None = None  # the stored row last found equal to ``service`` (_queue)
+        self.routed: dict | None = None   # the stored row last routed here (_queue.route)
         self.futures: dict[str, Future] = {}
         self.batches: weakref.WeakSet[Countdown] = weakref.WeakSet()  # svc.map calls running
         self.runtime = make_runtime(service.runtime, **_runtime_options(service))
@@ -187,7 +188,7 @@ def new_row(ws: Workspace, service: Service, function_name: str, inputs: dict, *
     if owner is _OWN:
         owner = _hosts.host_for(ws.store).ensure()
     return {"id": new_id(), "project_id": ws.project.id, "service_id": service.id,
-            "service_name": service.name, "package_name": service.package,
+            "service_name": service.name, "package_name": service.package_name,
             "revision": service.revision, "module_name": service.module_name,
             "function_name": function_name, "status": "created",
             "input": jsonable(inputs, _json_ref), "output": None, "error": None,
@@ -244,6 +245,5 @@ def fail_row(running: RunningService, row: dict, error: str) -> None:
     from faas_jupyter.runner.runtimes.base import CallResult
     rec, ts = running.recorder, time.time()
     rec.begin(row, inserted=True, sync=True)
-    rec.status(row["id"], "failed", ts, error, 1)
     rec.finished(row["id"], CallResult(row["id"], "failed", error=error, error_type="ValidationError",
                                        finished_at=ts), 1)

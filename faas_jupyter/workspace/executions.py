@@ -271,8 +271,10 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
 
 
 def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
+    if pending.written:  # the recorder let go of it: nothing changes its row or history again
+        return from_row(ws, pending.row, pending.history, pending=pending, future=future)
     with pending.lock:  # until it is written, the row's JSON values are the recorder's own
-        row = dict(pending.row) if pending.written else copy.deepcopy(pending.row)
+        row = copy.deepcopy(pending.row)
         history = list(pending.history)
     return from_row(ws, row, history, pending=pending, future=future)
 

@@ -58,6 +58,11 @@ class Service(ServiceModel, Bound):
     def package(self, value: str) -> None:
         self.__dict__["_package_name"] = str(value)
 
+    @property
+    def package_name(self) -> str:
+        """The package's name as a plain ``str`` (what an executions row stores)."""
+        return self.__dict__["_package_name"]
+
     # -- reading -------------------------------------------------------------------------------
     @property
     def behind(self) -> int:

@@ -23,7 +23,7 @@ import _signal  # the C functions under signal: signal.signal/getsignal map hand
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from faas_jupyter.model.service_runner import ExecutionScope
 from faas_jupyter.runner.invoke import CallPlan
@@ -76,8 +76,8 @@ def _in_user_code(frame: FrameType | None) -> bool:
     return False
 
 
-def run_alarmed(run: Callable[[], T], scope: ExecutionScope, seconds: float) -> T | None:
-    """``run()`` in this (the main) thread with ``SIGALRM`` at ``seconds``; ``scope.timed_out``
+def run_alarmed(scope: ExecutionScope, seconds: float, run: Callable[..., T], *args: Any) -> T | None:
+    """``run(*args)`` in this (the main) thread with ``SIGALRM`` at ``seconds``; ``scope.timed_out``
     says whether the deadline passed. None when the deadline ended it outside the user's code
     (not expected: the handler raises only inside it)."""
     alarm = _Alarm(scope)
@@ -85,7 +85,7 @@ def run_alarmed(run: Callable[[], T], scope: ExecutionScope, seconds: float) -> 
     try:
         try:
             _signal.setitimer(_signal.ITIMER_REAL, seconds)
-            return run()
+            return run(*args)
         finally:
             alarm.active = False  # from here on a late signal does nothing
             _signal.setitimer(_signal.ITIMER_REAL, 0)

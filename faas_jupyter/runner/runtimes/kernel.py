@@ -101,7 +101,7 @@ class KernelRuntime(Runtime):
         try:
             if not timeout:
                 return host.run(call, self.sink, live.scope)
-            result = _alarm.run_alarmed(lambda: host.run(call, self.sink, live.scope), live.scope, timeout)
+            result = _alarm.run_alarmed(live.scope, timeout, host.run, call, self.sink, live.scope)
             return _timed_out(call) if result is None else result
         finally:
             with self._lock:
