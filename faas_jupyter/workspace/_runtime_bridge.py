@@ -110,7 +110,7 @@ class RunningService:
         def ended(result: Any) -> None:  # in the thread that ended it: the next call waits out a write
             countdown.end(result)
             pace()
-        self.supervisor.submit_batch(calls, ended)
+        self.supervisor.submit_batch(calls, ended if self.runtime.in_process else countdown.end)
         return held, countdown
 
     def terminate(self, execution_id: str) -> bool:

@@ -85,6 +85,7 @@ class _Slot:
 
 class KernelRuntime(Runtime):
     name = "kernel"
+    in_process = True
 
     def __init__(self, sink: EventSink | None = None):
         super().__init__(sink)
