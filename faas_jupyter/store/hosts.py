@@ -9,7 +9,7 @@ homes never take the same row, and neither waits for the other), inside the
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
@@ -86,9 +86,9 @@ def read_route(store: Store, service_id: str, project_id: str, user: str) -> tup
     if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id), get_role(conn, project_id, user)
-    version = held.version()
-    return (held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id), version),
-            held.cached(("role", project_id, user), lambda raw: raw_role(raw, project_id, user), version))
+    return cast("tuple[dict[str, Any] | None, str | None]", held.cached_pair(
+        ("route", service_id, project_id, user), lambda raw: _raw_service_state(raw, service_id),
+        lambda raw: raw_role(raw, project_id, user)))
 
 
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -81,6 +80,19 @@ class HotConnections:
         self._held.cache[key] = (version, value)
         return value
 
+    def cached_pair(self, key: Any, first: Callable[[sqlite3.Connection], Any],
+                    second: Callable[[sqlite3.Connection], Any]) -> tuple[Any, Any]:
+        """``(first(conn), second(conn))`` under one ``key`` and one ``data_version`` look:
+        ``cached`` for two reads that answer one question (an execute's route)."""
+        conn = self.conn()
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        entry = self._held.cache.get(key)
+        if entry is not None and entry[0] == version:
+            return cast("tuple[Any, Any]", entry[1])
+        value = (first(conn), second(conn))
+        self._held.cache[key] = (version, value)
+        return value
+
     def close_all(self) -> None:
         """Forget every thread's connection (the store closed; a thread's next use reopens).
 
@@ -93,20 +105,19 @@ class HotConnections:
             held.conn.close()
 
 
-_HOT: weakref.WeakKeyDictionary[Store, HotConnections | None] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
 def hot(store: Store) -> HotConnections | None:
-    """The store's per-thread connections; None on PostgreSQL and in-memory SQLite."""
-    try:
-        return _HOT[store]
-    except KeyError:
-        pass
+    """The store's per-thread connections; None on PostgreSQL and in-memory SQLite. Kept
+    on the store itself: a ``WeakKeyDictionary`` lookup cost ~0.5 us on every execute."""
+    if store.hot_made:
+        return cast("HotConnections | None", store.hot_connections)
     with _LOCK:
-        if store not in _HOT:
-            _HOT[store] = _make(store)
-        return _HOT[store]
+        if not store.hot_made:
+            store.hot_connections = _make(store)
+            store.hot_made = True
+    return cast("HotConnections | None", store.hot_connections)
 
 
 def polled(store: Store, key: tuple[Any, ...], text: str, params: Sequence[Any],

@@ -96,9 +96,14 @@ class StoreRecorder:
         self._last_write = 0.0
 
     # -- registration ------------------------------------------------------------------------
-    def begin(self, row: dict, *, inserted: bool = False, sync: bool = False) -> Pending:
-        """Track execution ``row`` (all its columns); ``inserted`` if the row exists already."""
+    def begin(self, row: dict, *, inserted: bool = False, sync: bool = False, created: bool = False) -> Pending:
+        """Track execution ``row`` (all its columns); ``inserted`` if the row exists already;
+        ``created``: record its ``created`` status now, stamped with the row's ``created_at``."""
         pending = Pending(row, inserted, sync)
+        if created:
+            event = _status_event(row["id"], row["created_at"], "created", None)
+            pending.events.append(event)
+            pending.history.append(event)
         with self._lock:
             self._pending[row["id"]] = pending
             if pending.dirty:
@@ -111,8 +116,7 @@ class StoreRecorder:
         each gets its ``created`` status event now, stamped with the row's ``created_at``."""
         held = [Pending(row, False, False, lazy=True) for row in rows]
         for p in held:
-            event = {"execution_id": p.row["id"], "ts": p.row["created_at"], "kind": "status",
-                     "status": "created", "progress": None, "message": None, "data": None}
+            event = _status_event(p.row["id"], p.row["created_at"], "created", None)
             p.events.append(event)
             p.history.append(event)
         with self._lock:
@@ -369,16 +373,17 @@ def _apply_result(p: Pending, result, attempts: int, finished: float, stamp: str
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
-    meta = dict(row.get("metadata") or {})
-    for key in ("traceback", "error_type"):
-        if getattr(result, key, None):
-            meta[key] = getattr(result, key)
-    if result.timed_out:
-        meta["timed_out"] = True
     row.update(status=result.status, output=jsonable(output, _not_json),
                error=result.error, attempts=attempts, finished_at=stamp,
-               duration=None if p.started is None else max(0.0, finished - p.started),
-               metadata=meta)
+               duration=None if p.started is None else max(0.0, finished - p.started))
+    if result.traceback or result.error_type or result.timed_out:  # a success has none of them
+        meta = dict(row.get("metadata") or {})
+        for key in ("traceback", "error_type"):
+            if getattr(result, key, None):
+                meta[key] = getattr(result, key)
+        if result.timed_out:
+            meta["timed_out"] = True
+        row["metadata"] = meta
 
 
 def _not_json(value: Any) -> Any:

@@ -86,12 +86,14 @@ class RunningService:
 
     def submit(self, row: dict, inputs: dict, *, wait: bool, returns=None, inserted=False) -> Pending:
         """Record ``row`` and run it; its Future (in ``futures`` until it ends) gives the final CallResult."""
-        pending = self.recorder.begin(row, inserted=inserted, sync=wait)
+        # a new row's ``created`` event is stamped with its created_at as the recorder takes it
+        pending = self.recorder.begin(row, inserted=inserted, sync=wait, created=not inserted)
         eid = row["id"]
         if wait:  # to its end before returning: no Future to keep
-            self.supervisor.run(eid, row["function_name"], inputs, returns=returns)
+            self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted)
             return pending
-        future = self.supervisor.submit(eid, row["function_name"], inputs, returns=returns)
+        future = self.supervisor.submit(eid, row["function_name"], inputs, returns=returns,
+                                        record_created=inserted)
         self.futures[eid] = future
         future.add_done_callback(lambda _f: self.futures.pop(eid, None))
         return pending

@@ -282,21 +282,24 @@ def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) 
 def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending | None = None,
              future: Future | None = None) -> Execution:
     meta = row.get("metadata") or {}
-    values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
-                  revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                  status_log=status_log(events), input=row.get("input") or {}, output=row.get("output"),
-                  error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
-                  max_attempts=row["max_attempts"], duration=row["duration"],
-                  created_at=row["created_at"], started_at=row["started_at"],
-                  finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
-                  trigger=meta.get("trigger"))
-    private = dict(_ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
+    values = {"id": row["id"], "service": row["service_name"], "package": row["package_name"],
+              "revision": row["revision"], "function_name": row["function_name"], "status": row["status"],
+              "status_log": status_log(events), "input": row.get("input") or {}, "output": row.get("output"),
+              "error": row["error"], "traceback": meta.get("traceback"), "attempts": row["attempts"],
+              "max_attempts": row["max_attempts"], "duration": row["duration"],
+              "created_at": row["created_at"], "started_at": row["started_at"],
+              "finished_at": row["finished_at"], "creator": row["creator"], "project": ws.project.name,
+              "trigger": meta.get("trigger")}
+    private = {"_ws": ws, "_service_id": row["service_id"], "_metadata": meta, "_pending": pending,
+               "_future": future}
     status = _STATUSES.get(values["status"])
     if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
-        ex = Execution(**values, **private)
-    else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
-        ex = Execution.__new__(Execution)
-        ex.__dict__.update(values, status=status, **private)
+        return Execution(**values, **private)
+    # a row we wrote or read back: the dataclass checks would only repeat the schema's
+    ex = Execution.__new__(Execution)
+    values["status"] = status
+    values.update(private)
+    ex.__dict__ = values
     return ex
 
 
