@@ -185,10 +185,15 @@ _PID = [os.getpid()]  # this process's id (a syscall each time otherwise); a for
 os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 
 
+def current_pid() -> int:
+    """``os.getpid()`` without the system call (kept right across ``fork``)."""
+    return _PID[0]
+
+
 def host_for(store: Store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     host = _HOSTS.get(store.url)  # every execute asks: the usual answer needs no lock
-    if host is not None and host.pid == _PID[0] and not host.stopped and host.serves(store):
+    if host is not None and host.pid == current_pid() and not host.stopped and host.serves(store):
         return host
     with _LOCK:
         host = _HOSTS.get(store.url)

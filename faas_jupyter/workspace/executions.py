@@ -244,7 +244,7 @@ def submit_local(ws: Workspace, running: RunningService, function: PackageFuncti
                  wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
     """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
     (``svc.map`` builds no Execution per input until all have ended)."""
-    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
+    check_inputs(f"function {function.name!r}", function.input, inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
     if returns:
@@ -257,7 +257,7 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
     start (``StoreRecorder.begin_lazy``). The Countdown says when all have ended."""
-    where, declared = f"function {function.name!r}", list(function.input)
+    where, declared = f"function {function.name!r}", function.input
     for values in inputs:
         check_inputs(where, declared, values)
     prepared = [prepare_inputs(ws, function, values) for values in inputs]
