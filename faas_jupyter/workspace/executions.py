@@ -61,6 +61,14 @@ class Execution(ExecutionModel, Bound):
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
     _pending: Pending | None = field(default=None, repr=False, compare=False)
 
+    def __getattr__(self, name: str) -> Any:
+        # ``status_log`` of an Execution built by ``from_row`` is made from its events on first
+        # use: most callers of ``svc.execute`` never read it (1 us of an execute's 100)
+        if name == "status_log" and "_events" in self.__dict__:
+            value = self.__dict__["status_log"] = status_log(self.__dict__.pop("_events"))
+            return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @property
     def service_id(self) -> str | None:
         """The id of the service that runs it (None once that service was deleted)."""
@@ -284,7 +292,7 @@ def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending |
     meta = row.get("metadata") or {}
     values = {"id": row["id"], "service": row["service_name"], "package": row["package_name"],
               "revision": row["revision"], "function_name": row["function_name"], "status": row["status"],
-              "status_log": status_log(events), "input": row.get("input") or {}, "output": row.get("output"),
+              "input": row.get("input") or {}, "output": row.get("output"),
               "error": row["error"], "traceback": meta.get("traceback"), "attempts": row["attempts"],
               "max_attempts": row["max_attempts"], "duration": row["duration"],
               "created_at": row["created_at"], "started_at": row["started_at"],
@@ -294,10 +302,11 @@ def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending |
                "_future": future}
     status = _STATUSES.get(values["status"])
     if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
-        return Execution(**values, **private)
+        return Execution(**values, status_log=status_log(events), **private)
     # a row we wrote or read back: the dataclass checks would only repeat the schema's
     ex = Execution.__new__(Execution)
     values["status"] = status
+    values["_events"] = events  # ``status_log`` from these when first read (``__getattr__``)
     values.update(private)
     ex.__dict__ = values
     return ex
