@@ -304,20 +304,25 @@ def _json_columns(table: Any) -> set[str]:
     return {c.name for c in table.c if isinstance(c.type, JSONText)}
 
 
-def _raw_values(row: dict[str, Any], cols: list[str], json_at: tuple[int, ...],
-                getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> Sequence[Any]:
-    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text
-    (``json_at``: the positions of the JSON columns, encoded unless None; ``getter``: an
-    ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column). The getter's
-    tuple itself when no JSON column has a value (a status event)."""
+def _raw_rows(rows: list[dict[str, Any]], cols: list[str], json_at: tuple[int, ...],
+              getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> list[Sequence[Any]]:
+    """The driver's parameters for ``cols`` of each of ``rows``: what ``JSONText`` would bind,
+    as text (``json_at``: the positions of the JSON columns, encoded unless None; ``getter``:
+    an ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column). A row with no
+    JSON value (a status event) is the getter's tuple itself: no call per row."""
     try:
-        values = getter(row)
-    except KeyError:  # a row that leaves optional columns out: they are NULL
-        values = tuple(row.get(c) for c in cols)
-    for i in json_at:
-        if values[i] is not None:
-            return _encoded(values, json_at)
-    return values
+        values = list(map(getter, rows))
+    except KeyError:  # rows that leave optional columns out: they are NULL
+        values = [tuple(r.get(c) for c in cols) for r in rows]
+    out: list[Sequence[Any]] = []
+    for v in values:
+        for i in json_at:
+            if v[i] is not None:
+                out.append(_encoded(v, json_at))
+                break
+        else:
+            out.append(v)
+    return out
 
 
 def _encoded(values: tuple[Any, ...], json_at: tuple[int, ...]) -> list[Any]:
@@ -403,15 +408,15 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
         seq = _sqlite_reserve(raw, len(inserts) + len(updates))
         if inserts:
             text, cols, json_at, getter = _INSERTS["executions"]
-            raw.executemany(text, [(*_raw_values(r, cols, json_at, getter), next(seq)) for r in inserts])
+            raw.executemany(text, [(*values, next(seq)) for values in _raw_rows(inserts, cols, json_at, getter)])
         for table, rows in (("execution_events", events), ("execution_logs", logs), ("items", new_items)):
             if rows:
                 text, cols, json_at, getter = _INSERTS[table]
-                raw.executemany(text, [_raw_values(r, cols, json_at, getter) for r in rows])
+                raw.executemany(text, _raw_rows(rows, cols, json_at, getter))
         if updates:
-            raw.executemany(_SQLITE_UPDATE, [(*_raw_values(u, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET),
-                                              next(seq), u["id"], u.get("owner"))
-                                             for u in updates])
+            changed = _raw_rows(updates, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET)
+            raw.executemany(_SQLITE_UPDATE, [(*values, next(seq), u["id"], u.get("owner"))
+                                             for values, u in zip(changed, updates)])
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")
