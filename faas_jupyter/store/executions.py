@@ -408,7 +408,11 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
         seq = _sqlite_reserve(raw, len(inserts) + len(updates))
         if inserts:
             text, cols, json_at, getter = _INSERTS["executions"]
-            raw.executemany(text, [(*values, next(seq)) for values in _raw_rows(inserts, cols, json_at, getter)])
+            bound = [(*values, next(seq)) for values in _raw_rows(inserts, cols, json_at, getter)]
+            if len(bound) == 1:  # a waited execution: one row, no executemany loop
+                raw.execute(text, bound[0])
+            else:
+                raw.executemany(text, bound)
         for table, rows in (("execution_events", events), ("execution_logs", logs), ("items", new_items)):
             if rows:
                 text, cols, json_at, getter = _INSERTS[table]

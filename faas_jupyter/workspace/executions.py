@@ -235,29 +235,29 @@ def start_execution(ws: Workspace, svc: Service, running: RunningService | None,
         ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
     if running is None:
-        from faas_jupyter.workspace import _queue
-        state = _queue.state_of(ws, svc.id, svc.name)
-        row = _queue.enqueue(ws, svc, state, function_name, inputs, returns=returns, rerun_of=rerun_of)
-        with ws.store.connect() as conn:
-            ex = from_row(ws, row, sql.events_of(conn, row["id"]))
-        return ex.wait() if wait else ex
+        return _start_queued(ws, svc, function_name, inputs, wait, returns, rerun_of)
     function = running.module.function(function_name)  # NotFound lists the functions
-    pending = submit_local(ws, running, function, inputs, wait=wait, returns=returns, rerun_of=rerun_of)
+    check_inputs(f"function {function_name!r}", function.input, inputs)  # refused: nothing stored
+    prepared = prepare_inputs(ws, function, inputs)
+    row = bridge.new_row(ws, running.service, function_name, inputs, rerun_of=rerun_of,
+                         template=running.row_template(ws.project.id))
+    if returns:
+        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
+    pending = running.submit(row, prepared, wait=wait, returns=returns)
     if wait:
         pending.raise_error()
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
-def submit_local(ws: Workspace, running: RunningService, function: PackageFunction, inputs: dict, *,
-                 wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
-    """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
-    (``svc.map`` builds no Execution per input until all have ended)."""
-    check_inputs(f"function {function.name!r}", function.input, inputs)  # refused: nothing stored
-    prepared = prepare_inputs(ws, function, inputs)
-    row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
-    if returns:
-        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
-    return running.submit(row, prepared, wait=wait, returns=returns)
+def _start_queued(ws: Workspace, svc: Service, function_name: str, inputs: dict, wait: bool,
+                  returns: list | None, rerun_of: str | None) -> Execution:
+    """Queue the execution for the service's home in another process (``_queue``)."""
+    from faas_jupyter.workspace import _queue
+    state = _queue.state_of(ws, svc.id, svc.name)
+    row = _queue.enqueue(ws, svc, state, function_name, inputs, returns=returns, rerun_of=rerun_of)
+    with ws.store.connect() as conn:
+        ex = from_row(ws, row, sql.events_of(conn, row["id"]))
+    return ex.wait() if wait else ex
 
 
 def submit_batch(ws: Workspace, running: RunningService, function: PackageFunction, inputs: list[dict],
