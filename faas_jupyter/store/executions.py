@@ -7,8 +7,9 @@ whole execution (row, status log, logs, items) is one transaction.
 from __future__ import annotations
 
 import sqlite3
+from itertools import count
 from operator import itemgetter
-from typing import Any, Callable, Iterable, Iterator, Sequence, cast
+from typing import Any, Callable, Iterable, Sequence, cast
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -353,14 +354,6 @@ _UPDATE_JSON_AT = _json_at(_UPDATE_VALUES, executions)
 _UPDATE_GET = itemgetter(*_UPDATE_VALUES)
 
 
-def _sqlite_reserve(raw: sqlite3.Connection, n: int) -> Iterator[int]:
-    """``next_change_seq`` on the raw driver connection: an iterator over the n numbers."""
-    if not n:
-        return iter(())
-    last = raw.execute(_BUMP_SQL, (n,)).fetchone()[0]
-    return iter(range(last - n + 1, last + 1))
-
-
 # ``finished_at IS NULL`` and the same owner: an execution settled elsewhere (its service
 # deleted, its owner's lease expired, requeued for on_reset=rerun) keeps that record; a late
 # result from the old owner does not overwrite it
@@ -405,7 +398,8 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
                   events: list[dict[str, Any]], logs: list[dict[str, Any]], new_items: list[dict[str, Any]]) -> None:
     raw.execute("BEGIN IMMEDIATE")
     try:
-        seq = _sqlite_reserve(raw, len(inserts) + len(updates))
+        n = len(inserts) + len(updates)  # ``next_change_seq`` for n rows at once: last-n+1 .. last
+        seq = count(raw.execute(_BUMP_SQL, (n,)).fetchone()[0] - n + 1) if n else count()
         if inserts:
             text, cols, json_at, getter = _INSERTS["executions"]
             bound = [(*values, next(seq)) for values in _raw_rows(inserts, cols, json_at, getter)]

@@ -9,7 +9,7 @@ homes never take the same row, and neither waits for the other), inside the
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Iterable, cast
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, Select, delete, insert, or_, select, update
 
@@ -86,9 +86,14 @@ def read_route(store: Store, service_id: str, project_id: str, user: str) -> tup
     if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id), get_role(conn, project_id, user)
-    return cast("tuple[dict[str, Any] | None, str | None]", held.cached_pair(
-        ("route", service_id, project_id, user), lambda raw: _raw_service_state(raw, service_id),
-        lambda raw: raw_role(raw, project_id, user)))
+    found: tuple[dict[str, Any] | None, str | None] = held.cached_by_key(
+        ("route", service_id, project_id, user), _raw_route)
+    return found
+
+
+def _raw_route(raw: sqlite3.Connection, key: tuple[Any, ...]) -> tuple[dict[str, Any] | None, str | None]:
+    _, service_id, project_id, user = key
+    return _raw_service_state(raw, service_id), raw_role(raw, project_id, user)
 
 
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:

@@ -80,16 +80,15 @@ class HotConnections:
         self._held.cache[key] = (version, value)
         return value
 
-    def cached_pair(self, key: Any, first: Callable[[sqlite3.Connection], Any],
-                    second: Callable[[sqlite3.Connection], Any]) -> tuple[Any, Any]:
-        """``(first(conn), second(conn))`` under one ``key`` and one ``data_version`` look:
-        ``cached`` for two reads that answer one question (an execute's route)."""
+    def cached_by_key(self, key: tuple[Any, ...], read: Callable[[sqlite3.Connection, tuple[Any, ...]], Any]) -> Any:
+        """``read(conn, key)``, or its last answer for ``key`` while nothing was committed since
+        by another connection: ``cached`` with no closure to build per call (an execute's route)."""
         conn = self.conn()
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         entry = self._held.cache.get(key)
         if entry is not None and entry[0] == version:
-            return cast("tuple[Any, Any]", entry[1])
-        value = (first(conn), second(conn))
+            return entry[1]
+        value = read(conn, key)
         self._held.cache[key] = (version, value)
         return value
 
@@ -111,13 +110,15 @@ _LOCK = threading.Lock()
 def hot(store: Store) -> HotConnections | None:
     """The store's per-thread connections; None on PostgreSQL and in-memory SQLite. Kept
     on the store itself: a ``WeakKeyDictionary`` lookup cost ~0.5 us on every execute."""
+    held: HotConnections | None = store.hot_connections
     if store.hot_made:
-        return cast("HotConnections | None", store.hot_connections)
+        return held
     with _LOCK:
         if not store.hot_made:
             store.hot_connections = _make(store)
             store.hot_made = True
-    return cast("HotConnections | None", store.hot_connections)
+    held = store.hot_connections
+    return held
 
 
 def polled(store: Store, key: tuple[Any, ...], text: str, params: Sequence[Any],
