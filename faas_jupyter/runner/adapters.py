@@ -20,7 +20,7 @@ The store-backed implementations are ``workspace/adapters.py`` (``StoreResolver`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from faas_jupyter.model.package import PackageFunction
 
@@ -75,11 +75,9 @@ class ExecutionScratch(Protocol):
     def release(self, execution_id: str) -> None: ...
 
 
-def release_scratch(execution_id: str, *adapters: object) -> None:
-    """Let every adapter that keeps per-execution copies drop those of ``execution_id``."""
-    for adapter in adapters:
-        # getattr, not isinstance(adapter, ExecutionScratch): a runtime Protocol check costs
-        # microseconds on every execution; a plain resolver has no release
-        release = getattr(adapter, "release", None)
-        if release is not None:
-            release(execution_id)
+def scratch_releases(*adapters: object) -> list[Callable[[str], None]]:
+    """The ``release`` of every adapter that keeps per-execution copies (found once per
+    service: getattr, not isinstance(adapter, ExecutionScratch), whose runtime Protocol check
+    costs microseconds; a plain resolver has no release)."""
+    found = (getattr(adapter, "release", None) for adapter in adapters)
+    return [release for release in found if release is not None]

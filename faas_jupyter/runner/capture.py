@@ -82,6 +82,8 @@ class Capture:
             self.emit(stream, text)
 
     def flush(self) -> None:
+        if not self._partial and not self.dropped:  # most calls end on a newline, or print nothing
+            return
         for stream, pieces in list(self._partial.items()):
             self._emit(stream, "".join(pieces))
         self._partial.clear()

@@ -14,7 +14,7 @@ from faas_jupyter.errors import FaasError, ValidationError
 from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
                                                execution_scope)
 from faas_jupyter.packagers.clearing import clearing_scope
-from faas_jupyter.runner.adapters import release_scratch
+from faas_jupyter.runner.adapters import scratch_releases
 from faas_jupyter.runner.capture import Capture, capturing
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
@@ -29,6 +29,8 @@ class ServiceHost:
         loaded = load_codebase(config.codebase, cache_dir=config.cache_dir)
         self.runner_class = loaded.runner_class(module.entry_path, module.class_name)
         self.invoker = self._build()
+        # what drops an execution's downloaded inputs and scratch folders when it ends
+        self.releases = scratch_releases(config.resolver, config.pack_output)
 
     def _build(self) -> Invoker:
         cfg = self.config
@@ -54,7 +56,8 @@ class ServiceHost:
             with execution_scope(scope), capturing(cap), clearing_scope():
                 result = self._call(call, scope, sink)
         finally:  # downloaded copies of remote inputs and scratch folders go with the execution
-            release_scratch(eid, self.config.resolver, self.config.pack_output)
+            for release in self.releases:
+                release(eid)
         result.started_at, result.finished_at = started, time.time()
         if scope.reset_requested:  # do_reset(): the next call gets a fresh instance
             self.invoker = self._build()

@@ -10,7 +10,7 @@ import inspect
 import math
 import numbers
 import typing
-from typing import Any, Callable, Collection, Mapping
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 from faas_jupyter.errors import NotFound, ValidationError
 from faas_jupyter.runner.adapters import InputResolver
@@ -286,24 +286,43 @@ class Invoker:
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {}  # primitive type name -> its converter (no resolver)
+# id(ios) -> (ios, {input name: its primitive check, or None}); the list is held so its id stays its own
+_DECLARED: dict[int, tuple[Sequence[Any], dict[str, Callable[[Any], Any] | None]]] = {}
 
 
-def check_inputs(label: str, ios: list[Any], inputs: Mapping[str, Any]) -> None:
+def check_inputs(label: str, ios: Sequence[Any], inputs: Mapping[str, Any]) -> None:
     """What can be checked without the code (where the caller records the execution): every
     input is declared, and primitive ones have their type (``Integer`` refuses ``"x"``).
-    Missing inputs are left to :class:`CallPlan` (only the signature knows its defaults)."""
-    declared = {io.name: io for io in ios}
+    Missing inputs are left to :class:`CallPlan` (only the signature knows its defaults).
+    ``ios``: the function's own list (its checks are worked out once per list)."""
+    checks = _declared(ios)
     for name, value in inputs.items():
-        io = declared.get(name)
-        if io is None:
-            raise ValidationError(f"{label} has no input {name!r}; inputs: {', '.join(declared) or '(none)'}")
-        type_name = str(io.type)
-        if type_name.removesuffix("[]") not in _PRIMITIVES:
+        if name not in checks:
+            raise ValidationError(f"{label} has no input {name!r}; inputs: {', '.join(checks) or '(none)'}")
+        check = checks[name]
+        if check is None:
             continue  # entities are resolved by the caller
-        check = _CHECKS.get(type_name)
-        if check is None:  # the same function for every input of this type: built once
-            check = _CHECKS[type_name] = converter(type_name, _EMPTY, None)
         try:
             check(value)
         except _Invalid as exc:
             raise ValidationError(f"input {name!r} of {label} {exc.why}") from None
+
+
+def _declared(ios: Sequence[Any]) -> dict[str, Callable[[Any], Any] | None]:
+    held = _DECLARED.get(id(ios))
+    if held is not None and held[0] is ios and len(held[1]) == len(ios):
+        return held[1]
+    checks = {io.name: _check_of(str(io.type)) for io in ios}
+    if len(_DECLARED) > 4096:  # functions of many revisions over a long session
+        _DECLARED.clear()
+    _DECLARED[id(ios)] = (ios, checks)
+    return checks
+
+
+def _check_of(type_name: str) -> Callable[[Any], Any] | None:
+    if type_name.removesuffix("[]") not in _PRIMITIVES:
+        return None
+    check = _CHECKS.get(type_name)
+    if check is None:  # the same function for every input of this type: built once
+        check = _CHECKS[type_name] = converter(type_name, _EMPTY, None)
+    return check

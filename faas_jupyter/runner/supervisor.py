@@ -68,26 +68,30 @@ class Supervisor:
         return attempt + 1
 
     def submit(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
-               block: bool = False, returns: list[Any] | None = None) -> "Future[CallResult]":
+               block: bool = False, returns: list[Any] | None = None,
+               record_created: bool = True) -> "Future[CallResult]":
         """Start an execution; the Future gives its final CallResult (after retries).
 
         ``block=True`` runs it to the end before returning (in this thread when the
-        runtime can, which is the fast path of the kernel runtime).
+        runtime can, which is the fast path of the kernel runtime). ``record_created``:
+        False when the recorder took the ``created`` status with the row.
         """
         done: Future[CallResult] = Future()
         if block:
-            done.set_result(self.run(execution_id, function_name, inputs, returns))
+            done.set_result(self.run(execution_id, function_name, inputs, returns, record_created))
             return done
-        self.recorder.status(execution_id, "created", time.time(), None, 1)
+        if record_created:
+            self.recorder.status(execution_id, "created", time.time(), None, 1)
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
                                     self.execution_timeout, returns), done.set_result, False)
         return done
 
     def run(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
-            returns: list[Any] | None = None) -> CallResult:
+            returns: list[Any] | None = None, record_created: bool = True) -> CallResult:
         """Run an execution to its end (retries included) and return its final CallResult: in
         the caller's thread and without a Future when the runtime can (``run_inline``)."""
-        self.recorder.status(execution_id, "created", time.time(), None, 1)
+        if record_created:
+            self.recorder.status(execution_id, "created", time.time(), None, 1)
         call = CallSpec(execution_id, function_name, dict(inputs or {}), 1, self.execution_timeout, returns)
         inline = getattr(self.runtime, "run_inline", None)
         if inline is None:
@@ -97,7 +101,7 @@ class Supervisor:
         while True:  # every attempt in this thread, one after the other
             self._attempt[execution_id] = call.attempt
             result: CallResult = inline(call)
-            if not self._should_retry(call, result):
+            if result.status != "failed" or not self._should_retry(call, result):
                 self._end(call, result)
                 return result
             call = self._retry(call, result)

@@ -42,6 +42,8 @@ class Store:
         self.url = _normalize_url(url)
         self.dialect = make_url(self.url).get_backend_name()
         self.engine = _make_engine(self.url, self.dialect, echo)
+        self.hot_connections: Any = None  # store.hot: this store's per-thread SQLite connections
+        self.hot_made = False
         if migrate:
             run_migrations(self)
 

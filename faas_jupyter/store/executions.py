@@ -7,8 +7,9 @@ whole execution (row, status log, logs, items) is one transaction.
 from __future__ import annotations
 
 import sqlite3
+from itertools import count
 from operator import itemgetter
-from typing import Any, Callable, Iterable, Iterator, Sequence, cast
+from typing import Any, Callable, Iterable, Sequence, cast
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -304,20 +305,25 @@ def _json_columns(table: Any) -> set[str]:
     return {c.name for c in table.c if isinstance(c.type, JSONText)}
 
 
-def _raw_values(row: dict[str, Any], cols: list[str], json_at: tuple[int, ...],
-                getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> Sequence[Any]:
-    """The driver's parameters for ``cols`` of ``row``: what ``JSONText`` would bind, as text
-    (``json_at``: the positions of the JSON columns, encoded unless None; ``getter``: an
-    ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column). The getter's
-    tuple itself when no JSON column has a value (a status event)."""
+def _raw_rows(rows: list[dict[str, Any]], cols: list[str], json_at: tuple[int, ...],
+              getter: Callable[[dict[str, Any]], tuple[Any, ...]]) -> list[Sequence[Any]]:
+    """The driver's parameters for ``cols`` of each of ``rows``: what ``JSONText`` would bind,
+    as text (``json_at``: the positions of the JSON columns, encoded unless None; ``getter``:
+    an ``itemgetter`` of ``cols``, a third of the cost of a ``get`` per column). A row with no
+    JSON value (a status event) is the getter's tuple itself: no call per row."""
     try:
-        values = getter(row)
-    except KeyError:  # a row that leaves optional columns out: they are NULL
-        values = tuple(row.get(c) for c in cols)
-    for i in json_at:
-        if values[i] is not None:
-            return _encoded(values, json_at)
-    return values
+        values = list(map(getter, rows))
+    except KeyError:  # rows that leave optional columns out: they are NULL
+        values = [tuple(r.get(c) for c in cols) for r in rows]
+    out: list[Sequence[Any]] = []
+    for v in values:
+        for i in json_at:
+            if v[i] is not None:
+                out.append(_encoded(v, json_at))
+                break
+        else:
+            out.append(v)
+    return out
 
 
 def _encoded(values: tuple[Any, ...], json_at: tuple[int, ...]) -> list[Any]:
@@ -346,14 +352,6 @@ _INSERTS = {t.name: (_SQLITE[t.name][0], cols, _json_at(cols, t), itemgetter(*co
 _UPDATE_VALUES = list(_UPDATE_COLUMNS[:-1])
 _UPDATE_JSON_AT = _json_at(_UPDATE_VALUES, executions)
 _UPDATE_GET = itemgetter(*_UPDATE_VALUES)
-
-
-def _sqlite_reserve(raw: sqlite3.Connection, n: int) -> Iterator[int]:
-    """``next_change_seq`` on the raw driver connection: an iterator over the n numbers."""
-    if not n:
-        return iter(())
-    last = raw.execute(_BUMP_SQL, (n,)).fetchone()[0]
-    return iter(range(last - n + 1, last + 1))
 
 
 # ``finished_at IS NULL`` and the same owner: an execution settled elsewhere (its service
@@ -400,18 +398,23 @@ def _sqlite_write(raw: sqlite3.Connection, inserts: list[dict[str, Any]], update
                   events: list[dict[str, Any]], logs: list[dict[str, Any]], new_items: list[dict[str, Any]]) -> None:
     raw.execute("BEGIN IMMEDIATE")
     try:
-        seq = _sqlite_reserve(raw, len(inserts) + len(updates))
+        n = len(inserts) + len(updates)  # ``next_change_seq`` for n rows at once: last-n+1 .. last
+        seq = count(raw.execute(_BUMP_SQL, (n,)).fetchone()[0] - n + 1) if n else count()
         if inserts:
             text, cols, json_at, getter = _INSERTS["executions"]
-            raw.executemany(text, [(*_raw_values(r, cols, json_at, getter), next(seq)) for r in inserts])
+            bound = [(*values, next(seq)) for values in _raw_rows(inserts, cols, json_at, getter)]
+            if len(bound) == 1:  # a waited execution: one row, no executemany loop
+                raw.execute(text, bound[0])
+            else:
+                raw.executemany(text, bound)
         for table, rows in (("execution_events", events), ("execution_logs", logs), ("items", new_items)):
             if rows:
                 text, cols, json_at, getter = _INSERTS[table]
-                raw.executemany(text, [_raw_values(r, cols, json_at, getter) for r in rows])
+                raw.executemany(text, _raw_rows(rows, cols, json_at, getter))
         if updates:
-            raw.executemany(_SQLITE_UPDATE, [(*_raw_values(u, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET),
-                                              next(seq), u["id"], u.get("owner"))
-                                             for u in updates])
+            changed = _raw_rows(updates, _UPDATE_VALUES, _UPDATE_JSON_AT, _UPDATE_GET)
+            raw.executemany(_SQLITE_UPDATE, [(*values, next(seq), u["id"], u.get("owner"))
+                                             for values, u in zip(changed, updates)])
         raw.execute("COMMIT")
     except BaseException:
         raw.execute("ROLLBACK")

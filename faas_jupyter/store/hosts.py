@@ -86,9 +86,14 @@ def read_route(store: Store, service_id: str, project_id: str, user: str) -> tup
     if held is None:
         with store.connect() as conn:
             return service_state(conn, service_id), get_role(conn, project_id, user)
-    version = held.version()
-    return (held.cached(("service", service_id), lambda raw: _raw_service_state(raw, service_id), version),
-            held.cached(("role", project_id, user), lambda raw: raw_role(raw, project_id, user), version))
+    found: tuple[dict[str, Any] | None, str | None] = held.cached_by_key(
+        ("route", service_id, project_id, user), _raw_route)
+    return found
+
+
+def _raw_route(raw: sqlite3.Connection, key: tuple[Any, ...]) -> tuple[dict[str, Any] | None, str | None]:
+    _, service_id, project_id, user = key
+    return _raw_service_state(raw, service_id), raw_role(raw, project_id, user)
 
 
 def _raw_service_state(raw: sqlite3.Connection, service_id: str) -> dict[str, Any] | None:

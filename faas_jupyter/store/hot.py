@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -81,6 +80,18 @@ class HotConnections:
         self._held.cache[key] = (version, value)
         return value
 
+    def cached_by_key(self, key: tuple[Any, ...], read: Callable[[sqlite3.Connection, tuple[Any, ...]], Any]) -> Any:
+        """``read(conn, key)``, or its last answer for ``key`` while nothing was committed since
+        by another connection: ``cached`` with no closure to build per call (an execute's route)."""
+        conn = self.conn()
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        entry = self._held.cache.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        value = read(conn, key)
+        self._held.cache[key] = (version, value)
+        return value
+
     def close_all(self) -> None:
         """Forget every thread's connection (the store closed; a thread's next use reopens).
 
@@ -93,20 +104,21 @@ class HotConnections:
             held.conn.close()
 
 
-_HOT: weakref.WeakKeyDictionary[Store, HotConnections | None] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
 def hot(store: Store) -> HotConnections | None:
-    """The store's per-thread connections; None on PostgreSQL and in-memory SQLite."""
-    try:
-        return _HOT[store]
-    except KeyError:
-        pass
+    """The store's per-thread connections; None on PostgreSQL and in-memory SQLite. Kept
+    on the store itself: a ``WeakKeyDictionary`` lookup cost ~0.5 us on every execute."""
+    held: HotConnections | None = store.hot_connections
+    if store.hot_made:
+        return held
     with _LOCK:
-        if store not in _HOT:
-            _HOT[store] = _make(store)
-        return _HOT[store]
+        if not store.hot_made:
+            store.hot_connections = _make(store)
+            store.hot_made = True
+    held = store.hot_connections
+    return held
 
 
 def polled(store: Store, key: tuple[Any, ...], text: str, params: Sequence[Any],

@@ -8,7 +8,7 @@ older database up to it (migration 1 created exactly these tables).
 """
 # no ``from __future__ import annotations`` here: it would shadow the ``annotations`` table
 import json
-from json.encoder import c_make_encoder, encode_basestring_ascii
+from json import encoder as _json_encoder
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Dialect, Float, ForeignKey, Index, Integer, LargeBinary,
@@ -49,8 +49,10 @@ def _not_json(value: Any) -> Any:
 # two thirds of its cost for the small values of an execution row (0.4 against 1.2 us).
 # No circular-reference markers: a value that contains itself fails with RecursionError
 # instead of ValueError, still before anything is written.
-_ENCODER = (c_make_encoder(None, _not_json, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-            if c_make_encoder is not None else None)
+_C_MAKE_ENCODER = getattr(_json_encoder, "c_make_encoder", None)  # not in typeshed: private to json
+_ENCODER = (_C_MAKE_ENCODER(None, _not_json, _json_encoder.encode_basestring_ascii, None, ": ", ", ",
+                            False, False, True)
+            if _C_MAKE_ENCODER is not None else None)
 
 
 def dumps(value: Any) -> str:

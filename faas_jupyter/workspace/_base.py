@@ -60,6 +60,9 @@ class Workspace:
     @property
     def store(self) -> Store:
         """The database (opened and migrated on first use)."""
+        store = self._store
+        if store is not None:  # every execute asks several times: no lock once it is open
+            return store
         with self._lock:
             if self._store is None:
                 from faas_jupyter.store import Store
@@ -81,6 +84,9 @@ class Workspace:
 
         "default" is created on first use with the current user as its owner.
         """
+        project = self._project
+        if project is not None:
+            return project
         with self._lock:
             if self._project is None:
                 self._project = self.projects.get_or_create(DEFAULT_PROJECT)

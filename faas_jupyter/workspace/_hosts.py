@@ -101,6 +101,16 @@ class Host:
             self._store = next(iter(self.stores), self._store)
         return self._store
 
+    def serves(self, store: Store) -> bool:
+        """Is ``store`` one of this registry's open stores (the first one, usually)?"""
+        return store is self._store or store in self.stores
+
+    def forget(self, store: Store) -> None:
+        """``store`` closed: no longer one of this registry's open stores."""
+        self.stores.discard(store)
+        if self._store is store:
+            self._store = next(iter(self.stores), store)
+
     def describe(self) -> str:
         return describe({"kind": self.kind, "pid": self.pid, "hostname": hostname()})
 
@@ -171,10 +181,19 @@ class Host:
                 pass
 
 
+_PID = [os.getpid()]  # this process's id (a syscall each time otherwise); a forked child resets it
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
+def current_pid() -> int:
+    """``os.getpid()`` without the system call (kept right across ``fork``)."""
+    return _PID[0]
+
+
 def host_for(store: Store) -> Host:
     """This process's Host for ``store``'s registry (a forked child gets its own)."""
     host = _HOSTS.get(store.url)  # every execute asks: the usual answer needs no lock
-    if host is not None and host.pid == os.getpid() and not host.stopped and store in host.stores:
+    if host is not None and host.pid == current_pid() and not host.stopped and host.serves(store):
         return host
     with _LOCK:
         host = _HOSTS.get(store.url)
@@ -198,7 +217,7 @@ def close_for(store: Store) -> None:
         host = _HOSTS.get(store.url)
         if host is None or host.pid != os.getpid():
             return
-        host.stores.discard(store)
+        host.forget(store)
         if len(host.stores):
             return  # another workspace still uses this registry
         _HOSTS.pop(store.url, None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from faas_jupyter.errors import FaasError
@@ -30,6 +31,7 @@ from faas_jupyter.runner.adapters import PackedOutput
 from faas_jupyter.runner.invoke import is_json
 from faas_jupyter.store import executions as sql
 from faas_jupyter.store.db import is_row_error
+from faas_jupyter.workspace._hosts import current_pid
 from faas_jupyter.workspace._item_records import item_row
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ class StoreRecorder:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
+        self._thread_pid = 0
         # ended executions waiting for the flusher: a wake-up costs O(1) per ended execution;
         # the scan of all pending ones (running ones with news) runs once per delay/2 only
         self._ready: list[Pending] = []
@@ -98,9 +101,14 @@ class StoreRecorder:
         self._flushing = threading.Lock()
 
     # -- registration ------------------------------------------------------------------------
-    def begin(self, row: dict, *, inserted: bool = False, sync: bool = False) -> Pending:
-        """Track execution ``row`` (all its columns); ``inserted`` if the row exists already."""
+    def begin(self, row: dict, *, inserted: bool = False, sync: bool = False, created: bool = False) -> Pending:
+        """Track execution ``row`` (all its columns); ``inserted`` if the row exists already;
+        ``created``: record its ``created`` status now, stamped with the row's ``created_at``."""
         pending = Pending(row, inserted, sync)
+        if created:
+            event = _status_event(row["id"], row["created_at"], "created", None)
+            pending.events.append(event)
+            pending.history.append(event)
         with self._lock:
             self._pending[row["id"]] = pending
             if pending.dirty:
@@ -113,8 +121,7 @@ class StoreRecorder:
         each gets its ``created`` status event now, stamped with the row's ``created_at``."""
         held = [Pending(row, False, False, lazy=True) for row in rows]
         for p in held:
-            event = {"execution_id": p.row["id"], "ts": p.row["created_at"], "kind": "status",
-                     "status": "created", "progress": None, "message": None, "data": None}
+            event = _status_event(p.row["id"], p.row["created_at"], "created", None)
             p.events.append(event)
             p.history.append(event)
         with self._lock:
@@ -247,13 +254,16 @@ class StoreRecorder:
         """Write ``targets`` in one transaction; if a row-specific error fails it, write them
         one by one so a bad row never holds the others back, and isolate the bad one."""
         try:
-            self._write_batch(targets)
+            if len(targets) == 1:
+                self._write_one(targets[0])
+            else:
+                self._write_batch(targets)
         except Exception as exc:
             if not is_row_error(exc):
                 raise
             for p in targets:
                 try:
-                    self._write_batch([p])
+                    self._write_one(p)
                 except Exception as one:
                     if not is_row_error(one):
                         raise
@@ -306,7 +316,22 @@ class StoreRecorder:
             for lock in locks:
                 lock.release()
 
-    def _written_now(self, batch: list[tuple[Pending, _Snap]]) -> None:
+    def _write_one(self, p: Pending) -> None:
+        """``_write_batch([p])`` without the batch's lists (every waited execution comes here)."""
+        with p.write_lock:
+            if p.written:  # another thread wrote its final state meanwhile
+                return
+            snap = _take(p)
+            rows = [snap.row]
+            try:
+                sql.write_batch(self.store, [] if snap.was_inserted else rows, rows if snap.was_inserted else [],
+                                snap.events, snap.logs, snap.items)
+            except BaseException:
+                _restore(p, snap)
+                raise
+        self._written_now(((p, snap),))
+
+    def _written_now(self, batch: Iterable[tuple[Pending, _Snap]]) -> None:
         """Forget what ``batch`` wrote for good; wake ``wait`` callers."""
         with self._lock:
             for p, snap in batch:
@@ -325,9 +350,20 @@ class StoreRecorder:
                 self._written.notify_all()
 
     def _ensure_thread(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._loop, name="faas-recorder", daemon=True)
+        # under ``_lock``; the flusher sets ``_thread`` to None itself when it ends, however it
+        # ends (``Thread.is_alive`` costs ~0.5 us per execution)
+        if self._thread is None or self._thread_pid != current_pid():  # (a forked child has none)
+            self._thread = threading.Thread(target=self._run_loop, name="faas-recorder", daemon=True)
+            self._thread_pid = current_pid()
             self._thread.start()
+
+    def _run_loop(self) -> None:
+        try:
+            self._loop()
+        finally:
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
 
     def _due(self) -> list[Pending]:
         now = time.monotonic()
@@ -353,7 +389,7 @@ class StoreRecorder:
                     if not self._pending:
                         self._wake.wait(5.0)
                         if not self._pending:
-                            self._thread = None
+                            self._thread = None  # under the lock: the next begin starts another
                             return
                         continue  # woken by new work: look again before sleeping more
                     self._wake.wait(self.delay / 2)
@@ -385,16 +421,17 @@ def _apply_result(p: Pending, result, attempts: int, finished: float, stamp: str
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
-    meta = dict(row.get("metadata") or {})
-    for key in ("traceback", "error_type"):
-        if getattr(result, key, None):
-            meta[key] = getattr(result, key)
-    if result.timed_out:
-        meta["timed_out"] = True
     row.update(status=result.status, output=jsonable(output, _not_json),
                error=result.error, attempts=attempts, finished_at=stamp,
-               duration=None if p.started is None else max(0.0, finished - p.started),
-               metadata=meta)
+               duration=None if p.started is None else max(0.0, finished - p.started))
+    if result.traceback or result.error_type or result.timed_out:  # a success has none of them
+        meta = dict(row.get("metadata") or {})
+        for key in ("traceback", "error_type"):
+            if getattr(result, key, None):
+                meta[key] = getattr(result, key)
+        if result.timed_out:
+            meta["timed_out"] = True
+        row["metadata"] = meta
 
 
 def _not_json(value: Any) -> Any:

@@ -10,6 +10,7 @@ Both pickle without their live parts, so the process and Dask runtimes ship them
 from __future__ import annotations
 
 import inspect
+import math
 import threading
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,14 @@ class StoreResolver(_Lazy):
             return self.manager.unpack(record, annotation, artifacts)
 
 
+# results that are JSON as they stand and far under the spill size, whatever their declared type
+_PLAIN = frozenset({int, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    t = type(value)
+    return t in _PLAIN or (t is float and math.isfinite(value)) or (t is str and len(value) <= 16 * 1024)
+
 _LARGE_LEN = 2048  # elements: below this a JSON value is (nearly always) far under 64 KB
 
 
@@ -180,6 +189,11 @@ class StoreOutputPacker(_Lazy):
 
     def __call__(self, output: Any, function: PackageFunction, call: PackingCall) -> PackedOutput:
         returns = getattr(call, "returns", None)
+        ios = function.output
+        if not returns and len(ios) <= 1 and _plain(output):  # most results: a small plain value
+            base = ios[0].type.value.removesuffix("[]") if ios else ""
+            if base not in ENTITY_TYPES:
+                return PackedOutput(output)
         prefix = f"{self.project}/{call.execution_id}" + (f"-{call.attempt}" if call.attempt > 1 else "")
         if returns:
             return self._by_hints(output, list(returns), prefix)

@@ -61,6 +61,14 @@ class Execution(ExecutionModel, Bound):
     _metadata: dict = field(default_factory=dict, repr=False, compare=False)
     _pending: Pending | None = field(default=None, repr=False, compare=False)
 
+    def __getattr__(self, name: str) -> Any:
+        # ``status_log`` of an Execution built by ``from_row`` is made from its events on first
+        # use: most callers of ``svc.execute`` never read it (1 us of an execute's 100)
+        if name == "status_log" and "_events" in self.__dict__:
+            value = self.__dict__["status_log"] = status_log(self.__dict__.pop("_events"))
+            return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @property
     def service_id(self) -> str | None:
         """The id of the service that runs it (None once that service was deleted)."""
@@ -227,29 +235,29 @@ def start_execution(ws: Workspace, svc: Service, running: RunningService | None,
         ws.packagers.manager.check_artifact_types(returns)
         returns = list(returns)
     if running is None:
-        from faas_jupyter.workspace import _queue
-        state = _queue.state_of(ws, svc.id, svc.name)
-        row = _queue.enqueue(ws, svc, state, function_name, inputs, returns=returns, rerun_of=rerun_of)
-        with ws.store.connect() as conn:
-            ex = from_row(ws, row, sql.events_of(conn, row["id"]))
-        return ex.wait() if wait else ex
+        return _start_queued(ws, svc, function_name, inputs, wait, returns, rerun_of)
     function = running.module.function(function_name)  # NotFound lists the functions
-    pending = submit_local(ws, running, function, inputs, wait=wait, returns=returns, rerun_of=rerun_of)
+    check_inputs(f"function {function_name!r}", function.input, inputs)  # refused: nothing stored
+    prepared = prepare_inputs(ws, function, inputs)
+    row = bridge.new_row(ws, running.service, function_name, inputs, rerun_of=rerun_of,
+                         template=running.row_template(ws.project.id))
+    if returns:
+        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
+    pending = running.submit(row, prepared, wait=wait, returns=returns)
     if wait:
         pending.raise_error()
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
 
-def submit_local(ws: Workspace, running: RunningService, function: PackageFunction, inputs: dict, *,
-                 wait: bool, returns: list | None = None, rerun_of: str | None = None) -> Pending:
-    """Check ``inputs``, record the execution and run it on ``running``; its in-memory state
-    (``svc.map`` builds no Execution per input until all have ended)."""
-    check_inputs(f"function {function.name!r}", list(function.input), inputs)  # refused: nothing stored
-    prepared = prepare_inputs(ws, function, inputs)
-    row = bridge.new_row(ws, running.service, function.name, inputs, rerun_of=rerun_of)
-    if returns:
-        row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
-    return running.submit(row, prepared, wait=wait, returns=returns)
+def _start_queued(ws: Workspace, svc: Service, function_name: str, inputs: dict, wait: bool,
+                  returns: list | None, rerun_of: str | None) -> Execution:
+    """Queue the execution for the service's home in another process (``_queue``)."""
+    from faas_jupyter.workspace import _queue
+    state = _queue.state_of(ws, svc.id, svc.name)
+    row = _queue.enqueue(ws, svc, state, function_name, inputs, returns=returns, rerun_of=rerun_of)
+    with ws.store.connect() as conn:
+        ex = from_row(ws, row, sql.events_of(conn, row["id"]))
+    return ex.wait() if wait else ex
 
 
 def submit_batch(ws: Workspace, running: RunningService, function: PackageFunction, inputs: list[dict],
@@ -257,7 +265,7 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
     """``svc.map``'s path: check every input first (a bad one refuses the whole batch, nothing
     stored), then hand all of them to the runtime at once; their rows are written when they
     start (``StoreRecorder.begin_lazy``). The Countdown says when all have ended."""
-    where, declared = f"function {function.name!r}", list(function.input)
+    where, declared = f"function {function.name!r}", function.input
     for values in inputs:
         check_inputs(where, declared, values)
     prepared = [prepare_inputs(ws, function, values) for values in inputs]
@@ -282,21 +290,25 @@ def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) 
 def from_row(ws: Workspace, row: dict, events: list[dict], *, pending: Pending | None = None,
              future: Future | None = None) -> Execution:
     meta = row.get("metadata") or {}
-    values = dict(id=row["id"], service=row["service_name"], package=row["package_name"],
-                  revision=row["revision"], function_name=row["function_name"], status=row["status"],
-                  status_log=status_log(events), input=row.get("input") or {}, output=row.get("output"),
-                  error=row["error"], traceback=meta.get("traceback"), attempts=row["attempts"],
-                  max_attempts=row["max_attempts"], duration=row["duration"],
-                  created_at=row["created_at"], started_at=row["started_at"],
-                  finished_at=row["finished_at"], creator=row["creator"], project=ws.project.name,
-                  trigger=meta.get("trigger"))
-    private = dict(_ws=ws, _service_id=row["service_id"], _metadata=meta, _pending=pending, _future=future)
+    values = {"id": row["id"], "service": row["service_name"], "package": row["package_name"],
+              "revision": row["revision"], "function_name": row["function_name"], "status": row["status"],
+              "input": row.get("input") or {}, "output": row.get("output"),
+              "error": row["error"], "traceback": meta.get("traceback"), "attempts": row["attempts"],
+              "max_attempts": row["max_attempts"], "duration": row["duration"],
+              "created_at": row["created_at"], "started_at": row["started_at"],
+              "finished_at": row["finished_at"], "creator": row["creator"], "project": ws.project.name,
+              "trigger": meta.get("trigger")}
+    private = {"_ws": ws, "_service_id": row["service_id"], "_metadata": meta, "_pending": pending,
+               "_future": future}
     status = _STATUSES.get(values["status"])
     if status is None or not isinstance(values["input"], dict):  # let validation say what is wrong
-        ex = Execution(**values, **private)
-    else:  # a row we wrote or read back: the dataclass checks would only repeat the schema's
-        ex = Execution.__new__(Execution)
-        ex.__dict__.update(values, status=status, **private)
+        return Execution(**values, status_log=status_log(events), **private)
+    # a row we wrote or read back: the dataclass checks would only repeat the schema's
+    ex = Execution.__new__(Execution)
+    values["status"] = status
+    values["_events"] = events  # ``status_log`` from these when first read (``__getattr__``)
+    values.update(private)
+    ex.__dict__ = values
     return ex
 
 

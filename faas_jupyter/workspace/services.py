@@ -21,6 +21,7 @@ from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _queue
 from faas_jupyter.workspace import _runtime_bridge as bridge
 from faas_jupyter.workspace._package_ref import PackageRef
+from faas_jupyter.workspace.executions import start_execution
 from faas_jupyter.workspace.triggers import ServiceTriggers
 
 if TYPE_CHECKING:
@@ -110,7 +111,6 @@ class Service(ServiceModel, Bound):
         ``wait=False`` returns at once (``ex.wait()`` later). ``returns`` are log hints
         that override how the outputs are packed, e.g. ``["scores:file"]``.
         """
-        from faas_jupyter.workspace.executions import start_execution
         running = _queue.route(self._ws, self, member=f"execute {self.name}.{function_name}")
         return start_execution(self._ws, self, running, function_name, dict(execution_input or {}),
                                wait=wait, returns=returns, member_checked=True)

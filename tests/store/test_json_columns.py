@@ -1,4 +1,7 @@
 """schema.JSONText: JSON columns stored as TEXT (no DDL change), read and written as values."""
+import json
+
+import pytest
 from sqlalchemy import Text, cast, select
 
 from faas_jupyter.store import packages as K
@@ -32,3 +35,20 @@ def test_like_compares_the_json_text_and_raw_rows_decode_like_sqlalchemy():
     row = {"init_input": '{"a": 1}', "runtime_config": "{}", "metadata": "{}", "name": "s"}
     assert decode_json(services, row) == {"init_input": {"a": 1}, "runtime_config": {}, "metadata": {},
                                           "name": "s"}
+
+
+@pytest.mark.parametrize("value", [{"x": 1}, "é\"\n", [1.5, None, True, False, 1e300, -0.0], {"a": {"b": [1, [2]]}},
+                                   3, {1: "int key", 2.5: "float key", None: "none key"}, [], {}, float("nan")])
+def test_the_fast_encoder_writes_what_json_dumps_writes(value):
+    from faas_jupyter.store.schema import dumps
+    assert dumps(value) == json.dumps(value)
+
+
+def test_the_fast_encoder_refuses_what_is_not_json():
+    from faas_jupyter.store.schema import dumps
+    with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):
+        dumps({"a": object()})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises((ValueError, RecursionError)):
+        dumps(loop)

@@ -115,16 +115,16 @@ class KernelRuntime(Runtime):
             return self._run_waited(call)
         live = _Live(call)
         live.running = True
-        self._hold(live)
-        host = self._started()[1]
+        eid = call.execution_id
+        self._live[eid] = live  # one dict store: atomic, as the pop below
+        host = self.host or self._started()[1]
         try:
             if not timeout:
                 return host.run(call, self.sink, live.scope)
             result = _alarm.run_alarmed(live.scope, timeout, host.run, call, self.sink, live.scope)
             return _timed_out(call) if result is None else result
         finally:
-            with self._lock:
-                self._live.pop(call.execution_id, None)
+            self._live.pop(eid, None)
 
     def _run_waited(self, call: CallSpec) -> CallResult:
         live = _Live(call, context=contextvars.copy_context(), waited=True)  # as if in the caller's thread
@@ -238,8 +238,8 @@ class KernelRuntime(Runtime):
             if live.result is not None:
                 return False  # a timeout or forced terminate decided first; this late result is dropped
             live.result = result
-            if self._live.get(live.call.execution_id) is live:
-                del self._live[live.call.execution_id]
+            if self._live.get(live.call.execution_id) is live:  # (a waited call pops its own unlocked)
+                self._live.pop(live.call.execution_id, None)
             return True
 
     def _complete(self, live: _Live) -> None:
