@@ -329,7 +329,7 @@ class StoreRecorder:
             except BaseException:
                 _restore(p, snap)
                 raise
-        self._written_now(((p, snap),))
+            self._written_now(((p, snap),))  # under the lock, as in _write_batch
 
     def _written_now(self, batch: Iterable[tuple[Pending, _Snap]]) -> None:
         """Forget what ``batch`` wrote for good; wake ``wait`` callers."""
