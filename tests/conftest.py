@@ -81,9 +81,26 @@ def postgres_url():
     before = _open_hosts()
     yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
     _close_hosts_opened_since(before)  # a host still polling the schema blocks its DROP
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    _drop_schema(admin, schema)
     admin.dispose()
+
+
+def _drop_schema(admin, schema: str, tries: int = 5) -> None:
+    """DROP SCHEMA, tried again when PostgreSQL picked it as a deadlock's victim: a daemon
+    thread of the test (a recorder flushing, a lease renewing) may still be mid-write."""
+    import time
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+    for attempt in range(tries):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -158,7 +158,7 @@ def _install() -> None:
         sys.stdout = _RoutingStream("stdout", sys.stdout)
     if not isinstance(sys.stderr, _RoutingStream):
         sys.stderr = _RoutingStream("stderr", sys.stderr)
-    root = logging.getLogger()
+    root = logging.root  # logging.getLogger() with no name, without the call
     if _HANDLER not in root.handlers:
         root.addHandler(_HANDLER)
 
