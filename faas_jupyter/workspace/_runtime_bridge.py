@@ -215,6 +215,22 @@ def new_row(ws: Workspace, service: Service, function_name: str, inputs: dict, *
     return row
 
 
+def new_rows(ws: Workspace, running: RunningService, function_name: str, inputs: list[dict], owner: Any,
+             metadata: dict | None = None) -> list[dict]:
+    """``new_row`` for each of ``inputs`` (``svc.map``): the columns they share are set once."""
+    template = {**running.row_template(ws.project.id), "function_name": function_name, "creator": ws.user,
+                "owner": owner}
+    rows = []
+    for values in inputs:
+        row = template.copy()
+        row["id"] = new_id()
+        row["input"] = jsonable(values, _json_ref)
+        row["created_at"] = now()
+        row["metadata"] = {} if metadata is None else dict(metadata)
+        rows.append(row)
+    return rows
+
+
 def row_template(service: Service, project_id: str) -> dict:
     """Every column of an executions row (see store), with those that are the service's."""
     return {"id": None, "project_id": project_id, "service_id": service.id,
