@@ -180,18 +180,24 @@ class Countdown:
     def __init__(self, total: int) -> None:
         self.total = total
         self.ended = 0
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._all = threading.Lock()  # held until the last one ends: plain locks, no Condition
+        if total > 0:
+            self._all.acquire()
 
     def end(self, _result: CallResult | None = None) -> None:
-        with self._cond:
+        with self._lock:
             self.ended += 1
-            if self.ended >= self.total:
-                self._cond.notify_all()
+            last = self.ended == self.total
+        if last:
+            self._all.release()
 
     def wait(self, timeout: float | None = None) -> bool:
         """True once every execution ended; False after ``timeout`` seconds."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self.ended >= self.total, timeout)
+        if not self._all.acquire(True, -1 if timeout is None else max(0.0, timeout)):
+            return False
+        self._all.release()  # open for every other waiter (``RunningService.stop``)
+        return True
 
 
 def _result_of(call: CallSpec, future: Future[CallResult]) -> CallResult:

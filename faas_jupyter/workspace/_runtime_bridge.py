@@ -115,7 +115,12 @@ class RunningService:
         self.batches.add(countdown)
         calls = [CallSpec(row["id"], row["function_name"], values, 1, None, returns)
                  for row, values in zip(rows, inputs)]
-        self.supervisor.submit_batch(calls, countdown.end)
+        pace = self.recorder.pace
+
+        def ended(result: Any) -> None:  # in the thread that ended it: the next call waits out a write
+            countdown.end(result)
+            pace()
+        self.supervisor.submit_batch(calls, ended if self.runtime.in_process else countdown.end)
         return held, countdown
 
     def terminate(self, execution_id: str) -> bool:

@@ -89,6 +89,22 @@ def test_a_hang_past_the_timeout_fails_and_the_service_goes_on(service):
     assert sup.submit("e2", "plain", {"x": 1}).result(10).output == 2
 
 
+def test_a_hang_after_a_quick_call_times_out_at_its_own_deadline(service, tmp_path):
+    """A worker's one watchdog entry is armed for its first call; when it fires while a later
+    call runs, it waits for that call's own deadline, then times it out (no kill_event here)."""
+    sup, _ = service(execution_timeout=0.5, concurrency=1)
+    assert sup.submit("e1", "plain", {"x": 1}).result(10).output == 2
+    time.sleep(0.2)  # e2's deadline comes 0.2 s after the one armed for e1
+    marker = tmp_path / "open"
+    began = time.monotonic()
+    result = sup.submit("e2", "gate", {"marker": str(marker)}).result(10)
+    took = time.monotonic() - began
+    marker.touch()  # the thread a timeout cannot kill ends now
+    assert result.status == "failed" and result.timed_out and "timed out after 0.5 s" in result.error
+    assert took >= 0.5  # its own deadline, not e1's
+    assert sup.submit("e3", "plain", {"x": 2}).result(10).output == 3
+
+
 def test_terminating_a_queued_execution_means_it_never_starts(service):
     sup, rec = service(concurrency=1)
     running = sup.submit("e1", "loop", {})

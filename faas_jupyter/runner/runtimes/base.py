@@ -103,6 +103,9 @@ class Runtime(ABC):
     """Where a service's functions run. ``submit`` returns a Future of a CallResult."""
 
     name = "runtime"
+    # calls run as Python threads of this process: a batch's recording should not write beside
+    # them (``StoreRecorder.pace``), each row SQLite steps then waits for the GIL
+    in_process = False
 
     def __init__(self, sink: EventSink | None = None):
         self.sink = sink or NullSink()
