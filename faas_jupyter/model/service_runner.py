@@ -39,8 +39,11 @@ class ExecutionScope:
         return False
 
 
-_current: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
+# the running execution of this thread (context): ``execution_scope``, or the runner's own
+# context around one execution (``runner.capture.in_execution``)
+CURRENT: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
     "faas_current_execution", default=None)
+_current = CURRENT
 
 
 def current_scope() -> ExecutionScope | None:

@@ -113,6 +113,7 @@ def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False,
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
         watch(ws, host)
+    running.host = host or _hosts.host_for(ws.store)  # its executions' owner (``owner_id``)
     running.routed = state
     return running
 

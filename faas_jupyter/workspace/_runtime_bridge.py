@@ -59,6 +59,7 @@ class RunningService:
         self.checked: dict | None = None  # the stored row last found equal to ``service`` (_queue)
         self.routed: dict | None = None   # the stored row last routed here (_queue.route)
         self._template: dict | None = None  # row_template
+        self.host: _hosts.Host | None = None  # this process's host when it was last routed here
         self.futures: dict[str, Future] = {}
         self.batches: weakref.WeakSet[Countdown] = weakref.WeakSet()  # svc.map calls running
         self.runtime = make_runtime(service.runtime, **_runtime_options(service))
@@ -84,6 +85,13 @@ class RunningService:
             cache_dir=str(Path(ws.settings.home) / "codebases"), service_entity=plain,
             artifacts=root, storage_options=options,
             requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])
+
+    def owner_id(self) -> str:
+        """The host id its executions started here are owned by (``new_row``'s ``owner``)."""
+        host = self.host
+        if host is None or host.stopped:  # not routed yet, or that host's lease ended
+            host = _hosts.host_for(self.ws.store)
+        return host.ensure()
 
     def row_template(self, project_id: str) -> dict:
         """``row_template`` of this service (it runs at one configuration: made once)."""
