@@ -244,7 +244,7 @@ def start_execution(ws: Workspace, svc: Service, running: RunningService | None,
     if returns:
         row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
     pending = running.submit(row, prepared, wait=wait, returns=returns)
-    if wait:
+    if wait and pending.error is not None:
         pending.raise_error()
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 
