@@ -66,9 +66,10 @@ class ServiceHost:
         cfg, eid = self.config, call.execution_id
         logger = execution_logger(eid)
         progress = Progress(eid, callback=lambda event: sink.progress(eid, event), logger=logger)
+        trigger = call.trigger or {}
         return progress, Context(eid, service=cfg.name, package=cfg.package, revision=cfg.revision,
                                  function_name=call.function_name, logger=logger, progress=progress,
-                                 project=cfg.project)
+                                 project=cfg.project, trigger_id=trigger.get("id"), event=trigger.get("event"))
 
     def _call(self, call: CallSpec, scope: ExecutionScope, sink: EventSink) -> CallResult:
         eid = call.execution_id

@@ -105,11 +105,13 @@ class RunningService:
         # a new row's ``created`` event is stamped with its created_at as the recorder takes it
         pending = self.recorder.begin(row, inserted=inserted, sync=wait, created=not inserted)
         eid = row["id"]
+        trigger = trigger_of(row)
         if wait:  # to its end before returning: no Future to keep
-            self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted)
+            self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted,
+                                trigger=trigger)
             return pending
         future = self.supervisor.submit(eid, row["function_name"], inputs, returns=returns,
-                                        record_created=inserted)
+                                        record_created=inserted, trigger=trigger)
         self.futures[eid] = future
         future.add_done_callback(lambda _f: self.futures.pop(eid, None))
         return pending
@@ -150,6 +152,15 @@ class RunningService:
         for countdown in list(self.batches):
             countdown.wait(max(0.0, deadline - time.monotonic()))
         self.recorder.flush()
+
+
+def trigger_of(row: dict) -> dict | None:
+    """The trigger that made the execution of ``row`` and its event, as the function's
+    ``context.trigger_id`` / ``context.event`` give them (None: it was not triggered)."""
+    if row.get("trigger_id") is None:
+        return None
+    meta = row.get("metadata") or {}
+    return {"id": row["trigger_id"], "event": meta.get("event")}
 
 
 def _pip_requirement(req) -> str:
