@@ -10,12 +10,18 @@ from typing import Any, Callable
 _SCALARS = (str, int, float, bool, type(None))
 
 
+_SCALAR_TYPES = frozenset(_SCALARS)
+_STR = frozenset({str})
+
+
 def jsonable(value: Any, default: Callable[[Any], Any]) -> Any:
     """``value`` with tuples as lists, keys as JSON keys and other objects as ``default(obj)``
     (itself made plain), so ``json.loads(json.dumps(value, default=default))`` equals it."""
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, dict):
+        if set(map(type, value)) <= _STR and set(map(type, value.values())) <= _SCALAR_TYPES:
+            return dict(value)  # str keys, plain values (most inputs): no call per entry
         return {_key(k): jsonable(v, default) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v, default) for v in value]

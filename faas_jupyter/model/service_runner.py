@@ -39,8 +39,11 @@ class ExecutionScope:
         return False
 
 
-_current: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
+# the running execution of this thread (context): ``execution_scope``, or the runner's own
+# context around one execution (``runner.capture.in_execution``)
+CURRENT: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
     "faas_current_execution", default=None)
+_current = CURRENT
 
 
 def current_scope() -> ExecutionScope | None:
@@ -127,7 +130,8 @@ class Context:
     def __init__(self, execution_id: str, service: str | None = None, package: str | None = None,
                  revision: str | None = None, function_name: str = "run",
                  logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = None,
-                 progress: Progress | None = None, project: str | None = None):
+                 progress: Progress | None = None, project: str | None = None,
+                 trigger_id: str | None = None, event: dict[str, Any] | None = None):
         self.execution_id = execution_id
         self.service = service
         self.package = package
@@ -136,6 +140,10 @@ class Context:
         self.project = project
         self.logger = logger if logger is not None else execution_logger(execution_id)
         self.progress = progress
+        # Dataloop's ``context.trigger_id`` / ``context.event``: the trigger that made this
+        # execution and its event ({"resource", "action", "resourceId"}); None when called directly
+        self.trigger_id = trigger_id
+        self.event = event
 
     def __repr__(self) -> str:
         return (f"Context(execution_id={self.execution_id!r}, service={self.service!r}, "

@@ -20,7 +20,9 @@ import shutil
 import threading
 import types
 
-_SCOPE: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_clearing", default=None)
+# the paths marked for clearing in the open scope (``clearing_scope``, or the runner's own
+# context around one execution, ``runner.capture.in_execution``)
+MARKED: contextvars.ContextVar[list | None] = contextvars.ContextVar("faas_clearing", default=None)
 _SHARED_LOCK = threading.Lock()
 
 CLASS_CALLABLE = ("get_default_packing_artifact_type", "get_default_unpacking_artifact_type",
@@ -32,7 +34,7 @@ CLASS_CALLABLE = ("get_default_packing_artifact_type", "get_default_unpacking_ar
 
 def note_clearing_path(packager, path: str) -> None:
     """Called by ``Packager.add_future_clearing_path``: the open scope deletes it too."""
-    marked = _SCOPE.get()
+    marked = MARKED.get()
     if marked is not None:
         marked.append((packager, path))
 
@@ -46,15 +48,20 @@ class clearing_scope:  # used as a function: ``with clearing_scope():``
 
     def __enter__(self) -> list:
         marked: list = []
-        self._token = _SCOPE.set(marked)
+        self._token = MARKED.set(marked)
         return marked
 
     def __exit__(self, *_exc: object) -> None:
-        marked = _SCOPE.get() or []
-        _SCOPE.reset(self._token)
-        for packager, path in reversed(marked):
-            packager.forget_clearing_path(path)
-            remove_path(path)
+        marked = MARKED.get() or []
+        MARKED.reset(self._token)
+        clear_marked(marked)
+
+
+def clear_marked(marked: list) -> None:
+    """Delete the paths of a scope that ended (the last marked first)."""
+    for packager, path in reversed(marked):
+        packager.forget_clearing_path(path)
+        remove_path(path)
 
 
 def remove_path(path: str) -> None:

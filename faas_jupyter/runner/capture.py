@@ -13,6 +13,9 @@ import logging
 import sys
 from typing import Any, Callable, TextIO
 
+from faas_jupyter.model.service_runner import CURRENT, ExecutionScope
+from faas_jupyter.packagers.clearing import MARKED, clear_marked
+
 Emit = Callable[[str, str], None]
 _current: contextvars.ContextVar["Capture | None"] = contextvars.ContextVar("faas_capture", default=None)
 
@@ -163,20 +166,35 @@ def _install() -> None:
         root.addHandler(_HANDLER)
 
 
-class capturing:  # used as a function: ``with capturing(cap):``
-    """Route this thread's output to ``cap`` for the block (a class, not a ``@contextmanager``
-    generator: every execution opens one)."""
+class in_execution:  # used as a function: ``with in_execution(scope, cap):``
+    """For the block, this thread runs one execution: ``scope`` is its ``current_scope()``
+    (``kill_event``, timeouts), its output goes to ``cap``, and what packagers mark for
+    clearing (unpacking its inputs, packing its outputs) is deleted at the end.
 
-    __slots__ = ("cap", "_token")
+    One class for what ``execution_scope``, a capture and ``clearing_scope`` each do: every
+    execution opens it, and three context managers cost three times the calls."""
 
-    def __init__(self, cap: Capture):
+    __slots__ = ("scope", "cap", "_marked", "_tokens")
+
+    def __init__(self, scope: ExecutionScope, cap: Capture):
+        self.scope = scope
         self.cap = cap
 
     def __enter__(self) -> Capture:
         _install()
-        self._token = _current.set(self.cap)
+        self._marked: list[Any] = []
+        self._tokens = (CURRENT.set(self.scope), _current.set(self.cap), MARKED.set(self._marked))
         return self.cap
 
     def __exit__(self, *_exc: object) -> None:
-        _current.reset(self._token)
-        self.cap.flush()
+        scope, cap, marked = self._tokens
+        MARKED.reset(marked)  # the inner scopes end first, as nested ``with`` blocks would
+        try:
+            if self._marked:
+                clear_marked(self._marked)
+        finally:
+            _current.reset(cap)
+            try:
+                self.cap.flush()
+            finally:
+                CURRENT.reset(scope)

@@ -11,11 +11,9 @@ import time
 import traceback
 
 from faas_jupyter.errors import FaasError, ValidationError
-from faas_jupyter.model.service_runner import (Context, ExecutionScope, Progress, execution_logger,
-                                               execution_scope)
-from faas_jupyter.packagers.clearing import clearing_scope
+from faas_jupyter.model.service_runner import Context, ExecutionScope, Progress, execution_logger
 from faas_jupyter.runner.adapters import scratch_releases
-from faas_jupyter.runner.capture import Capture, capturing
+from faas_jupyter.runner.capture import Capture, in_execution
 from faas_jupyter.runner.invoke import Invoker
 from faas_jupyter.runner.loader import load_codebase
 from faas_jupyter.runner.runtimes.base import CallResult, CallSpec, EventSink, ServiceConfig, timed_out
@@ -50,10 +48,10 @@ class ServiceHost:
         cap = Capture(lambda stream, text: sink.log(eid, stream, text, time.time()), self.config.echo)
         started = time.time()
         sink.started(eid, started)
-        # clearing_scope: what packagers marked for clearing while unpacking the inputs and
-        # packing the outputs is deleted once they are stored, success or failure
+        # in_execution: the scope, the capture, and the clearing of what packagers marked while
+        # unpacking the inputs and packing the outputs (deleted once stored, success or failure)
         try:
-            with execution_scope(scope), capturing(cap), clearing_scope():
+            with in_execution(scope, cap):
                 result = self._call(call, scope, sink)
         finally:  # downloaded copies of remote inputs and scratch folders go with the execution
             for release in self.releases:
@@ -68,9 +66,10 @@ class ServiceHost:
         cfg, eid = self.config, call.execution_id
         logger = execution_logger(eid)
         progress = Progress(eid, callback=lambda event: sink.progress(eid, event), logger=logger)
+        trigger = call.trigger or {}
         return progress, Context(eid, service=cfg.name, package=cfg.package, revision=cfg.revision,
                                  function_name=call.function_name, logger=logger, progress=progress,
-                                 project=cfg.project)
+                                 project=cfg.project, trigger_id=trigger.get("id"), event=trigger.get("event"))
 
     def _call(self, call: CallSpec, scope: ExecutionScope, sink: EventSink) -> CallResult:
         eid = call.execution_id

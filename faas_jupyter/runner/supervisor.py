@@ -69,30 +69,33 @@ class Supervisor:
 
     def submit(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
                block: bool = False, returns: list[Any] | None = None,
-               record_created: bool = True) -> "Future[CallResult]":
+               record_created: bool = True, trigger: dict[str, Any] | None = None) -> "Future[CallResult]":
         """Start an execution; the Future gives its final CallResult (after retries).
 
         ``block=True`` runs it to the end before returning (in this thread when the
         runtime can, which is the fast path of the kernel runtime). ``record_created``:
-        False when the recorder took the ``created`` status with the row.
+        False when the recorder took the ``created`` status with the row. ``trigger``: the
+        trigger that made it (``CallSpec.trigger``).
         """
         done: Future[CallResult] = Future()
         if block:
-            done.set_result(self.run(execution_id, function_name, inputs, returns, record_created))
+            done.set_result(self.run(execution_id, function_name, inputs, returns, record_created, trigger))
             return done
         if record_created:
             self.recorder.status(execution_id, "created", time.time(), None, 1)
         self._attempt_call(CallSpec(execution_id, function_name, dict(inputs or {}), 1,
-                                    self.execution_timeout, returns), done.set_result, False)
+                                    self.execution_timeout, returns, trigger), done.set_result, False)
         return done
 
     def run(self, execution_id: str, function_name: str = "run", inputs: dict[str, Any] | None = None,
-            returns: list[Any] | None = None, record_created: bool = True) -> CallResult:
+            returns: list[Any] | None = None, record_created: bool = True,
+            trigger: dict[str, Any] | None = None) -> CallResult:
         """Run an execution to its end (retries included) and return its final CallResult: in
         the caller's thread and without a Future when the runtime can (``run_inline``)."""
         if record_created:
             self.recorder.status(execution_id, "created", time.time(), None, 1)
-        call = CallSpec(execution_id, function_name, dict(inputs or {}), 1, self.execution_timeout, returns)
+        call = CallSpec(execution_id, function_name, dict(inputs or {}), 1, self.execution_timeout, returns,
+                        trigger)
         inline = getattr(self.runtime, "run_inline", None)
         if inline is None:
             done: Future[CallResult] = Future()

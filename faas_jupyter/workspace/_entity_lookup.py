@@ -33,7 +33,7 @@ def prepare_inputs(ws: Workspace, function: PackageFunction, inputs: dict) -> di
     """
     out = dict(inputs)
     for io in function.input:
-        base = str(io.type).removesuffix("[]")
+        base = io.type.removesuffix("[]")  # (a str enum: str methods answer for its value)
         if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
             continue
         value = out[io.name]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from faas_jupyter.errors import Conflict, NotFound
 from faas_jupyter.model.clock import now
 from faas_jupyter.model.jsonable import jsonable
+from faas_jupyter.model.roles import MEMBER_ROLES
 from faas_jupyter.store import executions as exec_sql
 from faas_jupyter.store import hosts as sql
 from faas_jupyter.workspace import _firing, _hosts
@@ -73,7 +74,8 @@ def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.Run
         found, role = sql.read_route(ws.store, svc.id, ws.project.id, ws.user)
         state = _found(found, svc.name)
         check_active(state)
-        ws.require_member(member, role)
+        if role not in MEMBER_ROLES:  # (the usual answer needs no call)
+            ws.require_member(member, role)
     running = bridge.get_running(svc.id)
     if running is not None and running.routed is state:
         # this very stored row (the hot cache hands out the same object until something
@@ -111,6 +113,7 @@ def local(ws: Workspace, svc: Service, state: dict, adopted: bool = False,
     running.active = bool(state["active"])
     if adopted or state["runtime"] in HOMED:
         watch(ws, host)
+    running.host = host or _hosts.host_for(ws.store)  # its executions' owner (``owner_id``)
     running.routed = state
     return running
 

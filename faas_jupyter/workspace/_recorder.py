@@ -422,6 +422,9 @@ class StoreRecorder:
                 p.since = time.monotonic()
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _status_event(execution_id: str, stamp: str, status: str, message: str | None) -> dict:
     return {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": status,
             "progress": None, "message": message, "data": None}
@@ -438,7 +441,9 @@ def _apply_result(p: Pending, result, attempts: int, finished: float, stamp: str
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
-    row.update(status=result.status, output=jsonable(output, _not_json),
+    if type(output) not in _SCALARS:  # (most results: nothing to walk)
+        output = jsonable(output, _not_json)
+    row.update(status=result.status, output=output,
                error=result.error, attempts=attempts, finished_at=stamp,
                duration=None if p.started is None else max(0.0, finished - p.started))
     if result.traceback or result.error_type or result.timed_out:  # a success has none of them

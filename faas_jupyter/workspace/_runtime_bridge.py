@@ -59,6 +59,7 @@ class RunningService:
         self.checked: dict | None = None  # the stored row last found equal to ``service`` (_queue)
         self.routed: dict | None = None   # the stored row last routed here (_queue.route)
         self._template: dict | None = None  # row_template
+        self.host: _hosts.Host | None = None  # this process's host when it was last routed here
         self.futures: dict[str, Future] = {}
         self.batches: weakref.WeakSet[Countdown] = weakref.WeakSet()  # svc.map calls running
         self.runtime = make_runtime(service.runtime, **_runtime_options(service))
@@ -85,6 +86,13 @@ class RunningService:
             artifacts=root, storage_options=options,
             requirements=[_pip_requirement(r) for r in getattr(spec, "requirements", None) or []])
 
+    def owner_id(self) -> str:
+        """The host id its executions started here are owned by (``new_row``'s ``owner``)."""
+        host = self.host
+        if host is None or host.stopped:  # not routed yet, or that host's lease ended
+            host = _hosts.host_for(self.ws.store)
+        return host.ensure()
+
     def row_template(self, project_id: str) -> dict:
         """``row_template`` of this service (it runs at one configuration: made once)."""
         template = self._template
@@ -97,11 +105,13 @@ class RunningService:
         # a new row's ``created`` event is stamped with its created_at as the recorder takes it
         pending = self.recorder.begin(row, inserted=inserted, sync=wait, created=not inserted)
         eid = row["id"]
+        trigger = trigger_of(row)
         if wait:  # to its end before returning: no Future to keep
-            self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted)
+            self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted,
+                                trigger=trigger)
             return pending
         future = self.supervisor.submit(eid, row["function_name"], inputs, returns=returns,
-                                        record_created=inserted)
+                                        record_created=inserted, trigger=trigger)
         self.futures[eid] = future
         future.add_done_callback(lambda _f: self.futures.pop(eid, None))
         return pending
@@ -142,6 +152,15 @@ class RunningService:
         for countdown in list(self.batches):
             countdown.wait(max(0.0, deadline - time.monotonic()))
         self.recorder.flush()
+
+
+def trigger_of(row: dict) -> dict | None:
+    """The trigger that made the execution of ``row`` and its event, as the function's
+    ``context.trigger_id`` / ``context.event`` give them (None: it was not triggered)."""
+    if row.get("trigger_id") is None:
+        return None
+    meta = row.get("metadata") or {}
+    return {"id": row["trigger_id"], "event": meta.get("event")}
 
 
 def _pip_requirement(req) -> str:

@@ -191,7 +191,7 @@ class StoreOutputPacker(_Lazy):
         returns = getattr(call, "returns", None)
         ios = function.output
         if not returns and len(ios) <= 1 and _plain(output):  # most results: a small plain value
-            base = ios[0].type.value.removesuffix("[]") if ios else ""
+            base = ios[0].type.removesuffix("[]") if ios else ""  # (a str enum: its value's method)
             if base not in ENTITY_TYPES:
                 return PackedOutput(output)
         prefix = f"{self.project}/{call.execution_id}" + (f"-{call.attempt}" if call.attempt > 1 else "")

@@ -240,11 +240,11 @@ def start_execution(ws: Workspace, svc: Service, running: RunningService | None,
     check_inputs(f"function {function_name!r}", function.input, inputs)  # refused: nothing stored
     prepared = prepare_inputs(ws, function, inputs)
     row = bridge.new_row(ws, running.service, function_name, inputs, rerun_of=rerun_of,
-                         template=running.row_template(ws.project.id))
+                         owner=running.owner_id(), template=running.row_template(ws.project.id))
     if returns:
         row["metadata"] = {**row["metadata"], "returns": jsonable(returns, str)}
     pending = running.submit(row, prepared, wait=wait, returns=returns)
-    if wait:
+    if wait and pending.error is not None:
         pending.raise_error()
     return from_pending(ws, pending, None if wait else running.futures.get(pending.row["id"]))
 

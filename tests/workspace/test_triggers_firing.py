@@ -61,6 +61,18 @@ def test_item_created_updated_deleted(ws, svc):
     assert ws.triggers.get(t.id).stats.fire_count == 3
 
 
+@pytest.mark.parametrize("runtime", ["process", "kernel"])
+def test_the_function_gets_the_trigger_and_its_event_in_its_context(ws, tmp_path, runtime):
+    svc = cb.deploy(ws, tmp_path, name=f"ctx-{runtime}", runtime=runtime)
+    t = svc.triggers.create("with_context", actions=["Created"])
+    item = ws.items.log({"a": 1}, key="doc")
+    ex = fired(t, 1)[0]
+    assert ex.status == "success", ex.error
+    assert ex.output == {"trigger": t.id, "event": {"resource": "Item", "action": "Created", "resourceId": item.id}}
+    direct = svc.execute("with_context", {"item": item.id})  # not triggered: nothing to say
+    assert direct.output == {"trigger": None, "event": None}
+
+
 def test_dataset_created_updated_deleted(ws, svc):
     t = svc.triggers.create("on_dataset", resource="Dataset", actions=["Created", "Updated", "Deleted"],
                             execution_mode="Always")

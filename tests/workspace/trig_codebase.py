@@ -30,6 +30,9 @@ class ServiceRunner(dl.BaseServiceRunner):
 
     def tick(self, n: int = 1):
         return time.time()
+
+    def with_context(self, item: dl.Item, context):
+        return {"trigger": context.trigger_id, "event": context.event}
 '''
 
 

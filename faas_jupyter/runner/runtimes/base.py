@@ -63,6 +63,7 @@ class CallSpec:
     attempt: int = 1
     timeout: float | None = None
     returns: list[Any] | None = None      # log hints given at execute time (override the FunctionIO outputs)
+    trigger: dict[str, Any] | None = None  # the trigger that made it: {"id", "event"} (the function's context)
 
 
 @dataclass
