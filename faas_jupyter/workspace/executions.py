@@ -279,8 +279,9 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
 
 
 def from_pending(ws: Workspace, pending: Pending, future: Future | None = None) -> Execution:
-    if pending.written:  # the recorder let go of it: nothing changes its row or history again
-        return from_row(ws, pending.row, pending.history, pending=pending, future=future)
+    if pending.written:  # the recorder let go of it: its row is final (the history is copied
+        # as it is now: the Execution's status_log, made on first read, shows this moment)
+        return from_row(ws, pending.row, list(pending.history), pending=pending, future=future)
     with pending.lock:  # until it is written, the row's JSON values are the recorder's own
         row = copy.deepcopy(pending.row)
         history = list(pending.history)
