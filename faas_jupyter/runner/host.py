@@ -80,8 +80,7 @@ class ServiceHost:
             if scope.timed_out:  # the caller already has it back failed: store nothing of a late result
                 return timed_out(call)
             if self.config.pack_output is not None:
-                function = self.config.module.function(call.function_name)
-                output = self.config.pack_output(output, function, call)
+                output = self.config.pack_output(output, plan.function, call)
             return CallResult(eid, "success", output=output)
         except InterruptedError as exc:
             if scope.timed_out:

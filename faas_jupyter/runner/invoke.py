@@ -173,6 +173,7 @@ class CallPlan:
     def __init__(self, target: Callable[..., Any], label: str, ios: list[Any], resolver: InputResolver | None):
         self.target = target
         self.label = label
+        self.function: Any = None  # the PackageFunction it calls (set by ``Invoker.plan``)
         sig = inspect.signature(target)
         params = sig.parameters
         hints = _type_hints(target)
@@ -277,6 +278,7 @@ class Invoker:
                                f"(declared by module {self.module.name!r})")
             plan = self._plans[function_name] = CallPlan(
                 method, f"function {fn.name!r}", list(fn.input), self.resolver)
+            plan.function = fn
         return plan
 
     def call(self, function_name: str, inputs: Mapping[str, Any],

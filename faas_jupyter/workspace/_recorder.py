@@ -179,7 +179,8 @@ class StoreRecorder:
         if p is None:
             return
         stamp = iso(ts)
-        event = _status_event(execution_id, stamp, status, message)
+        event = {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": status,
+                 "progress": None, "message": message, "data": None}  # (_status_event, inline: every call)
         with p.lock:
             row = p.row
             row["status"] = status

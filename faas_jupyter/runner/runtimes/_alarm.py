@@ -43,9 +43,9 @@ class ExecutionDeadline(BaseException):
 def usable() -> bool:
     """True when a call may be timed by ``SIGALRM`` in this thread: the main thread, no
     interval timer armed (a nested execute, a test timeout) and no one else's handler."""
-    return (_HAS_TIMER and threading.current_thread() is threading.main_thread()
-            and _signal.getitimer(_signal.ITIMER_REAL) == (0.0, 0.0)
-            and _signal.getsignal(_signal.SIGALRM) in (_signal.SIG_DFL, _signal.SIG_IGN))
+    return (_HAS_TIMER and threading.get_ident() == threading.main_thread().ident
+            and _signal.getsignal(_signal.SIGALRM) in (_signal.SIG_DFL, _signal.SIG_IGN)
+            and _signal.getitimer(_signal.ITIMER_REAL) == (0.0, 0.0))
 
 
 class _Alarm:
