@@ -71,10 +71,10 @@ def route(ws: Workspace, svc: Service, member: str | None = None) -> "bridge.Run
         state = state_of(ws, svc.id, svc.name)
         check_active(state)
     else:
-        found, role = sql.read_route(ws.store, svc.id, ws.project.id, ws.user)
-        state = _found(found, svc.name)
-        check_active(state)
-        if role not in MEMBER_ROLES:  # (the usual answer needs no call)
+        state, role = sql.read_route(ws.store, svc.id, ws.project.id, ws.user)
+        if state is None or not state["active"]:  # (the usual answer needs no call)
+            check_active(_found(state, svc.name))
+        if role not in MEMBER_ROLES:
             ws.require_member(member, role)
     running = bridge.get_running(svc.id)
     if running is not None and running.routed is state:

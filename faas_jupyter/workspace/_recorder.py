@@ -114,8 +114,9 @@ class StoreRecorder:
         """Track execution ``row`` (all its columns); ``inserted`` if the row exists already;
         ``created``: record its ``created`` status now, stamped with the row's ``created_at``."""
         pending = Pending(row, inserted, sync)
-        if created:
-            event = _status_event(row["id"], row["created_at"], "created", None)
+        if created:  # (the event built inline, as in ``status``: every execution comes here)
+            event = {"execution_id": row["id"], "ts": row["created_at"], "kind": "status", "status": "created",
+                     "progress": None, "message": None, "data": None}
             pending.events.append(event)
             pending.history.append(event)
         with self._lock:
@@ -234,7 +235,8 @@ class StoreRecorder:
             return
         ended = result.finished_at or time.time()
         stamp = iso(ended)
-        event = _status_event(execution_id, stamp, result.status, result.error)
+        event = {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": result.status,
+                 "progress": None, "message": result.error, "data": None}
         with p.lock:
             p.events.append(event)
             p.history.append(event)

@@ -105,7 +105,7 @@ class RunningService:
         # a new row's ``created`` event is stamped with its created_at as the recorder takes it
         pending = self.recorder.begin(row, inserted=inserted, sync=wait, created=not inserted)
         eid = row["id"]
-        trigger = trigger_of(row)
+        trigger = None if row.get("trigger_id") is None else trigger_of(row)
         if wait:  # to its end before returning: no Future to keep
             self.supervisor.run(eid, row["function_name"], inputs, returns=returns, record_created=inserted,
                                 trigger=trigger)
