@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 _SCALARS = (str, int, float, bool, type(None))
-
-
 _SCALAR_TYPES = frozenset(_SCALARS)
 _STR = frozenset({str})
 

@@ -43,12 +43,11 @@ class ExecutionScope:
 # context around one execution (``runner.capture.in_execution``)
 CURRENT: contextvars.ContextVar[ExecutionScope | None] = contextvars.ContextVar(
     "faas_current_execution", default=None)
-_current = CURRENT
 
 
 def current_scope() -> ExecutionScope | None:
     """The execution the calling thread is running, if any."""
-    return _current.get()
+    return CURRENT.get()
 
 
 class execution_scope:  # used as a function: ``with execution_scope(scope):``
@@ -61,11 +60,11 @@ class execution_scope:  # used as a function: ``with execution_scope(scope):``
         self.scope = scope
 
     def __enter__(self) -> ExecutionScope:
-        self._token = _current.set(self.scope)
+        self._token = CURRENT.set(self.scope)
         return self.scope
 
     def __exit__(self, *_exc: object) -> None:
-        _current.reset(self._token)
+        CURRENT.reset(self._token)
 
 
 class BaseServiceRunner:
@@ -75,13 +74,13 @@ class BaseServiceRunner:
 
     def kill_event(self) -> None:
         """A termination checkpoint: raise ``InterruptedError`` if this execution must stop."""
-        scope = _current.get()
+        scope = CURRENT.get()
         if scope is not None and scope.terminate_requested:
             raise InterruptedError(_TERMINATED_MESSAGE)
 
     def do_reset(self) -> None:
         """Ask the runtime to build a fresh instance after the current execution."""
-        scope = _current.get()
+        scope = CURRENT.get()
         if scope is not None:
             scope.reset_requested = True
 

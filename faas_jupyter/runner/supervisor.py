@@ -104,7 +104,7 @@ class Supervisor:
         while True:  # every attempt in this thread, one after the other
             self._attempt[execution_id] = call.attempt
             result: CallResult = inline(call)
-            if result.status != "failed" or not self._should_retry(call, result):
+            if not self._should_retry(call, result):
                 self._end(call, result)
                 return result
             call = self._retry(call, result)

@@ -62,27 +62,14 @@ class HotConnections:
             conn.execute(f"PRAGMA {pragma}")
         return conn
 
-    def version(self) -> int:
-        """This thread's ``PRAGMA data_version``: it changes when any other connection commits."""
-        return int(self.conn().execute("PRAGMA data_version").fetchone()[0])
-
-    def cached(self, key: Any, read: Callable[[sqlite3.Connection], T], version: int | None = None) -> T:
+    def cached(self, key: tuple[Any, ...], read: Callable[[sqlite3.Connection], T]) -> T:
         """``read(conn)``, or its last answer for ``key`` when nothing was committed since by
-        any other connection (the caller must not change the value it gets). ``version``: a
-        ``version()`` the caller just read for several reads that answer one question."""
-        conn = self.conn()
-        if version is None:
-            version = conn.execute("PRAGMA data_version").fetchone()[0]
-        entry = self._held.cache.get(key)
-        if entry is not None and entry[0] == version:
-            return cast(T, entry[1])
-        value = read(conn)
-        self._held.cache[key] = (version, value)
-        return value
+        any other connection (the caller must not change the value it gets)."""
+        return cast(T, self.cached_by_key(key, lambda conn, _key: read(conn)))
 
     def cached_by_key(self, key: tuple[Any, ...], read: Callable[[sqlite3.Connection, tuple[Any, ...]], Any]) -> Any:
-        """``read(conn, key)``, or its last answer for ``key`` while nothing was committed since
-        by another connection: ``cached`` with no closure to build per call (an execute's route)."""
+        """``cached`` for a ``read(conn, key)`` that finds what to read in its key: no closure
+        to build per call (an execute's route asks on every execute)."""
         conn = self.conn()
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         entry = self._held.cache.get(key)

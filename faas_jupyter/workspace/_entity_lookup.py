@@ -30,13 +30,17 @@ def prepare_inputs(ws: Workspace, function: PackageFunction, inputs: dict) -> di
     """Replace entity references of ``function``'s entity-typed inputs by :class:`EntityRef`s.
 
     A reference to a missing entity is a NotFound naming the input (nothing is recorded).
+    With nothing to replace (no entity inputs: most functions) it is ``inputs`` itself, not a
+    copy: ``svc.map`` prepares every input, and callers never change what they get.
     """
-    out = dict(inputs)
+    out = inputs
     for io in function.input:
         base = io.type.removesuffix("[]")  # (a str enum: str methods answer for its value)
-        if base not in ENTITY_TYPES or io.name not in out or out[io.name] is None:
+        value = inputs.get(io.name)
+        if base not in ENTITY_TYPES or value is None:
             continue
-        value = out[io.name]
+        if out is inputs:  # the first reference to replace: the caller's dict stays as given
+            out = dict(inputs)
         if base == "Item":  # also a dict/list of items (a bundle), a path or a URL
             out[io.name] = item_inputs.prepare(value, io.name, str(io.type).endswith("[]"),
                                                lambda v, where: _lookup(ws, "Item", v, where), EntityRef,

@@ -114,9 +114,8 @@ class StoreRecorder:
         """Track execution ``row`` (all its columns); ``inserted`` if the row exists already;
         ``created``: record its ``created`` status now, stamped with the row's ``created_at``."""
         pending = Pending(row, inserted, sync)
-        if created:  # (the event built inline, as in ``status``: every execution comes here)
-            event = {"execution_id": row["id"], "ts": row["created_at"], "kind": "status", "status": "created",
-                     "progress": None, "message": None, "data": None}
+        if created:
+            event = _status_event(row["id"], row["created_at"], "created", None)
             pending.events.append(event)
             pending.history.append(event)
         with self._lock:
@@ -180,8 +179,7 @@ class StoreRecorder:
         if p is None:
             return
         stamp = iso(ts)
-        event = {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": status,
-                 "progress": None, "message": message, "data": None}  # (_status_event, inline: every call)
+        event = _status_event(execution_id, stamp, status, message)
         with p.lock:
             row = p.row
             row["status"] = status
@@ -235,8 +233,7 @@ class StoreRecorder:
             return
         ended = result.finished_at or time.time()
         stamp = iso(ended)
-        event = {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": result.status,
-                 "progress": None, "message": result.error, "data": None}
+        event = _status_event(execution_id, stamp, result.status, result.error)
         with p.lock:
             p.events.append(event)
             p.history.append(event)
@@ -425,9 +422,6 @@ class StoreRecorder:
                 p.since = time.monotonic()
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _status_event(execution_id: str, stamp: str, status: str, message: str | None) -> dict:
     return {"execution_id": execution_id, "ts": stamp, "kind": "status", "status": status,
             "progress": None, "message": message, "data": None}
@@ -444,9 +438,7 @@ def _apply_result(p: Pending, result, attempts: int, finished: float, stamp: str
         output = output.value
     elif output is not None and not is_json(output):
         output = repr(output)  # only when no packer ran (a raw runner): keep something readable
-    if type(output) not in _SCALARS:  # (most results: nothing to walk)
-        output = jsonable(output, _not_json)
-    row.update(status=result.status, output=output,
+    row.update(status=result.status, output=jsonable(output, _not_json),
                error=result.error, attempts=attempts, finished_at=stamp,
                duration=None if p.started is None else max(0.0, finished - p.started))
     if result.traceback or result.error_type or result.timed_out:  # a success has none of them

@@ -25,7 +25,7 @@ from faas_jupyter.store import executions as sql
 from faas_jupyter.workspace._bound import Bound
 from faas_jupyter.workspace import _hosts
 from faas_jupyter.workspace import _runtime_bridge as bridge
-from faas_jupyter.workspace._entity_lookup import ENTITY_TYPES, prepare_inputs
+from faas_jupyter.workspace._entity_lookup import prepare_inputs
 from faas_jupyter.workspace._item_records import record_of
 from faas_jupyter.workspace._recorder import Pending
 from faas_jupyter.workspace._settle import settle
@@ -268,10 +268,7 @@ def submit_batch(ws: Workspace, running: RunningService, function: PackageFuncti
     where, declared = f"function {function.name!r}", function.input
     for values in inputs:
         check_inputs(where, declared, values)
-    # entity references become EntityRefs; without entity inputs there is nothing to replace
-    # (``inputs`` are svc.map's own copies)
-    entities = any(str(io.type).removesuffix("[]") in ENTITY_TYPES for io in declared)
-    prepared = [prepare_inputs(ws, function, values) for values in inputs] if entities else inputs
+    prepared = [prepare_inputs(ws, function, values) for values in inputs]
     owner = _hosts.host_for(ws.store).ensure()
     metadata = {"returns": jsonable(returns, str)} if returns else None
     rows = bridge.new_rows(ws, running, function.name, inputs, owner, metadata)

@@ -5,8 +5,8 @@ hand-off per call). A call comes alone (``("call", CallSpec)``: ``execute`` on a
 worker, whose start the parent records when it sends it) or in a batch (``("calls", (number,
 [(execution_id, pickled CallSpec), ...]))``: ``svc.map`` and queued calls; each call of a
 batch says when it starts). Terminate requests, the ``recall`` of calls not started yet and
-the ``drop`` of a stopping service come on a second pipe that a thread keeps reading while a call runs, so they reach
-``kill_event()`` at once. Messages out, written as soon as they are ready (``_frames``):
+the ``drop`` of a stopping service come on a second pipe that a thread keeps reading while a
+call runs, so they reach ``kill_event()`` at once. Messages out, written as soon as they are ready (``_frames``):
 ``("ready", pid)``, ``("init-failed", message)``, ``("started", execution_id, ts)``,
 ``("log"|"progress", execution_id, ...)``, ``("result", CallResult)``, ``("recalled",
 execution_ids, last batch read)``. A batched call's result goes out in one write with the

@@ -4,9 +4,10 @@
 ``execute(wait=True)``: a call without a timeout runs in the calling thread. One with
 ``execution_timeout`` runs there too when the caller is the main thread and ``SIGALRM`` is
 free (``_alarm``: a timer interrupts the function at the deadline; the hand-off it saves
-cost 20-35 us on a quiet 2-core VM, more under load); otherwise (another thread, a nested execute, a timer of someone else's) it runs on
-a helper thread while the caller waits until the deadline, then gets it back failed (timed
-out) and its late result is dropped, as on the threaded path. A Python thread cannot be
+cost 20-35 us on a quiet 2-core VM, more under load); otherwise (another thread, a nested
+execute, a timer of someone else's) it runs on a helper thread while the caller waits until
+the deadline, then gets it back failed (timed out) and its late result is dropped, as on
+the threaded path. A Python thread cannot be
 killed, so a timeout or an overdue terminate there marks the execution failed/terminated and
 leaves the thread to finish on its own.
 
